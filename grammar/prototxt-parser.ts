@@ -1,0 +1,202 @@
+// Parser for the protobuf text format (the grammar; its actions build the untyped TextMessage tree).
+//
+//   message  := ( field [',' | ';'] )*
+//   field    := name ( ':' ( value | list ) | body )
+//   body     := '{' message '}' | '<' message '>'
+//   value    := body | string+ | ['-'] ( number | identifier )
+//   list     := '[' [ value ( ',' value )* ] ']'
+import { EmbeddedActionsParser, type IToken, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import {
+  allTokens,
+  Colon,
+  Comma,
+  DoubleQuotedString,
+  Identifier,
+  LAngle,
+  LCurly,
+  LSquare,
+  Minus,
+  NumberLiteral,
+  RAngle,
+  RCurly,
+  RSquare,
+  Semicolon,
+  SingleQuotedString,
+  UnterminatedString,
+} from './prototxt-tokens.js';
+import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
+import type { TextField, TextMessage, TextScalar, TextValue } from '../src/frontend/prototxt/text-ast.js';
+import { decodeCString } from './c-string.js';
+
+const tokenSpelling: Record<string, string> = {
+  Colon: '":"',
+  Comma: '","',
+  Semicolon: '";"',
+  LCurly: '"{"',
+  RCurly: '"}"',
+  LAngle: '"<"',
+  RAngle: '">"',
+  LSquare: '"["',
+  RSquare: '"]"',
+  Minus: '"-"',
+  Identifier: 'a name',
+  NumberLiteral: 'a number',
+  DoubleQuotedString: 'a string',
+  SingleQuotedString: 'a string',
+  UnterminatedString: 'a string',
+};
+
+function describeFound(token: IToken): string {
+  if (token.tokenType.name === 'EOF') return 'end of file';
+  return `"${token.image.length > 40 ? token.image.slice(0, 40) + '…' : token.image}"`;
+}
+
+// Messages a person can act on, instead of chevrotain's token-type names.
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${tokenSpelling[expected.name] ?? expected.name}, found ${describeFound(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describeFound(firstRedundant)}; expected a field name`;
+  },
+  buildNoViableAltMessage({ actual, ruleName }) {
+    const found = describeFound(actual[0][0]);
+    if (ruleName === 'field') return `expected ":" or "{" after the field name, found ${found}`;
+    if (ruleName === 'value' || ruleName === 'scalar') return `expected a value, found ${found}`;
+    return `unexpected ${found}`;
+  },
+  buildEarlyExitMessage({ actual }) {
+    return `unexpected ${describeFound(actual[0])}`;
+  },
+};
+
+export class PrototxtParser extends EmbeddedActionsParser {
+  /** File name stamped on every location; set before each parse. */
+  file = '<input>';
+
+  constructor() {
+    super(allTokens, { errorMessageProvider: messages, recoveryEnabled: false, maxLookahead: 2 });
+    this.performSelfAnalysis();
+  }
+
+  private loc(token: IToken): SourceLocation {
+    return { file: this.file, line: token.startLine ?? 0, column: token.startColumn ?? 0, offset: token.startOffset };
+  }
+
+  /** The top level: fields until end of input. */
+  public document = this.RULE('document', (): TextField[] => this.SUBRULE(this.fieldList));
+
+  private fieldList = this.RULE('fieldList', (): TextField[] => {
+    const fields: TextField[] = [];
+    this.MANY(() => {
+      fields.push(this.SUBRULE(this.field));
+      this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(Comma) }, { ALT: () => this.CONSUME(Semicolon) }]));
+    });
+    return fields;
+  });
+
+  private field = this.RULE('field', (): TextField => {
+    const nameToken = this.CONSUME(Identifier);
+    let list = false;
+    let values: TextValue[] = [];
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Colon);
+          this.OR2([
+            {
+              ALT: () => {
+                values = this.SUBRULE(this.list);
+                list = true;
+              },
+            },
+            { ALT: () => (values = [this.SUBRULE(this.value)]) },
+          ]);
+        },
+      },
+      { ALT: () => (values = [this.SUBRULE(this.body)]) },
+    ]);
+    return { name: nameToken.image, loc: this.loc(nameToken), list, values };
+  });
+
+  private body = this.RULE('body', (): TextMessage => {
+    let fields: TextField[] = [];
+    let open!: IToken;
+    let close!: IToken;
+    this.OR([
+      {
+        ALT: () => {
+          open = this.CONSUME(LCurly);
+          fields = this.SUBRULE(this.fieldList);
+          close = this.CONSUME(RCurly);
+        },
+      },
+      {
+        ALT: () => {
+          open = this.CONSUME(LAngle);
+          fields = this.SUBRULE2(this.fieldList);
+          close = this.CONSUME(RAngle);
+        },
+      },
+    ]);
+    return { kind: 'message', fields, loc: this.loc(open), end: this.loc(close) };
+  });
+
+  private list = this.RULE('list', (): TextValue[] => {
+    const values: TextValue[] = [];
+    this.CONSUME(LSquare);
+    this.OPTION(() => {
+      values.push(this.SUBRULE(this.value));
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        values.push(this.SUBRULE2(this.value));
+      });
+    });
+    this.CONSUME(RSquare);
+    return values;
+  });
+
+  private value = this.RULE('value', (): TextValue => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.body) },
+      { ALT: () => this.SUBRULE(this.strings) },
+      { ALT: () => this.SUBRULE(this.scalar) },
+    ]);
+  });
+
+  // Adjacent string literals concatenate, as in C: "ab" 'cd' == "abcd".
+  private strings = this.RULE('strings', (): TextScalar => {
+    const pieces: IToken[] = [];
+    this.AT_LEAST_ONE(() =>
+      pieces.push(
+        this.OR([
+          { ALT: () => this.CONSUME(DoubleQuotedString) },
+          { ALT: () => this.CONSUME(SingleQuotedString) },
+          { ALT: () => this.CONSUME(UnterminatedString) },
+        ]),
+      ),
+    );
+    return this.ACTION(() => ({
+      kind: 'scalar' as const,
+      scalar: 'string' as const,
+      text: pieces.length === 1 ? decodeCString(pieces[0].image) : pieces.map((p) => decodeCString(p.image)).join(''),
+      negative: false,
+      loc: this.loc(pieces[0]),
+    }));
+  });
+
+  private scalar = this.RULE('scalar', (): TextScalar => {
+    let minus: IToken | undefined;
+    this.OPTION(() => (minus = this.CONSUME(Minus)));
+    const token = this.OR([{ ALT: () => this.CONSUME(NumberLiteral) }, { ALT: () => this.CONSUME(Identifier) }]);
+    return {
+      kind: 'scalar',
+      scalar: token.tokenType === NumberLiteral ? 'number' : 'identifier',
+      text: token.image,
+      negative: minus !== undefined,
+      loc: this.loc(minus ?? token),
+    };
+  });
+}
+
+export const unterminatedStringToken: TokenType = UnterminatedString;

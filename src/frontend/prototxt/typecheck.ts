@@ -1,0 +1,216 @@
+// The checker: gives the untyped text tree meaning against the schema by reflection. Unknown fields,
+// wrong value kinds, bad enum names, out-of-range integers, repeated use of a singular field and missing
+// required fields all become located diagnostics; every one found is reported, not only the first.
+import type protobuf from 'protobufjs';
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
+import { setMeta, type MessageMeta, type Msg, type Scalar } from '../../schema/message.js';
+import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
+import type { SourceLocation } from '../../diagnostics/diagnostic.js';
+
+// Messages whose unknown `*_param` fields are a fork's layer parameters: reported later, and only if the
+// layer turns out to have a type brewnet supports (otherwise "unsupported layer type" says it better).
+const LAYER_MESSAGES = new Set(['LayerParameter', 'V1LayerParameter']);
+
+export function typeMessage(
+  type: protobuf.Type,
+  fields: TextField[],
+  loc: SourceLocation | undefined,
+  diagnostics: Diagnostic[],
+): Msg {
+  const msg: Msg = {};
+  const meta: MessageMeta = { type, loc, fieldLocs: new Map() };
+  setMeta(msg, meta);
+  for (const field of fields) typeField(type, msg, meta, field, diagnostics);
+  for (const f of type.fieldsArray) {
+    if (f.required && msg[f.name] === undefined) {
+      diagnostics.push(error(`missing required field "${f.name}" in ${type.name}`, loc));
+    }
+  }
+  return msg;
+}
+
+function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: TextField, diagnostics: Diagnostic[]) {
+  const schemaField = type.fields[field.name];
+  if (!schemaField) {
+    const d = error(
+      `unknown field "${field.name}" in ${type.name}`,
+      field.loc,
+      didYouMean(field.name, Object.keys(type.fields)),
+    );
+    if (LAYER_MESSAGES.has(type.name) && field.name.endsWith('_param')) (meta.deferred ??= []).push(d);
+    else diagnostics.push(d);
+    return;
+  }
+  if (field.list && !schemaField.repeated) {
+    diagnostics.push(error(`field "${field.name}" is not repeated, so it cannot take a list [ … ]`, field.loc));
+    return;
+  }
+  const locs = meta.fieldLocs.get(field.name);
+  if (!schemaField.repeated && locs) {
+    diagnostics.push(
+      error(
+        `non-repeated field "${field.name}" is specified more than once`,
+        field.loc,
+        `first given at line ${locs[0].line}:${locs[0].column}`,
+      ),
+    );
+    return;
+  }
+  const values: (Scalar | Msg)[] = [];
+  const valueLocs: SourceLocation[] = [];
+  for (const value of field.values) {
+    const typed = typeValue(schemaField, value, field, diagnostics);
+    if (typed !== undefined) {
+      values.push(typed);
+      valueLocs.push(value.kind === 'scalar' && field.list ? value.loc : field.loc);
+    }
+  }
+  if (values.length === 0 && !(field.list && field.values.length === 0)) return;
+  meta.fieldLocs.set(field.name, [...(locs ?? []), ...valueLocs]);
+  if (schemaField.repeated) {
+    const existing = (msg[field.name] as (Scalar | Msg)[] | undefined) ?? [];
+    msg[field.name] = [...existing, ...values] as Scalar[] | Msg[];
+  } else {
+    msg[field.name] = values[0];
+  }
+}
+
+function typeValue(
+  schemaField: protobuf.Field,
+  value: TextValue,
+  field: TextField,
+  diagnostics: Diagnostic[],
+): Scalar | Msg | undefined {
+  const resolved = schemaField.resolvedType;
+  if (resolved && 'fieldsArray' in resolved) {
+    if (value.kind !== 'message') {
+      diagnostics.push(
+        error(
+          `field "${field.name}" is a message (${resolved.name}); expected "{", found ${describe(value)}`,
+          value.loc,
+          `write ${field.name} { … }`,
+        ),
+      );
+      return undefined;
+    }
+    return typeMessage(resolved as protobuf.Type, value.fields, field.loc, diagnostics);
+  }
+  if (value.kind === 'message') {
+    diagnostics.push(
+      error(`field "${field.name}" is a ${typeName(schemaField)}, not a message`, value.loc),
+    );
+    return undefined;
+  }
+  const result = typeScalar(schemaField, value);
+  if (typeof result === 'object') {
+    diagnostics.push(result);
+    return undefined;
+  }
+  return result;
+}
+
+function describe(value: TextValue): string {
+  if (value.kind === 'message') return 'a message';
+  if (value.scalar === 'string') return `the string ${JSON.stringify(value.text)}`;
+  return `"${value.negative ? '-' : ''}${value.text}"`;
+}
+
+function typeName(f: protobuf.Field): string {
+  return f.resolvedType ? `enum ${f.resolvedType.name}` : f.type;
+}
+
+function mismatch(field: protobuf.Field, value: TextScalar, expected: string, hint?: string): Diagnostic {
+  return error(`field "${field.name}" (${typeName(field)}) expects ${expected}, found ${describe(value)}`, value.loc, hint);
+}
+
+function typeScalar(field: protobuf.Field, value: TextScalar): Scalar | Diagnostic {
+  const resolved = field.resolvedType;
+  if (resolved) return typeEnum(field, resolved as protobuf.Enum, value);
+  if (field.type === 'string' || field.type === 'bytes') {
+    if (value.scalar !== 'string') {
+      return mismatch(field, value, 'a quoted string', value.scalar === 'identifier' ? `write "${value.text}"` : undefined);
+    }
+    return value.text;
+  }
+  if (field.type === 'bool') return typeBool(field, value);
+  if (FLOAT_TYPES.has(field.type)) return typeFloat(field, value);
+  const range = INTEGER_RANGES[field.type];
+  if (range) return typeInteger(field, value, range);
+  return error(`field "${field.name}" has unsupported type ${field.type}`, value.loc);
+}
+
+function typeEnum(field: protobuf.Field, en: protobuf.Enum, value: TextScalar): Scalar | Diagnostic {
+  const names = Object.keys(en.values);
+  if (value.scalar === 'identifier' && !value.negative) {
+    if (value.text in en.values) return value.text;
+    const hint = didYouMean(value.text, names) ?? `one of ${names.join(', ')}`;
+    return error(`unknown value "${value.text}" for enum field "${field.name}" (${en.name})`, value.loc, hint);
+  }
+  if (value.scalar === 'number') {
+    const n = parseIntegerText(value);
+    if (n !== undefined) {
+      const name = en.valuesById[Number(n)];
+      if (name !== undefined) return name;
+    }
+    return error(`value ${describe(value)} is not a number of enum ${en.name} (field "${field.name}")`, value.loc, `one of ${names.join(', ')}`);
+  }
+  return mismatch(field, value, `an ${en.name} name`, `one of ${names.join(', ')}`);
+}
+
+function typeBool(field: protobuf.Field, value: TextScalar): boolean | Diagnostic {
+  if (!value.negative) {
+    if (value.scalar === 'identifier') {
+      if (value.text === 'true' || value.text === 'True' || value.text === 't') return true;
+      if (value.text === 'false' || value.text === 'False' || value.text === 'f') return false;
+    }
+    if (value.scalar === 'number' && (value.text === '1' || value.text === '0')) return value.text === '1';
+  }
+  return mismatch(field, value, 'true or false');
+}
+
+const FLOAT_WORDS: Record<string, number> = { inf: Infinity, infinity: Infinity, nan: NaN, inff: Infinity, infinityf: Infinity, nanf: NaN };
+
+function typeFloat(field: protobuf.Field, value: TextScalar): number | Diagnostic {
+  let n: number | undefined;
+  if (value.scalar === 'identifier') {
+    const word = FLOAT_WORDS[value.text.toLowerCase()];
+    if (word !== undefined) n = word;
+  } else if (value.scalar === 'number') {
+    if (/^0[xX]/.test(value.text)) n = Number(parseIntegerText({ ...value, negative: false }));
+    else n = Number(value.text.replace(/[fF]$/, ''));
+  }
+  if (n === undefined || (Number.isNaN(n) && value.scalar === 'number')) return mismatch(field, value, 'a number');
+  if (value.negative) n = -n;
+  // float fields hold binary32 values; rounding here makes printing and comparison exact.
+  return field.type === 'float' ? Math.fround(n) : n;
+}
+
+/** Integer literal as BigInt: decimal, 0x hex or leading-0 octal; undefined if it is not an integer. */
+function parseIntegerText(value: TextScalar): bigint | undefined {
+  const t = value.text;
+  let n: bigint;
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) n = BigInt(t);
+  else if (/^0[0-7]+$/.test(t)) n = BigInt('0o' + t.slice(1));
+  else if (/^\d+$/.test(t)) n = BigInt(t);
+  else return undefined;
+  return value.negative ? -n : n;
+}
+
+function typeInteger(field: protobuf.Field, value: TextScalar, [min, max]: [bigint, bigint]): number | Diagnostic {
+  if (value.scalar !== 'number') return mismatch(field, value, 'an integer');
+  const n = parseIntegerText(value);
+  if (n === undefined) return mismatch(field, value, 'an integer', /^0\d*[89]/.test(value.text) ? 'a leading 0 makes an octal number' : undefined);
+  if (n < min || n > max) {
+    return error(`integer ${value.negative ? '-' : ''}${value.text} is out of range for field "${field.name}" (${field.type}: ${min} to ${max})`, value.loc);
+  }
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    return error(`integer ${value.text} in field "${field.name}" is larger than 2^53, which brewnet does not support`, value.loc);
+  }
+  return Number(n);
+}
+
+export function typeDocument(type: protobuf.Type, doc: TextMessage, diagnostics: Diagnostic[]): Msg {
+  return typeMessage(type, doc.fields, doc.loc, diagnostics);
+}
