@@ -60,7 +60,7 @@ const messages: IParserErrorMessageProvider = {
     return `unexpected ${describeFound(firstRedundant)}; expected a field name`;
   },
   buildNoViableAltMessage({ actual, ruleName }) {
-    const found = describeFound(actual[0][0]);
+    const found = describeFound(actual[0]);
     if (ruleName === 'field') return `expected ":" or "{" after the field name, found ${found}`;
     if (ruleName === 'value' || ruleName === 'scalar') return `expected a value, found ${found}`;
     return `unexpected ${found}`;

@@ -1,0 +1,44 @@
+// Crop (REFERENCE §2.5, §7.5): axes before `axis` keep bottom[0]'s dims (FCN's 21 score channels); from
+// `axis` on, the top takes bottom[1]'s dims, read at an offset into bottom[0]. One offset is broadcast to
+// every cropped axis; several must number exactly num_axes − axis; none means 0 (not a centre crop).
+import type { LayerModule } from './layer-module.js';
+import { exactly } from './layer-module.js';
+import { canonicalAxis, nums } from './shape-utils.js';
+import { bottomName, showShape } from './blob-checks.js';
+
+export const crop: LayerModule = {
+  type: 'Crop',
+  paramField: 'crop_param',
+  bottoms: exactly(2),
+  tops: exactly(1),
+  inPlace: false,
+  infer(ctx) {
+    const p = ctx.param;
+    const [source, reference] = ctx.bottoms;
+    const axis = canonicalAxis(ctx, Number(p.axis ?? 2), source);
+    const offsets = nums(p.offset);
+    if (offsets.length > 1 && axis + offsets.length !== source.length) {
+      ctx.fail(
+        `number of offset values specified must be equal to the number of dimensions following axis: ${offsets.length} offsets, but ${bottomName(ctx, 0)} has ${source.length - axis} axes from axis ${axis}`,
+        { msg: p, field: 'offset' },
+      );
+    }
+    const top = source.map((size, i) => {
+      if (i < axis) return size;
+      if (i >= reference.length) {
+        ctx.fail(`the reference ${bottomName(ctx, 1)} (${showShape(reference)}) has no dimension ${i} to crop ${bottomName(ctx, 0)} (${showShape(source)}) to`);
+      }
+      const index = offsets.length > 1 ? i - axis : 0;
+      const offset = offsets.length === 0 ? 0 : offsets[index];
+      const newSize = reference[i];
+      if (size - offset < newSize) {
+        ctx.fail(
+          `the crop for dimension ${i} is out of bounds: offset ${offset} + ${newSize} exceeds ${bottomName(ctx, 0)} dim ${i} (${size})`,
+          offsets.length > 0 ? { msg: p, field: 'offset', index } : undefined,
+        );
+      }
+      return newSize;
+    });
+    return { tops: [top], params: [], macs: 0 };
+  },
+};

@@ -1,0 +1,33 @@
+// Deconvolution (REFERENCE §2.2): the transpose of Convolution with the same blob. Per spatial axis
+// out = s(i−1) + d(k−1) + 1 − 2p (the smallest size the forward conv maps back to); weights are laid out
+// (C_in, num_output/group, k…) because Caffe swaps conv_in/conv_out channels when dimensions are reversed.
+import type { LayerModule } from './layer-module.js';
+import { atLeast } from './layer-module.js';
+import { checkSameBottoms, convChannels, convGeometry } from './conv-geometry.js';
+import { count } from './shape-utils.js';
+import { checkBlobShape } from './blob-checks.js';
+
+export const deconvolution: LayerModule = {
+  type: 'Deconvolution',
+  paramField: 'convolution_param',
+  bottoms: atLeast(1),
+  tops: atLeast(1),
+  equalBottomTop: true,
+  inPlace: false,
+  infer(ctx) {
+    checkSameBottoms(ctx);
+    const bottom = ctx.bottoms[0];
+    const g = convGeometry(ctx, bottom);
+    const { channels, numOutput, group } = convChannels(ctx, g, bottom);
+    const spatial = g.kernel.map((k, i) => {
+      const extent = g.dilation[i] * (k - 1) + 1;
+      return g.stride[i] * (bottom[g.channelAxis + 1 + i] - 1) + extent - 2 * g.pad[i];
+    });
+    const top = checkBlobShape(ctx, [...bottom.slice(0, g.channelAxis), numOutput, ...spatial], 'top shape');
+    const weights = [channels, numOutput / group, ...g.kernel];
+    const params = ctx.param.bias_term === false ? [weights] : [weights, [numOutput]];
+    // Every input element is scattered through its group's (num_output/group)·Πk weights.
+    const macs = ctx.bottoms.length * count(bottom) * (numOutput / group) * count(g.kernel);
+    return { tops: ctx.bottoms.map(() => top), params, macs };
+  },
+};

@@ -1,0 +1,27 @@
+// Im2col (REFERENCE §2.17): Convolution's geometry without the weights. Each output position holds the
+// C·Πk values of its receptive field, so top[channel_axis] = C·Πk and the spatial dims follow the
+// Convolution formula (C++ truncating division). Needs at least one spatial axis.
+import type { LayerModule } from './layer-module.js';
+import { exactly } from './layer-module.js';
+import { convGeometry } from './conv-geometry.js';
+import { count, truncDiv } from './shape-utils.js';
+import { checkBlobShape } from './blob-checks.js';
+
+export const im2col: LayerModule = {
+  type: 'Im2col',
+  paramField: 'convolution_param',
+  bottoms: exactly(1),
+  tops: exactly(1),
+  inPlace: false,
+  infer(ctx) {
+    const bottom = ctx.bottoms[0];
+    const g = convGeometry(ctx, bottom, 1);
+    const spatial = g.kernel.map((k, i) => {
+      const extent = g.dilation[i] * (k - 1) + 1;
+      return truncDiv(bottom[g.channelAxis + 1 + i] + 2 * g.pad[i] - extent, g.stride[i]) + 1;
+    });
+    const columns = bottom[g.channelAxis] * count(g.kernel);
+    const top = checkBlobShape(ctx, [...bottom.slice(0, g.channelAxis), columns, ...spatial], 'top shape');
+    return { tops: [top], params: [], macs: 0 };
+  },
+};

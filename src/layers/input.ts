@@ -1,0 +1,27 @@
+// Input (REFERENCE §2.16): tops take input_param.shape (0, 1 or one per top); the net's inputs.
+import type { LayerModule } from './layer-module.js';
+import { atLeast, exactly } from './layer-module.js';
+import type { Msg } from '../schema/message.js';
+import { nums } from './shape-utils.js';
+
+export const input: LayerModule = {
+  type: 'Input',
+  paramField: 'input_param',
+  bottoms: exactly(0),
+  tops: atLeast(1),
+  inPlace: false,
+  source: true,
+  infer(ctx) {
+    const shapes = (ctx.param.shape as Msg[] | undefined) ?? [];
+    if (shapes.length !== 0 && shapes.length !== 1 && shapes.length !== ctx.topCount) {
+      ctx.fail(`must specify 'shape' once, once per top blob, or not at all: ${ctx.topCount} tops vs. ${shapes.length} shapes`, { msg: ctx.param, field: 'shape' });
+    }
+    const tops = Array.from({ length: ctx.topCount }, (_, i) => {
+      const given = ctx.userShape(i);
+      if (given) return given;
+      if (shapes.length === 0) ctx.fail(`top ${i} has no shape; give one with --input <name>=N,C,H,W`);
+      return nums(shapes[shapes.length === 1 ? 0 : i].dim);
+    });
+    return { tops, params: [] };
+  },
+};

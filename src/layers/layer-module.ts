@@ -1,0 +1,61 @@
+// What the compiler knows about one Caffe layer type, in one place: its parameter message, how many
+// blobs it takes and makes, its shape rule with Caffe's checks, and (added by later passes) its
+// coordinate map and kernels. One module per type; all are listed in registry.ts.
+import type { SourceLocation } from '../diagnostics/diagnostic.js';
+import type { Msg } from '../schema/message.js';
+
+export type Shape = number[];
+
+export interface BlobCount {
+  /** Exact count (Caffe's ExactNum*Blobs), or a range. */
+  min: number;
+  max: number;
+}
+
+export interface ShapeResult {
+  /** One shape per top, in top order. */
+  tops: Shape[];
+  /** Parameter blob shapes in Caffe's blobs_ order and layout (§3.5). */
+  params: Shape[];
+  /** Multiply-accumulates of one forward pass, where meaningful (0 otherwise). */
+  macs?: number;
+}
+
+/** What a shape rule sees. `fail` throws a diagnostic that names the layer and points at its line. */
+export interface ShapeContext {
+  readonly name: string;
+  readonly type: string;
+  /** The whole typed LayerParameter. */
+  readonly layer: Msg;
+  /** The layer's own `*_param` message, or an empty message when absent (read presence with `has`). */
+  readonly param: Msg;
+  readonly bottoms: readonly Shape[];
+  readonly topCount: number;
+  readonly phase: 'TRAIN' | 'TEST';
+  readonly loc?: SourceLocation;
+  /** Shape given by the user (--input name=dims) for top i, if any. */
+  userShape(topIndex: number): Shape | undefined;
+  /** Throws `layer "name" (Type): message`, located at `field` of `msg` when given, else at the layer. */
+  fail(message: string, at?: { msg: Msg; field: string; index?: number }): never;
+}
+
+export interface LayerModule {
+  readonly type: string;
+  /** The LayerParameter field holding this type's parameters, e.g. "convolution_param". */
+  readonly paramField?: string;
+  readonly bottoms: BlobCount;
+  readonly tops: BlobCount;
+  /** Caffe's EqualNumBottomTopBlobs (Convolution, Deconvolution, Im2col). */
+  readonly equalBottomTop?: boolean;
+  /** Whether top[i] may equal bottom[i]; Split, Flatten and Reshape refuse in-place computation. */
+  readonly inPlace: boolean;
+  /** Loss layers: default loss_weight 1 on top 0, and a missing top is created automatically. */
+  readonly loss?: boolean;
+  /** Layers whose top shapes come from outside the net (data readers, Python): they accept --input. */
+  readonly source?: boolean;
+  infer(ctx: ShapeContext): ShapeResult;
+}
+
+export const exactly = (n: number): BlobCount => ({ min: n, max: n });
+export const between = (min: number, max: number): BlobCount => ({ min, max });
+export const atLeast = (min: number): BlobCount => ({ min, max: Infinity });

@@ -1,0 +1,19 @@
+// Parameter (parameter_layer.hpp): exposes a learned blob of parameter_param.shape as its only top.
+// No shape given means a scalar [] (an empty BlobShape).
+import type { Msg } from '../schema/message.js';
+import type { LayerModule } from './layer-module.js';
+import { exactly } from './layer-module.js';
+import { nums } from './shape-utils.js';
+import { checkBlobShape } from './blob-checks.js';
+
+export const parameter: LayerModule = {
+  type: 'Parameter',
+  paramField: 'parameter_param',
+  bottoms: exactly(0),
+  tops: exactly(1),
+  inPlace: false,
+  infer(ctx) {
+    const shape = checkBlobShape(ctx, nums((ctx.param.shape as Msg | undefined)?.dim), 'parameter shape');
+    return { tops: [[...shape]], params: [[...shape]], macs: 0 };
+  },
+};

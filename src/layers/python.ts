@@ -1,0 +1,17 @@
+// Python layers (REFERENCE §2.16): user code reshapes the tops at run time, with no blob-count limits, so
+// every top shape must come from --input.
+import type { LayerModule } from './layer-module.js';
+import { atLeast } from './layer-module.js';
+import { sourceTop } from './source-shape.js';
+
+export const python: LayerModule = {
+  type: 'Python',
+  paramField: 'python_param',
+  bottoms: atLeast(0),
+  tops: atLeast(0),
+  inPlace: false,
+  source: true,
+  infer(ctx) {
+    return { tops: Array.from({ length: ctx.topCount }, (_, i) => sourceTop(ctx, i)), params: [], macs: 0 };
+  },
+};

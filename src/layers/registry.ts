@@ -1,0 +1,65 @@
+// The one table of layer types brewnet understands. A type missing here is "unsupported" and is
+// reported with its name, layer and line before any shape is inferred.
+import type { LayerModule } from './layer-module.js';
+import { accuracy } from './accuracy.js';
+import { argmax } from './argmax.js';
+import { batchNorm } from './batch-norm.js';
+import { concat } from './concat.js';
+import { convolution } from './convolution.js';
+import { crop } from './crop.js';
+import { data, hdf5Data, imageData, memoryData, windowData } from './data.js';
+import { deconvolution } from './deconvolution.js';
+import { dummyData } from './dummy-data.js';
+import { eltwise } from './eltwise.js';
+import { embed } from './embed.js';
+import { flatten } from './flatten.js';
+import { im2col } from './im2col.js';
+import { innerProduct } from './inner-product.js';
+import { input } from './input.js';
+import {
+  contrastiveLoss,
+  euclideanLoss,
+  hingeLoss,
+  infogainLoss,
+  multinomialLogisticLoss,
+  sigmoidCrossEntropyLoss,
+  softmaxWithLoss,
+} from './loss.js';
+import { lrn } from './lrn.js';
+import { mvn } from './mvn.js';
+import { absVal, bnll, clip, dropout, elu, exp, log, power, relu, sigmoid, swish, tanh, threshold } from './neuron.js';
+import { parameter } from './parameter.js';
+import { pooling } from './pooling.js';
+import { prelu } from './prelu.js';
+import { python } from './python.js';
+import { reduction } from './reduction.js';
+import { reshape } from './reshape.js';
+import { bias, scale } from './scale-bias.js';
+import { silence } from './silence.js';
+import { slice } from './slice.js';
+import { softmax } from './softmax.js';
+import { split } from './split.js';
+import { spp } from './spp.js';
+import { tile } from './tile.js';
+
+const modules: LayerModule[] = [
+  // Vision
+  convolution, deconvolution, im2col, pooling, spp, innerProduct, lrn,
+  // Blob plumbing
+  crop, concat, slice, eltwise, split, silence, flatten, reshape, tile, reduction,
+  // Normalisation and affine
+  softmax, batchNorm, scale, bias, mvn, embed, parameter,
+  // Element-wise
+  relu, prelu, elu, sigmoid, tanh, absVal, bnll, power, exp, log, threshold, swish, clip, dropout,
+  // Losses and metrics
+  softmaxWithLoss, euclideanLoss, sigmoidCrossEntropyLoss, multinomialLogisticLoss, infogainLoss, contrastiveLoss, hingeLoss,
+  accuracy, argmax,
+  // Sources
+  input, dummyData, data, imageData, memoryData, hdf5Data, windowData, python,
+];
+
+export const layerRegistry: ReadonlyMap<string, LayerModule> = new Map(modules.map((m) => [m.type, m]));
+
+export function layerModule(type: string): LayerModule | undefined {
+  return layerRegistry.get(type);
+}

@@ -1,0 +1,13 @@
+// Silence (REFERENCE §2.9): consumes its bottoms so they are not net outputs; makes nothing.
+import type { LayerModule } from './layer-module.js';
+import { atLeast, exactly } from './layer-module.js';
+
+export const silence: LayerModule = {
+  type: 'Silence',
+  bottoms: atLeast(1),
+  tops: exactly(0),
+  inPlace: false,
+  infer() {
+    return { tops: [], params: [], macs: 0 };
+  },
+};

@@ -1,0 +1,18 @@
+// Softmax (REFERENCE §2.12): normalises along `axis` (canonicalised, default 1); top = bottom shape.
+// Caffe copies bottom to top and works in the top, so in-place is safe.
+import type { LayerModule } from './layer-module.js';
+import { exactly } from './layer-module.js';
+import { canonicalAxis, count } from './shape-utils.js';
+
+export const softmax: LayerModule = {
+  type: 'Softmax',
+  paramField: 'softmax_param',
+  bottoms: exactly(1),
+  tops: exactly(1),
+  inPlace: true,
+  infer(ctx) {
+    const bottom = ctx.bottoms[0];
+    canonicalAxis(ctx, Number(ctx.param.axis ?? 1), bottom);
+    return { tops: [[...bottom]], params: [], macs: count(bottom) };
+  },
+};

@@ -1,0 +1,14 @@
+// Split (REFERENCE §2.9): every top shares the bottom's data, so each has its shape. Caffe refuses
+// in-place computation here (any top equal to the bottom).
+import type { LayerModule } from './layer-module.js';
+import { atLeast, exactly } from './layer-module.js';
+
+export const split: LayerModule = {
+  type: 'Split',
+  bottoms: exactly(1),
+  tops: atLeast(1),
+  inPlace: false,
+  infer(ctx) {
+    return { tops: Array.from({ length: ctx.topCount }, () => [...ctx.bottoms[0]]), params: [], macs: 0 };
+  },
+};
