@@ -68,10 +68,13 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     }
   }
   if (values.length === 0 && !(field.list && field.values.length === 0)) return;
-  meta.fieldLocs.set(field.name, [...(locs ?? []), ...valueLocs]);
+  if (locs) for (const l of valueLocs) locs.push(l);
+  else meta.fieldLocs.set(field.name, valueLocs);
   if (schemaField.repeated) {
-    const existing = (msg[field.name] as (Scalar | Msg)[] | undefined) ?? [];
-    msg[field.name] = [...existing, ...values] as Scalar[] | Msg[];
+    // Append in place: a net repeats `layer` thousands of times, so copying would be quadratic.
+    const existing = msg[field.name] as (Scalar | Msg)[] | undefined;
+    if (existing) for (const v of values) existing.push(v);
+    else msg[field.name] = values as Scalar[] | Msg[];
   } else {
     msg[field.name] = values[0];
   }
