@@ -1,0 +1,91 @@
+// The front door: prototxt (a path or the text itself) → upgraded, filtered, connected and shape-checked
+// IR. The phases run in a fixed order, each one small and in its own file, like a compiler pipeline:
+//   scan+parse (grammar/) → type (frontend/prototxt) → upgrade (upgrade/) → filter by state
+//   → check layer types → connect blobs → infer shapes → check params.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { DiagnosticError, fail } from '../diagnostics/diagnostic.js';
+import { filterLayers, netState, type Phase } from '../frontend/net-state.js';
+import { readNetParameter } from '../frontend/prototxt/read-net-parameter.js';
+import { Net } from '../ir/net.js';
+import type { Shape } from '../layers/layer-module.js';
+import { checkLayerTypes } from '../passes/check-layer-types.js';
+import { checkParams } from '../passes/check-params.js';
+import { connectBlobs } from '../passes/connect-blobs.js';
+import { inferShapes } from '../passes/infer-shapes.js';
+import { metaOf, setMeta, type Msg } from '../schema/message.js';
+import { upgradeNet } from '../upgrade/upgrade-net.js';
+
+export interface LoadOptions {
+  /** TRAIN or TEST (default TEST, as Caffe's tools); replaces the file's own state.phase. */
+  phase?: Phase | 'train' | 'test';
+  /** Replaces the file's state.level (default 0). */
+  level?: number;
+  /** Appended to the file's state.stage. */
+  stages?: string[];
+  /** Input shapes by blob name: give or override the tops of Input, data and Python layers. */
+  inputs?: Record<string, readonly number[]> | ReadonlyMap<string, readonly number[]>;
+  /** Name used in diagnostics when `pathOrText` is text (default "<input>"). */
+  file?: string;
+}
+
+export interface SourceText {
+  text: string;
+  file: string;
+}
+
+/** A path if a file by that name exists or the string cannot be prototxt text; otherwise the text. */
+export function readSource(pathOrText: string, file?: string): SourceText {
+  const looksLikeText = /[\n{:]/.test(pathOrText);
+  if (!looksLikeText || existsSync(pathOrText)) {
+    if (!existsSync(pathOrText)) fail(`no such file: ${pathOrText}`);
+    if (statSync(pathOrText).isDirectory()) fail(`${pathOrText} is a directory, not a prototxt file`);
+    return { text: readFileSync(pathOrText, 'latin1'), file: file ?? pathOrText };
+  }
+  return { text: pathOrText, file: file ?? '<input>' };
+}
+
+/** Parses and upgrades, without building the graph (what `convert` prints). */
+export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean } = {}): Msg {
+  const { text, file } = readSource(pathOrText, options.file);
+  const net = readNetParameter(text, file);
+  return options.upgrade === false ? net : upgradeNet(net);
+}
+
+export function loadNet(pathOrText: string, options: LoadOptions = {}): Net {
+  const upgraded = readNet(pathOrText, { file: options.file });
+  return buildNet(upgraded, options);
+}
+
+/** Builds the IR from an upgraded NetParameter (the DSL frontend enters here too). */
+export function buildNet(upgraded: Msg, options: LoadOptions = {}): Net {
+  const state = netState(upgraded, { ...options, phase: normalisePhase(options.phase) });
+  const layers = filterLayers((upgraded.layer as Msg[] | undefined) ?? [], state);
+  // The IR's source is the net as it runs: same message, only the kept layers.
+  const source: Msg = { ...upgraded, layer: layers };
+  const meta = metaOf(upgraded);
+  if (meta) setMeta(source, meta);
+  const typeErrors = checkLayerTypes(layers);
+  if (typeErrors.length) throw new DiagnosticError(typeErrors);
+  const inputs = inputShapes(options.inputs);
+  const { layers: graph, blobVersions } = connectBlobs(layers);
+  inferShapes(graph, state.phase, inputs);
+  checkParams(graph);
+  return new Net(source, state, graph, blobVersions);
+}
+
+function normalisePhase(phase: LoadOptions['phase']): Phase | undefined {
+  if (phase === undefined) return undefined;
+  const upper = phase.toUpperCase();
+  if (upper !== 'TRAIN' && upper !== 'TEST') fail(`phase must be "train" or "test", not "${phase}"`);
+  return upper;
+}
+
+function inputShapes(inputs: LoadOptions['inputs']): Map<string, Shape> {
+  const entries = inputs instanceof Map ? [...inputs.entries()] : Object.entries(inputs ?? {});
+  for (const [name, dims] of entries) {
+    if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0 || d > 2 ** 31 - 1)) {
+      fail(`--input ${name}: dimensions must be integers from 0 to 2147483647, got ${JSON.stringify(dims)}`);
+    }
+  }
+  return new Map(entries.map(([name, dims]) => [name, [...dims]]));
+}

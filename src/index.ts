@@ -1,0 +1,9 @@
+// brewnet's programmatic API: load a Caffe net into the typed IR and ask it about shapes.
+export { loadNet, buildNet, readNet, type LoadOptions } from './api/load-net.js';
+export { Net, type NetJSON } from './ir/net.js';
+export { Layer } from './ir/layer.js';
+export { Blob } from './ir/blob.js';
+export type { Shape } from './layers/layer-module.js';
+export { layerRegistry } from './layers/registry.js';
+export { DiagnosticError, formatDiagnostic, type Diagnostic, type SourceLocation } from './diagnostics/diagnostic.js';
+export type { Phase } from './frontend/net-state.js';

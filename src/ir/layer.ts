@@ -1,0 +1,51 @@
+// A layer in the IR: its typed LayerParameter as the user wrote it (after upgrades), the module that
+// knows its type, and the blobs it reads and writes, in Caffe's execution (file) order.
+import type { SourceLocation } from '../diagnostics/diagnostic.js';
+import type { LayerModule, Shape } from '../layers/layer-module.js';
+import { locOf, type Msg } from '../schema/message.js';
+import type { Blob } from './blob.js';
+
+export class Layer {
+  readonly bottoms: Blob[] = [];
+  readonly tops: Blob[] = [];
+  /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5). */
+  paramShapes: Shape[] = [];
+  /** Multiply-accumulates of one forward pass (0 where not meaningful). */
+  macs = 0;
+
+  constructor(
+    /** Position in execution order. */
+    readonly index: number,
+    /** The typed LayerParameter. */
+    readonly proto: Msg,
+    readonly module: LayerModule,
+  ) {}
+
+  get name(): string {
+    return (this.proto.name as string | undefined) ?? '';
+  }
+
+  get type(): string {
+    return this.proto.type as string;
+  }
+
+  /** The type's own parameter message (e.g. convolution_param); empty when not written. */
+  get typeParam(): Msg {
+    const field = this.module.paramField;
+    return (field && (this.proto[field] as Msg | undefined)) || {};
+  }
+
+  get loc(): SourceLocation | undefined {
+    return locOf(this.proto);
+  }
+
+  /** Whether top i rewrites bottom i (Caffe's in-place rule: same name at the same index). */
+  isInPlace(topIndex: number): boolean {
+    const top = this.tops[topIndex];
+    return top !== undefined && top.version > 0 && this.bottoms[topIndex]?.name === top.name;
+  }
+
+  get paramCount(): number {
+    return this.paramShapes.reduce((n, s) => n + s.reduce((m, d) => m * d, 1), 0);
+  }
+}

@@ -1,0 +1,129 @@
+// Caffe's AppendBottom/AppendTop (REFERENCE §3.2), in file order: a bottom must name a blob produced
+// earlier; a top may reuse a name only in place (same name at the same index, for layers that allow it),
+// which makes a new version of that blob; any other reuse is an error. Loss layers get anonymous tops.
+// Caffe would also insert Split layers where a blob has several consumers; the IR keeps the consumer
+// list instead, which is what that transformation means, and checks the one case where it changes the
+// outcome (an in-place layer after another reader of the same blob).
+import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { Blob } from '../ir/blob.js';
+import { Layer } from '../ir/layer.js';
+import type { BlobCount, LayerModule } from '../layers/layer-module.js';
+import { layerModule } from '../layers/registry.js';
+import { locOf, type Msg } from '../schema/message.js';
+
+export interface Connected {
+  layers: Layer[];
+  blobVersions: Blob[];
+}
+
+export function connectBlobs(protos: readonly Msg[]): Connected {
+  const diagnostics: Diagnostic[] = [];
+  const current = new Map<string, Blob>();
+  const layers: Layer[] = [];
+  const blobVersions: Blob[] = [];
+
+  for (const proto of protos) {
+    const module = layerModule(proto.type as string)!;
+    const layer = new Layer(layers.length, proto, module);
+    layers.push(layer);
+    const bottomNames = (proto.bottom as string[] | undefined) ?? [];
+    const topNames = (proto.top as string[] | undefined) ?? [];
+    const countError = checkBlobCounts(module, bottomNames.length, topNames.length);
+    if (countError) diagnostics.push(error(`layer "${layer.name}": ${countError}`, locOf(proto)));
+
+    bottomNames.forEach((name, i) => {
+      const blob = current.get(name);
+      if (!blob) {
+        diagnostics.push(
+          error(
+            `Unknown bottom blob '${name}' (layer '${layer.name}', bottom index ${i})`,
+            locOf(proto, 'bottom', i),
+            didYouMean(name, [...current.keys()]),
+          ),
+        );
+        return;
+      }
+      layer.bottoms.push(blob);
+    });
+    // Connect consumers only once every bottom resolved, so the graph never holds a half-connected layer.
+    if (layer.bottoms.length === bottomNames.length) for (const b of layer.bottoms) b.consumers.push(layer);
+
+    topNames.forEach((name, i) => {
+      const previous = current.get(name);
+      const inPlace = previous !== undefined && bottomNames[i] === name;
+      if (previous && !inPlace) {
+        const where = previous.producer;
+        diagnostics.push(
+          error(
+            `Top blob '${name}' produced by multiple sources.`,
+            locOf(proto, 'top', i),
+            bottomNames.includes(name)
+              ? `in-place computation needs the same name at the same index: "${name}" is bottom[${bottomNames.indexOf(name)}] but top[${i}]`
+              : `"${name}" is already produced by layer "${where.name}"${lineOf(where)}; give this top a new name`,
+          ),
+        );
+        return;
+      }
+      if (inPlace && !module.inPlace) {
+        diagnostics.push(
+          error(`layer "${layer.name}" (${layer.type}) does not allow in-place computation (top "${name}" is also its bottom)`, locOf(proto, 'top', i), 'give the top a new name'),
+        );
+        return;
+      }
+      if (inPlace && previous.consumers.some((c) => c !== layer)) {
+        // Caffe's split insertion renames this bottom, so the top no longer matches it.
+        const other = previous.consumers.find((c) => c !== layer)!;
+        diagnostics.push(
+          error(
+            `Top blob '${name}' produced by multiple sources.`,
+            locOf(proto, 'top', i),
+            `layer "${other.name}"${lineOf(other)} already read "${name}", so Caffe splits it and this layer can no longer work in place; give the top a new name`,
+          ),
+        );
+        return;
+      }
+      const blob = new Blob(name, previous ? previous.version + 1 : 0, layer);
+      layer.tops.push(blob);
+      blobVersions.push(blob);
+      current.set(name, blob);
+    });
+
+    // Loss layers create the tops the file left out; nothing can read them.
+    if (module.loss) {
+      const needed = Math.max(module.tops.min, module.tops.max === module.tops.min ? module.tops.max : 0);
+      for (let i = topNames.length; i < needed; i++) {
+        const blob = new Blob('(automatic)', 0, layer, true);
+        layer.tops.push(blob);
+        blobVersions.push(blob);
+      }
+    }
+  }
+  if (diagnostics.length) throw new DiagnosticError(diagnostics);
+  return { layers, blobVersions };
+}
+
+function lineOf(layer: Layer): string {
+  return layer.loc ? ` (line ${layer.loc.line})` : '';
+}
+
+// Caffe's Layer::CheckBlobCounts, with its messages. Loss layers may leave tops out (AutoTopBlobs).
+function checkBlobCounts(module: LayerModule, bottoms: number, tops: number): string | undefined {
+  const type = module.type;
+  const bottom = describe(module.bottoms, bottoms);
+  if (bottom) return `${type} Layer takes ${bottom} bottom blob(s) as input (found ${bottoms}).`;
+  const topCount = module.loss ? Math.max(tops, module.tops.min) : tops;
+  const top = describe(module.tops, topCount);
+  if (top) return `${type} Layer produces ${top} top blob(s) as output (found ${tops}).`;
+  if (module.equalBottomTop && bottoms !== tops) {
+    return `${type} Layer produces one top blob as output for each bottom blob input (found ${bottoms} bottoms, ${tops} tops).`;
+  }
+  return undefined;
+}
+
+function describe(expected: BlobCount, actual: number): string | undefined {
+  if (expected.min === expected.max) return actual === expected.min ? undefined : `${expected.min}`;
+  if (actual < expected.min) return `at least ${expected.min}`;
+  if (actual > expected.max) return `at most ${expected.max}`;
+  return undefined;
+}

@@ -1,0 +1,42 @@
+// Net-level `input:` + `input_dim:`/`input_shape` headers become one Input layer named "input" at the
+// front of the net (UpgradeNetInput, REFERENCE §3.6 step 4). With neither dims nor shapes (a legacy
+// caffemodel) Caffe drops the inputs; a prototxt like that then asks for the shapes with --input.
+import { fail } from '../diagnostics/diagnostic.js';
+import { newMessage, setFieldLoc } from '../schema/build-message.js';
+import { locOf, type Msg } from '../schema/message.js';
+
+export function upgradeInputFields(net: Msg): void {
+  const names = net.input as string[] | undefined;
+  if (!names?.length) return;
+  const dims = (net.input_dim as number[] | undefined) ?? [];
+  const shapes = (net.input_shape as Msg[] | undefined) ?? [];
+  const where = locOf(net, 'input');
+  if (shapes.length || dims.length) {
+    if (shapes.length && shapes.length !== names.length) {
+      fail(`${names.length} inputs but ${shapes.length} input_shape entries; give one input_shape per input`, locOf(net, 'input_shape'));
+    }
+    if (!shapes.length && dims.length !== 4 * names.length) {
+      fail(
+        `${names.length} input(s) need ${4 * names.length} input_dim values (N, C, H, W each), found ${dims.length}`,
+        locOf(net, 'input_dim'),
+      );
+    }
+    const layer = newMessage('LayerParameter', where);
+    layer.name = 'input';
+    layer.type = 'Input';
+    layer.top = [...names];
+    setFieldLoc(layer, 'top', where);
+    const param = newMessage('InputParameter', where);
+    param.shape = names.map((_, i) => {
+      if (shapes.length) return shapes[i];
+      const shape = newMessage('BlobShape', locOf(net, 'input_dim', 4 * i));
+      shape.dim = dims.slice(4 * i, 4 * i + 4);
+      return shape;
+    });
+    layer.input_param = param;
+    net.layer = [layer, ...((net.layer as Msg[] | undefined) ?? [])];
+  }
+  delete net.input;
+  delete net.input_dim;
+  delete net.input_shape;
+}

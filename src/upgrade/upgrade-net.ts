@@ -1,0 +1,23 @@
+// Caffe's UpgradeNetAsNeeded, in its order (REFERENCE §3.6). Works in place on a typed NetParameter.
+import type { Msg } from '../schema/message.js';
+import { upgradeBatchNormParams } from './batch-norm-params.js';
+import { upgradeDataTransformation } from './data-transform.js';
+import { upgradeInputFields } from './input-layer.js';
+import { rejectMixedLayers } from './reject-mixed-layers.js';
+import { rejectV0 } from './reject-v0.js';
+import { upgradeV1Net } from './v1-to-v2.js';
+
+export function upgradeNet(net: Msg): Msg {
+  rejectV0(net);
+  upgradeDataTransformation(net);
+  rejectMixedLayers(net);
+  upgradeV1Net(net);
+  upgradeInputFields(net);
+  upgradeBatchNormParams(net);
+  return net;
+}
+
+/** Whether the net uses a format that upgradeNet rewrites (for `convert --no-upgrade` and messages). */
+export function needsUpgrade(net: Msg): boolean {
+  return Boolean((net.layers as Msg[] | undefined)?.length || (net.input as string[] | undefined)?.length);
+}
