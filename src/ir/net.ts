@@ -4,7 +4,7 @@ import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NetState } from '../frontend/net-state.js';
 import type { Shape } from '../layers/layer-module.js';
-const printPrototxt = (m: unknown): string => { throw new Error('TODO'); }; // TEMP
+import { printPrototxt } from '../printer/prototxt-printer.js';
 import type { Msg } from '../schema/message.js';
 import type { Blob } from './blob.js';
 import type { Layer } from './layer.js';

@@ -1,0 +1,11 @@
+// Compact human numbers for tables: 1,792 · 842.0M · 1.23G.
+export function withThousands(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function compact(n: number): string {
+  if (n < 1e4) return String(n);
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(n / size >= 100 ? 0 : 1)}${unit}`;
+  return String(n);
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The brewnet command line. Each command lives in its own file; this one only declares them.
+import { Command, InvalidArgumentError } from 'commander';
+import { DiagnosticError } from '../diagnostics/diagnostic.js';
+import { convertCommand } from './convert-command.js';
+import { parseInputOption } from './input-option.js';
+import { runReportingErrors } from './report-errors.js';
+import { shapesCommand } from './shapes-command.js';
+
+// Option parsers throw commander's error type so bad flags read like every other usage error.
+function inputOption(value: string, previous?: Map<string, number[]>) {
+  try {
+    return parseInputOption(value, previous);
+  } catch (e) {
+    if (e instanceof DiagnosticError) throw new InvalidArgumentError(e.diagnostics.map((d) => d.message + (d.hint ? ` (${d.hint})` : '')).join('; '));
+    throw e;
+  }
+}
+
+function integerOption(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not an integer`);
+  return Number(value);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+const program = new Command('brewnet')
+  .description('A graph compiler for Caffe nets: parse, check and infer shapes of .prototxt files.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('shapes')
+  .description("infer every blob's shape with Caffe's rules and print them per layer")
+  .argument('<net>', 'a .prototxt file')
+  .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
+  .option('--phase <phase>', 'train or test (default test)')
+  .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
+  .option('--level <n>', 'net state level (default 0)', integerOption)
+  .option('--json', 'print one JSON object instead of a table')
+  .action((net: string, flags) => runReportingErrors(() => shapesCommand(net, flags)));
+
+program
+  .command('convert')
+  .description('print the parsed net in canonical prototxt or JSON form')
+  .argument('<net>', 'a .prototxt file')
+  .option('--to <format>', 'prototxt or json', 'prototxt')
+  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)')
+  .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
+
+await program.parseAsync();

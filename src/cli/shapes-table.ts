@@ -1,0 +1,51 @@
+// The human form of `brewnet shapes`: one row per layer (name, type, bottoms → tops with shapes,
+// parameter shapes and count, MACs), then totals. Columns are padded to their widest cell.
+import type { Net } from '../ir/net.js';
+import type { Layer } from '../ir/layer.js';
+import type { Blob } from '../ir/blob.js';
+import { showShape } from '../layers/blob-checks.js';
+import { compact, withThousands } from './format-numbers.js';
+import { visibleLength, type Style } from './style.js';
+
+export function renderShapesTable(net: Net, style: Style): string {
+  const header = ['layer', 'type', 'bottoms → tops', 'params', 'MACs'];
+  const rows = net.layers.map((layer) => [
+    layer.name,
+    layer.type,
+    flow(layer, style),
+    params(layer, style),
+    layer.macs ? compact(layer.macs) : '',
+  ]);
+  const widths = header.map((h, c) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[c]))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => {
+        const pad = ' '.repeat(widths[c] - visibleLength(cell));
+        return c === cells.length - 1 ? pad + cell : cell + pad; // MACs right-aligned
+      })
+      .join('  ')
+      .trimEnd();
+  const out = [style.bold(line(header)), ...rows.map(line)];
+  out.push('');
+  out.push(
+    `${net.layers.length} layers · ${withThousands(net.totalParams)} parameters · ${compact(net.totalMacs)} MACs (${withThousands(net.totalMacs)})`,
+  );
+  out.push(`inputs: ${net.inputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`);
+  out.push(`outputs: ${net.outputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`);
+  return out.join('\n') + '\n';
+}
+
+function flow(layer: Layer, style: Style): string {
+  const blob = (b: Blob) => `${b.name} ${style.dim(showShape(b.shape))}`;
+  const inPlace = layer.tops.length > 0 && layer.tops.every((_, i) => layer.isInPlace(i));
+  if (inPlace) return `${layer.tops.map(blob).join(', ')} ${style.dim('(in place)')}`;
+  const bottoms = layer.bottoms.map((b) => b.name).join(', ');
+  const tops = layer.tops.map(blob).join(', ');
+  return bottoms ? `${bottoms} → ${tops}` : `→ ${tops}`;
+}
+
+function params(layer: Layer, style: Style): string {
+  if (!layer.paramShapes.length) return '';
+  const shapes = layer.paramShapes.map((s) => showShape(s)).join(' + ');
+  return `${shapes} ${style.dim(`(${withThousands(layer.paramCount)})`)}`;
+}
