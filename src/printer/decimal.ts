@@ -73,3 +73,15 @@ export function formatG(x: number, precision: number): string {
   if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
   return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
+
+/** Sign of a − b for two non-negative decimals. */
+export function compareDecimals(a: Decimal, b: Decimal): number {
+  const aZero = a.digits === '0';
+  const bZero = b.digits === '0';
+  if (aZero || bZero) return aZero && bZero ? 0 : aZero ? -1 : 1;
+  if (a.exp !== b.exp) return a.exp > b.exp ? 1 : -1;
+  const width = Math.max(a.digits.length, b.digits.length);
+  const x = a.digits.padEnd(width, '0');
+  const y = b.digits.padEnd(width, '0');
+  return x === y ? 0 : x > y ? 1 : -1;
+}
