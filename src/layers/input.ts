@@ -19,7 +19,10 @@ export const input: LayerModule = {
     const tops = Array.from({ length: ctx.topCount }, (_, i) => {
       const given = ctx.userShape(i);
       if (given) return given;
-      if (shapes.length === 0) ctx.fail(`top ${i} has no shape; give one with --input <name>=N,C,H,W`);
+      if (shapes.length === 0) {
+        const name = (ctx.layer.top as string[] | undefined)?.[i] ?? `top[${i}]`;
+        ctx.fail(`top "${name}" has no shape; give one with --input ${name}=N,C,H,W`, { msg: ctx.layer, field: 'top', index: i });
+      }
       return nums(shapes[shapes.length === 1 ? 0 : i].dim);
     });
     return { tops, params: [] };

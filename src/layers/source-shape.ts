@@ -13,7 +13,11 @@ export function sourceTop(ctx: ShapeContext, index: number, known?: (number | un
   if (known && known.every((d) => d !== undefined)) return known as number[];
   const name = topName(ctx, index);
   const hint = (known ?? HINT_LETTERS.map(() => undefined)).map((d, i) => d ?? HINT_LETTERS[i] ?? `D${i}`).join(',');
-  return ctx.fail(`shape of top "${name}" cannot be known statically; give it with --input ${name}=${hint}`);
+  return ctx.fail(`shape of top "${name}" cannot be known statically; give it with --input ${name}=${hint}`, {
+    msg: ctx.layer,
+    field: 'top',
+    index,
+  });
 }
 
 /** A positive batch size when the parameter gives one; 0 or absent leaves it to the data. */
