@@ -1,7 +1,7 @@
 // Parser for the protobuf text format (the grammar; its actions build the untyped TextMessage tree).
 //
 //   message  := ( field [',' | ';'] )*
-//   field    := name ( ':' ( value | list ) | body )
+//   field    := name ( ':' ( value | list ) | body | list )     (a colonless list is for message fields)
 //   body     := '{' message '}' | '<' message '>'
 //   value    := body | string+ | ['-'] ( number | identifier )
 //   list     := '[' [ value ( ',' value )* ] ']'
@@ -26,7 +26,8 @@ import {
 } from './prototxt-tokens.js';
 import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from '../src/frontend/prototxt/text-ast.js';
-import { decodeCString } from './c-string.js';
+import { decodeUtf8, unescapeCString } from './c-string.js';
+import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 
 const tokenSpelling: Record<string, string> = {
   Colon: '":"',
@@ -73,6 +74,13 @@ const messages: IParserErrorMessageProvider = {
 export class PrototxtParser extends EmbeddedActionsParser {
   /** File name stamped on every location; set before each parse. */
   file = '<input>';
+  /** Errors inside otherwise well-formed tokens (bad string escapes); cleared by reset(). */
+  problems: Diagnostic[] = [];
+
+  override reset(): void {
+    super.reset();
+    this.problems = [];
+  }
 
   constructor() {
     super(allTokens, { errorMessageProvider: messages, recoveryEnabled: false, maxLookahead: 2 });
@@ -99,6 +107,7 @@ export class PrototxtParser extends EmbeddedActionsParser {
     const nameToken = this.CONSUME(Identifier);
     let list = false;
     let values: TextValue[] = [];
+    let open: IToken | undefined;
     this.OR([
       {
         ALT: () => {
@@ -115,8 +124,17 @@ export class PrototxtParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => (values = [this.SUBRULE(this.body)]) },
+      {
+        ALT: () => {
+          open = this.LA(1);
+          values = this.SUBRULE2(this.list);
+          list = true;
+        },
+      },
     ]);
-    return { name: nameToken.image, loc: this.loc(nameToken), list, values };
+    const field: TextField = { name: nameToken.image, loc: this.loc(nameToken), list, values };
+    if (open) field.listWithoutColon = this.loc(open);
+    return field;
   });
 
   private body = this.RULE('body', (): TextMessage => {
@@ -176,13 +194,24 @@ export class PrototxtParser extends EmbeddedActionsParser {
         ]),
       ),
     );
-    return this.ACTION(() => ({
-      kind: 'scalar' as const,
-      scalar: 'string' as const,
-      text: pieces.length === 1 ? decodeCString(pieces[0].image) : pieces.map((p) => decodeCString(p.image)).join(''),
-      negative: false,
-      loc: this.loc(pieces[0]),
-    }));
+    return this.ACTION(() => {
+      // Escapes make bytes; the bytes of all pieces together are decoded as UTF-8 ("\303" "\251" is é).
+      const bytes: number[] = [];
+      for (const piece of pieces) {
+        const unescaped = unescapeCString(piece.image);
+        for (const b of unescaped.bytes) bytes.push(b);
+        if (unescaped.error) {
+          const { message, offset } = unescaped.error;
+          const at = { ...this.loc(piece), column: (piece.startColumn ?? 0) + offset, offset: piece.startOffset + offset };
+          const hint = message.startsWith('invalid escape') ? 'write a backslash itself as \\\\' : undefined;
+          this.problems.push(error(message, at, hint));
+        }
+      }
+      const { text, valid } = decodeUtf8(bytes);
+      const scalar: TextScalar = { kind: 'scalar', scalar: 'string', text, negative: false, loc: this.loc(pieces[0]) };
+      if (!valid) scalar.invalidUtf8 = true;
+      return scalar;
+    });
   });
 
   private scalar = this.RULE('scalar', (): TextScalar => {

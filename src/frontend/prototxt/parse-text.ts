@@ -55,5 +55,6 @@ export function parseText(text: string, file: string): TextMessage {
       : { file, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
     throw new DiagnosticError([error(e.message, loc)]);
   }
+  if (parser.problems.length > 0) throw new DiagnosticError(parser.problems.slice(0, MAX_REPORTED));
   return { kind: 'message', fields, loc: { file, line: 1, column: 1, offset: 0 }, end: endOfText(file, text) };
 }

@@ -11,6 +11,8 @@ export interface TextScalar {
   text: string;
   /** A leading '-' was written. */
   negative: boolean;
+  /** For strings: the escaped bytes of all pieces together are not UTF-8 (`text` has U+FFFD for them). */
+  invalidUtf8?: boolean;
   loc: SourceLocation;
 }
 
@@ -30,5 +32,7 @@ export interface TextField {
   loc: SourceLocation;
   /** Written as `name: [a, b]`. */
   list: boolean;
+  /** Where the `[` is, when a list was written without a colon (`layer [{…}]`: allowed for messages only). */
+  listWithoutColon?: SourceLocation;
   values: TextValue[];
 }

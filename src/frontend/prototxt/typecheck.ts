@@ -43,6 +43,11 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     else diagnostics.push(d);
     return;
   }
+  if (field.listWithoutColon && !(schemaField.resolvedType && 'fieldsArray' in schemaField.resolvedType)) {
+    // protobuf lets only message fields drop the colon (`layer [{…}]`), as they may for `layer {…}`.
+    diagnostics.push(error(`expected ":" after field "${field.name}", found "["`, field.listWithoutColon, `write ${field.name}: [ … ]`));
+    return;
+  }
   if (field.list && !schemaField.repeated) {
     diagnostics.push(error(`field "${field.name}" is not repeated, so it cannot take a list [ … ]`, field.loc));
     return;
@@ -135,6 +140,10 @@ function typeScalar(field: protobuf.Field, value: TextScalar): Scalar | Diagnost
     if (value.scalar !== 'string') {
       return mismatch(field, value, 'a quoted string', value.scalar === 'identifier' ? `write "${value.text}"` : undefined);
     }
+    if (value.invalidUtf8) {
+      // Text fields hold Unicode text; bytes that are not UTF-8 cannot be kept (Python rejects them too).
+      return error(`string for field "${field.name}" is not valid UTF-8`, value.loc, 'octal and hex escapes make raw bytes; together they must spell UTF-8');
+    }
     return value.text;
   }
   if (field.type === 'bool') return typeBool(field, value);
@@ -181,10 +190,13 @@ function typeFloat(field: protobuf.Field, value: TextScalar): number | Diagnosti
     const word = FLOAT_WORDS[value.text.toLowerCase()];
     if (word !== undefined) n = word;
   } else if (value.scalar === 'number') {
-    if (/^0[xX]/.test(value.text)) n = Number(parseIntegerText({ ...value, negative: false }));
-    else n = Number(value.text.replace(/[fF]$/, ''));
+    // Hex is an integer-only spelling: C++ and Python both reject it for float fields. A leading 0 is
+    // read as decimal here, as Python's float() does (C++ rejects 010 for a float).
+    if (!/^0[xX]/.test(value.text)) n = Number(value.text.replace(/[fF]$/, ''));
   }
-  if (n === undefined || (Number.isNaN(n) && value.scalar === 'number')) return mismatch(field, value, 'a number');
+  if (n === undefined || (Number.isNaN(n) && value.scalar === 'number')) {
+    return mismatch(field, value, 'a number', /^0[xX]/.test(value.text) ? 'hexadecimal is only for integer fields' : undefined);
+  }
   if (value.negative) n = -n;
   // float fields hold binary32 values; rounding here makes printing and comparison exact.
   return field.type === 'float' ? Math.fround(n) : n;
@@ -196,7 +208,8 @@ function parseIntegerText(value: TextScalar): bigint | undefined {
   let n: bigint;
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) n = BigInt(t);
   else if (/^0[0-7]+$/.test(t)) n = BigInt('0o' + t.slice(1));
-  else if (/^\d+$/.test(t)) n = BigInt(t);
+  // A leading 0 means octal, so "08" is not a number (protobuf's tokenizers reject it too).
+  else if (/^(?:0|[1-9]\d*)$/.test(t)) n = BigInt(t);
   else return undefined;
   return value.negative ? -n : n;
 }
@@ -209,7 +222,7 @@ function typeInteger(field: protobuf.Field, value: TextScalar, [min, max]: [bigi
     return error(`integer ${value.negative ? '-' : ''}${value.text} is out of range for field "${field.name}" (${field.type}: ${min} to ${max})`, value.loc);
   }
   if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    return error(`integer ${value.text} in field "${field.name}" is larger than 2^53, which brewnet does not support`, value.loc);
+    return error(`integer ${value.negative ? '-' : ''}${value.text} in field "${field.name}" is larger than 2^53, which brewnet does not support`, value.loc);
   }
   return Number(n);
 }
