@@ -1,0 +1,88 @@
+// The CLI as a user sees it: `shapes` (table and --json) and `convert` on the project's examples.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+describe('brewnet shapes', () => {
+  it('prints one row per layer with shapes, params and totals', () => {
+    const { status, stdout, stderr } = runCli(['shapes', 'examples/fcn8s-deploy.prototxt']);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^layer\s+type\s+bottoms → tops\s+params\s+MACs$/);
+    expect(lines.find((l) => l.startsWith('conv1_1 '))).toMatch(/data → conv1_1 1×64×698×698\s+64×3×3×3 \+ 64 \(1,792\)/);
+    expect(lines.find((l) => l.startsWith('relu1_1 '))).toMatch(/conv1_1 1×64×698×698 \(in place\)/);
+    expect(lines.find((l) => l.startsWith('score '))).toMatch(/upscore8, data → score 1×21×500×500/);
+    expect(stdout).toMatch(/^47 layers · [\d,]+ parameters · [\d.]+G MACs \([\d,]+\)$/m);
+    expect(stdout).toMatch(/^inputs: data 1×3×500×500$/m);
+    expect(stdout).toMatch(/^outputs: score 1×21×500×500$/m);
+    expect(stdout).not.toMatch(/\x1b\[/); // no colours when not a TTY
+  });
+
+  it('--json prints exactly one JSON object with every blob, layer, input and output', () => {
+    const { status, stdout } = runCli(['shapes', 'examples/fcn8s-deploy.prototxt', '--json', '--input', 'data=1,3,224,224']);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json).sort()).toEqual(['blobs', 'inputs', 'layers', 'name', 'outputs']);
+    expect(json.blobs.score).toEqual([1, 21, 224, 224]);
+    expect(json.layers).toHaveLength(47);
+    expect(json.layers[1]).toEqual({
+      name: 'conv1_1',
+      type: 'Convolution',
+      bottom: ['data'],
+      top: ['conv1_1'],
+      top_shapes: [[1, 64, 422, 422]],
+      params: [[64, 3, 3, 3], [64]],
+      macs: 64 * 422 * 422 * 27,
+    });
+    expect(json.inputs).toEqual(['data']);
+    expect(json.outputs).toEqual(['score']);
+  });
+
+  it('applies --phase, --stage and --level', () => {
+    const { stdout } = runCli(['shapes', 'examples/lenet-v1.prototxt', '--phase', 'train', '--stage', 'x', '--level', '2', '--json']);
+    expect(JSON.parse(stdout).layers.map((l: { name: string }) => l.name)).toContain('conv1');
+  });
+
+  it('exits 1 with located diagnostics on stderr and nothing on stdout', () => {
+    // A 3-axis input passes the (N-D) convolution but not Pooling, which needs 4 axes.
+    const { status, stdout, stderr } = runCli(['shapes', 'examples/lenet-v1.prototxt', '--input', 'data=64,1,28']);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'examples/lenet-v1.prototxt:14:1: error: layer "pool1" (Pooling): input must have 4 axes, corresponding to (num, channels, height, width); got 64×20×24\n',
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('brewnet convert', () => {
+  it('prints the upgraded net in canonical prototxt', () => {
+    const { status, stdout } = runCli(['convert', 'examples/lenet-v1.prototxt']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^name: "LeNet"\nlayer \{\n  name: "input"\n  type: "Input"\n  top: "data"\n/);
+    expect(stdout).toContain('  type: "InnerProduct"\n');
+    expect(stdout).toContain('  param {\n    lr_mult: 1\n  }\n  param {\n    lr_mult: 2\n  }\n');
+    expect(stdout).not.toContain('layers {');
+  });
+
+  it('keeps the V1 form with --no-upgrade', () => {
+    const { stdout } = runCli(['convert', 'examples/lenet-v1.prototxt', '--no-upgrade']);
+    expect(stdout).toMatch(/^name: "LeNet"\nlayers \{\n/);
+    expect(stdout).toContain('  type: CONVOLUTION\n');
+    expect(stdout).toContain('input_dim: 64\n');
+  });
+
+  it('prints protobuf JSON with the original field names', () => {
+    const { status, stdout } = runCli(['convert', 'examples/lenet-v1.prototxt', '--to', 'json']);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.layer[0].input_param.shape[0].dim).toEqual(['64', '1', '28', '28']); // int64 as strings
+    expect(json.layer[1].convolution_param).toMatchObject({ num_output: 20, kernel_size: [5] });
+  });
+
+  it('rejects an unknown --to format', () => {
+    const { status, stderr } = runCli(['convert', 'examples/lenet-v1.prototxt', '--to', 'yaml']);
+    expect(status).toBe(1);
+    expect(stderr).toBe('error: --to must be "prototxt" or "json", not "yaml"\n');
+  });
+});
