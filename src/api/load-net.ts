@@ -35,11 +35,11 @@ export interface SourceText {
 
 /** A path if a file by that name exists or the string cannot be prototxt text; otherwise the text. */
 export function readSource(pathOrText: string, file?: string): SourceText {
-  const looksLikeText = /[\n{:]/.test(pathOrText);
+  const looksLikeText = pathOrText === '' || /[\n{:]/.test(pathOrText);
   if (!looksLikeText || existsSync(pathOrText)) {
     if (!existsSync(pathOrText)) fail(`no such file: ${pathOrText}`);
     if (statSync(pathOrText).isDirectory()) fail(`${pathOrText} is a directory, not a prototxt file`);
-    return { text: readFileSync(pathOrText, 'latin1'), file: file ?? pathOrText };
+    return { text: readFileSync(pathOrText, 'utf8'), file: file ?? pathOrText };
   }
   return { text: pathOrText, file: file ?? '<input>' };
 }
