@@ -1,7 +1,7 @@
 // A layer in the IR: its typed LayerParameter as the user wrote it (after upgrades), the module that
 // knows its type, and the blobs it reads and writes, in Caffe's execution (file) order.
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
-import type { LayerModule, Shape } from '../layers/layer-module.js';
+import type { LayerModule, Shape, SpatialOp } from '../layers/layer-module.js';
 import { locOf, type Msg } from '../schema/message.js';
 import type { Blob } from './blob.js';
 
@@ -12,6 +12,8 @@ export class Layer {
   paramShapes: Shape[] = [];
   /** Multiply-accumulates of one forward pass (0 where not meaningful). */
   macs = 0;
+  /** How tops relate to bottoms spatially (undefined: no coordinate map passes through this layer). */
+  spatial?: SpatialOp;
 
   constructor(
     /** Position in execution order. */

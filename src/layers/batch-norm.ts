@@ -13,6 +13,7 @@ export const batchNorm: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: true,
+  passThrough: true,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
     // LayerSetUp takes C = 1 for a 1-axis blob, but Reshape then reads shape(1) and aborts: ≥ 2 axes.

@@ -36,6 +36,7 @@ export const concat: LayerModule = {
       }
       top[axis] += b[axis];
     });
-    return { tops: [top], params: [], macs: 0 };
+    // Joining along N or C keeps every spatial coordinate where it was (a merge the analysis checks).
+    return { tops: [top], params: [], macs: 0, spatial: axis <= 1 ? { kind: 'identity' } : undefined };
   },
 };

@@ -39,6 +39,8 @@ export const crop: LayerModule = {
       }
       return newSize;
     });
-    return { tops: [top], params: [], macs: 0 };
+    // Per-axis offsets from `axis` on (one given offset is broadcast; none means 0).
+    const offset = source.slice(axis).map((_, i) => (offsets.length === 0 ? 0 : offsets[offsets.length > 1 ? i : 0]));
+    return { tops: [top], params: [], macs: 0, spatial: { kind: 'crop', firstAxis: axis, offset } };
   },
 };

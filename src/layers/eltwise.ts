@@ -11,6 +11,7 @@ export const eltwise: LayerModule = {
   tops: exactly(1),
   // SUM zeroes the top before adding the bottoms, so top == bottom[0] would lose bottom[0].
   inPlace: false,
+  passThrough: true,
   infer(ctx) {
     const p = ctx.param;
     const operation = String(p.operation ?? 'SUM');

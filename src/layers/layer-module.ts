@@ -12,6 +12,17 @@ export interface BlobCount {
   max: number;
 }
 
+/**
+ * How a layer moves spatial coordinates, for the coordinate-map, receptive-field and padding analyses.
+ * `firstAxis` is the blob axis where the per-axis lists start (2 = H for NCHW). A layer with no
+ * spatial op (InnerProduct, Reshape, …) ends every coordinate map that runs through it.
+ */
+export type SpatialOp =
+  | { kind: 'identity' }
+  | { kind: 'window'; firstAxis: number; kernel: number[]; stride: number[]; pad: number[]; dilation: number[] }
+  | { kind: 'transpose'; firstAxis: number; kernel: number[]; stride: number[]; pad: number[]; dilation: number[] }
+  | { kind: 'crop'; firstAxis: number; offset: number[] };
+
 export interface ShapeResult {
   /** One shape per top, in top order. */
   tops: Shape[];
@@ -19,6 +30,8 @@ export interface ShapeResult {
   params: Shape[];
   /** Multiply-accumulates of one forward pass, where meaningful (0 otherwise). */
   macs?: number;
+  /** How tops relate to bottoms spatially, when that depends on the parameters or shapes. */
+  spatial?: SpatialOp;
 }
 
 /** What a shape rule sees. `fail` throws a diagnostic that names the layer and points at its line. */
@@ -51,6 +64,8 @@ export interface LayerModule {
   readonly inPlace: boolean;
   /** Loss layers: default loss_weight 1 on top 0, and a missing top is created automatically. */
   readonly loss?: boolean;
+  /** Element-wise layers: every top unit sits where the same bottom unit sits (coordinate map identity). */
+  readonly passThrough?: boolean;
   /** Layers whose top shapes come from outside the net (data readers, Python): they accept --input. */
   readonly source?: boolean;
   infer(ctx: ShapeContext): ShapeResult;

@@ -12,6 +12,7 @@ export const lrn: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: false,
+  passThrough: true,
   infer(ctx) {
     const p = ctx.param;
     const size = Number(p.local_size ?? 5);

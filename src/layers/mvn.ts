@@ -10,6 +10,7 @@ export const mvn: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: true,
+  passThrough: true,
   infer(ctx) {
     return { tops: [[...ctx.bottoms[0]]], params: [], macs: count(ctx.bottoms[0]) };
   },

@@ -11,6 +11,7 @@ function neuron(type: string, paramField?: string, check?: (ctx: ShapeContext) =
     bottoms: exactly(1),
     tops: exactly(1),
     inPlace,
+    passThrough: true,
     infer(ctx) {
       check?.(ctx);
       return { tops: [[...ctx.bottoms[0]]], params: [], macs: count(ctx.bottoms[0]) };

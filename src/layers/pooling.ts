@@ -110,6 +110,7 @@ export const pooling: LayerModule = {
     if (!(window.kernel[0] > 0 && window.kernel[1] > 0)) ctx.fail('filter dimensions cannot be zero (global pooling over an empty input)');
     const [ph, pw] = pooledSize(ctx, [h, w], window, round);
     const top = checkBlobShape(ctx, [n, c, ph, pw], 'top shape');
-    return { tops: Array.from({ length: ctx.topCount }, () => [...top]), params: [], macs: count(top) * window.kernel[0] * window.kernel[1] };
+    const spatial = { kind: 'window' as const, firstAxis: 2, kernel: [...window.kernel], stride, pad, dilation: [1, 1] };
+    return { tops: Array.from({ length: ctx.topCount }, () => [...top]), params: [], macs: count(top) * window.kernel[0] * window.kernel[1], spatial };
   },
 };

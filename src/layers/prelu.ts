@@ -11,6 +11,7 @@ export const prelu: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: true,
+  passThrough: true,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
     if (bottom.length < 2) ctx.fail(`number of axes of bottom blob must be >=2; got ${showShape(bottom)}`);

@@ -40,6 +40,7 @@ export const scale: LayerModule = {
   bottoms: between(1, 2),
   tops: exactly(1),
   inPlace: true,
+  passThrough: true,
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];
@@ -63,6 +64,7 @@ export const bias: LayerModule = {
   bottoms: between(1, 2),
   tops: exactly(1),
   inPlace: true,
+  passThrough: true,
   infer(ctx) {
     const p = ctx.param;
     const given = ctx.bottoms[1];

@@ -8,6 +8,7 @@ export const split: LayerModule = {
   bottoms: exactly(1),
   tops: atLeast(1),
   inPlace: false,
+  passThrough: true,
   infer(ctx) {
     return { tops: Array.from({ length: ctx.topCount }, () => [...ctx.bottoms[0]]), params: [], macs: 0 };
   },

@@ -29,6 +29,7 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
     });
     layer.paramShapes = result.params.map((s) => [...s]);
     layer.macs = result.macs ?? 0;
+    layer.spatial = result.spatial ?? (layer.module.passThrough ? { kind: 'identity' } : undefined);
   }
   const unused = [...inputs.keys()].filter((name) => !used.has(name));
   if (unused.length) {
