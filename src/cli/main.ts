@@ -2,6 +2,7 @@
 // The brewnet command line. Each command lives in its own file; this one only declares them.
 import { Command, InvalidArgumentError } from 'commander';
 import { DiagnosticError } from '../diagnostics/diagnostic.js';
+import { analyzeCommand } from './analyze-command.js';
 import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors } from './report-errors.js';
@@ -41,6 +42,20 @@ program
   .option('--level <n>', 'net state level (default 0)', integerOption)
   .option('--json', 'print one JSON object instead of a table')
   .action((net: string, flags) => runReportingErrors(() => shapesCommand(net, flags)));
+
+program
+  .command('analyze')
+  .description('coordinate maps, Crop offsets, merges, receptive fields, padding and valid input sizes')
+  .argument('<net>', 'a .prototxt file')
+  .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
+  .option('--phase <phase>', 'train or test (default test)')
+  .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
+  .option('--level <n>', 'net state level (default 0)', integerOption)
+  .option('--sizes <a..b>', 'also list the input sizes in a..b (per spatial axis) that the net accepts')
+  .option('--fix-crops', 'write a copy with the computed Crop offsets filled in (needs -o)')
+  .option('-o, --output <file>', 'where --fix-crops writes the corrected prototxt')
+  .option('--json', 'print one JSON object instead of the report')
+  .action((net: string, flags) => runReportingErrors(() => analyzeCommand(net, flags)));
 
 program
   .command('convert')
