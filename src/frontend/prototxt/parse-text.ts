@@ -1,6 +1,7 @@
 // Scanner + parser driver: source text → untyped TextMessage, with syntax errors as located diagnostics.
 import { prototxtLexer, UnterminatedString } from '../../../grammar/prototxt-tokens.js';
 import { PrototxtParser } from '../../../grammar/prototxt-parser.js';
+import { fastParseFields } from '../../../grammar/prototxt-fast-parser.js';
 import { DiagnosticError, error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { TextMessage } from './text-ast.js';
 
@@ -23,6 +24,16 @@ function looksBinary(text: string): boolean {
 }
 
 export function parseText(text: string, file: string): TextMessage {
+  // The common case goes through the hand-written fast parser; errors and rare spellings through chevrotain.
+  if (!looksBinary(text)) {
+    const fields = fastParseFields(text, file);
+    if (fields) return { kind: 'message', fields, loc: { file, line: 1, column: 1, offset: 0 }, end: endOfText(file, text) };
+  }
+  return parseTextFull(text, file);
+}
+
+/** The chevrotain scanner+parser (the reference grammar): any text, with located diagnostics. */
+export function parseTextFull(text: string, file: string): TextMessage {
   if (looksBinary(text)) {
     throw new DiagnosticError([
       error('this file is not text (it contains NUL or non-UTF-8 bytes)', { file, line: 1, column: 1, offset: 0 },

@@ -1,0 +1,146 @@
+// The hand-written fast parser (grammar/prototxt-fast-parser.ts) must build exactly the tree the chevrotain
+// parser builds, or give up. Checked on every example, fixture and corpus file, on spellings chosen to
+// hit its edges, and on random token soup.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastParseFields } from '../../grammar/prototxt-fast-parser.js';
+import { parseText, parseTextFull } from '../../src/frontend/prototxt/parse-text.js';
+import { corpusFiles, corpusPath, repoRoot } from '../helpers/corpus.js';
+
+function fullOrError(text: string): unknown {
+  try {
+    return parseTextFull(text, 'f.prototxt');
+  } catch (e) {
+    return { error: String(e) };
+  }
+}
+
+/** The fast parser either gives up or agrees with the full parser; returns whether it took the text. */
+function agrees(text: string): boolean {
+  const fast = fastParseFields(text, 'f.prototxt');
+  if (fast === undefined) return false;
+  const full = fullOrError(text) as { fields?: unknown };
+  expect(full.fields, JSON.stringify(text)).toStrictEqual(fast);
+  return true;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(prototxt|txt)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+describe('fast parser', () => {
+  it('builds the same tree as the full parser for the examples and fixtures', () => {
+    const files = [...filesUnder(join(repoRoot, 'examples')), ...filesUnder(join(repoRoot, 'test', 'fixtures'))];
+    expect(files.length).toBeGreaterThan(5);
+    let taken = 0;
+    for (const file of files) if (agrees(readFileSync(file, 'utf8'))) taken++;
+    expect(taken).toBeGreaterThan(5);
+  });
+
+  it('builds the same tree as the full parser for the corpus (where present)', () => {
+    for (const file of corpusFiles().filter((f) => f.endsWith('.prototxt'))) agrees(readFileSync(corpusPath(file), 'utf8'));
+  });
+
+  const taken = [
+    'name: "x"\nlayer { name: "a" type: "ReLU" bottom: "b" top: "b" }\n',
+    'a: 1 b: -2 c: - 3 d: -# comment\n 4 e: -inf f: nan g: true',
+    'n: [1, 2, 3] m: [] s: ["a", \'b\'] v: [{ x: 1 }, < y: 2 >]',
+    'a { b < c: 1; d: 2, > }; e: 3,',
+    'x: 0x1F x: 0X0 x: 017 x: 08 x: 1.5 x: .5 x: 5. x: 1e5 x: 1E+5 x: 1.5e-3f x: 2F x: 0',
+    'a: 1 # trailing comment',
+    '# only a comment',
+    '',
+    '  \t\n\f\v ',
+    'a: 1\r\nb {\r\n  c: "d"\r\n}\r\n# c\n',
+    'a: 1\rb: 2\r\r\nc: 3',
+    'a: "it\'s" b: \'say "hi"\' c: "" d: "\t tab"',
+    'layer{name:"a"}layer{name:"b"}',
+    'a:{b:1}',
+    'a: b c: d',
+  ];
+  for (const text of taken) {
+    it(`takes and agrees on ${JSON.stringify(text).slice(0, 60)}`, () => {
+      expect(agrees(text)).toBe(true);
+    });
+  }
+
+  const givenUp = [
+    'a: "esc\\n"',
+    'a: "caf\u00e9"',
+    'a: "ab" "cd"',
+    'a: "ab" \'cd\'',
+    'layer [{ name: "a" }]',
+    'a: 1 # comment with a lone \r inside\nb: 2',
+    'a: "cr\rinside"',
+    'a: 12abc: 3',
+    'a: 1e',
+    'a: 1.5.5',
+    'a: 0x',
+    'a: .x',
+    'a: "unterminated',
+    'a: 1 }',
+    'a { b: 1',
+    'a { b: 1 >',
+    'a: [1, ]',
+    'a: [1 2]',
+    'a: ',
+    'a b',
+    'a: $X',
+    ': 1',
+    'a: -"s"',
+    'a: --1',
+  ];
+  for (const text of givenUp) {
+    it(`gives up on ${JSON.stringify(text)}, and parseText answers as the full parser`, () => {
+      expect(fastParseFields(text, 'f.prototxt')).toBeUndefined();
+      let viaParseText: unknown;
+      try {
+        viaParseText = parseText(text, 'f.prototxt');
+      } catch (e) {
+        viaParseText = { error: String(e) };
+      }
+      expect(viaParseText).toStrictEqual(fullOrError(text));
+    });
+  }
+
+  it('agrees with the full parser on random token soup', () => {
+    const pieces = [
+      'a', 'name', 'layer', '_x1', ':', ':', '{', '}', '<', '>', '[', ']', ',', ';', '-', '1', '0x1f', '017', '08',
+      '1.5', '.5', '5.', '1e5', '1e', '2f', 'inf', '"s"', "'t'", '"e\\n"', '"', '#c\n', ' ', ' ', '\n', '\r\n', '\r',
+      '\t', '.', 'x1', '$', '\u00e9', '\f',
+    ];
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let takenCount = 0;
+    for (let n = 0; n < 3000; n++) {
+      const parts: string[] = [];
+      const length = 1 + Math.floor(random() * 24);
+      for (let i = 0; i < length; i++) parts.push(pieces[Math.floor(random() * pieces.length)]);
+      if (agrees(parts.join(''))) takenCount++;
+    }
+    // Valid structure built from fields, so that the soup also has many texts the fast parser takes.
+    const value = (depth: number): string => {
+      const r = random();
+      if (r < 0.2 && depth < 3) return `{ ${fields(depth + 1)} }`;
+      if (r < 0.3 && depth < 3) return `< ${fields(depth + 1)} >`;
+      const scalars = ['1', '-2', '- 3', '0x10', '1.5e-3', '.5', '5.', '2f', 'TRUE', 'x', '"s"', "'q'", '-inf'];
+      return scalars[Math.floor(random() * scalars.length)];
+    };
+    const fields = (depth: number): string => {
+      const parts: string[] = [];
+      const count = Math.floor(random() * 4);
+      const seps = [' ', '\n', ', ', '; ', '\r\n', ' #c\n', '\t'];
+      for (let i = 0; i < count; i++) {
+        const v = value(depth);
+        const list = random() < 0.15 ? `: [${v}, ${value(depth)}]` : v.startsWith('{') || v.startsWith('<') ? (random() < 0.5 ? ` ${v}` : `: ${v}`) : `: ${v}`;
+        parts.push(`f${i}${list}${seps[Math.floor(random() * seps.length)]}`);
+      }
+      return parts.join('');
+    };
+    for (let n = 0; n < 2000; n++) if (agrees(fields(0))) takenCount++;
+    expect(takenCount).toBeGreaterThan(1500);
+  });
+});
