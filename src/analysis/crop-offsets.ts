@@ -43,7 +43,7 @@ export function cropOffsets(maps: BlobMaps, layer: Layer): CropReport {
   // Axes before the first spatial one (channels, when axis is 1) are not moved: their offset is 0.
   const computed = offsetFile.map((_, i) => {
     const spatial = axis + i - FIRST_SPATIAL_AXIS;
-    return spatial < 0 ? 0 : b[spatial] ? -b[spatial].n : 0;
+    return spatial < 0 || !b[spatial] ? 0 : b[spatial].neg().n;
   });
   return report(computed);
 }

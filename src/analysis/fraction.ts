@@ -10,7 +10,7 @@ export class Fraction {
     }
     const sign = denominator < 0 ? -1 : 1;
     const g = gcd(Math.abs(numerator), Math.abs(denominator)) || 1;
-    this.n = (sign * numerator) / g;
+    this.n = (sign * numerator) / g || 0; // never −0
     this.d = (sign * denominator) / g;
   }
 
