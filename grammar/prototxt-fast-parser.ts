@@ -42,6 +42,8 @@ class FastParser {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    /** Receives the top-level fields one by one instead of the returned list. */
+    private readonly onTopField?: (field: TextField) => void,
   ) {}
 
   private loc(offset: number): SourceLocation {
@@ -75,13 +77,15 @@ class FastParser {
   }
 
   /** Fields until something that cannot start one (the caller checks what that is). */
-  fieldList(): TextField[] {
+  fieldList(top = false): TextField[] {
     const text = this.text;
     const fields: TextField[] = [];
+    const onField = top ? this.onTopField : undefined;
     for (;;) {
       this.skip();
       if (!(cls(text.charCodeAt(this.pos)) & IDENT_START)) return fields;
-      fields.push(this.field());
+      if (onField) onField(this.field());
+      else fields.push(this.field());
       this.skip();
       const c = text.charCodeAt(this.pos);
       if (c === COMMA || c === SEMICOLON) this.pos++;
@@ -240,11 +244,18 @@ class FastParser {
   }
 }
 
-/** The top-level fields of `text`, or undefined if it is outside the subset this parser handles. */
-export function fastParseFields(text: string, file: string): TextField[] | undefined {
+/**
+ * The top-level fields of `text`, or undefined if it is outside the subset this parser handles. With
+ * `onTopField`, each top-level field goes to it as soon as it is read, and the list returned is empty.
+ */
+export function fastParseFields(
+  text: string,
+  file: string,
+  onTopField?: (field: TextField) => void,
+): TextField[] | undefined {
   try {
-    const parser = new FastParser(text, file);
-    const fields = parser.fieldList();
+    const parser = new FastParser(text, file, onTopField);
+    const fields = parser.fieldList(true);
     return parser.atEnd() ? fields : undefined;
   } catch {
     // GIVE_UP, or a stack overflow on very deep nesting: the full parser decides.

@@ -3,7 +3,7 @@ import { prototxtLexer, UnterminatedString } from '../../../grammar/prototxt-tok
 import { PrototxtParser } from '../../../grammar/prototxt-parser.js';
 import { fastParseFields } from '../../../grammar/prototxt-fast-parser.js';
 import { DiagnosticError, error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
-import type { TextMessage } from './text-ast.js';
+import type { TextField, TextMessage } from './text-ast.js';
 
 const MAX_REPORTED = 20;
 let parser: PrototxtParser | undefined;
@@ -30,6 +30,15 @@ export function parseText(text: string, file: string): TextMessage {
     if (fields) return { kind: 'message', fields, loc: { file, line: 1, column: 1, offset: 0 }, end: endOfText(file, text) };
   }
   return parseTextFull(text, file);
+}
+
+/**
+ * Hands each top-level field to `onField` as soon as it is read, so a big file's syntax tree is never
+ * whole. Returns false where only the full parser can read the text; `onField` may have seen some fields
+ * by then, so start over with parseTextFull.
+ */
+export function streamTopLevelFields(text: string, file: string, onField: (field: TextField) => void): boolean {
+  return !looksBinary(text) && fastParseFields(text, file, onField) !== undefined;
 }
 
 /** The chevrotain scanner+parser (the reference grammar): any text, with located diagnostics. */

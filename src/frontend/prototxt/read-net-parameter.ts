@@ -2,13 +2,23 @@
 import { DiagnosticError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { messageType } from '../../schema/caffe-schema.js';
 import type { Msg } from '../../schema/message.js';
-import { parseText } from './parse-text.js';
-import { typeDocument } from './typecheck.js';
+import { parseTextFull, streamTopLevelFields } from './parse-text.js';
+import { MessageTyper, typeDocument } from './typecheck.js';
 
 export function parseTextMessage(text: string, file: string, typeName: string): Msg {
-  const doc = parseText(text, file);
+  const type = messageType(typeName);
+  // Each top-level field (a layer) is typed as soon as it is parsed, so its syntax tree dies young.
+  const streamed: Diagnostic[] = [];
+  const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, streamed);
+  if (streamTopLevelFields(text, file, (field) => typer.add(field))) {
+    const msg = typer.finish();
+    if (streamed.length > 0) throw new DiagnosticError(streamed);
+    return msg;
+  }
+  // Errors and rare spellings: the full parser, then the checker on the whole tree.
+  const doc = parseTextFull(text, file);
   const diagnostics: Diagnostic[] = [];
-  const msg = typeDocument(messageType(typeName), doc, diagnostics);
+  const msg = typeDocument(type, doc, diagnostics);
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
   return msg;
 }

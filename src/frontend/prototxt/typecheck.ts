@@ -23,12 +23,40 @@ export function typeMessage(
   const meta: MessageMeta = { type, loc, fieldLocs: new Map() };
   setMeta(msg, meta);
   for (const field of fields) typeField(type, msg, meta, field, diagnostics);
+  checkRequired(type, msg, loc, diagnostics);
+  return msg;
+}
+
+function checkRequired(type: protobuf.Type, msg: Msg, loc: SourceLocation | undefined, diagnostics: Diagnostic[]): void {
   for (const f of type.fieldsArray) {
     if (f.required && msg[f.name] === undefined) {
       diagnostics.push(error(`missing required field "${f.name}" in ${type.name}`, loc));
     }
   }
-  return msg;
+}
+
+/** typeMessage with the fields given one at a time, as the parser reads them (so their trees die young). */
+export class MessageTyper {
+  readonly msg: Msg = {};
+  private readonly meta: MessageMeta;
+
+  constructor(
+    private readonly type: protobuf.Type,
+    private readonly loc: SourceLocation | undefined,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.meta = { type, loc, fieldLocs: new Map() };
+    setMeta(this.msg, this.meta);
+  }
+
+  add(field: TextField): void {
+    typeField(this.type, this.msg, this.meta, field, this.diagnostics);
+  }
+
+  finish(): Msg {
+    checkRequired(this.type, this.msg, this.loc, this.diagnostics);
+    return this.msg;
+  }
 }
 
 function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: TextField, diagnostics: Diagnostic[]) {
@@ -61,6 +89,21 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
         `first given at line ${locs[0].line}:${locs[0].column}`,
       ),
     );
+    return;
+  }
+  if (field.values.length === 1 && !field.list) {
+    // The common case, without the arrays below: an array grown by push reserves room for 17 values, and
+    // a big net has millions of fields.
+    const typed = typeValue(schemaField, field.values[0], field, diagnostics);
+    if (typed === undefined) return;
+    if (locs) locs.push(field.loc);
+    else meta.fieldLocs.set(field.name, [field.loc]);
+    if (!schemaField.repeated) msg[field.name] = typed;
+    else {
+      const existing = msg[field.name] as (Scalar | Msg)[] | undefined;
+      if (existing) existing.push(typed);
+      else msg[field.name] = [typed] as Scalar[] | Msg[];
+    }
     return;
   }
   const values: (Scalar | Msg)[] = [];
