@@ -7,3 +7,6 @@ export type { Shape } from './layers/layer-module.js';
 export { layerRegistry } from './layers/registry.js';
 export { DiagnosticError, formatDiagnostic, type Diagnostic, type SourceLocation } from './diagnostics/diagnostic.js';
 export type { Phase } from './frontend/net-state.js';
+export { analyzeNet, analysisJSON, type AnalysisReport } from './analysis/analyze-net.js';
+export { coordMapFromTo, cropOffsetsBetween, type NumericMap } from './analysis/blob-maps-api.js';
+export { fixCrops } from './analysis/fix-crops.js';

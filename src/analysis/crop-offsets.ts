@@ -2,7 +2,7 @@
 // to the offsets the file gives (Caffe broadcasts one offset to every cropped axis; none means 0).
 import type { Layer } from '../ir/layer.js';
 import type { BlobMaps } from './coord-maps.js';
-import { FIRST_SPATIAL_AXIS } from './affine.js';
+import { FIRST_SPATIAL_AXIS, type AffineMap } from './affine.js';
 import type { Fraction } from './fraction.js';
 import { mapBetween, MapError } from './map-between.js';
 
@@ -35,17 +35,26 @@ export function cropOffsets(maps: BlobMaps, layer: Layer): CropReport {
     if (e instanceof MapError) return report(null, e.message);
     throw e;
   }
-  // coord_reference = a·coord_cropped + b; a crop can only shift, by a non-negative whole number.
-  if (!map.every((m) => m.a.n === 1 && m.a.d === 1)) return report(null, `scale mismatch on crop (a = ${numpy(map.map((m) => m.a))})`);
-  const b = map.map((m) => m.b);
-  if (!b.every((x) => x.n <= 0)) return report(null, `cannot crop negative offset (b = ${numpy(b)})`);
-  if (!b.every((x) => x.isInteger)) return report(null, `cannot crop noninteger offset (b = ${numpy(b)})`);
+  const aligned = offsetsFromMap(map);
+  if (typeof aligned === 'string') return report(null, aligned);
   // Axes before the first spatial one (channels, when axis is 1) are not moved: their offset is 0.
   const computed = offsetFile.map((_, i) => {
     const spatial = axis + i - FIRST_SPATIAL_AXIS;
-    return spatial < 0 || !b[spatial] ? 0 : b[spatial].neg().n;
+    return spatial < 0 || aligned[spatial] === undefined ? 0 : aligned[spatial];
   });
   return report(computed);
+}
+
+/**
+ * The offsets that turn `coord_to = a·coord_from + b` into a crop, per spatial axis, or pycaffe's reason
+ * why there are none: a crop can only shift, by a non-negative whole number.
+ */
+export function offsetsFromMap(map: AffineMap): number[] | string {
+  if (!map.every((m) => m.a.n === 1 && m.a.d === 1)) return `scale mismatch on crop (a = ${numpy(map.map((m) => m.a))})`;
+  const b = map.map((m) => m.b);
+  if (!b.every((x) => x.n <= 0)) return `cannot crop negative offset (b = ${numpy(b)})`;
+  if (!b.every((x) => x.isInteger)) return `cannot crop noninteger offset (b = ${numpy(b)})`;
+  return b.map((x) => x.neg().n);
 }
 
 function mismatch(layer: Layer, file: number[], computed: number[]): string {
