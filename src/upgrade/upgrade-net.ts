@@ -4,11 +4,11 @@ import { upgradeBatchNormParams } from './batch-norm-params.js';
 import { upgradeDataTransformation } from './data-transform.js';
 import { upgradeInputFields } from './input-layer.js';
 import { rejectMixedLayers } from './reject-mixed-layers.js';
-import { rejectV0 } from './reject-v0.js';
+import { upgradeV0Net } from './v0-to-v1.js';
 import { upgradeV1Net } from './v1-to-v2.js';
 
 export function upgradeNet(net: Msg): Msg {
-  rejectV0(net);
+  upgradeV0Net(net);
   upgradeDataTransformation(net);
   rejectMixedLayers(net);
   upgradeV1Net(net);

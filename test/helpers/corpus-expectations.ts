@@ -42,7 +42,7 @@ export const expected: Record<string, Loads | Fails> = {
   'bvlc-caffe-v1/models/bvlc_reference_caffenet/train_val.prototxt': loads({ inputs: { data: [50, 3, 227, 227] } }, { pool5: [50, 256, 6, 6] }),
   'bvlc-caffe-v1/examples/mnist/lenet_train_test.prototxt': loads({ inputs: { data: [100, 1, 28, 28] } }, { pool2: [100, 50, 4, 4] }),
   'bvlc-caffe-v1/examples/siamese/mnist_siamese_train_test.prototxt': loads({ inputs: { pair_data: [100, 2, 28, 28] } }, { feat: [100, 2] }),
-  'bvlc-caffe-v0/examples/lenet/lenet.prototxt': fails(/^V0 format is not supported/, 9, 3),
+  'bvlc-caffe-v0/examples/lenet/lenet.prototxt': loads({}, { conv1: [64, 20, 24, 24], pool2: [64, 50, 4, 4], prob: [64, 10] }),
   // FCN nets read data with Python layers; §5.3 of the reference gives the trace at 500².
   'fcn/voc-fcn32s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { pool5: [1, 512, 22, 22], upscore: [1, 21, 544, 544], score: [1, 21, 500, 500] }),
   'fcn/voc-fcn32s/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }, { score_fr: [1, 21, 16, 16], score: [1, 21, 500, 500] }),

@@ -94,11 +94,66 @@ layers { name: "loss" type: SOFTMAX_LOSS bottom: "conv" bottom: "data" top: "los
     expect(d.location).toMatchObject({ line: 2, column: 1 });
   });
 
-  it('refuses V0 nets with a clear diagnostic', () => {
-    const d = diagnosticOf(() => readNet(`layers {\n  layer { name: "conv1" type: "conv" num_output: 20 }\n}`, { file: 'v0.prototxt' }));
-    expect(d.message).toMatch(/^V0 format is not supported/);
-    expect(d.location).toMatchObject({ line: 2, column: 3 });
-    expect(d.hint).toMatch(/upgrade_net_proto_text/);
+});
+
+describe('V0 → V1 → V2', () => {
+  const v0 = `name: "v0"
+input: "data"
+input_dim: 1 input_dim: 3 input_dim: 32 input_dim: 32
+layers { layer { name: "pad1" type: "padding" pad: 2 } bottom: "data" top: "pad1" }
+layers {
+  layer { name: "conv1" type: "conv" num_output: 8 kernelsize: 5 stride: 1 biasterm: false blobs_lr: 1 weight_decay: 1
+          weight_filler { type: "xavier" } }
+  bottom: "pad1" top: "conv1"
+}
+layers { layer { name: "pool1" type: "pool" pool: AVE kernelsize: 2 stride: 2 } bottom: "conv1" top: "pool1" }
+layers { layer { name: "drop" type: "dropout" dropout_ratio: 0.25 } bottom: "pool1" top: "pool1" }
+layers { layer { name: "ip" type: "innerproduct" num_output: 10 } bottom: "pool1" top: "ip" }
+layers { layer { name: "loss" type: "softmax_loss" } bottom: "ip" bottom: "data" }
+`;
+  it('folds padding layers into the conv they feed and moves every field into its parameter message', () => {
+    const net = toProtoJSON(readNet(v0)) as any;
+    expect(net.layer.map((l: any) => [l.name, l.type])).toEqual([
+      ['input', 'Input'],
+      ['conv1', 'Convolution'],
+      ['pool1', 'Pooling'],
+      ['drop', 'Dropout'],
+      ['ip', 'InnerProduct'],
+      ['loss', 'SoftmaxWithLoss'],
+    ]);
+    expect(net.layer[1]).toEqual({
+      name: 'conv1',
+      type: 'Convolution',
+      bottom: ['data'],
+      top: ['conv1'],
+      param: [{ lr_mult: 1, decay_mult: 1 }],
+      convolution_param: { num_output: 8, bias_term: false, pad: [2], kernel_size: [5], stride: [1], weight_filler: { type: 'xavier' } },
+    });
+    expect(net.layer[2].pooling_param).toEqual({ pool: 'AVE', kernel_size: 2, stride: 2 });
+    expect(net.layer[3].dropout_param).toEqual({ dropout_ratio: 0.25 });
+  });
+
+  it('infers shapes through the upgraded net (pad 2 keeps 32 px through a 5×5 conv)', () => {
+    const net = loadNet(v0.replace(/layers \{ layer \{ name: "loss".*\n/, ''));
+    expect(net.blob('conv1').shape).toEqual([1, 8, 32, 32]);
+    expect(net.blob('pool1').shape).toEqual([1, 8, 16, 16]);
+  });
+
+  it("rejects an unknown V0 type and a field the type does not have, with Caffe's messages", () => {
+    const bad = diagnosticOf(() => readNet(`layers { layer { name: "x" type: "interp" } }`, { file: 'v0.prototxt' }));
+    expect(bad.message).toBe('Unknown layer name: interp');
+    expect(bad.location).toMatchObject({ line: 1, column: 28 });
+    const field = diagnosticOf(() => readNet(`layers {\n  layer { name: "r" type: "relu" kernelsize: 3 }\n}`, { file: 'v0.prototxt' }));
+    expect(field.message).toBe('Unknown parameter kernelsize for layer type relu');
+    expect(field.location).toMatchObject({ line: 2, column: 34 });
+  });
+
+  it('requires a padding layer to feed a conv or pool', () => {
+    const d = diagnosticOf(() =>
+      readNet(`layers { layer { name: "p" type: "padding" pad: 1 } bottom: "a" top: "p" }\nlayers { layer { name: "r" type: "relu" } bottom: "p" top: "r" }`),
+    );
+    expect(d.message).toBe('Padding layer input to non-convolutional / non-pooling layer type relu');
+    expect(d.location).toMatchObject({ line: 2, column: 43 });
   });
 });
 
