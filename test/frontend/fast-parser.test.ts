@@ -1,11 +1,17 @@
 // The hand-written fast parser (grammar/prototxt-fast-parser.ts) must build exactly the tree the chevrotain
 // parser builds, or give up. Checked on every example, fixture and corpus file, on spellings chosen to
-// hit its edges, and on random token soup.
+// hit its edges, and on random token soup. readNetParameter types each top-level field as the fast parser
+// reads it: that must give the same message, locations and diagnostics as typing the whole tree.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastParseFields } from '../../grammar/prototxt-fast-parser.js';
+import { DiagnosticError, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { parseText, parseTextFull } from '../../src/frontend/prototxt/parse-text.js';
+import { readNetParameter } from '../../src/frontend/prototxt/read-net-parameter.js';
+import { typeDocument } from '../../src/frontend/prototxt/typecheck.js';
+import { messageType } from '../../src/schema/caffe-schema.js';
+import { metaOf, type Msg } from '../../src/schema/message.js';
 import { corpusFiles, corpusPath, repoRoot } from '../helpers/corpus.js';
 
 function fullOrError(text: string): unknown {
@@ -25,6 +31,37 @@ function agrees(text: string): boolean {
   return true;
 }
 
+/** A typed message with its side-table metadata spelled out, recursively, so that toStrictEqual sees it. */
+function withMeta(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withMeta);
+  if (typeof value !== 'object' || value === null) return value;
+  const meta = metaOf(value as Msg);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withMeta(v);
+  if (meta) out.__meta = { type: meta.type.name, loc: meta.loc, fieldLocs: [...meta.fieldLocs], deferred: meta.deferred };
+  return out;
+}
+
+function typedOrError(read: () => Msg): unknown {
+  try {
+    return withMeta(read());
+  } catch (e) {
+    return { error: String(e) };
+  }
+}
+
+/** readNetParameter (streamed typing on the fast path) against the full parser and the checker on the whole tree. */
+function typesAlike(text: string): void {
+  const streamed = typedOrError(() => readNetParameter(text, 'f.prototxt'));
+  const whole = typedOrError(() => {
+    const diagnostics: Diagnostic[] = [];
+    const msg = typeDocument(messageType('NetParameter'), parseTextFull(text, 'f.prototxt'), diagnostics);
+    if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
+    return msg;
+  });
+  expect(streamed, JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && /\.(prototxt|txt)$/.test(e.name))
@@ -42,6 +79,23 @@ describe('fast parser', () => {
 
   it('builds the same tree as the full parser for the corpus (where present)', () => {
     for (const file of corpusFiles().filter((f) => f.endsWith('.prototxt'))) agrees(readFileSync(corpusPath(file), 'utf8'));
+  });
+
+  it('types streamed fields as the checker types the whole tree: examples, fixtures, corpus', () => {
+    const files = [
+      ...filesUnder(join(repoRoot, 'examples')),
+      ...filesUnder(join(repoRoot, 'test', 'fixtures')),
+      ...corpusFiles().filter((f) => f.endsWith('.prototxt')).map(corpusPath),
+    ];
+    for (const file of files) typesAlike(readFileSync(file, 'utf8'));
+  });
+
+  it('types streamed fields as the checker types the whole tree: diagnostics', () => {
+    typesAlike('name: "n" layer { name: "a" type: "ReLU" bogus: 1 } layer { name: "b" convolution_param { num_output: -1 } }');
+    typesAlike('name: "n" name: "m" input_dim: 1.5 layer { name: "a" foo_param { x: 1 } }');
+    typesAlike('layer { name: "a" type: "Convolution" } layer { name: "b" "esc\\n" }');
+    typesAlike('layer { name: "a" } layer { name: "caf\u00e9" }');
+    typesAlike('state { phase: TEST } layer { include { phase: TRAIN } }');
   });
 
   const taken = [
