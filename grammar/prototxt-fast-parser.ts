@@ -4,8 +4,7 @@
 // It accepts a strict subset of what prototxt-parser.ts accepts and builds exactly the tree that parser
 // builds for it (same fields, values, spellings and locations, with chevrotain's line/column counting).
 // On anything outside the subset (every error, and rare spellings: escapes or non-ASCII characters in
-// strings, adjacent string pieces, lists without a colon, a lone \r in a comment or string, a number run
-// into a name) it gives up and returns undefined, and the chevrotain parser reads the file instead, so
+// strings, adjacent string pieces, lists without a colon, a number run into a name) it gives up and returns undefined, and the chevrotain parser reads the file instead, so
 // diagnostics and rare cases behave exactly as before. test/frontend/fast-parser.test.ts checks that
 // both parsers build the same tree.
 import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
@@ -66,11 +65,9 @@ class FastParser {
         this.line++;
         this.lineStart = pos;
       } else if (c === HASH) {
-        // A comment runs to \n; chevrotain counts a \r inside it as a line break of its own: not handled here.
-        let end = text.indexOf('\n', pos);
-        if (end === -1) end = text.length;
-        for (let i = pos; i < end; i++) if (text.charCodeAt(i) === CR) throw GIVE_UP;
-        pos = end;
+        // A comment runs to \n; a \r inside it (CRLF files) is not a line break to chevrotain either.
+        const end = text.indexOf('\n', pos);
+        pos = end === -1 ? text.length : end;
       } else break;
     }
     this.pos = pos;
@@ -174,7 +171,7 @@ class FastParser {
       const c = text.charCodeAt(i);
       if (c === quote) break;
       // Escapes, line breaks, non-ASCII characters and the end of the text are left to the full parser.
-      if (c === BACKSLASH || c === LF || c === CR || !(c < 128)) throw GIVE_UP;
+      if (c === BACKSLASH || c === LF || !(c < 128)) throw GIVE_UP;
       i++;
     }
     const scalar: TextScalar = {

@@ -110,6 +110,8 @@ describe('fast parser', () => {
     '  \t\n\f\v ',
     'a: 1\r\nb {\r\n  c: "d"\r\n}\r\n# c\n',
     'a: 1\rb: 2\r\r\nc: 3',
+    'a: 1 # CRLF comment\r\nb: 2 #\r\n#\r\r\nc: 3 # lone \r inside\nd: 4',
+    'a: "cr\rinside" b: 1',
     'a: "it\'s" b: \'say "hi"\' c: "" d: "\t tab"',
     'layer{name:"a"}layer{name:"b"}',
     'a:{b:1}',
@@ -127,8 +129,6 @@ describe('fast parser', () => {
     'a: "ab" "cd"',
     'a: "ab" \'cd\'',
     'layer [{ name: "a" }]',
-    'a: 1 # comment with a lone \r inside\nb: 2',
-    'a: "cr\rinside"',
     'a: 12abc: 3',
     'a: 1e',
     'a: 1.5.5',
@@ -164,7 +164,7 @@ describe('fast parser', () => {
     const pieces = [
       'a', 'name', 'layer', '_x1', ':', ':', '{', '}', '<', '>', '[', ']', ',', ';', '-', '1', '0x1f', '017', '08',
       '1.5', '.5', '5.', '1e5', '1e', '2f', 'inf', '"s"', "'t'", '"e\\n"', '"', '#c\n', ' ', ' ', '\n', '\r\n', '\r',
-      '\t', '.', 'x1', '$', '\u00e9', '\f',
+      '\t', '.', 'x1', '$', '\u00e9', '\f', '#c', '"a\rb"',
     ];
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
