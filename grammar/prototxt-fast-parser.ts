@@ -3,12 +3,13 @@
 //
 // It accepts a strict subset of what prototxt-parser.ts accepts and builds exactly the tree that parser
 // builds for it (same fields, values, spellings and locations, with chevrotain's line/column counting).
-// On anything outside the subset (every error, and rare spellings: escapes or non-ASCII characters in
-// strings, adjacent string pieces, lists without a colon, a number run into a name) it gives up and returns undefined, and the chevrotain parser reads the file instead, so
+// On anything outside the subset (every error, and rare spellings: lists without a colon, a number run
+// into a name) it gives up and returns undefined, and the chevrotain parser reads the file instead, so
 // diagnostics and rare cases behave exactly as before. test/frontend/fast-parser.test.ts checks that
 // both parsers build the same tree.
 import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from '../src/frontend/prototxt/text-ast.js';
+import { decodeUtf8, unescapeCString } from './c-string.js';
 
 // Character classes of the ASCII range (anything else is outside the subset).
 const IDENT_START = 1;
@@ -162,31 +163,70 @@ class FastParser {
     throw GIVE_UP;
   }
 
-  /** A plain quoted string: no escapes, ASCII only, not followed by another piece. */
+  /** One or more adjacent quoted pieces, the pieces starting at the current position. */
   private string(quote: number): TextScalar {
     const text = this.text;
     const start = this.pos;
+    const loc = this.loc(start);
+    const end = this.pieceEnd(start, quote);
+    const plain = this.plainPiece;
+    this.pos = end;
+    this.skip();
+    let next = text.charCodeAt(this.pos);
+    if (plain && next !== QUOTE && next !== APOSTROPHE) {
+      // The common case: one piece of ASCII without escapes is its own text.
+      return { kind: 'scalar', scalar: 'string', text: text.slice(start + 1, end - 1), negative: false, loc };
+    }
+    // As the full parser's strings rule: escapes make bytes, and the bytes of all pieces together are UTF-8.
+    const bytes: number[] = [];
+    this.addPieceBytes(bytes, start, end);
+    while (next === QUOTE || next === APOSTROPHE) {
+      const pieceStart = this.pos;
+      const pieceEnd = this.pieceEnd(pieceStart, next);
+      this.addPieceBytes(bytes, pieceStart, pieceEnd);
+      this.pos = pieceEnd;
+      this.skip();
+      next = text.charCodeAt(this.pos);
+    }
+    const { text: decoded, valid } = decodeUtf8(bytes);
+    const scalar: TextScalar = { kind: 'scalar', scalar: 'string', text: decoded, negative: false, loc };
+    if (!valid) scalar.invalidUtf8 = true;
+    return scalar;
+  }
+
+  /** Set by pieceEnd: the piece is ASCII without escapes. */
+  private plainPiece = true;
+
+  /** The end (after the closing quote) of the quoted piece at `start`; an unterminated one is left to the full parser. */
+  private pieceEnd(start: number, quote: number): number {
+    const text = this.text;
+    let plain = true;
     let i = start + 1;
     for (;;) {
       const c = text.charCodeAt(i);
       if (c === quote) break;
-      // Escapes, line breaks, non-ASCII characters and the end of the text are left to the full parser.
-      if (c === BACKSLASH || c === LF || !(c < 128)) throw GIVE_UP;
+      if (c === BACKSLASH) {
+        plain = false;
+        const escaped = text.charCodeAt(i + 1);
+        if (escaped === LF || escaped !== escaped) throw GIVE_UP;
+        i += 2;
+        continue;
+      }
+      if (c === LF || c !== c) throw GIVE_UP; // a line break or the end of the text: unterminated
+      if (c >= 128) plain = false;
       i++;
     }
-    const scalar: TextScalar = {
-      kind: 'scalar',
-      scalar: 'string',
-      text: text.slice(start + 1, i),
-      negative: false,
-      loc: this.loc(start),
-    };
-    this.pos = i + 1;
-    this.skip();
-    const next = text.charCodeAt(this.pos);
-    if (next === QUOTE || next === APOSTROPHE) throw GIVE_UP; // adjacent pieces join as bytes
-    return scalar;
+    this.plainPiece = plain;
+    return i + 1;
   }
+
+  /** Appends the bytes of one quoted piece; a bad escape is left to the full parser, which reports it. */
+  private addPieceBytes(bytes: number[], start: number, end: number): void {
+    const unescaped = unescapeCString(this.text.slice(start, end));
+    if (unescaped.error) throw GIVE_UP;
+    for (const b of unescaped.bytes) bytes.push(b);
+  }
+
 
   private identifier(): string {
     const text = this.text;

@@ -112,6 +112,10 @@ describe('fast parser', () => {
     'a: 1\rb: 2\r\r\nc: 3',
     'a: 1 # CRLF comment\r\nb: 2 #\r\n#\r\r\nc: 3 # lone \r inside\nd: 4',
     'a: "cr\rinside" b: 1',
+    'a: "esc\\n\\t\\"\\\'\\\\" b: \'\\x41\\101\\u00e9\\U0001F600\'',
+    'a: "caf\u00e9" b: "\u{1F600}" c: "\\303\\251" d: "\\303" "\\251" e: "\\377"',
+    'a: "ab" "cd" \'ef\' # c\n "gh" b: "x"\n"y"',
+    'param_str: "{\\\'phase\\\': \\\'TEST\\\', \\\'p\\\': \\\'0.01\\\'}"',
     'a: "it\'s" b: \'say "hi"\' c: "" d: "\t tab"',
     'layer{name:"a"}layer{name:"b"}',
     'a:{b:1}',
@@ -124,10 +128,12 @@ describe('fast parser', () => {
   }
 
   const givenUp = [
-    'a: "esc\\n"',
-    'a: "caf\u00e9"',
-    'a: "ab" "cd"',
-    'a: "ab" \'cd\'',
+    'a: "esc\\q"',
+    'a: "bad \\x"',
+    'a: "ok" "bad \\u12"',
+    'a: "ok" "unterminated',
+    'a: "ends in a backslash\\',
+    'a: "escaped line break\\\nb"',
     'layer [{ name: "a" }]',
     'a: 12abc: 3',
     'a: 1e',
@@ -164,7 +170,7 @@ describe('fast parser', () => {
     const pieces = [
       'a', 'name', 'layer', '_x1', ':', ':', '{', '}', '<', '>', '[', ']', ',', ';', '-', '1', '0x1f', '017', '08',
       '1.5', '.5', '5.', '1e5', '1e', '2f', 'inf', '"s"', "'t'", '"e\\n"', '"', '#c\n', ' ', ' ', '\n', '\r\n', '\r',
-      '\t', '.', 'x1', '$', '\u00e9', '\f', '#c', '"a\rb"',
+      '\t', '.', 'x1', '$', '\u00e9', '\f', '#c', '"a\rb"', '"\\q"', "'\\303'", '"\\251"', '"\u00e9"',
     ];
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
