@@ -48,19 +48,20 @@ export function timesTable(results: SizeResult[]): string {
 }
 
 export function ratioTable(results: SizeResult[], peers: Peers): string {
-  const startup = peers.protocStartup;
-  const rows = results.map((r) => {
-    const full = r.brewnet.full.median;
-    const protocParse = r.protoc && startup !== undefined ? Math.max(r.protoc.median - startup, 1e-3) : undefined;
-    return [
-      mb(r.bytes),
-      ratio(full, r.protoc?.median),
-      ratio(full, protocParse),
-      ratio(r.brewnet.type.median, r.protoc?.median),
-      ratio(full, r.python?.median),
-      ratio(r.brewnet.type.median, r.python?.median),
-    ];
-  });
+  const startup = peers.protocStartup ?? 0;
+  /** "median ratio (min ratio)": the fastest runs are the least disturbed by other load on the machine. */
+  const both = (brewnet: Timing, peer: Timing | undefined, peerOffset = 0) =>
+    peer === undefined
+      ? 'n/a'
+      : `${ratio(brewnet.median, Math.max(peer.median - peerOffset, 1e-3))} (${ratio(brewnet.min, Math.max(peer.min - peerOffset, 1e-3))})`;
+  const rows = results.map((r) => [
+    mb(r.bytes),
+    both(r.brewnet.full, r.protoc),
+    both(r.brewnet.full, r.protoc, startup),
+    both(r.brewnet.type, r.protoc),
+    both(r.brewnet.full, r.python),
+    both(r.brewnet.type, r.python),
+  ]);
   return table(
     [
       'size MB',

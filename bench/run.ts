@@ -109,7 +109,7 @@ const setup = [
   typeof python === 'string'
     ? `- Python: skipped (${python})`
     : `- Python: ${PYTHON}, protobuf ${python.version}, backend "${python.backend}" (text_format itself is pure Python with every backend), time.perf_counter around text_format.Parse only, one process per size`,
-  `- times are wall clock; median of the runs after one warm-up run (Python: after a warm-up on a tiny message); ratios use medians and read "brewnet is X× the speed of …"`,
+  `- times are wall clock; median of the runs after one warm-up run (Python: after a warm-up on a tiny message); ratios read "brewnet is X× the speed of …", from the medians (and, in brackets, from the fastest runs)`,
 ];
 const report = [
   '# Parse speed: brewnet vs protobuf C++ TextFormat and Python text_format',
