@@ -6,6 +6,7 @@ import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
+import { argmaxForward, argmaxLower } from './compute/argmax.js';
 
 export const argmax: LayerModule = {
   type: 'ArgMax',
@@ -13,6 +14,8 @@ export const argmax: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: false,
+  forward: argmaxForward,
+  lower: argmaxLower,
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];

@@ -6,6 +6,7 @@ import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { batchNormForward, batchNormLower } from './compute/batch-norm.js';
 
 export const batchNorm: LayerModule = {
   type: 'BatchNorm',
@@ -14,6 +15,8 @@ export const batchNorm: LayerModule = {
   tops: exactly(1),
   inPlace: true,
   passThrough: true,
+  forward: batchNormForward,
+  lower: batchNormLower,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
     // LayerSetUp takes C = 1 for a 1-axis blob, but Reshape then reads shape(1) and aborts: ≥ 2 axes.

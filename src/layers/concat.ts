@@ -5,6 +5,7 @@ import type { LayerModule } from './layer-module.js';
 import { atLeast, exactly } from './layer-module.js';
 import { canonicalAxis } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { concatForward, concatLower } from './compute/concat.js';
 
 export const concat: LayerModule = {
   type: 'Concat',
@@ -12,6 +13,8 @@ export const concat: LayerModule = {
   bottoms: atLeast(1),
   tops: exactly(1),
   inPlace: false,
+  forward: concatForward,
+  lower: concatLower,
   infer(ctx) {
     const p = ctx.param;
     const first = ctx.bottoms[0];

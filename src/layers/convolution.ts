@@ -3,6 +3,7 @@ import type { LayerModule } from './layer-module.js';
 import { atLeast } from './layer-module.js';
 import { checkSameBottoms, convChannels, convGeometry } from './conv-geometry.js';
 import { count, truncDiv } from './shape-utils.js';
+import { convolutionForward, convolutionLower } from './compute/convolution.js';
 
 export const convolution: LayerModule = {
   type: 'Convolution',
@@ -11,6 +12,8 @@ export const convolution: LayerModule = {
   tops: atLeast(1),
   equalBottomTop: true,
   inPlace: false,
+  forward: convolutionForward,
+  lower: convolutionLower,
   infer(ctx) {
     checkSameBottoms(ctx);
     const bottom = ctx.bottoms[0];

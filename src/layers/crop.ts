@@ -5,6 +5,7 @@ import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
 import { bottomName, showShape } from './blob-checks.js';
+import { cropForward, cropLower } from './compute/crop.js';
 
 export const crop: LayerModule = {
   type: 'Crop',
@@ -12,6 +13,8 @@ export const crop: LayerModule = {
   bottoms: exactly(2),
   tops: exactly(1),
   inPlace: false,
+  forward: cropForward,
+  lower: cropLower,
   infer(ctx) {
     const p = ctx.param;
     const [source, reference] = ctx.bottoms;

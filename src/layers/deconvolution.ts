@@ -6,6 +6,7 @@ import { atLeast } from './layer-module.js';
 import { checkSameBottoms, convChannels, convGeometry } from './conv-geometry.js';
 import { count } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';
+import { deconvolutionForward, deconvolutionLower } from './compute/deconvolution.js';
 
 export const deconvolution: LayerModule = {
   type: 'Deconvolution',
@@ -14,6 +15,8 @@ export const deconvolution: LayerModule = {
   tops: atLeast(1),
   equalBottomTop: true,
   inPlace: false,
+  forward: deconvolutionForward,
+  lower: deconvolutionLower,
   infer(ctx) {
     checkSameBottoms(ctx);
     const bottom = ctx.bottoms[0];

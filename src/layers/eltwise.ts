@@ -3,6 +3,7 @@
 import type { LayerModule } from './layer-module.js';
 import { atLeast, exactly } from './layer-module.js';
 import { count, formatShape, nums, shapesEqual } from './shape-utils.js';
+import { eltwiseForward, eltwiseLower } from './compute/eltwise.js';
 
 export const eltwise: LayerModule = {
   type: 'Eltwise',
@@ -12,6 +13,8 @@ export const eltwise: LayerModule = {
   // SUM zeroes the top before adding the bottoms, so top == bottom[0] would lose bottom[0].
   inPlace: false,
   passThrough: true,
+  forward: eltwiseForward,
+  lower: eltwiseLower,
   infer(ctx) {
     const p = ctx.param;
     const operation = String(p.operation ?? 'SUM');

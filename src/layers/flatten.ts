@@ -3,6 +3,7 @@
 import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
+import { aliasForward, aliasLower } from './compute/alias.js';
 
 export const flatten: LayerModule = {
   type: 'Flatten',
@@ -10,6 +11,8 @@ export const flatten: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: false,
+  forward: aliasForward,
+  lower: aliasLower,
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];

@@ -4,6 +4,7 @@
 import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
+import { innerProductForward, innerProductLower } from './compute/inner-product.js';
 
 export const innerProduct: LayerModule = {
   type: 'InnerProduct',
@@ -11,6 +12,8 @@ export const innerProduct: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: false,
+  forward: innerProductForward,
+  lower: innerProductLower,
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];

@@ -2,6 +2,9 @@
 // blobs it takes and makes, its shape rule with Caffe's checks, and (added by later passes) its
 // coordinate map and kernels. One module per type; all are listed in registry.ts.
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
+import type { Layer } from '../ir/layer.js';
+import type { LoweredLayer } from '../runtime/kernel-plan.js';
+import type { Tensor } from '../runtime/tensor.js';
 import type { Msg } from '../schema/message.js';
 
 export type Shape = number[];
@@ -69,6 +72,13 @@ export interface LayerModule {
   /** Layers whose top shapes come from outside the net (data readers, Python): they accept --input. */
   readonly source?: boolean;
   infer(ctx: ShapeContext): ShapeResult;
+  /**
+   * Reference forward pass in plain TypeScript (float64 accumulation), independent of the kernels: the
+   * tops' values from the bottoms' values and the parameter blobs (Caffe order and layout).
+   */
+  forward?(layer: Layer, bottoms: Tensor[], params: Float32Array[]): Tensor[];
+  /** gpu.js kernels specialised to this layer's shapes and parameters (src/runtime/kernel-plan.ts). */
+  lower?(layer: Layer): LoweredLayer;
 }
 
 export const exactly = (n: number): BlobCount => ({ min: n, max: n });

@@ -5,6 +5,7 @@ import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { lrnForward, lrnLower } from './compute/lrn.js';
 
 export const lrn: LayerModule = {
   type: 'LRN',
@@ -13,6 +14,8 @@ export const lrn: LayerModule = {
   tops: exactly(1),
   inPlace: false,
   passThrough: true,
+  forward: lrnForward,
+  lower: lrnLower,
   infer(ctx) {
     const p = ctx.param;
     const size = Number(p.local_size ?? 5);

@@ -3,6 +3,7 @@
 import type { LayerModule, ShapeContext } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { count } from './shape-utils.js';
+import { dropoutForward, dropoutLower, neuronForward, neuronLower } from './compute/neuron.js';
 
 function neuron(type: string, paramField?: string, check?: (ctx: ShapeContext) => void, inPlace = true): LayerModule {
   return {
@@ -12,6 +13,8 @@ function neuron(type: string, paramField?: string, check?: (ctx: ShapeContext) =
     tops: exactly(1),
     inPlace,
     passThrough: true,
+    forward: neuronForward,
+    lower: neuronLower,
     infer(ctx) {
       check?.(ctx);
       return { tops: [[...ctx.bottoms[0]]], params: [], macs: count(ctx.bottoms[0]) };
@@ -38,4 +41,4 @@ export const threshold = neuron('Threshold', 'threshold_param');
 export const swish = neuron('Swish', 'swish_param');
 export const clip = neuron('Clip', 'clip_param');
 // Identity in TEST; in TRAIN an inverted-dropout mask, same shape either way.
-export const dropout = neuron('Dropout', 'dropout_param');
+export const dropout: LayerModule = { ...neuron('Dropout', 'dropout_param'), forward: dropoutForward, lower: dropoutLower };

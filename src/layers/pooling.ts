@@ -6,6 +6,7 @@ import type { LayerModule, ShapeContext } from './layer-module.js';
 import { between, exactly } from './layer-module.js';
 import { count } from './shape-utils.js';
 import { checkBlobShape, showShape } from './blob-checks.js';
+import { poolingForward, poolingLower } from './compute/pooling.js';
 
 export type RoundMode = 'CEIL' | 'FLOOR';
 
@@ -76,6 +77,8 @@ export const pooling: LayerModule = {
   // Caffe's MaxTopBlobs is 2 for MAX and 1 otherwise; the per-method limit is checked in infer.
   tops: between(1, 2),
   inPlace: false,
+  forward: poolingForward,
+  lower: poolingLower,
   infer(ctx) {
     const p = ctx.param;
     const pool = String(p.pool ?? 'MAX');

@@ -4,6 +4,7 @@ import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { count, legacyDim } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { preluForward, preluLower } from './compute/prelu.js';
 
 export const prelu: LayerModule = {
   type: 'PReLU',
@@ -12,6 +13,8 @@ export const prelu: LayerModule = {
   tops: exactly(1),
   inPlace: true,
   passThrough: true,
+  forward: preluForward,
+  lower: preluLower,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
     if (bottom.length < 2) ctx.fail(`number of axes of bottom blob must be >=2; got ${showShape(bottom)}`);

@@ -6,6 +6,7 @@ import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { count, nums } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { aliasForward, aliasLower } from './compute/alias.js';
 
 export const reshape: LayerModule = {
   type: 'Reshape',
@@ -13,6 +14,8 @@ export const reshape: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: false,
+  forward: aliasForward,
+  lower: aliasLower,
   infer(ctx) {
     const p = ctx.param;
     const shapeMsg = (p.shape as Msg | undefined) ?? {};

@@ -7,6 +7,7 @@ import type { LayerModule, Shape, ShapeContext } from './layer-module.js';
 import { between, exactly } from './layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { scaleBiasForward, scaleBiasLower } from './compute/scale-bias.js';
 
 /** LayerSetUp with one bottom: the learned blob's shape from axis/num_axes. */
 function learnedShape(ctx: ShapeContext, p: Msg, what: string): Shape {
@@ -41,6 +42,8 @@ export const scale: LayerModule = {
   tops: exactly(1),
   inPlace: true,
   passThrough: true,
+  forward: scaleBiasForward,
+  lower: scaleBiasLower,
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];
@@ -65,6 +68,8 @@ export const bias: LayerModule = {
   tops: exactly(1),
   inPlace: true,
   passThrough: true,
+  forward: scaleBiasForward,
+  lower: scaleBiasLower,
   infer(ctx) {
     const p = ctx.param;
     const given = ctx.bottoms[1];

@@ -5,6 +5,7 @@ import type { LayerModule } from './layer-module.js';
 import { atLeast, exactly } from './layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
+import { sliceForward, sliceLower } from './compute/slice.js';
 
 export const slice: LayerModule = {
   type: 'Slice',
@@ -12,6 +13,8 @@ export const slice: LayerModule = {
   bottoms: exactly(1),
   tops: atLeast(1),
   inPlace: false,
+  forward: sliceForward,
+  lower: sliceLower,
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];

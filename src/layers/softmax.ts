@@ -3,6 +3,7 @@
 import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
+import { softmaxForward, softmaxLower } from './compute/softmax.js';
 
 export const softmax: LayerModule = {
   type: 'Softmax',
@@ -10,6 +11,8 @@ export const softmax: LayerModule = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: true,
+  forward: softmaxForward,
+  lower: softmaxLower,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
     canonicalAxis(ctx, Number(ctx.param.axis ?? 1), bottom);

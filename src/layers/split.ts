@@ -2,12 +2,15 @@
 // in-place computation here (any top equal to the bottom).
 import type { LayerModule } from './layer-module.js';
 import { atLeast, exactly } from './layer-module.js';
+import { aliasForward, aliasLower } from './compute/alias.js';
 
 export const split: LayerModule = {
   type: 'Split',
   bottoms: exactly(1),
   tops: atLeast(1),
   inPlace: false,
+  forward: aliasForward,
+  lower: aliasLower,
   passThrough: true,
   infer(ctx) {
     return { tops: Array.from({ length: ctx.topCount }, () => [...ctx.bottoms[0]]), params: [], macs: 0 };

@@ -1,0 +1,77 @@
+// Lowers a whole net: asks every layer's module for its kernels, numbers the values they produce (blob
+// versions and temporaries) and records which value each kernel argument reads. Identical kernel sources
+// (the same layer shape twice) are stored once.
+import type { Net } from '../ir/net.js';
+import type { Layer } from '../ir/layer.js';
+import { cannotRun } from '../layers/compute/cannot-run.js';
+import { fail } from '../diagnostics/diagnostic.js';
+import type { ArgSource, ExecutionPlan, PlanStep, PlanValue } from './execution-plan.js';
+
+/** brewnet runs inference: Dropout is the identity and BatchNorm uses stored statistics only in TEST. */
+export function checkRunnable(net: Net): void {
+  if (net.state.phase !== 'TEST') fail('brewnet runs nets in the TEST phase; load the net with phase "test" (--phase test)');
+  for (const layer of net.layers) {
+    if (layer.type === 'Input') continue;
+    if (layer.module.source) {
+      cannotRun(layer, 'it reads its data from outside the net', `replace it by an Input layer, or give its tops with --input name=dims and feed them`);
+    }
+    if (!layer.module.forward || !layer.module.lower) cannotRun(layer);
+  }
+}
+
+export function buildPlan(net: Net): ExecutionPlan {
+  checkRunnable(net);
+  const values: PlanValue[] = [];
+  const valueOfBlob = new Map<string, number>();
+  const kernels: string[] = [];
+  const kernelIndex = new Map<string, number>();
+  const steps: PlanStep[] = [];
+  const inputs: ExecutionPlan['inputs'] = [];
+  const addValue = (blob: string | null, shape: number[]) => values.push({ blob, shape: [...shape] }) - 1;
+  const key = (layer: Layer, i: number) => layer.tops[i].id;
+
+  net.layers.forEach((layer, li) => {
+    if (layer.type === 'Input') {
+      layer.tops.forEach((top, i) => {
+        const value = addValue(top.name, top.shape);
+        valueOfBlob.set(key(layer, i), value);
+        inputs.push({ name: top.name, value });
+      });
+      return;
+    }
+    const lowered = layer.module.lower!(layer);
+    const bottoms = layer.bottoms.map((b) => valueOfBlob.get(b.id)!);
+    const tops = layer.tops.map((t) => addValue(t.name, t.shape));
+    const temps: number[] = [];
+    for (const alias of lowered.aliases ?? []) steps.push({ alias: bottoms[alias.bottom], layer: li, out: tops[alias.top] });
+    for (const k of lowered.kernels) {
+      let kernel = kernelIndex.get(k.source);
+      if (kernel === undefined) {
+        kernel = kernels.push(k.source) - 1;
+        kernelIndex.set(k.source, kernel);
+      }
+      const args: ArgSource[] = k.args.map((ref) => {
+        if ('bottom' in ref) return { value: bottoms[ref.bottom] };
+        if ('param' in ref) return { param: [li, ref.param] };
+        return { value: temps[ref.temp] };
+      });
+      let out: number;
+      if ('top' in k.out) out = tops[k.out.top];
+      else out = temps[k.out.temp] = addValue(null, [k.size]);
+      steps.push({ kernel, layer: li, args, size: k.size, out });
+    }
+    tops.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
+  });
+
+  return {
+    format: 'brewnet-plan/1',
+    netName: net.name ?? null,
+    layers: net.layers.map((l) => ({ name: l.name, type: l.type, params: l.paramShapes.map((s) => [...s]) })),
+    values,
+    inputs,
+    blobs: net.blobs.map((b) => [b.name, valueOfBlob.get(b.id)!]),
+    outputs: net.outputs,
+    kernels,
+    steps,
+  };
+}

@@ -1,0 +1,120 @@
+// Runs an execution plan on gpu.js: one kernel instance per step (built on first use, kept for later
+// forward passes), values chained from step to step. On the CPU backends a result is a Float32Array that
+// feeds the next kernel directly; on GL kernels run in pipeline mode, results stay textures on the device,
+// and only the blobs asked for are read back.
+import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
+import { createGPU, executedMode, type BackendName, type GPUConstructor } from './backends.js';
+import { checkInputs } from './check-inputs.js';
+import type { ExecutionPlan } from './execution-plan.js';
+import type { Tensor } from './tensor.js';
+
+export interface ForwardOptions {
+  /** Which blobs to return: the net's outputs (default), 'all' (every blob's final value), or names. */
+  blobs?: 'all' | readonly string[];
+}
+
+export interface Fallback {
+  layer: string;
+  mode: string;
+  reason: string | null;
+}
+
+export interface Executor {
+  /** The gpu.js mode the kernels run on (after a forward pass: the one that actually ran). */
+  readonly backend: string;
+  /** Kernels gpu.js moved to another mode than the one chosen (only with backend 'auto'). */
+  readonly fallbacks: readonly Fallback[];
+  forward(inputs: Readonly<Record<string, Tensor>>, options?: ForwardOptions): Promise<Record<string, Tensor>>;
+  destroy(): void;
+}
+
+type Value = Float32Array | { toArray(): unknown; delete?(): void };
+type KernelFn = string | ((...args: never[]) => unknown);
+type RunShortcut = ((...args: unknown[]) => unknown) & { destroy?(): void };
+
+export function createExecutor(
+  GPU: GPUConstructor,
+  plan: ExecutionPlan,
+  kernelSources: readonly KernelFn[],
+  params: readonly (readonly Float32Array[])[],
+  backend: BackendName = 'auto',
+): Executor {
+  const gpu = createGPU(GPU, backend);
+  const chosen: string = (gpu as unknown as { Kernel: { mode: string } }).Kernel.mode;
+  const gl = chosen !== 'cpu' && chosen !== 'webasm';
+  const instances: (RunShortcut | undefined)[] = [];
+  const fallbacks: Fallback[] = [];
+  let ran = chosen;
+
+  const kernelFor = (stepIndex: number, source: KernelFn, size: number): RunShortcut => {
+    let k = instances[stepIndex];
+    if (!k) {
+      const text = typeof source === 'string' ? source : source.toString();
+      k = gpu.createKernel(text, { output: [size], precision: 'single', tactic: 'precision', pipeline: gl }) as unknown as RunShortcut;
+      instances[stepIndex] = k;
+    }
+    return k;
+  };
+
+  const checkMode = (k: RunShortcut, layer: string) => {
+    const { mode, fallbackReason } = executedMode(k);
+    if (mode === chosen) return;
+    if (backend !== 'auto') {
+      throw new DiagnosticError([
+        error(`backend "${backend}" could not run the kernel of layer "${layer}": gpu.js fell back to ${mode}${fallbackReason ? ` (${fallbackReason})` : ''}`),
+      ]);
+    }
+    if (!fallbacks.some((f) => f.layer === layer)) fallbacks.push({ layer, mode, reason: fallbackReason });
+    ran = mode;
+  };
+
+  const readBack = (v: Value, shape: number[]): Tensor => {
+    if (v instanceof Float32Array) return { shape: [...shape], data: v };
+    const arr = v.toArray();
+    return { shape: [...shape], data: arr instanceof Float32Array ? arr : Float32Array.from(arr as ArrayLike<number>) };
+  };
+
+  return {
+    get backend() {
+      return ran;
+    },
+    get fallbacks() {
+      return fallbacks;
+    },
+    async forward(inputs, options = {}) {
+      checkInputs(plan, inputs);
+      const values: (Value | undefined)[] = new Array(plan.values.length);
+      for (const { name, value } of plan.inputs) values[value] = inputs[name].data;
+      for (let s = 0; s < plan.steps.length; s++) {
+        const step = plan.steps[s];
+        if ('alias' in step) {
+          values[step.out] = values[step.alias];
+          continue;
+        }
+        const k = kernelFor(s, kernelSources[step.kernel], step.size);
+        const args = step.args.map((a) => ('value' in a ? values[a.value] : params[a.param[0]][a.param[1]]));
+        values[step.out] = (await k(...args)) as Value;
+        checkMode(k, plan.layers[step.layer].name);
+      }
+      const wanted = selectBlobs(plan, options.blobs);
+      const out: Record<string, Tensor> = Object.create(null);
+      for (const [name, value] of wanted) out[name] = readBack(values[value]!, plan.values[value].shape);
+      return out;
+    },
+    destroy() {
+      for (const k of instances) k?.destroy?.();
+      (gpu as unknown as { destroy?(): void }).destroy?.();
+    },
+  };
+}
+
+function selectBlobs(plan: ExecutionPlan, blobs: ForwardOptions['blobs']): [string, number][] {
+  const byName = new Map(plan.blobs);
+  if (blobs === 'all') return plan.blobs;
+  const names = blobs ?? plan.outputs;
+  const unknown = names.filter((n) => !byName.has(n));
+  if (unknown.length) {
+    throw new DiagnosticError(unknown.map((n) => error(`no blob named "${n}" in the net`, undefined, `its blobs are: ${plan.blobs.map(([b]) => b).join(', ')}`)));
+  }
+  return names.map((n) => [n, byName.get(n)!]);
+}

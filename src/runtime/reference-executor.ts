@@ -1,0 +1,40 @@
+// The reference executor: runs a net layer by layer with each module's plain-TypeScript forward (no gpu.js,
+// no plan), keeping every blob version. Tests compare the kernels against it, and it against PyTorch.
+import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
+import type { Net } from '../ir/net.js';
+import { checkRunnable } from './build-plan.js';
+import type { ParamMap } from './plan-params.js';
+import type { Tensor } from './tensor.js';
+import { countOf, sameShape, showDims } from './tensor.js';
+
+export interface ReferenceResult {
+  /** Every blob's final value by name (Caffe's net.blobs after the forward pass). */
+  blobs: Map<string, Tensor>;
+  /** Every blob version by IR id (`conv1`, `conv1@1` after an in-place ReLU). */
+  versions: Map<string, Tensor>;
+}
+
+export function runReference(net: Net, params: ParamMap, inputs: Readonly<Record<string, Tensor>>): ReferenceResult {
+  checkRunnable(net);
+  const versions = new Map<string, Tensor>();
+  for (const layer of net.layers) {
+    if (layer.type === 'Input') {
+      for (const top of layer.tops) {
+        const t = Object.prototype.hasOwnProperty.call(inputs, top.name) ? inputs[top.name] : undefined;
+        if (!t) throw new DiagnosticError([error(`input "${top.name}" (${showDims(top.shape)}) is missing`)]);
+        if (!sameShape(t.shape, top.shape)) throw new DiagnosticError([error(`input "${top.name}" has shape ${showDims(t.shape)}, but the net was built for ${showDims(top.shape)}`)]);
+        versions.set(top.id, t);
+      }
+      continue;
+    }
+    const blobs = params.get(layer.name) ?? [];
+    if (blobs.length < layer.paramShapes.length || layer.paramShapes.some((s, i) => blobs[i].length !== countOf(s))) {
+      throw new DiagnosticError([error(`layer "${layer.name}" (${layer.type}) needs parameter blobs ${layer.paramShapes.map(showDims).join(' + ')}`, layer.loc)]);
+    }
+    const bottoms = layer.bottoms.map((b) => versions.get(b.id)!);
+    const tops = layer.module.forward!(layer, bottoms, [...blobs]);
+    layer.tops.forEach((top, i) => versions.set(top.id, tops[i]));
+  }
+  const blobs = new Map(net.blobs.map((b) => [b.name, versions.get(b.id)!]));
+  return { blobs, versions };
+}
