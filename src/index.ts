@@ -10,3 +10,7 @@ export type { Phase } from './frontend/net-state.js';
 export { analyzeNet, analysisJSON, type AnalysisReport } from './analysis/analyze-net.js';
 export { coordMapFromTo, cropOffsetsBetween, type NumericMap } from './analysis/blob-maps-api.js';
 export { fixCrops } from './analysis/fix-crops.js';
+// Weights: .caffemodel files matched to a net as Caffe does, or the prototxt's fillers.
+export { loadWeights, type LoadWeightsOptions, type LoadedWeights } from './weights/match-weights.js';
+export { fillWeights, type WeightMap } from './weights/fill-weights.js';
+export { readCaffemodel, type Caffemodel, type WeightLayer, type WeightBlob } from './weights/read-caffemodel.js';
