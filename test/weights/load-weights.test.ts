@@ -84,6 +84,14 @@ describe('loadWeights', () => {
     ]);
   });
 
+  it('rejects V1 legacy dims that differ, even with the right count: they are compared from the end', () => {
+    const legacy = '(legacy num×channels×height×width)';
+    expect(failure(() => loadWeights(tinyV1Net(), fixture('v1-wrong-dims.caffemodel'), { file: 'v1.caffemodel' }))).toEqual([
+      `tiny-v1.prototxt:8:1: error: layer "conv1" (Convolution) blob 0 (weights): shape mismatch: the net expects 2×1×3×3, v1.caffemodel has 2×1×5×5 ${legacy}\n${RENAME}`,
+      `tiny-v1.prototxt:10:1: error: layer "ip1" (InnerProduct) blob 0 (weights): shape mismatch: the net expects 3×32, v1.caffemodel has 1×3×1×32 ${legacy}\n${RENAME}`,
+    ]);
+  });
+
   it('rejects a blob count that differs from the layer’s, for layers with and without parameters', () => {
     expect(failure(() => loadWeights(tinyNet(), fixture('wrong-count.caffemodel'), { file: 'w.caffemodel' }))).toEqual([
       'tiny.prototxt:5:1: error: layer "data" (Input): incompatible number of blobs: the net expects 0, w.caffemodel has 1\n' +
