@@ -46,6 +46,11 @@ class FastParser {
     private readonly onTopField?: (field: TextField) => void,
   ) {}
 
+  /** Start of the top-level field being read (or of what follows the last one): where a give-up happened. */
+  topFieldStart = { offset: 0, line: 1, column: 1 };
+  /** Top-level fields read completely. */
+  topFieldsRead = 0;
+
   private loc(offset: number): SourceLocation {
     return { file: this.file, line: this.line, column: offset - this.lineStart + 1, offset };
   }
@@ -81,9 +86,11 @@ class FastParser {
     const onField = top ? this.onTopField : undefined;
     for (;;) {
       this.skip();
+      if (top) this.topFieldStart = { offset: this.pos, line: this.line, column: this.pos - this.lineStart + 1 };
       if (!(cls(text.charCodeAt(this.pos)) & IDENT_START)) return fields;
       if (onField) onField(this.field());
       else fields.push(this.field());
+      if (top) this.topFieldsRead++;
       this.skip();
       const c = text.charCodeAt(this.pos);
       if (c === COMMA || c === SEMICOLON) this.pos++;
@@ -298,4 +305,20 @@ export function fastParseFields(
     // GIVE_UP, or a stack overflow on very deep nesting: the full parser decides.
     return undefined;
   }
+}
+
+/**
+ * Where the fast parser stops on `text`, or undefined if it reads all of it. Everything before that point
+ * is well-formed top-level fields (the subset is part of the full grammar), so an error in the text is at
+ * or after it: the full parser need not read what comes before (in a big file, most of it).
+ */
+export function fastParseStop(text: string): { offset: number; line: number; column: number; fieldsBefore: number } | undefined {
+  const parser = new FastParser(text, '', () => {});
+  try {
+    parser.fieldList(true);
+    if (parser.atEnd()) return undefined;
+  } catch {
+    // GIVE_UP or a stack overflow: the field that started at topFieldStart is the one it could not read.
+  }
+  return { ...parser.topFieldStart, fieldsBefore: parser.topFieldsRead };
 }

@@ -49,7 +49,10 @@ const tokenSpelling: Record<string, string> = {
 
 function describeFound(token: IToken): string {
   if (token.tokenType.name === 'EOF') return 'end of file';
-  return `"${token.image.length > 40 ? token.image.slice(0, 40) + '…' : token.image}"`;
+  const image = token.image.length > 40 ? token.image.slice(0, 40) + '…' : token.image;
+  // A string's image has its own quotes.
+  const quoted = token.tokenType === DoubleQuotedString || token.tokenType === SingleQuotedString || token.tokenType === UnterminatedString;
+  return quoted ? `the string ${image}` : `"${image}"`;
 }
 
 // Messages a person can act on, instead of chevrotain's token-type names.
@@ -60,8 +63,10 @@ const messages: IParserErrorMessageProvider = {
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return `unexpected ${describeFound(firstRedundant)}; expected a field name`;
   },
-  buildNoViableAltMessage({ actual, ruleName }) {
+  buildNoViableAltMessage({ actual, previous, ruleName }) {
     const found = describeFound(actual[0]);
+    // `name:` then `}` or the end: the colon was read, so the value is what is missing.
+    if (ruleName === 'field' && previous?.tokenType === Colon) return `expected a value after ":", found ${found}`;
     if (ruleName === 'field') return `expected ":" or "{" after the field name, found ${found}`;
     if (ruleName === 'value' || ruleName === 'scalar') return `expected a value, found ${found}`;
     return `unexpected ${found}`;
