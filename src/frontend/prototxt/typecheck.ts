@@ -3,7 +3,7 @@
 // required fields all become located diagnostics; every one found is reported, not only the first.
 import type protobuf from 'protobufjs';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { setMeta, type MessageMeta, type Msg, type Scalar } from '../../schema/message.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
@@ -25,6 +25,35 @@ export function typeMessage(
   for (const field of fields) typeField(type, msg, meta, field, diagnostics);
   checkRequired(type, msg, loc, diagnostics);
   return msg;
+}
+
+/**
+ * "did you mean" for an unknown field. `*_param` names are compared without the suffix, which would
+ * otherwise make a fork's `interp_param` look like a typo of `exp_param`.
+ */
+function suggestField(type: protobuf.Type, name: string): string | undefined {
+  const names = Object.keys(type.fields);
+  if (!name.endsWith('_param')) return didYouMean(name, names);
+  const stems = names.filter((n) => n.endsWith('_param')).map((n) => n.slice(0, -'_param'.length));
+  const stem = closest(name.slice(0, -'_param'.length), stems);
+  if (stem !== undefined) return `did you mean "${stem}_param"?`;
+  return LAYER_MESSAGES.has(type.name) ? `${name} is not in BVLC Caffe's caffe.proto; it comes from a fork of Caffe` : undefined;
+}
+
+/** `kernel_size` (or `kernal_size`) written directly in a layer: say which `*_param` blocks have that field. */
+function belongsInParam(type: protobuf.Type, name: string): string | undefined {
+  if (!LAYER_MESSAGES.has(type.name)) return undefined;
+  const blocks = type.fieldsArray.filter(
+    (f) => (f.name.endsWith('_param') || f.name === 'param') && f.resolvedType && 'fields' in f.resolvedType,
+  );
+  const fieldsOf = (f: protobuf.Field) => (f.resolvedType as protobuf.Type).fields;
+  const inner = new Set(blocks.flatMap((f) => Object.keys(fieldsOf(f))));
+  const match = inner.has(name) ? name : closest(name, inner);
+  if (match === undefined) return undefined;
+  const holders = blocks.filter((f) => match in fieldsOf(f)).map((f) => f.name);
+  const shown = holders.length > 3 ? `${holders.slice(0, 3).join(', ')}, …` : holders.join(' or ');
+  const where = `"${match}" is a field of ${shown}; write it inside that block, e.g. ${holders[0]} { ${match}: … }`;
+  return match === name ? where : `did you mean "${match}"? ${where}`;
 }
 
 function checkRequired(type: protobuf.Type, msg: Msg, loc: SourceLocation | undefined, diagnostics: Diagnostic[]): void {
@@ -65,7 +94,7 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     const d = error(
       `unknown field "${field.name}" in ${type.name}`,
       field.loc,
-      didYouMean(field.name, Object.keys(type.fields)),
+      suggestField(type, field.name) ?? belongsInParam(type, field.name),
     );
     if (LAYER_MESSAGES.has(type.name) && field.name.endsWith('_param')) (meta.deferred ??= []).push(d);
     else diagnostics.push(d);
@@ -211,7 +240,8 @@ function typeEnum(field: protobuf.Field, en: protobuf.Enum, value: TextScalar): 
     }
     return error(`value ${describe(value)} is not a number of enum ${en.name} (field "${field.name}")`, value.loc, `one of ${names.join(', ')}`);
   }
-  return mismatch(field, value, `an ${en.name} name`, `one of ${names.join(', ')}`);
+  if (value.scalar === 'string' && value.text in en.values) return mismatch(field, value, `a ${en.name} name`, `write ${value.text} without quotes`);
+  return mismatch(field, value, `a ${en.name} name`, `one of ${names.join(', ')}`);
 }
 
 function typeBool(field: protobuf.Field, value: TextScalar): boolean | Diagnostic {
