@@ -1,5 +1,6 @@
 // Checks and names that several shape rules share: Blob::Reshape's limits on a new shape, and the blob
 // names that make a message point at the right place in the net.
+import type { Msg } from '../schema/message.js';
 import type { Shape, ShapeContext } from './layer-module.js';
 
 /** Caffe's kMaxBlobAxes and INT_MAX count limit (src/caffe/blob.cpp). */
@@ -23,13 +24,17 @@ export function bottomName(ctx: ShapeContext, index: number): string {
   return blobName(ctx.layer.bottom, index, `bottom[${index}]`);
 }
 
-/** Blob::Reshape: at most 32 axes, every dim ≥ 0 (0 is legal), count ≤ INT_MAX. */
-export function checkBlobShape(ctx: ShapeContext, shape: Shape, what: string): Shape {
-  if (shape.length > MAX_BLOB_AXES) ctx.fail(`${what} has ${shape.length} axes; a blob has at most ${MAX_BLOB_AXES}`);
+/**
+ * Blob::Reshape: at most 32 axes, every dim ≥ 0 (0 is legal), count ≤ INT_MAX. With `at` (the repeated
+ * field the dims were written in, e.g. a BlobShape's `dim`), a bad dim is reported where it was written.
+ */
+export function checkBlobShape(ctx: ShapeContext, shape: Shape, what: string, at?: { msg: Msg; field: string }): Shape {
+  if (shape.length > MAX_BLOB_AXES) ctx.fail(`${what} has ${shape.length} axes; a blob has at most ${MAX_BLOB_AXES}`, at && { ...at, index: MAX_BLOB_AXES });
   shape.forEach((d, i) => {
-    if (!(d >= 0)) ctx.fail(`${what} would be ${showShape(shape)}: dimension ${i} is ${d}, and blob dimensions must be >= 0`);
+    if (!(d >= 0)) ctx.fail(`${what} would be ${showShape(shape)}: dimension ${i} is ${d}, and blob dimensions must be >= 0`, at && { ...at, index: i });
   });
-  if (shape.reduce((n, d) => n * d, 1) > INT_MAX) ctx.fail(`${what} ${showShape(shape)} exceeds INT_MAX elements`);
+  const count = shape.reduce((n, d) => n * d, 1);
+  if (count > INT_MAX) ctx.fail(`${what} ${showShape(shape)} has ${count} elements, more than INT_MAX (${INT_MAX})`, at);
   return shape;
 }
 

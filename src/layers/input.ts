@@ -3,6 +3,7 @@ import type { LayerModule } from './layer-module.js';
 import { atLeast, exactly } from './layer-module.js';
 import type { Msg } from '../schema/message.js';
 import { nums } from './shape-utils.js';
+import { checkBlobShape, topName } from './blob-checks.js';
 
 export const input: LayerModule = {
   type: 'Input',
@@ -23,7 +24,8 @@ export const input: LayerModule = {
         const name = (ctx.layer.top as string[] | undefined)?.[i] ?? `top[${i}]`;
         ctx.fail(`top "${name}" has no shape; give one with --input ${name}=N,C,H,W`, { msg: ctx.layer, field: 'top', index: i });
       }
-      return nums(shapes[shapes.length === 1 ? 0 : i].dim);
+      const shape = shapes[shapes.length === 1 ? 0 : i];
+      return checkBlobShape(ctx, [...nums(shape.dim)], `top "${topName(ctx, i)}" shape`, { msg: shape, field: 'dim' });
     });
     return { tops, params: [] };
   },

@@ -6,7 +6,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Blob } from '../ir/blob.js';
 import type { Layer } from '../ir/layer.js';
 import type { Shape, ShapeContext } from '../layers/layer-module.js';
-import { showShape } from '../layers/blob-checks.js';
+import { checkBlobShape, showShape } from '../layers/blob-checks.js';
 import { locOf } from '../schema/message.js';
 import type { Phase } from '../frontend/net-state.js';
 
@@ -18,6 +18,9 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
     if (result.tops.length !== layer.tops.length) {
       throw new Error(`internal: ${layer.type} rule returned ${result.tops.length} tops for ${layer.tops.length}`);
     }
+    // Blob::Reshape's limits, for every rule: a shape rule need not check them itself.
+    result.tops.forEach((shape, i) => checkBlobShape(ctx, shape, `top "${layer.tops[i].name}" shape`));
+    result.params.forEach((shape, i) => checkBlobShape(ctx, shape, `parameter blob ${i} shape`));
     result.tops.forEach((shape, i) => {
       const top = layer.tops[i];
       // An in-place top is the bottom's memory: Caffe requires the same shape.

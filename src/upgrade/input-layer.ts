@@ -3,7 +3,7 @@
 // caffemodel) Caffe drops the inputs; a prototxt like that then asks for the shapes with --input.
 import { fail } from '../diagnostics/diagnostic.js';
 import { newMessage, setFieldLoc } from '../schema/build-message.js';
-import { locOf, type Msg } from '../schema/message.js';
+import { locOf, metaOf, type Msg } from '../schema/message.js';
 
 export function upgradeInputFields(net: Msg): void {
   const names = net.input as string[] | undefined;
@@ -31,6 +31,9 @@ export function upgradeInputFields(net: Msg): void {
       if (shapes.length) return shapes[i];
       const shape = newMessage('BlobShape', locOf(net, 'input_dim', 4 * i));
       shape.dim = dims.slice(4 * i, 4 * i + 4);
+      // Each dim keeps the line of its own input_dim, so a bad one is reported there.
+      const dimLocs = metaOf(net)?.fieldLocs.get('input_dim')?.slice(4 * i, 4 * i + 4);
+      if (dimLocs?.length) metaOf(shape)!.fieldLocs.set('dim', dimLocs);
       return shape;
     });
     layer.input_param = param;
