@@ -35,7 +35,8 @@ export interface SourceText {
 
 /** A path if a file by that name exists or the string cannot be prototxt text; otherwise the text. */
 export function readSource(pathOrText: string, file?: string): SourceText {
-  const looksLikeText = pathOrText === '' || /[\n{:]/.test(pathOrText);
+  // No path is longer than PATH_MAX (4096): a longer string is text, however odd.
+  const looksLikeText = pathOrText === '' || pathOrText.length > 4096 || /[\n{:]/.test(pathOrText);
   if (!looksLikeText || existsSync(pathOrText)) {
     if (!existsSync(pathOrText)) fail(`no such file: ${pathOrText}`);
     if (statSync(pathOrText).isDirectory()) fail(`${pathOrText} is a directory, not a prototxt file`);
