@@ -1,0 +1,43 @@
+// The sandbox's bounds on a script's work: steps (statements, loop turns, calls, and bulk operations by
+// size), call depth, and the size of any one string or list. Defaults let real net scripts (a few
+// thousand steps) run with room to spare while a runaway loop ends in a fraction of a second.
+
+export interface Limits {
+  /** Statements, loop iterations and calls, plus one unit per 64 elements of bulk operations. */
+  maxSteps: number;
+  /** Nested Python calls. */
+  maxDepth: number;
+  /** Characters in one string. */
+  maxString: number;
+  /** Elements in one list, tuple, dict or set. */
+  maxList: number;
+  /** Bytes written to all captured output files together. */
+  maxOutput: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxSteps: 2_000_000,
+  maxDepth: 200,
+  maxString: 16_000_000,
+  maxList: 1_000_000,
+  maxOutput: 64_000_000,
+};
+
+/** Which command-line flag raises each limit (named in the error). */
+export const LIMIT_FLAGS: Record<keyof Limits, string> = {
+  maxSteps: '--max-steps',
+  maxDepth: '--max-depth',
+  maxString: '--max-string',
+  maxList: '--max-list',
+  maxOutput: '--max-output',
+};
+
+export function resolveLimits(given: Partial<Limits> | undefined): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(given ?? {}) as [keyof Limits, number | undefined][]) {
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${LIMIT_FLAGS[key]} must be a positive integer, not ${value}`);
+    limits[key] = value;
+  }
+  return limits;
+}

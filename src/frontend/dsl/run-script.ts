@@ -1,0 +1,70 @@
+// Running a net script: parse it, run it in the sandbox with brewnet's modules, and collect what it
+// produced (captured output files, and the interpreter for evaluating --call expressions afterwards).
+import { parsePython } from '../../../grammar/python-parser.js';
+import { createBuiltins } from './builtins.js';
+import { PyError } from './errors.js';
+import { Interpreter } from './interpreter.js';
+import { resolveLimits, type Limits } from './limits.js';
+import { futureModule, mathModule, ModuleRegistry, sysModule, type ModuleFactory } from './modules.js';
+import { caffeModules } from './caffe/caffe-module.js';
+import { OutputFiles } from './output-files.js';
+import { scriptDiagnostic } from './script-diagnostics.js';
+import type { HostServices } from './values.js';
+
+export interface ScriptOptions {
+  /** Name used in diagnostics (and as sys.argv[0]). */
+  file: string;
+  limits?: Partial<Limits>;
+  /** Shapes given with --input, by blob name (Theano inputs, shapes of partial nets). */
+  inputs?: ReadonlyMap<string, readonly number[]>;
+  /** Where print() goes (default: process.stderr). */
+  stderr?: (text: string) => void;
+  /** `__name__` while the script runs (default "__main__", so its main block runs). */
+  moduleName?: string;
+}
+
+export interface ScriptRun {
+  interpreter: Interpreter;
+  /** Files the script wrote, by normalised relative path, in the order first opened. */
+  files: ReadonlyMap<string, string>;
+}
+
+export function baseModules(): Map<string, ModuleFactory> {
+  return new Map<string, ModuleFactory>([
+    ['sys', sysModule],
+    ['math', mathModule],
+    ['__future__', futureModule],
+    ...caffeModules,
+  ]);
+}
+
+export function runScript(text: string, options: ScriptOptions, modules: Map<string, ModuleFactory> = baseModules()): ScriptRun {
+  const limits = resolveLimits(options.limits);
+  const output = new OutputFiles(limits.maxOutput);
+  const host: HostServices = {
+    openForWrite: (path, mode) => output.open(path, mode),
+    inputShape: (name) => {
+      const shape = options.inputs?.get(name);
+      return shape ? [...shape] : undefined;
+    },
+  };
+  const registry = new ModuleRegistry(modules);
+  const interpreter = new Interpreter({
+    file: options.file,
+    limits,
+    host,
+    builtins: createBuiltins(),
+    importModule: (name, rt) => registry.import(name, rt),
+    writeStderr: options.stderr ?? ((t) => process.stderr.write(t)),
+    moduleName: options.moduleName ?? '__main__',
+  });
+  try {
+    interpreter.run(parsePython(text));
+  } catch (e) {
+    // sys.exit() / sys.exit(0) end the script normally.
+    if (!(e instanceof PyError && e.pyType === 'SystemExit' && e.pyMessage === '')) {
+      throw scriptDiagnostic(e, options.file) ?? e;
+    }
+  }
+  return { interpreter, files: output.files };
+}
