@@ -7,6 +7,8 @@ import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors } from './report-errors.js';
 import { shapesCommand } from './shapes-command.js';
+import { compileCommand } from './compile-command.js';
+import { runCommand } from './run-command.js';
 
 // Option parsers throw commander's error type so bad flags read like every other usage error.
 function inputOption(value: string, previous?: Map<string, number[]>) {
@@ -64,5 +66,31 @@ program
   .option('--to <format>', 'prototxt or json', 'prototxt')
   .option('--no-upgrade', 'print the net as written (a V1 net stays V1)')
   .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
+
+program
+  .command('run')
+  .description('run one forward pass on gpu.js and write blobs as .npy files')
+  .argument('<net>', 'a .prototxt file')
+  .option('-i, --input <name=file.npy>', 'an input blob as a float32/float64 .npy file; also sets its shape (repeatable)', collect)
+  .option('--weights <file>', 'a .caffemodel (default: the fillers, seeded by --seed)')
+  .option('--seed <n>', 'seed for filler-initialised parameters (default 0)', integerOption)
+  .option('--allow-missing-weights', 'fill layers the .caffemodel lacks from their fillers')
+  .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
+  .option('--out <dir>', 'where to write <blob>.npy files')
+  .option('--backend <backend>', 'cpu, webasm, headlessgl or auto (default auto)')
+  .option('--phase <phase>', 'train or test (default test)')
+  .action((net: string, flags) => runReportingErrors(() => runCommand(net, flags)));
+
+program
+  .command('compile')
+  .description('write the net as an ES module of gpu.js kernels with a loader')
+  .argument('<net>', 'a .prototxt file')
+  .option('--weights <file>', 'the .caffemodel the module loads by default')
+  .option('--seed <n>', 'without --weights: fill parameters from the fillers with this seed, written beside the module', integerOption)
+  .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
+  .option('--backend <backend>', "the module's default backend: cpu, webasm, headlessgl or auto (default auto)")
+  .option('--phase <phase>', 'train or test (default test)')
+  .option('-o, --output <file>', 'the .mjs file to write')
+  .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
 
 await program.parseAsync();

@@ -1,6 +1,7 @@
 // The API: compile(net, { weights, backend }) lowers the net to a plan, binds its parameter blobs and
 // returns something to run forward passes with.
 import { GPU } from 'gpu.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
 import type { BackendName } from './backends.js';
 import { buildPlan } from './build-plan.js';
@@ -8,10 +9,16 @@ import type { ExecutionPlan } from './execution-plan.js';
 import { createExecutor, type Executor, type ForwardOptions } from './gpu-executor.js';
 import { paramsForPlan, type ParamMap } from './plan-params.js';
 import type { Tensor } from './tensor.js';
+import { fillWeights } from '../weights/fill-weights.js';
+import { loadWeights } from '../weights/match-weights.js';
 
 export interface CompileOptions {
-  /** Parameter blobs by layer name, in Caffe's order and layout. */
-  weights: ParamMap;
+  /** Parameter blobs by layer name (Caffe's order and layout), or a .caffemodel path or its bytes. */
+  weights?: ParamMap | string | Uint8Array;
+  /** Without weights: every parameter from the prototxt's fillers, seeded (default 0). */
+  seed?: number;
+  /** With a .caffemodel: fill the layers it lacks from their fillers instead of failing. */
+  allowMissingWeights?: boolean;
   /** gpu.js backend (default 'auto': gpu.js's own choice, headlessgl where it works, else webasm). */
   backend?: BackendName;
 }
@@ -27,7 +34,7 @@ export interface CompiledNet {
 
 export async function compile(net: Net, options: CompileOptions): Promise<CompiledNet> {
   const plan = buildPlan(net);
-  const params = paramsForPlan(plan, options.weights);
+  const params = paramsForPlan(plan, resolveWeights(net, options).params);
   const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto');
   return {
     plan,
@@ -38,4 +45,12 @@ export async function compile(net: Net, options: CompileOptions): Promise<Compil
     forward: (inputs, forwardOptions) => executor.forward(inputs, forwardOptions),
     destroy: () => executor.destroy(),
   };
+}
+
+/** The parameter blobs compile() runs with: given, read from a .caffemodel, or filled from the fillers. */
+export function resolveWeights(net: Net, options: Pick<CompileOptions, 'weights' | 'seed' | 'allowMissingWeights'>): { params: ParamMap; warnings: Diagnostic[] } {
+  const { weights } = options;
+  if (weights instanceof Map) return { params: weights, warnings: [] };
+  if (weights === undefined) return { params: fillWeights(net, options.seed ?? 0), warnings: [] };
+  return loadWeights(net, weights as string | Uint8Array, { allowMissing: options.allowMissingWeights, seed: options.seed });
 }

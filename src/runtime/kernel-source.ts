@@ -93,6 +93,7 @@ export function kernelFunction(args: readonly string[], body: string): string {
   const lines = body
     .trim()
     .split('\n')
+    .filter((l) => l.trim() !== '')
     .map((l) => `  ${l.trim()}`);
   return `function (${args.join(', ')}) {\n${lines.join('\n')}\n}`;
 }
