@@ -4,7 +4,8 @@
 // gl module are available.
 import { GPU } from 'gpu.js';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/runtime/compile.js';
+import { join } from 'node:path';
+import { compile, resolveWeights } from '../../src/runtime/compile.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import type { Tensor } from '../../src/runtime/tensor.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
@@ -30,6 +31,11 @@ describe.each(numericsCases())('numerics case $name', (entry) => {
 
   it('reference executor matches PyTorch', () => {
     expectClose(runReference(c.net, c.params, c.inputs).blobs, c.expected);
+  });
+
+  it('the same parameters read from its .caffemodel (V1 layers for the V1 net) give the same values', () => {
+    const { params } = resolveWeights(c.net, { weights: join(c.dir, 'weights.caffemodel') });
+    expectClose(runReference(c.net, params, c.inputs).blobs, c.expected);
   });
 
   it.each(['cpu', 'webasm'] as const)('gpu.js %s matches PyTorch', async (backend) => {
