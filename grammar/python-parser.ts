@@ -782,11 +782,12 @@ class PythonParser extends EmbeddedActionsParser {
       this.OR([
         {
           ALT: () => {
-            const open = this.CONSUME(t.LParen);
+            this.CONSUME(t.LParen);
             const args = this.OPTION(() => this.SUBRULE(this.argumentList)) ?? [];
             this.CONSUME(t.RParen);
             this.ACTION(() => {
-              value = { kind: 'call', func: value, args, pos: posOf(open) };
+              // Calls, subscripts and attributes are located where their whole expression starts.
+              value = { kind: 'call', func: value, args, pos: value.pos };
             });
           },
         },
@@ -802,10 +803,10 @@ class PythonParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            const dot = this.CONSUME(t.Dot);
+            this.CONSUME(t.Dot);
             const name = this.CONSUME(t.Name);
             this.ACTION(() => {
-              value = { kind: 'attr', value, attr: name.image, pos: posOf(dot), attrPos: posOf(name) };
+              value = { kind: 'attr', value, attr: name.image, pos: value.pos, attrPos: posOf(name) };
             });
           },
         },

@@ -14,6 +14,8 @@ import { connectBlobs } from '../passes/connect-blobs.js';
 import { inferShapes } from '../passes/infer-shapes.js';
 import { metaOf, setMeta, type Msg } from '../schema/message.js';
 import { upgradeNet } from '../upgrade/upgrade-net.js';
+import type { Limits } from '../frontend/dsl/limits.js';
+import { scriptNet } from '../frontend/dsl/script-nets.js';
 
 export interface LoadOptions {
   /** TRAIN or TEST (default TEST, as Caffe's tools); replaces the file's own state.phase. */
@@ -24,9 +26,18 @@ export interface LoadOptions {
   stages?: string[];
   /** Input shapes by blob name: give or override the tops of Input, data and Python layers. */
   inputs?: Record<string, readonly number[]> | ReadonlyMap<string, readonly number[]>;
-  /** Name used in diagnostics when `pathOrText` is text (default "<input>"). */
+  /** Name used in diagnostics when `pathOrText` is text (default "<input>"); a name ending in .py means a script. */
   file?: string;
+  /** Net scripts (.py): an expression that returns the net, e.g. `fcn("train")`. */
+  call?: string;
+  /** Net scripts (.py): which of the nets the script writes, e.g. "train.prototxt". */
+  net?: string;
+  /** Net scripts (.py): the sandbox's limits (steps, depth, string and list sizes). */
+  limits?: Partial<Limits>;
 }
+
+/** How a net script is run: what readNet and loadNet pass on to the sandbox. */
+export type ScriptSelection = Pick<LoadOptions, 'call' | 'net' | 'limits' | 'inputs'>;
 
 export interface SourceText {
   text: string;
@@ -45,16 +56,26 @@ export function readSource(pathOrText: string, file?: string): SourceText {
   return { text: pathOrText, file: file ?? '<input>' };
 }
 
-/** Parses and upgrades, without building the graph (what `convert` prints). */
-export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean } = {}): Msg {
+/** Whether a source is a net script (Python, run in the sandbox) rather than prototxt. */
+export function isScript(file: string): boolean {
+  return /\.py$/i.test(file);
+}
+
+/** Parses and upgrades, without building the graph (what `convert` prints). A .py script is run first. */
+export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean } & ScriptSelection = {}): Msg {
   const { text, file } = readSource(pathOrText, options.file);
-  const net = readNetParameter(text, file);
+  const net = isScript(file) ? scriptNet(text, { file, call: options.call, net: options.net, limits: options.limits, inputs: shapeMap(options.inputs) }) : readNetParameter(text, file);
   return options.upgrade === false ? net : upgradeNet(net);
 }
 
 export function loadNet(pathOrText: string, options: LoadOptions = {}): Net {
-  const upgraded = readNet(pathOrText, { file: options.file });
+  const upgraded = readNet(pathOrText, { file: options.file, call: options.call, net: options.net, limits: options.limits, inputs: options.inputs });
   return buildNet(upgraded, options);
+}
+
+function shapeMap(inputs: LoadOptions['inputs']): Map<string, readonly number[]> | undefined {
+  if (!inputs) return undefined;
+  return inputs instanceof Map ? new Map(inputs) : new Map(Object.entries(inputs));
 }
 
 /** Builds the IR from an upgraded NetParameter (the DSL frontend enters here too). */

@@ -134,8 +134,8 @@ describe('statements', () => {
 describe('errors read like Python, with the line and column', () => {
   it.each([
     ['def conv_relu(x):\n    return x\nconv_reul(1)\n', "net.py:3:1: error: NameError: name 'conv_reul' is not defined (did you mean 'conv_relu'?)"],
-    ['def f(a, b):\n    pass\nf(1)\n', "net.py:3:2: error: TypeError: f() missing 1 required positional argument: 'b'"],
-    ['def f(a):\n    pass\nf(1, bb=2)\n', "net.py:3:2: error: TypeError: f() got an unexpected keyword argument 'bb'"],
+    ['def f(a, b):\n    pass\nf(1)\n', "net.py:3:1: error: TypeError: f() missing 1 required positional argument: 'b'"],
+    ['def f(a):\n    pass\nf(1, bb=2)\n', "net.py:3:1: error: TypeError: f() got an unexpected keyword argument 'bb'"],
     ['x = [1, 2]\nprint(x[5])\n', 'net.py:2:7: error: IndexError: list index out of range'],
     ["x = 'a' + 1\n", 'net.py:1:5: error: TypeError: can only concatenate str (not "int") to str'],
     ['a, b = 1, 2, 3\n', 'net.py:1:1: error: ValueError: too many values to unpack (expected 2)'],

@@ -1,10 +1,7 @@
 // The IR of a net still under construction: the layers reachable from some tops, emitted as to_proto
-// would (but leniently, see to-proto.ts) and built with brewnet's own passes. crop() reads coordinate
-// maps from it; Theano's `x.shape` reads shapes. Source layers whose shapes only data can tell (a Python
-// data layer) get the --input shape when one is given, else a stand-in size when only the coordinate
-// maps matter (they do not depend on sizes; the stand-in only has to be one the net accepts).
+// would (but leniently, see to-proto.ts) and built with brewnet's own passes, so that a script can ask
+// for a blob's shape (Theano's `x.shape`) with Caffe's exact rules. Inputs take the --input shapes.
 import { buildNet } from '../../../api/load-net.js';
-import { DiagnosticError } from '../../../diagnostics/diagnostic.js';
 import type { Blob } from '../../../ir/blob.js';
 import type { Net } from '../../../ir/net.js';
 import { layerModule } from '../../../layers/registry.js';
@@ -23,14 +20,10 @@ export interface PartialNetOptions {
   names?: Map<LayerTop | LayerFunction, string>;
   /** Shapes by blob name (--input). */
   inputs?: ReadonlyMap<string, readonly number[]>;
-  /** Give sources without a known shape stand-in sizes (for coordinate maps only). */
-  standIns: boolean;
   onLayer?: EmitState['onLayer'];
 }
 
-/** Square stand-in sizes tried in turn until the net accepts one. */
-const STAND_IN_SIZES = [500, 1000, 224, 2000];
-
+/** Source layers whose shapes only the data can tell (they take --input shapes). */
 function needsShape(layer: Msg): boolean {
   const type = String(layer.type);
   if (!layerModule(type)?.source) return false;
@@ -50,27 +43,7 @@ export function buildPartialNet(tops: LayerTop[], rt: Runtime, options: PartialN
     const shape = options.inputs?.get(name);
     if (shape) given.set(name, [...shape]);
   }
-  const unknown = missing.filter((name) => !given.has(name));
-  const attempt = (size?: number): Net => {
-    const inputs = new Map(given);
-    if (size !== undefined) for (const name of unknown) inputs.set(name, [1, 3, size, size]);
-    return buildNet(netMsg, { inputs });
-  };
-  let net: Net | undefined;
-  if (!options.standIns || unknown.length === 0) net = attempt();
-  else {
-    let last: unknown;
-    for (const size of STAND_IN_SIZES) {
-      try {
-        net = attempt(size);
-        break;
-      } catch (e) {
-        if (!(e instanceof DiagnosticError)) throw e;
-        last = e;
-      }
-    }
-    if (!net) throw last;
-  }
+  const net = buildNet(netMsg, { inputs: given });
   const built = net;
   return {
     net: built,
