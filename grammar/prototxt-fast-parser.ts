@@ -30,6 +30,9 @@ const SPACE = 32, TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, HASH = 35, QUOTE 
 const BACKSLASH = 92, MINUS = 45, DOT = 46, COLON = 58, COMMA = 44, SEMICOLON = 59;
 const LCURLY = 123, RCURLY = 125, LANGLE = 60, RANGLE = 62, LSQUARE = 91, RSQUARE = 93;
 
+/** Deepest nesting of messages the full parser accepts (MAX_DEPTH in src/frontend/prototxt/parse-text.ts). */
+const MAX_DEPTH = 100;
+
 /** Thrown (as this one object) to give up; caught in fastParseFields. */
 const GIVE_UP = new Error('outside the fast parser subset');
 
@@ -45,6 +48,9 @@ class FastParser {
     /** Receives the top-level fields one by one instead of the returned list. */
     private readonly onTopField?: (field: TextField) => void,
   ) {}
+
+  /** Messages open around the current position. */
+  private depth = 0;
 
   /** Start of the top-level field being read (or of what follows the last one): where a give-up happened. */
   topFieldStart = { offset: 0, line: 1, column: 1 };
@@ -118,11 +124,14 @@ class FastParser {
     const text = this.text;
     const close = text.charCodeAt(this.pos) === LCURLY ? RCURLY : RANGLE;
     const loc = this.loc(this.pos);
+    // The full parser refuses deeper nesting (parse-text.ts), so it must report it.
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     this.pos++;
     const fields = this.fieldList();
     if (text.charCodeAt(this.pos) !== close) throw GIVE_UP;
     const end = this.loc(this.pos);
     this.pos++;
+    this.depth--;
     return { kind: 'message', fields, loc, end };
   }
 

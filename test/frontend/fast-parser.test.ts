@@ -166,6 +166,17 @@ describe('fast parser', () => {
     });
   }
 
+  it('takes messages nested as deep as the full parser allows, and gives up beyond', () => {
+    const nested = (depth: number) => 'a '.concat('{ b '.repeat(depth - 1), '< c: 1 ', '> } '.repeat(1), '} '.repeat(depth - 2));
+    expect(agrees(nested(100))).toBe(true);
+    expect(fastParseFields(nested(101), 'f.prototxt')).toBeUndefined();
+    const inList = (depth: number) => 'x: ['.concat('{ b '.repeat(depth - 1), '{ c: 1 ', '} '.repeat(depth), ']');
+    expect(agrees(inList(100))).toBe(true);
+    expect(fastParseFields(inList(101), 'f.prototxt')).toBeUndefined();
+    expect(() => parseText(nested(101), 'f.prototxt')).toThrow(/nested/);
+    expect(() => parseText(nested(5000), 'f.prototxt')).toThrow(/nested/);
+  });
+
   it('agrees with the full parser on random token soup', () => {
     const pieces = [
       'a', 'name', 'layer', '_x1', ':', ':', '{', '}', '<', '>', '[', ']', ',', ';', '-', '1', '0x1f', '017', '08',
