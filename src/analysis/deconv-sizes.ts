@@ -16,6 +16,16 @@ export interface DeconvSizes {
   caffe: number;
 }
 
+/**
+ * The forward-input sizes a convolution (kernel k, stride s, pad p, dilation d) maps to output size
+ * `input`: from s(input−1) + d(k−1) + 1 − 2p up to s − 1 more, those that are positive and map back.
+ */
+export function transposedSizes(input: number, k: number, s: number, p: number, d: number): number[] {
+  const extent = d * (k - 1) + 1;
+  const smallest = s * (input - 1) + extent - 2 * p;
+  return Array.from({ length: s }, (_, r) => smallest + r).filter((x) => x > 0 && Math.floor((x + 2 * p - extent) / s) + 1 === input);
+}
+
 export function deconvolutionSizes(net: Net): DeconvSizes[] {
   const out: DeconvSizes[] = [];
   for (const layer of net.layers) {
@@ -25,12 +35,8 @@ export function deconvolutionSizes(net: Net): DeconvSizes[] {
       const axis = op.firstAxis + j;
       const input = layer.bottoms[0].shape[axis];
       const s = op.stride[j];
-      const extent = op.dilation[j] * (k - 1) + 1;
-      const smallest = s * (input - 1) + extent - 2 * op.pad[j];
-      const sizes = Array.from({ length: s }, (_, r) => smallest + r).filter(
-        (x) => x > 0 && Math.floor((x + 2 * op.pad[j] - extent) / s) + 1 === input,
-      );
-      out.push({ layer, axis, input, sizes, caffe: smallest });
+      const smallest = s * (input - 1) + op.dilation[j] * (k - 1) + 1 - 2 * op.pad[j];
+      out.push({ layer, axis, input, sizes: transposedSizes(input, k, s, op.pad[j], op.dilation[j]), caffe: smallest });
     });
   }
   return out;

@@ -3,6 +3,7 @@
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import type { LayerModule, Shape, SpatialOp } from '../layers/layer-module.js';
 import { locOf, type Msg } from '../schema/message.js';
+import { layerExtension, type LayerExtension } from './layer-extensions.js';
 import type { Blob } from './blob.js';
 
 export class Layer {
@@ -14,6 +15,8 @@ export class Layer {
   macs = 0;
   /** How tops relate to bottoms spatially (undefined: no coordinate map passes through this layer). */
   spatial?: SpatialOp;
+  /** Deconvolution given an output size (Theano's input_shape): what it adds to Caffe's size per axis. */
+  outputAdjust?: number[];
 
   constructor(
     /** Position in execution order. */
@@ -35,6 +38,11 @@ export class Layer {
   get typeParam(): Msg {
     const field = this.module.paramField;
     return (field && (this.proto[field] as Msg | undefined)) || {};
+  }
+
+  /** Facts beyond the LayerParameter (Theano's output size, filter flip), for shapes and kernels. */
+  get extension(): LayerExtension | undefined {
+    return layerExtension(this.proto);
   }
 
   get loc(): SourceLocation | undefined {

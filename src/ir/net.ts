@@ -5,6 +5,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { NetState } from '../frontend/net-state.js';
 import type { Shape } from '../layers/layer-module.js';
 import { printPrototxt } from '../printer/prototxt-printer.js';
+import { assertPrototxtExpressible, withoutExtensions } from './layer-extensions.js';
 import type { Msg } from '../schema/message.js';
 import type { Blob } from './blob.js';
 import type { Layer } from './layer.js';
@@ -108,6 +109,16 @@ export class Net {
 
   /** Canonical prototxt of the upgraded, filtered net; parsing it back gives the same IR. */
   toPrototxt(): string {
-    return printPrototxt(this.source);
+    return printPrototxt(this.expressible());
+  }
+
+  /**
+   * The source, once shapes show that its layers' extensions change nothing prototxt says (a Theano
+   * output size that is Caffe's own); otherwise a diagnostic naming the layer.
+   */
+  expressible(): Msg {
+    const adjustments = new Map(this.layers.map((l) => [l.proto, l.outputAdjust]));
+    assertPrototxtExpressible(this.source, (layer) => adjustments.get(layer));
+    return withoutExtensions(this.source);
   }
 }

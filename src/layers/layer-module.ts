@@ -2,6 +2,7 @@
 // blobs it takes and makes, its shape rule with Caffe's checks, and (added by later passes) its
 // coordinate map and kernels. One module per type; all are listed in registry.ts.
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
+import type { LayerExtension } from '../ir/layer-extensions.js';
 import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../runtime/kernel-plan.js';
 import type { Tensor } from '../runtime/tensor.js';
@@ -35,6 +36,8 @@ export interface ShapeResult {
   macs?: number;
   /** How tops relate to bottoms spatially, when that depends on the parameters or shapes. */
   spatial?: SpatialOp;
+  /** Deconvolution with an extension's output size: what it adds to Caffe's size per spatial axis. */
+  outputAdjust?: number[];
 }
 
 /** What a shape rule sees. `fail` throws a diagnostic that names the layer and points at its line. */
@@ -51,6 +54,8 @@ export interface ShapeContext {
   readonly loc?: SourceLocation;
   /** Shape given by the user (--input name=dims) for top i, if any. */
   userShape(topIndex: number): Shape | undefined;
+  /** What the layer carries beyond its LayerParameter (Theano's output size and filter flip). */
+  readonly extension?: LayerExtension;
   /** Throws `layer "name" (Type): message`, located at `field` of `msg` when given, else at the layer. */
   fail(message: string, at?: { msg: Msg; field: string; index?: number }): never;
 }

@@ -8,6 +8,7 @@ import type { Layer } from '../ir/layer.js';
 import type { Shape, ShapeContext } from '../layers/layer-module.js';
 import { checkBlobShape, showShape } from '../layers/blob-checks.js';
 import { locOf } from '../schema/message.js';
+import { layerExtension } from '../ir/layer-extensions.js';
 import type { Phase } from '../frontend/net-state.js';
 
 export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: ReadonlyMap<string, Shape>): void {
@@ -33,6 +34,7 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
     layer.paramShapes = result.params.map((s) => [...s]);
     layer.macs = result.macs ?? 0;
     layer.spatial = result.spatial ?? (layer.module.passThrough ? { kind: 'identity' } : undefined);
+    layer.outputAdjust = result.outputAdjust;
   }
   const unused = [...inputs.keys()].filter((name) => !used.has(name));
   if (unused.length) {
@@ -65,6 +67,7 @@ function shapeContext(layer: Layer, phase: Phase, inputs: ReadonlyMap<string, Sh
     topCount: layer.tops.length,
     phase: ownPhase,
     loc: layer.loc,
+    extension: layerExtension(proto),
     userShape(i) {
       const top = layer.tops[i];
       if (!layer.module.source || !top || top.automatic) return undefined;

@@ -7,8 +7,11 @@ import { encodeCString } from '../../grammar/c-string.js';
 import { FLOAT_TYPES, fieldsInNumberOrder, INTEGER_RANGES, messageType } from '../schema/caffe-schema.js';
 import type { FieldValue, Msg, Scalar } from '../schema/message.js';
 import { formatDoubleCpp, formatFloatCpp } from './float-format.js';
+import { assertPrototxtExpressible } from '../ir/layer-extensions.js';
 
 export function printPrototxt(msg: Msg, typeName = 'NetParameter'): string {
+  // Layers carrying facts prototxt cannot hold (Theano's output size, filter flip) are refused, not dropped.
+  if (typeName === 'NetParameter') assertPrototxtExpressible(msg);
   const lines: string[] = [];
   printMessage(messageType(typeName), msg, '', lines);
   return lines.length > 0 ? lines.join('\n') + '\n' : '';

@@ -7,9 +7,11 @@ import { Interpreter } from './interpreter.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { futureModule, mathModule, ModuleRegistry, sysModule, type ModuleFactory } from './modules.js';
 import { caffeModules } from './caffe/caffe-module.js';
+import { numpyModule } from './numpy-module.js';
+import { theanoModules } from './theano/theano-module.js';
 import { OutputFiles } from './output-files.js';
 import { scriptDiagnostic } from './script-diagnostics.js';
-import type { HostServices } from './values.js';
+import type { HostServices, PyModule } from './values.js';
 
 export interface ScriptOptions {
   /** Name used in diagnostics (and as sys.argv[0]). */
@@ -34,7 +36,10 @@ export function baseModules(): Map<string, ModuleFactory> {
     ['sys', sysModule],
     ['math', mathModule],
     ['__future__', futureModule],
+    ['numpy', numpyModule],
+    ['numpy.random', (rt, modules) => modules.import('numpy', rt).attrs.get('random') as PyModule],
     ...caffeModules,
+    ...theanoModules,
   ]);
 }
 

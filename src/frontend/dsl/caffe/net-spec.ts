@@ -6,6 +6,7 @@ import type { Pos } from '../../../../grammar/python-ast.js';
 import { closest } from '../../../diagnostics/suggest.js';
 import { caffeRoot, messageType } from '../../../schema/caffe-schema.js';
 import type { Msg } from '../../../schema/message.js';
+import type { LayerExtension } from '../../../ir/layer-extensions.js';
 import { attributeError, keyError, PyError, typeError } from '../errors.js';
 import { HostObject, PyBuiltin, PyDict, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
 import { hashKey } from '../operators.js';
@@ -26,6 +27,8 @@ export class LayerFunction extends HostObject {
    * through keywords.
    */
   fill?: (layer: Msg) => void;
+  /** Facts the LayerParameter cannot hold (Theano's output size and filter flip). */
+  extension?: LayerExtension;
 
   constructor(
     readonly layerType: string,

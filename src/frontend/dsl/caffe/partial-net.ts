@@ -8,7 +8,7 @@ import { layerModule } from '../../../layers/registry.js';
 import type { Msg } from '../../../schema/message.js';
 import type { Runtime } from '../values.js';
 import { LayerFunction, type LayerTop } from './net-spec.js';
-import { emitLayer, netParameter, newEmitState, type EmitState } from './to-proto.js';
+import { emitLayer, netParameter, newEmitState } from './to-proto.js';
 
 export interface PartialNet {
   net: Net;
@@ -19,8 +19,7 @@ export interface PartialNetOptions {
   /** Names for tops and layers (Theano variables); the rest are named automatically. */
   names?: Map<LayerTop | LayerFunction, string>;
   /** Shapes by blob name (--input). */
-  inputs?: ReadonlyMap<string, readonly number[]>;
-  onLayer?: EmitState['onLayer'];
+  inputShape: (name: string) => readonly number[] | undefined;
 }
 
 /** Source layers whose shapes only the data can tell (they take --input shapes). */
@@ -33,23 +32,21 @@ function needsShape(layer: Msg): boolean {
 }
 
 export function buildPartialNet(tops: LayerTop[], rt: Runtime, options: PartialNetOptions): PartialNet {
-  const state = newEmitState(rt, { lenient: true, names: new Map(options.names ?? []), onLayer: options.onLayer });
+  const state = newEmitState(rt, { lenient: true, names: new Map(options.names ?? []) });
   for (const top of tops) emitLayer(top.fn, state);
   const netMsg = netParameter(state);
   const order = [...state.layers.keys()];
   const missing = [...state.layers.values()].filter(needsShape).flatMap((l) => (l.top as string[] | undefined) ?? []);
   const given = new Map<string, number[]>();
   for (const name of missing) {
-    const shape = options.inputs?.get(name);
+    const shape = options.inputShape(name);
     if (shape) given.set(name, [...shape]);
   }
   const net = buildNet(netMsg, { inputs: given });
-  const built = net;
   return {
-    net: built,
+    net,
     blobOf(top) {
-      const layer = built.layers[order.indexOf(top.fn)];
-      return layer.tops[top.n];
+      return net.layers[order.indexOf(top.fn)].tops[top.n];
     },
   };
 }

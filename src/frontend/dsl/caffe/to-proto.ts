@@ -10,6 +10,7 @@ import { closest } from '../../../diagnostics/suggest.js';
 import { newMessage } from '../../../schema/build-message.js';
 import { messageType } from '../../../schema/caffe-schema.js';
 import { metaOf, type Msg } from '../../../schema/message.js';
+import { setLayerExtension } from '../../../ir/layer-extensions.js';
 import { PyError } from '../errors.js';
 import { hashKey } from '../operators.js';
 import { PyDict, typeName, type PyValue, type Runtime } from '../values.js';
@@ -86,6 +87,7 @@ export function emitLayer(fn: LayerFunction, state: EmitState): void {
   layer.name = layerName(fn, state);
   meta.fieldLocs.set('name', [at]);
   if (fn.fill) fn.fill(layer);
+  if (fn.extension) setLayerExtension(layer, fn.extension);
   for (const keyword of fn.params) assignKeyword(fn, layer, keyword.name, keyword.value, keyword.pos, state);
   state.layers.set(fn, layer);
   state.onLayer?.(fn, layer);
