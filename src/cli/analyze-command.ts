@@ -4,13 +4,14 @@
 import { writeFileSync } from 'node:fs';
 import { analysisJSON, analyzeNet, type AnalysisReport } from '../analysis/analyze-net.js';
 import { fixCrops } from '../analysis/fix-crops.js';
-import { loadNet, readSource, type LoadOptions } from '../api/load-net.js';
+import { isScript, loadNet, readSource, type LoadOptions } from '../api/load-net.js';
+import { scriptSelection, type ScriptFlags } from './script-options.js';
 import { fail, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { printDiagnostics } from './report-errors.js';
 import { renderAnalysis } from './analyze-report.js';
 import { styleFor } from './style.js';
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends ScriptFlags {
   input?: Map<string, number[]>;
   phase?: string;
   stage?: string[];
@@ -38,6 +39,7 @@ function problemsOf(report: AnalysisReport): Diagnostic[] {
 export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
   if (flags.fixCrops && !flags.output) fail('--fix-crops needs -o <file> for the corrected copy');
   if (flags.output && !flags.fixCrops) fail('-o is only used with --fix-crops');
+  if (flags.fixCrops && isScript(file)) fail('--fix-crops rewrites a prototxt file, not a .py script', undefined, 'convert the script first: brewnet convert net.py -o net.prototxt');
   const source = readSource(file);
   const options: LoadOptions = {
     inputs: flags.input,
@@ -45,6 +47,7 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
     stages: flags.stage,
     level: flags.level,
     file: source.file,
+    ...scriptSelection(flags),
   };
   const net = loadNet(source.text, options);
   const report = analyzeNet(net, { sizes: flags.sizes ? parseSizes(flags.sizes) : undefined });

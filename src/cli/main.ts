@@ -7,6 +7,7 @@ import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors } from './report-errors.js';
 import { shapesCommand } from './shapes-command.js';
+import { addScriptOptions } from './script-options.js';
 import { compileCommand } from './compile-command.js';
 import { runCommand } from './run-command.js';
 
@@ -34,21 +35,21 @@ const program = new Command('brewnet')
   .version('0.1.0')
   .showHelpAfterError();
 
-program
+addScriptOptions(program
   .command('shapes')
   .description("infer every blob's shape with Caffe's rules and print them per layer")
-  .argument('<net>', 'a .prototxt file')
+  .argument('<net>', 'a .prototxt file or a .py net script')
   .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
   .option('--phase <phase>', 'train or test (default test)')
   .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
   .option('--level <n>', 'net state level (default 0)', integerOption)
-  .option('--json', 'print one JSON object instead of a table')
+  .option('--json', 'print one JSON object instead of a table'))
   .action((net: string, flags) => runReportingErrors(() => shapesCommand(net, flags)));
 
-program
+addScriptOptions(program
   .command('analyze')
   .description('coordinate maps, Crop offsets, merges, receptive fields, padding and valid input sizes')
-  .argument('<net>', 'a .prototxt file')
+  .argument('<net>', 'a .prototxt file or a .py net script')
   .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
   .option('--phase <phase>', 'train or test (default test)')
   .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
@@ -56,15 +57,17 @@ program
   .option('--sizes <a..b>', 'also list the input sizes in a..b (per spatial axis) that the net accepts')
   .option('--fix-crops', 'write a copy with the computed Crop offsets filled in (needs -o)')
   .option('-o, --output <file>', 'where --fix-crops writes the corrected prototxt')
-  .option('--json', 'print one JSON object instead of the report')
+  .option('--json', 'print one JSON object instead of the report'))
   .action((net: string, flags) => runReportingErrors(() => analyzeCommand(net, flags)));
 
-program
+addScriptOptions(program
   .command('convert')
-  .description('print the parsed net in canonical prototxt or JSON form')
-  .argument('<net>', 'a .prototxt file')
-  .option('--to <format>', 'prototxt or json', 'prototxt')
-  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)')
+  .description('print the parsed net as canonical prototxt, JSON, or a NetSpec script; run a .py script and write its files')
+  .argument('<net>', 'a .prototxt file or a .py net script')
+  .option('--to <format>', 'prototxt, json or py (a NetSpec script)', 'prototxt')
+  .option('-o, --output <path>', 'write to this file; for a .py script without --net/--call, the folder for the files it writes')
+  .option('-i, --input <name=dims>', 'an input shape (for Theano scripts, whose inputs have none), e.g. x=1,3,64,64 (repeatable)', inputOption)
+  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)'))
   .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
 
 program

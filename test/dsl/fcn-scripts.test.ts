@@ -5,17 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNetParameter } from '../../src/frontend/prototxt/read-net-parameter.js';
-import { toProtoJSON, type JsonValue } from '../../src/printer/json-printer.js';
 import { corpusAvailable, corpusFiles, corpusPath } from '../helpers/corpus.js';
-import { literalEval } from './literal-eval.js';
+import { comparable } from './comparable.js';
 import { runPy } from './run-py.js';
-
-/** The net as protobuf JSON, with every param_str replaced by its parsed literal. */
-export function comparable(text: string, file: string): JsonValue {
-  const json = toProtoJSON(readNetParameter(text, file));
-  return JSON.parse(JSON.stringify(json, (key, value) => (key === 'param_str' ? { literal: literalEval(value as string) } : value)));
-}
 
 const scripts = corpusFiles().filter((f) => f.startsWith('fcn/') && f.endsWith('/net.py'));
 
