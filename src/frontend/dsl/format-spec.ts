@@ -169,6 +169,7 @@ function formatInt(n: bigint, spec: Spec): string {
 export function formatValue(value: PyValue, specText: string, rt: Runtime): string {
   if (specText === '') return rt.str(value);
   const spec = parseSpec(specText);
+  rt.checkStringSize(spec.width + (spec.precision ?? 0));
   if (typeof value === 'bigint') return formatInt(value, spec);
   if (typeof value === 'boolean') return spec.type ? formatInt(value ? 1n : 0n, spec) : pad(rt.str(value), '', spec, '<');
   if (typeof value === 'number') return formatFloat(value, spec);
@@ -220,6 +221,7 @@ export function percentFormat(fmt: string, args: PyValue, rt: Runtime): string {
       width: width ? Number(width) : 0,
       precision: precision !== undefined ? Number(precision) : undefined,
     };
+    rt.checkStringSize(spec.width + (spec.precision ?? 0));
     switch (type) {
       case 's':
       case 'r':

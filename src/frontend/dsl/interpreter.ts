@@ -6,7 +6,7 @@ import type { Argument, Expr, FStringPart, Param, Pos, Stmt } from '../../../gra
 import { closest } from '../../diagnostics/suggest.js';
 import { attributeError, Flow, indexError, keyError, limitError, PyError, typeError, valueError } from './errors.js';
 import { formatValue } from './format-spec.js';
-import { LIMIT_FLAGS, type Limits } from './limits.js';
+import { LIMIT_FLAGS, LIST_CELLS_PER_STEP, type Limits } from './limits.js';
 import { methodOf, noMethod } from './methods.js';
 import { binaryOp, compareOrder, equals, hashKey, truthy, unaryOp } from './operators.js';
 import { floatRepr, strRepr } from './repr.js';
@@ -234,9 +234,15 @@ export class Interpreter implements Runtime {
       case 'import':
         for (const n of s.names) {
           this.pos = n.pos;
-          const module = this.options.importModule(n.module, this);
-          if (n.asName) this.bind(n.asName, module, scope);
-          else this.bind(n.module.split('.')[0], this.options.importModule(n.module.split('.')[0], this), scope);
+          try {
+            const module = this.options.importModule(n.module, this);
+            if (n.asName) this.bind(n.asName, module, scope);
+            else this.bind(n.module.split('.')[0], this.options.importModule(n.module.split('.')[0], this), scope);
+          } catch (e) {
+            // Located at the module's name, not the statement.
+            if (e instanceof PyError && !e.pos) e.pos = n.pos;
+            throw e;
+          }
         }
         return Flow.Normal;
       case 'from': {
@@ -1039,7 +1045,7 @@ export class Interpreter implements Runtime {
     if (v instanceof PyRange) {
       const n = v.length;
       this.checkListSize(n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n));
-      this.charge(Number(n) / 64);
+      this.charge(Number(n) / LIST_CELLS_PER_STEP);
       return [...this.iterateLazily(v)];
     }
     if (v instanceof HostObject && v.iterate) return v.iterate(this);

@@ -3,7 +3,11 @@
 // thousand steps) run with room to spare while a runaway loop ends in a fraction of a second.
 
 export interface Limits {
-  /** Statements, loop iterations and calls, plus one unit per 64 elements of bulk operations. */
+  /**
+   * Statements, loop iterations and calls; building a list or string in bulk costs one step per
+   * LIST_CELLS_PER_STEP items or STRING_CHARS_PER_STEP characters, which also bounds the memory a
+   * script can fill (steps × cells) however it loops.
+   */
   maxSteps: number;
   /** Nested Python calls. */
   maxDepth: number;
@@ -16,12 +20,15 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxSteps: 2_000_000,
+  maxSteps: 1_000_000,
   maxDepth: 200,
   maxString: 16_000_000,
   maxList: 1_000_000,
   maxOutput: 64_000_000,
 };
+
+export const LIST_CELLS_PER_STEP = 4;
+export const STRING_CHARS_PER_STEP = 16;
 
 /** Which command-line flag raises each limit (named in the error). */
 export const LIMIT_FLAGS: Record<keyof Limits, string> = {

@@ -3,6 +3,7 @@
 import { closest } from '../../diagnostics/suggest.js';
 import { attributeError, indexError, keyError, typeError, valueError } from './errors.js';
 import { formatValue } from './format-spec.js';
+import { LIST_CELLS_PER_STEP, STRING_CHARS_PER_STEP } from './limits.js';
 import { compareOrder, equals, hashKey } from './operators.js';
 import { PyBuiltin, PyDict, PyList, PySet, PyTuple, typeName, type NativeFn, type PyValue, type Runtime } from './values.js';
 
@@ -94,6 +95,7 @@ const STR_METHODS: Record<string, NativeFn> = {
     });
     const total = parts.reduce((n, p) => n + p.length, 0) + (args[0] as string).length * Math.max(0, parts.length - 1);
     rt.checkStringSize(total);
+    rt.charge(total / STRING_CHARS_PER_STEP);
     return parts.join(args[0] as string);
   },
   split: (args, kwargs, rt) => {
@@ -209,7 +211,7 @@ const LIST_METHODS: Record<string, NativeFn> = {
     const list = listSelf(args);
     const extra = rt.iterate(args[1]);
     rt.checkListSize(list.items.length + extra.length);
-    rt.charge(extra.length / 64);
+    rt.charge(extra.length / LIST_CELLS_PER_STEP);
     list.items.push(...extra);
     return null;
   },

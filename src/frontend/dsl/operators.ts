@@ -3,6 +3,7 @@
 // formatting, comparisons, equality across numeric types, and the hash keys dicts and sets use.
 import { limitError, pyError, typeError } from './errors.js';
 import { percentFormat } from './format-spec.js';
+import { LIST_CELLS_PER_STEP, STRING_CHARS_PER_STEP } from './limits.js';
 import { HostObject, PyDict, PyList, PyObject, PyRange, PySet, PyTuple, typeName, type PyValue, type Runtime } from './values.js';
 
 /** Integers larger than this many bits are refused (a script computing 10**10**10 would never end). */
@@ -167,7 +168,7 @@ function repeat(count: PyValue, length: number, rt: Runtime, kind: 'str' | 'list
   const total = BigInt(length) * times;
   if (kind === 'str') rt.checkStringSize(total > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(total));
   else rt.checkListSize(total > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(total));
-  rt.charge(Number(total) / 64);
+  rt.charge(Number(total) / (kind === 'str' ? STRING_CHARS_PER_STEP : LIST_CELLS_PER_STEP));
   return Number(times);
 }
 
@@ -192,11 +193,13 @@ export function binaryOp(op: string, a: PyValue, b: PyValue, rt: Runtime): PyVal
       if (typeof a === 'string') throw typeError(`can only concatenate str (not "${typeName(b)}") to str`);
       if (a instanceof PyList && b instanceof PyList) {
         rt.checkListSize(a.items.length + b.items.length);
+        rt.charge((a.items.length + b.items.length) / LIST_CELLS_PER_STEP);
         return new PyList([...a.items, ...b.items]);
       }
       if (a instanceof PyList) throw typeError(`can only concatenate list (not "${typeName(b)}") to list`);
       if (a instanceof PyTuple && b instanceof PyTuple) {
         rt.checkListSize(a.items.length + b.items.length);
+        rt.charge((a.items.length + b.items.length) / LIST_CELLS_PER_STEP);
         return new PyTuple([...a.items, ...b.items]);
       }
       if (a instanceof PyTuple) throw typeError(`can only concatenate tuple (not "${typeName(b)}") to tuple`);
