@@ -20,3 +20,9 @@ export { buildPlan } from './runtime/build-plan.js';
 export type { ExecutionPlan } from './runtime/execution-plan.js';
 export type { Tensor } from './runtime/tensor.js';
 export { readNpy, writeNpy } from './runtime/npy.js';
+// Net scripts (.py): pycaffe NetSpec and Theano, run in brewnet's sandbox; prototxt → NetSpec script.
+export { runScript, type ScriptOptions, type ScriptRun } from './frontend/dsl/run-script.js';
+export { scriptNet, scriptNets, type ScriptNetOptions, type ScriptNet } from './frontend/dsl/script-nets.js';
+export { DEFAULT_LIMITS, type Limits } from './frontend/dsl/limits.js';
+export { printNetSpec, type NetSpecScriptOptions } from './printer/netspec-printer.js';
+export { layerExtension, type LayerExtension } from './ir/layer-extensions.js';
