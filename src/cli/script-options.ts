@@ -1,5 +1,5 @@
 // The flags every net-taking command has for .py net scripts: which net (--net, --call) and the
-// sandbox's limits (--max-steps, --max-depth, --max-string, --max-list).
+// sandbox's limits (--max-steps, --max-depth, --max-string, --max-list, --max-output).
 import { Command, InvalidArgumentError } from 'commander';
 import type { ScriptSelection } from '../api/load-net.js';
 import { DEFAULT_LIMITS } from '../frontend/dsl/limits.js';
@@ -11,6 +11,7 @@ export interface ScriptFlags {
   maxDepth?: number;
   maxString?: number;
   maxList?: number;
+  maxOutput?: number;
 }
 
 function positiveInteger(value: string): number {
@@ -27,13 +28,14 @@ export function addScriptOptions(command: Command): Command {
     .option('--max-steps <n>', `for a .py script: steps before it is stopped (default ${DEFAULT_LIMITS.maxSteps})`, positiveInteger)
     .option('--max-depth <n>', `for a .py script: nested calls allowed (default ${DEFAULT_LIMITS.maxDepth})`, positiveInteger)
     .option('--max-string <n>', `for a .py script: longest string (default ${DEFAULT_LIMITS.maxString})`, positiveInteger)
-    .option('--max-list <n>', `for a .py script: largest list (default ${DEFAULT_LIMITS.maxList})`, positiveInteger);
+    .option('--max-list <n>', `for a .py script: largest list (default ${DEFAULT_LIMITS.maxList})`, positiveInteger)
+    .option('--max-output <n>', `for a .py script: characters it may write to files (default ${DEFAULT_LIMITS.maxOutput})`, positiveInteger);
 }
 
 export function scriptSelection(flags: ScriptFlags): ScriptSelection {
   return {
     net: flags.net,
     call: flags.call,
-    limits: { maxSteps: flags.maxSteps, maxDepth: flags.maxDepth, maxString: flags.maxString, maxList: flags.maxList },
+    limits: { maxSteps: flags.maxSteps, maxDepth: flags.maxDepth, maxString: flags.maxString, maxList: flags.maxList, maxOutput: flags.maxOutput },
   };
 }

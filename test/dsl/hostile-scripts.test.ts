@@ -59,3 +59,17 @@ describe('hostile and broken scripts', () => {
     expect(pyFailure(source)).toBe(expected);
   });
 });
+
+describe('limits that need a flag to reach in a test', () => {
+  it('stops a script that writes more output than --max-output allows', () => {
+    const source = "s = 'x' * 600\nwith open('big.txt', 'w') as f:\n    for i in range(10):\n        f.write(s)\n";
+    expect(pyFailure(source, { limits: { maxOutput: 5000 } })).toBe(
+      "net.py:4:9: error: MemoryError: the script wrote more than 5,000 characters of output\n  hint: raise the limit with --max-output",
+    );
+  });
+
+  it('looks up built-in methods by own type name only (a class named like an Object member)', () => {
+    const source = "class constructor(object):\n    pass\nclass toString(object):\n    pass\nx = toString()\nprint(x.name)\n";
+    expect(pyFailure(source)).toBe("net.py:6:9: error: AttributeError: 'toString' object has no attribute 'name'");
+  });
+});

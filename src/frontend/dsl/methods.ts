@@ -368,8 +368,13 @@ const TABLES: Record<string, Record<string, NativeFn>> = {
 const cache = new Map<NativeFn, PyBuiltin>();
 
 /** The built-in method `name` of a str/list/tuple/dict/set value, or undefined. */
+function tableOf(self: PyValue): Record<string, NativeFn> | undefined {
+  const type = typeName(self);
+  return Object.hasOwn(TABLES, type) ? TABLES[type] : undefined;
+}
+
 export function methodOf(self: PyValue, name: string): PyBuiltin | undefined {
-  const table = TABLES[typeName(self)];
+  const table = tableOf(self);
   if (!table || !Object.hasOwn(table, name)) return undefined;
   const fn = table[name];
   let builtin = cache.get(fn);
@@ -381,7 +386,7 @@ export function methodOf(self: PyValue, name: string): PyBuiltin | undefined {
 }
 
 export function methodNames(self: PyValue): string[] {
-  return Object.keys(TABLES[typeName(self)] ?? {});
+  return Object.keys(tableOf(self) ?? {});
 }
 
 export function noMethod(self: PyValue, name: string): never {
