@@ -5,17 +5,14 @@ import { writeFileSync } from 'node:fs';
 import { analysisJSON, analyzeNet, type AnalysisReport } from '../analysis/analyze-net.js';
 import { fixCrops } from '../analysis/fix-crops.js';
 import { isScript, loadNet, readSource, type LoadOptions } from '../api/load-net.js';
-import { scriptSelection, type ScriptFlags } from './script-options.js';
+import { netLoadOptions, type NetFlags } from './net-options.js';
 import { fail, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { printDiagnostics } from './report-errors.js';
 import { renderAnalysis } from './analyze-report.js';
 import { styleFor } from './style.js';
 
-export interface AnalyzeFlags extends ScriptFlags {
+export interface AnalyzeFlags extends NetFlags {
   input?: Map<string, number[]>;
-  phase?: string;
-  stage?: string[];
-  level?: number;
   sizes?: string;
   fixCrops?: boolean;
   output?: string;
@@ -41,14 +38,7 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
   if (flags.output && !flags.fixCrops) fail('-o is only used with --fix-crops');
   if (flags.fixCrops && isScript(file)) fail('--fix-crops rewrites a prototxt file, not a .py script', undefined, 'convert the script first: brewnet convert net.py -o net.prototxt');
   const source = readSource(file);
-  const options: LoadOptions = {
-    inputs: flags.input,
-    phase: flags.phase as LoadOptions['phase'],
-    stages: flags.stage,
-    level: flags.level,
-    file: source.file,
-    ...scriptSelection(flags),
-  };
+  const options: LoadOptions = { ...netLoadOptions(flags), inputs: flags.input, file: source.file };
   const net = loadNet(source.text, options);
   const report = analyzeNet(net, { sizes: flags.sizes ? parseSizes(flags.sizes) : undefined });
 

@@ -12,15 +12,15 @@ import { buildPlan } from '../runtime/build-plan.js';
 import { resolveWeights } from '../runtime/compile.js';
 import { encodeCaffemodel } from '../runtime/encode-caffemodel.js';
 import { paramsForPlan } from '../runtime/plan-params.js';
+import { netLoadOptions, type NetFlags } from './net-options.js';
 import { printDiagnostics } from './report-errors.js';
 
-export interface CompileFlags {
+export interface CompileFlags extends NetFlags {
   input?: Map<string, number[]>;
   weights?: string;
   seed?: number;
   backend?: string;
   output?: string;
-  phase?: string;
 }
 
 export function compileCommand(netPath: string, flags: CompileFlags): void {
@@ -28,7 +28,7 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
   if (flags.weights !== undefined && flags.seed !== undefined) fail('give --weights or --seed, not both');
   const backend = flags.backend ?? 'auto';
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
-  const net = loadNet(netPath, { inputs: flags.input, phase: flags.phase as 'test' | undefined });
+  const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: flags.input });
   const plan = buildPlan(net);
   const out = resolve(flags.output);
   let weights: { relative: string } | { absolute: string };

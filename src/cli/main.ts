@@ -7,6 +7,7 @@ import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors } from './report-errors.js';
 import { shapesCommand } from './shapes-command.js';
+import { addNetOptions } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
 import { compileCommand } from './compile-command.js';
 import { runCommand } from './run-command.js';
@@ -30,30 +31,26 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+const INPUT_DIMS_HELP = 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)';
+
 const program = new Command('brewnet')
   .description('A graph compiler for Caffe nets: parse, check and infer shapes of .prototxt files.')
   .version('0.1.0')
   .showHelpAfterError();
 
-addScriptOptions(program
+addNetOptions(program
   .command('shapes')
   .description("infer every blob's shape with Caffe's rules and print them per layer")
   .argument('<net>', 'a .prototxt file or a .py net script')
-  .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
-  .option('--phase <phase>', 'train or test (default test)')
-  .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
-  .option('--level <n>', 'net state level (default 0)', integerOption)
+  .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--json', 'print one JSON object instead of a table'))
   .action((net: string, flags) => runReportingErrors(() => shapesCommand(net, flags)));
 
-addScriptOptions(program
+addNetOptions(program
   .command('analyze')
   .description('coordinate maps, Crop offsets, merges, receptive fields, padding and valid input sizes')
   .argument('<net>', 'a .prototxt file or a .py net script')
-  .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
-  .option('--phase <phase>', 'train or test (default test)')
-  .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
-  .option('--level <n>', 'net state level (default 0)', integerOption)
+  .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--sizes <a..b>', 'also list the input sizes in a..b (per spatial axis) that the net accepts')
   .option('--fix-crops', 'write a copy with the computed Crop offsets filled in (needs -o)')
   .option('-o, --output <file>', 'where --fix-crops writes the corrected prototxt')
@@ -70,30 +67,28 @@ addScriptOptions(program
   .option('--no-upgrade', 'print the net as written (a V1 net stays V1)'))
   .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
 
-program
+addNetOptions(program
   .command('run')
   .description('run one forward pass on gpu.js and write blobs as .npy files')
-  .argument('<net>', 'a .prototxt file')
+  .argument('<net>', 'a .prototxt file or a .py net script')
   .option('-i, --input <name=file.npy>', 'an input blob as a float32/float64 .npy file; also sets its shape (repeatable)', collect)
   .option('--weights <file>', 'a .caffemodel (default: the fillers, seeded by --seed)')
   .option('--seed <n>', 'seed for filler-initialised parameters (default 0)', integerOption)
   .option('--allow-missing-weights', 'fill layers the .caffemodel lacks from their fillers')
   .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
   .option('--out <dir>', 'where to write <blob>.npy files')
-  .option('--backend <backend>', 'cpu, webasm, headlessgl or auto (default auto)')
-  .option('--phase <phase>', 'train or test (default test)')
+  .option('--backend <backend>', 'cpu, webasm, headlessgl or auto (default auto)'))
   .action((net: string, flags) => runReportingErrors(() => runCommand(net, flags)));
 
-program
+addNetOptions(program
   .command('compile')
   .description('write the net as an ES module of gpu.js kernels with a loader')
-  .argument('<net>', 'a .prototxt file')
+  .argument('<net>', 'a .prototxt file or a .py net script')
   .option('--weights <file>', 'the .caffemodel the module loads by default')
   .option('--seed <n>', 'without --weights: fill parameters from the fillers with this seed, written beside the module', integerOption)
-  .option('-i, --input <name=dims>', 'give or override an input shape, e.g. data=1,3,500,500 (repeatable)', inputOption)
+  .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--backend <backend>', "the module's default backend: cpu, webasm, headlessgl or auto (default auto)")
-  .option('--phase <phase>', 'train or test (default test)')
-  .option('-o, --output <file>', 'the .mjs file to write')
+  .option('-o, --output <file>', 'the .mjs file to write'))
   .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
 
 await program.parseAsync();

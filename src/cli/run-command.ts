@@ -10,9 +10,10 @@ import { compile, resolveWeights } from '../runtime/compile.js';
 import { readNpy, writeNpy } from '../runtime/npy.js';
 import type { Tensor } from '../runtime/tensor.js';
 import { showDims } from '../runtime/tensor.js';
+import { netLoadOptions, type NetFlags } from './net-options.js';
 import { printDiagnostics } from './report-errors.js';
 
-export interface RunFlags {
+export interface RunFlags extends NetFlags {
   input?: string[];
   weights?: string;
   seed?: number;
@@ -20,7 +21,6 @@ export interface RunFlags {
   blobs?: string;
   out?: string;
   backend?: string;
-  phase?: string;
 }
 
 function readInputs(specs: string[]): Record<string, Tensor> {
@@ -50,7 +50,7 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   }
   const inputs = readInputs(flags.input ?? []);
   const shapes = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, t.shape]));
-  const net = loadNet(netPath, { inputs: shapes, phase: flags.phase as 'test' | undefined });
+  const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: shapes });
   const { params, warnings } = resolveWeights(net, { weights: flags.weights, seed: flags.seed, allowMissingWeights: flags.allowMissingWeights });
   printDiagnostics(warnings);
   const compiled = await compile(net, { weights: params, backend });
