@@ -1,6 +1,7 @@
 // Every command ends here on failure: diagnostics go to stderr as `file:line:col: error: …`, exit code 1.
 // Anything else is brewnet's own bug: one line saying so, no stack trace unless BREWNET_DEBUG is set.
-import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { DiagnosticError, formatDiagnostic, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Net } from '../ir/net.js';
 import { styleFor } from './style.js';
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
@@ -14,6 +15,13 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
       })
       .replace(/\n  hint:/, `\n  ${style.cyan('hint:')}`);
     process.stderr.write(coloured + '\n');
+  }
+}
+
+/** An empty file is a legal empty net (as protobuf and Caffe read it), but rarely what the user meant. */
+export function warnIfEmpty(net: Net, file: string): void {
+  if (net.layers.length === 0) {
+    printDiagnostics([warning('the net has no layers', { file, line: 1, column: 1 }, 'an empty file (or one with only comments) is a legal, empty NetParameter')]);
   }
 }
 

@@ -1,6 +1,7 @@
 // `brewnet shapes <net>`: load, infer every blob's shape, print the table or one JSON object.
 import { loadNet } from '../api/load-net.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
+import { warnIfEmpty } from './report-errors.js';
 import { renderShapesTable } from './shapes-table.js';
 import { styleFor } from './style.js';
 
@@ -11,6 +12,7 @@ export interface ShapesFlags extends NetFlags {
 
 export function shapesCommand(file: string, flags: ShapesFlags): void {
   const net = loadNet(file, { ...netLoadOptions(flags), inputs: flags.input });
+  warnIfEmpty(net, file);
   if (flags.json) process.stdout.write(JSON.stringify(net.toJSON()) + '\n');
   else process.stdout.write(renderShapesTable(net, styleFor(process.stdout)));
 }

@@ -20,7 +20,7 @@ export const accuracy: LayerModule = {
     if (topK > classes) {
       ctx.fail(`top_k must be less than or equal to the number of classes: top_k ${topK}, ${classes} classes`, { msg: p, field: 'top_k' });
     }
-    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), data);
+    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), data, 'axis', { msg: p, field: 'axis' });
     checkLabelCount(ctx, axis, 'label axis');
     const tops = ctx.topCount > 1 ? [[], [data[axis]]] : [[]];
     return { tops, params: [], macs: 0 };

@@ -22,7 +22,7 @@ export const argmax: LayerModule = {
     const topK = Number(p.top_k ?? 1);
     if (topK < 1) ctx.fail('top k must not be less than 1', { msg: p, field: 'top_k' });
     if (has(p, 'axis')) {
-      const axis = canonicalAxis(ctx, Number(p.axis), bottom);
+      const axis = canonicalAxis(ctx, Number(p.axis), bottom, 'axis', { msg: p, field: 'axis' });
       if (topK > bottom[axis]) {
         ctx.fail(`top_k must be less than or equal to the dimension of the axis: top_k ${topK}, axis ${axis} has ${bottom[axis]}`, { msg: p, field: 'top_k' });
       }

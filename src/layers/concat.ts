@@ -26,7 +26,7 @@ export const concat: LayerModule = {
       axis = Number(p.concat_dim);
       if (axis >= first.length) ctx.fail(`concat_dim out of range: ${axis} for ${first.length}-D bottom ${showShape(first)}`, { msg: p, field: 'concat_dim' });
     } else {
-      axis = canonicalAxis(ctx, Number(p.axis ?? 1), first);
+      axis = canonicalAxis(ctx, Number(p.axis ?? 1), first, 'axis', { msg: p, field: 'axis' });
     }
     const top = [...first];
     ctx.bottoms.slice(1).forEach((b, k) => {

@@ -57,9 +57,16 @@ function hwOrRepeated(
   return perAxis(ctx, p, repeated, nums(p[repeated]), spatialAxes, fallback);
 }
 
+/** Where spatial axis `axis`'s kernel size is written (kernel_h/kernel_w or kernel_size), for diagnostics. */
+export function kernelField(p: Msg, axis: number): { msg: Msg; field: string; index?: number } {
+  if (has(p, 'kernel_h') || has(p, 'kernel_w')) return { msg: p, field: axis === 0 && has(p, 'kernel_h') ? 'kernel_h' : has(p, 'kernel_w') ? 'kernel_w' : 'kernel_h' };
+  const written = nums(p.kernel_size).length;
+  return { msg: p, field: 'kernel_size', index: written > 1 ? axis : 0 };
+}
+
 export function convGeometry(ctx: ShapeContext, bottom: Shape, minSpatialAxes = 0): ConvGeometry {
   const p = ctx.param;
-  const channelAxis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
+  const channelAxis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
   const spatialAxes = bottom.length - channelAxis - 1;
   if (spatialAxes < minSpatialAxes) ctx.fail(`needs at least ${minSpatialAxes} spatial axes; bottom has shape ${bottom.join('×')}`);
   const kernel = hwOrRepeated(ctx, p, 'kernel', 'kernel_size', spatialAxes, undefined);

@@ -1,7 +1,7 @@
 // Convolution (REFERENCE §2.1): cross-correlation, out = trunc((in + 2p − (d(k−1)+1)) / s) + 1 per axis.
 import type { LayerModule } from './layer-module.js';
 import { atLeast } from './layer-module.js';
-import { checkSameBottoms, convChannels, convGeometry } from './conv-geometry.js';
+import { checkSameBottoms, convChannels, convGeometry, kernelField } from './conv-geometry.js';
 import { count, truncDiv } from './shape-utils.js';
 import { convolutionForward, convolutionLower } from './compute/convolution.js';
 
@@ -25,6 +25,7 @@ export const convolution: LayerModule = {
       if (out < 0) {
         ctx.fail(
           `spatial axis ${i}: input ${bottom[g.channelAxis + 1 + i]} with pad ${g.pad[i]} is smaller than the kernel extent ${extent} (output would be ${out})`,
+          kernelField(ctx.param, i),
         );
       }
       return out;

@@ -18,7 +18,7 @@ export const crop: LayerModule = {
   infer(ctx) {
     const p = ctx.param;
     const [source, reference] = ctx.bottoms;
-    const axis = canonicalAxis(ctx, Number(p.axis ?? 2), source);
+    const axis = canonicalAxis(ctx, Number(p.axis ?? 2), source, 'axis', { msg: p, field: 'axis' });
     const offsets = nums(p.offset);
     if (offsets.length > 1 && axis + offsets.length !== source.length) {
       ctx.fail(

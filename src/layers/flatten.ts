@@ -16,8 +16,8 @@ export const flatten: LayerModule = {
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];
-    const start = canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
-    const end = canonicalAxis(ctx, Number(p.end_axis ?? -1), bottom, 'end_axis');
+    const start = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
+    const end = canonicalAxis(ctx, Number(p.end_axis ?? -1), bottom, 'end_axis', { msg: p, field: 'end_axis' });
     if (end + 1 < start) ctx.fail(`end_axis (${end}) must not come before axis (${start}) − 1`, { msg: p, field: 'end_axis' });
     const top = [...bottom.slice(0, start), count(bottom, start, end + 1), ...bottom.slice(end + 1)];
     return { tops: [top], params: [], macs: 0 };

@@ -17,7 +17,7 @@ export const innerProduct: LayerModule = {
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];
-    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
+    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
     const numOutput = Number(p.num_output ?? 0);
     const k = count(bottom, axis);
     const weights = p.transpose === true ? [k, numOutput] : [numOutput, k];

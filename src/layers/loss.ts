@@ -58,7 +58,7 @@ export const softmaxWithLoss = lossLayer(
   'SoftmaxWithLoss',
   'softmax_param',
   (ctx) => {
-    checkLabelCount(ctx, canonicalAxis(ctx, Number(ctx.param.axis ?? 1), ctx.bottoms[0]), 'softmax axis');
+    checkLabelCount(ctx, canonicalAxis(ctx, Number(ctx.param.axis ?? 1), ctx.bottoms[0], 'axis', { msg: ctx.param, field: 'axis' }), 'softmax axis');
     return probabilities(ctx);
   },
   { tops: between(1, 2) },
@@ -97,7 +97,7 @@ export const infogainLoss = lossLayer(
   (ctx) => {
     const p = ctx.param;
     if (ctx.bottoms.length < 3 && !has(p, 'source')) ctx.fail('infogain matrix source must be specified (or given as a third bottom)');
-    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), ctx.bottoms[0]);
+    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), ctx.bottoms[0], 'axis', { msg: p, field: 'axis' });
     checkLabelCount(ctx, axis, 'infogain axis');
     const labels = ctx.bottoms[0][axis];
     if (ctx.bottoms.length >= 3 && count(ctx.bottoms[2]) !== labels * labels) {

@@ -12,7 +12,7 @@ export const reduction: LayerModule = {
   inPlace: false,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
-    const axis = canonicalAxis(ctx, Number(ctx.param.axis ?? 0), bottom);
+    const axis = canonicalAxis(ctx, Number(ctx.param.axis ?? 0), bottom, 'axis', { msg: ctx.param, field: 'axis' });
     return { tops: [bottom.slice(0, axis)], params: [], macs: count(bottom) };
   },
 };

@@ -12,7 +12,7 @@ import { scaleBiasForward, scaleBiasLower } from './compute/scale-bias.js';
 /** LayerSetUp with one bottom: the learned blob's shape from axis/num_axes. */
 function learnedShape(ctx: ShapeContext, p: Msg, what: string): Shape {
   const bottom = ctx.bottoms[0];
-  const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
+  const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
   const numAxes = Number(p.num_axes ?? 1);
   if (numAxes < -1) ctx.fail(`num_axes must be non-negative, or -1 to extend to the end of bottom[0] (got ${numAxes})`, { msg: p, field: 'num_axes' });
   if (numAxes >= 0 && bottom.length < axis + numAxes) {
@@ -24,7 +24,7 @@ function learnedShape(ctx: ShapeContext, p: Msg, what: string): Shape {
 /** Reshape: the operand must match bottom[0] axis by axis from `axis` (0 for a scalar operand). */
 function checkOperand(ctx: ShapeContext, p: Msg, operand: Shape, what: string): void {
   const bottom = ctx.bottoms[0];
-  const axis = operand.length === 0 ? 0 : canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
+  const axis = operand.length === 0 ? 0 : canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
   if (bottom.length < axis + operand.length) {
     ctx.fail(`${what} blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = ${axis} (${what} ${showShape(operand)}, bottom ${showShape(bottom)})`);
   }

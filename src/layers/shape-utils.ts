@@ -7,15 +7,16 @@ export function count(shape: readonly number[], start = 0, end = shape.length): 
   return n;
 }
 
+/** A shape as the shapes table prints it, with its element count: `1×3×8×8 (192)`. */
 export function formatShape(shape: readonly number[]): string {
-  return `${shape.join(' ')} (${count(shape)})`;
+  return `${shape.length ? shape.join('×') : 'scalar'} (${count(shape)})`;
 }
 
 /** Blob::CanonicalAxisIndex: -N ≤ axis < N, negatives count from the end. */
-export function canonicalAxis(ctx: ShapeContext, axis: number, shape: Shape, what = 'axis'): number {
+export function canonicalAxis(ctx: ShapeContext, axis: number, shape: Shape, what = 'axis', at?: Parameters<ShapeContext['fail']>[1]): number {
   const n = shape.length;
   if (axis < -n || axis >= n) {
-    ctx.fail(`${what} ${axis} out of range for ${n}-D blob with shape ${formatShape(shape)}`);
+    ctx.fail(`${what} ${axis} out of range for ${n}-D blob with shape ${formatShape(shape)}`, at);
   }
   return axis < 0 ? axis + n : axis;
 }

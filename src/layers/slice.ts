@@ -26,7 +26,7 @@ export const slice: LayerModule = {
       axis = Number(p.slice_dim);
       if (axis >= bottom.length) ctx.fail(`slice_dim out of range: ${axis} for ${bottom.length}-D bottom ${showShape(bottom)}`, { msg: p, field: 'slice_dim' });
     } else {
-      axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
+      axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
     }
     const dim = bottom[axis];
     const points = nums(p.slice_point);

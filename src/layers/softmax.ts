@@ -15,7 +15,7 @@ export const softmax: LayerModule = {
   lower: softmaxLower,
   infer(ctx) {
     const bottom = ctx.bottoms[0];
-    canonicalAxis(ctx, Number(ctx.param.axis ?? 1), bottom);
+    canonicalAxis(ctx, Number(ctx.param.axis ?? 1), bottom, 'axis', { msg: ctx.param, field: 'axis' });
     return { tops: [[...bottom]], params: [], macs: count(bottom) };
   },
 };

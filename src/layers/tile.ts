@@ -13,7 +13,7 @@ export const tile: LayerModule = {
   infer(ctx) {
     const p = ctx.param;
     const bottom = ctx.bottoms[0];
-    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom);
+    const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
     if (!has(p, 'tiles')) ctx.fail('number of tiles must be specified');
     const tiles = Number(p.tiles);
     if (!(tiles > 0)) ctx.fail(`number of tiles must be positive (got ${tiles})`, { msg: p, field: 'tiles' });

@@ -358,7 +358,8 @@ const cases: Case[] = [
     title: 'kernel larger than the padded input',
     text: DATA + conv('c', 'num_output: 2 kernel_size: 11'),
     // trunc((8 + 0 − 11) / 1) + 1 = −2
-    expected: [err(2, 1, 'layer "c" (Convolution): spatial axis 0: input 8 with pad 0 is smaller than the kernel extent 11 (output would be -2)')],
+    // Pointed at `kernel_size` (line 7: `  convolution_param { num_output: 2 kernel_size`).
+    expected: [err(7, 37, 'layer "c" (Convolution): spatial axis 0: input 8 with pad 0 is smaller than the kernel extent 11 (output would be -2)')],
   },
   {
     title: 'Crop out of bounds',
@@ -379,12 +380,13 @@ const cases: Case[] = [
   {
     title: 'Eltwise shape mismatch',
     text: DATA + input('b', [1, 3, 4, 4]) + layer('name: "sum"', 'type: "Eltwise"', 'bottom: "data"', 'bottom: "b"', 'top: "sum"'),
-    expected: [err(3, 1, 'layer "sum" (Eltwise): bottom shapes must be identical: bottom[0]: 1 3 8 8 (192), bottom[1]: 1 3 4 4 (48)')],
+    expected: [err(3, 1, 'layer "sum" (Eltwise): bottom shapes must be identical: bottom[0]: 1×3×8×8 (192), bottom[1]: 1×3×4×4 (48)')],
   },
   {
     title: 'InnerProduct on an axis the blob does not have',
     text: DATA + layer('name: "ip"', 'type: "InnerProduct"', 'bottom: "data"', 'top: "ip"', 'inner_product_param { num_output: 10 axis: 4 }'),
-    expected: [err(2, 1, 'layer "ip" (InnerProduct): axis 4 out of range for 4-D blob with shape 1 3 8 8 (192)')],
+    // Pointed at `axis` (line 7: `  inner_product_param { num_output: 10 axis`).
+    expected: [err(7, 40, 'layer "ip" (InnerProduct): axis 4 out of range for 4-D blob with shape 1×3×8×8 (192)')],
   },
   {
     title: 'Reshape count mismatch',
@@ -475,7 +477,7 @@ const cases: Case[] = [
     title: '--input with a shape the net cannot take',
     text: DATA + conv('c', 'num_output: 2 kernel_size: 5'),
     options: { inputs: { data: [1, 3, 2, 2] } },
-    expected: [err(2, 1, 'layer "c" (Convolution): spatial axis 0: input 2 with pad 0 is smaller than the kernel extent 5 (output would be -2)')],
+    expected: [err(7, 37, 'layer "c" (Convolution): spatial axis 0: input 2 with pad 0 is smaller than the kernel extent 5 (output would be -2)')],
   },
   {
     title: '--input with too few axes for Pooling',

@@ -47,10 +47,10 @@ describe('brewnet shapes on bad files', () => {
     ]);
   });
 
-  it('reports an impossible shape at the layer', () => {
+  it('reports an impossible shape at the field that causes it', () => {
     const lines = expectDiagnosticFailure(runCli(['shapes', files.shape]));
     expect(lines).toEqual([
-      `${files.shape}:2:1: error: layer "c" (Convolution): spatial axis 0: input 8 with pad 0 is smaller than the kernel extent 11 (output would be -2)`,
+      `${files.shape}:7:37: error: layer "c" (Convolution): spatial axis 0: input 8 with pad 0 is smaller than the kernel extent 11 (output would be -2)`,
     ]);
   });
 
@@ -110,5 +110,15 @@ describe('brewnet usage errors', () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain("error: missing required argument 'net'");
+  });
+});
+
+describe('brewnet shapes on an empty net', () => {
+  it('prints the empty table, exits 0, and warns that the net has no layers', () => {
+    const empty = write('empty.prototxt', '# only a comment\n');
+    const result = runCli(['shapes', empty]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('0 layers');
+    expect(result.stderr).toBe(`${empty}:1:1: warning: the net has no layers\n  hint: an empty file (or one with only comments) is a legal, empty NetParameter\n`);
   });
 });

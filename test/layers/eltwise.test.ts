@@ -25,11 +25,11 @@ describe('Eltwise', () => {
     );
   });
 
-  it('does not broadcast: shapes must be identical, printed like Blob::shape_string', () => {
+  it('does not broadcast: shapes must be identical, printed as the shapes table does, with counts', () => {
     expect(failure({ type: 'Eltwise', bottoms: [[1, 3, 4, 4], [1, 3, 1, 1]], topCount: 1 }).message).toContain(
-      'bottom shapes must be identical: bottom[0]: 1 3 4 4 (48), bottom[1]: 1 3 1 1 (3)',
+      'bottom shapes must be identical: bottom[0]: 1×3×4×4 (48), bottom[1]: 1×3×1×1 (3)',
     );
     // same count, different shape
-    expect(failure({ type: 'Eltwise', bottoms: [[2, 3], [2, 3], [3, 2]], topCount: 1 }).message).toContain('bottom[0]: 2 3 (6), bottom[2]: 3 2 (6)');
+    expect(failure({ type: 'Eltwise', bottoms: [[2, 3], [2, 3], [3, 2]], topCount: 1 }).message).toContain('bottom[0]: 2×3 (6), bottom[2]: 3×2 (6)');
   });
 });
