@@ -65,6 +65,7 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
     writeFileSync(file, writeNpy(t));
     process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
   }
-  process.stderr.write(`forward pass on gpu.js ${compiled.backend} in ${ms.toFixed(0)} ms\n`);
+  const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
+  process.stderr.write(`forward pass on gpu.js ${compiled.backend}${why} in ${ms.toFixed(0)} ms\n`);
   compiled.destroy();
 }

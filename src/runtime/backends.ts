@@ -1,11 +1,17 @@
 // Choosing a gpu.js backend and proving which one ran. gpu.js picks silently and falls back to its CPU
 // kernel when a backend cannot take a kernel (PEERS §2.10: #303, #640, #868); brewnet asks for a mode
 // explicitly, refuses one that cannot run here with the reason, and reports every fallback it sees.
+//
+// 'auto' is brewnet's choice, not gpu.js's: gpu.js prefers headlessgl whenever a GL context opens, but
+// under Xvfb (or any machine without a GPU driver) that context is Mesa's software rasteriser, which runs
+// these kernels slower than gpu.js's own CPU backends (../shared/PERF-BASELINE.md: llvmpipe 0.7–1.1
+// GFLOP/s against webasm's 1.2–2.3). So auto reads the GL renderer and takes headlessgl only on hardware.
 import type { GPU as GPUClass } from 'gpu.js';
 import { fail } from '../diagnostics/diagnostic.js';
 
 export const BACKENDS = ['cpu', 'webasm', 'headlessgl', 'auto'] as const;
 export type BackendName = (typeof BACKENDS)[number];
+export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
 export type GPUConstructor = typeof GPUClass;
 
@@ -24,16 +30,116 @@ export function unavailableReason(GPU: GPUConstructor, backend: BackendName): st
   return undefined;
 }
 
-export function createGPU(GPU: GPUConstructor, backend: BackendName): InstanceType<GPUConstructor> {
-  if (!isBackendName(backend)) fail(`unknown backend "${String(backend)}"; choose one of ${BACKENDS.join(', ')}`);
-  if (backend === 'auto') return new GPU();
-  const why = unavailableReason(GPU, backend);
-  if (why) fail(`backend "${backend}" cannot run here: ${why}`, undefined, backend === 'headlessgl' ? 'use --backend webasm or cpu' : undefined);
-  return new GPU({ mode: backend });
+/** What auto decides from: which backends can start here, and the GL renderer when GL can. */
+export interface BackendFacts {
+  webasm: boolean;
+  headlessgl: boolean;
+  /** The driver's renderer string behind the GL context (e.g. "ANGLE (Mesa/X.org llvmpipe (LLVM 15.0.6…)…)"). */
+  glRenderer?: string;
 }
 
-/** The mode of the kernel that actually runs behind a gpu.js kernel shortcut, and gpu.js's fallback reason. */
+export interface BackendChoice {
+  backend: ConcreteBackend;
+  /** One line: why this backend (shown by `brewnet run`, kept on the executor). */
+  reason: string;
+}
+
+// Renderer names of rasterisers that run on the CPU: Mesa's llvmpipe, softpipe and swrast (and lavapipe,
+// its Vulkan sibling, behind Zink), Google's SwiftShader, and Windows' WARP ("Microsoft Basic Render Driver").
+const SOFTWARE_RENDERER = /llvmpipe|softpipe|swrast|lavapipe|swiftshader|basic render|software/i;
+
+export function isSoftwareRenderer(renderer: string): boolean {
+  return SOFTWARE_RENDERER.test(renderer);
+}
+
+/**
+ * auto's rule, as a pure function: headlessgl on a hardware renderer, else webasm (SIMD WebAssembly, faster
+ * than the generated JS of `cpu`), else cpu. A GL context whose renderer cannot be read counts as software:
+ * guessing wrong there costs a slow run, not a wrong one.
+ */
+export function chooseBackend(facts: BackendFacts): BackendChoice {
+  const fallback: ConcreteBackend = facts.webasm ? 'webasm' : 'cpu';
+  if (!facts.headlessgl) {
+    return { backend: fallback, reason: `no GL context here (no X display or no built "gl" module), so ${fallback}` };
+  }
+  const renderer = facts.glRenderer?.trim();
+  if (!renderer) return { backend: fallback, reason: `GL renderer unknown, taken as software rendering, so ${fallback}` };
+  if (isSoftwareRenderer(renderer)) {
+    return { backend: fallback, reason: `GL renders in software (${renderer}), slower than ${fallback} on the CPU` };
+  }
+  return { backend: 'headlessgl', reason: `GL runs on a hardware renderer (${renderer})` };
+}
+
+/**
+ * The driver's renderer string of a WebGL context. Browsers expose it through WEBGL_debug_renderer_info.
+ * headless-gl has no such extension and its JavaScript getParameter answers a fixed 'ANGLE', but the
+ * native method it overrides (one prototype further up) returns ANGLE's real string, which names the
+ * driver underneath.
+ */
+export function glRendererOf(gl: WebGLLike): string | undefined {
+  try {
+    const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+    if (info) return String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));
+    const native = Object.getPrototypeOf(Object.getPrototypeOf(gl)) as Partial<WebGLLike> | null;
+    const masked = String(gl.getParameter(gl.RENDERER));
+    const real = typeof native?.getParameter === 'function' ? native.getParameter.call(gl, gl.RENDERER) : undefined;
+    return typeof real === 'string' && real !== '' ? real : masked;
+  } catch {
+    return undefined;
+  }
+}
+
+interface WebGLLike {
+  readonly RENDERER: number;
+  getParameter(name: number): unknown;
+  getExtension(name: string): unknown;
+}
+
+/** The facts about this process: gpu.js's own support checks, and the renderer of its GL test context. */
+export function backendFacts(GPU: GPUConstructor): BackendFacts {
+  const headlessgl = GPU.isHeadlessGLSupported;
+  // The kernel class of this GPU's own gpu.js copy (a compiled module may bring another copy than brewnet's);
+  // its static testContext is the context gpu.js opened to check support. An instance with no kernels holds
+  // nothing to release.
+  const Kernel = headlessgl ? (new GPU({ mode: 'headlessgl' }) as unknown as { Kernel: { testContext?: WebGLLike | null } }).Kernel : undefined;
+  const context = Kernel?.testContext ?? null;
+  return { webasm: GPU.isWebAssemblySupported, headlessgl, glRenderer: context ? glRendererOf(context) : undefined };
+}
+
+/** The gpu.js instance for a backend, and why it was chosen ('auto' resolved by chooseBackend). */
+export function createGPU(GPU: GPUConstructor, backend: BackendName): { gpu: InstanceType<GPUConstructor> } & BackendChoice {
+  if (!isBackendName(backend)) fail(`unknown backend "${String(backend)}"; choose one of ${BACKENDS.join(', ')}`);
+  if (backend === 'auto') {
+    const choice = chooseBackend(backendFacts(GPU));
+    return { gpu: new GPU({ mode: choice.backend }), ...choice, reason: `auto: ${choice.reason}` };
+  }
+  const why = unavailableReason(GPU, backend);
+  if (why) fail(`backend "${backend}" cannot run here: ${why}`, undefined, backend === 'headlessgl' ? 'use --backend webasm or cpu' : undefined);
+  return { gpu: new GPU({ mode: backend }), backend, reason: 'asked for' };
+}
+
+interface KernelClass {
+  readonly mode?: string;
+  readonly name?: string;
+}
+
+/**
+ * The backend name of a gpu.js kernel class. Its static `mode` is 'cpu', 'webasm' or 'webgpu', but every GL
+ * kernel (WebGL, WebGL2 and headless-gl, a subclass of WebGL) inherits 'gpu'; the class name tells them
+ * apart (gpu.js's Node entry is unminified source, so the names are there).
+ */
+export function kernelBackend(Kernel: KernelClass | undefined): string {
+  const mode = Kernel?.mode ?? 'unknown';
+  if (mode !== 'gpu') return mode;
+  const name = Kernel?.name ?? '';
+  if (/HeadlessGL/.test(name)) return 'headlessgl';
+  if (/WebGL2/.test(name)) return 'webgl2';
+  if (/WebGL/.test(name)) return 'webgl';
+  return mode;
+}
+
+/** The backend of the kernel that actually runs behind a gpu.js kernel shortcut, and gpu.js's fallback reason. */
 export function executedMode(kernel: unknown): { mode: string; fallbackReason: string | null } {
-  const inner = (kernel as { kernel?: { constructor?: { mode?: string }; fallbackReason?: string | null } }).kernel;
-  return { mode: inner?.constructor?.mode ?? 'unknown', fallbackReason: inner?.fallbackReason ?? null };
+  const inner = (kernel as { kernel?: { constructor?: KernelClass; fallbackReason?: string | null } }).kernel;
+  return { mode: kernelBackend(inner?.constructor), fallbackReason: inner?.fallbackReason ?? null };
 }

@@ -19,7 +19,7 @@ export interface CompileOptions {
   seed?: number;
   /** With a .caffemodel: fill the layers it lacks from their fillers instead of failing. */
   allowMissingWeights?: boolean;
-  /** gpu.js backend (default 'auto': gpu.js's own choice, headlessgl where it works, else webasm). */
+  /** gpu.js backend (default 'auto': headlessgl on a hardware GL renderer, else webasm, else cpu; see backends.ts). */
   backend?: BackendName;
 }
 
@@ -27,6 +27,8 @@ export interface CompiledNet {
   readonly plan: ExecutionPlan;
   /** The backend that runs (after a forward pass: the one that actually ran, fallbacks included). */
   readonly backend: string;
+  /** Why that backend ('asked for', or auto's reason). */
+  readonly backendReason: string;
   readonly executor: Executor;
   forward(inputs: Readonly<Record<string, Tensor>>, options?: ForwardOptions): Promise<Record<string, Tensor>>;
   destroy(): void;
@@ -42,6 +44,7 @@ export async function compile(net: Net, options: CompileOptions): Promise<Compil
     get backend() {
       return executor.backend;
     },
+    backendReason: executor.backendReason,
     forward: (inputs, forwardOptions) => executor.forward(inputs, forwardOptions),
     destroy: () => executor.destroy(),
   };

@@ -3,7 +3,7 @@
 // feeds the next kernel directly; on GL kernels run in pipeline mode, results stay textures on the device,
 // and only the blobs asked for are read back.
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
-import { createGPU, executedMode, type BackendName, type GPUConstructor } from './backends.js';
+import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import type { Tensor } from './tensor.js';
@@ -22,6 +22,8 @@ export interface Fallback {
 export interface Executor {
   /** The gpu.js mode the kernels run on (after a forward pass: the one that actually ran). */
   readonly backend: string;
+  /** Why that backend: 'asked for', or auto's reason (e.g. GL renders in software here). */
+  readonly backendReason: string;
   /** Kernels gpu.js moved to another mode than the one chosen (only with backend 'auto'). */
   readonly fallbacks: readonly Fallback[];
   forward(inputs: Readonly<Record<string, Tensor>>, options?: ForwardOptions): Promise<Record<string, Tensor>>;
@@ -39,8 +41,8 @@ export function createExecutor(
   params: readonly (readonly Float32Array[])[],
   backend: BackendName = 'auto',
 ): Executor {
-  const gpu = createGPU(GPU, backend);
-  const chosen: string = (gpu as unknown as { Kernel: { mode: string } }).Kernel.mode;
+  const { gpu, reason } = createGPU(GPU, backend);
+  const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
   const gl = chosen !== 'cpu' && chosen !== 'webasm';
   const instances: (RunShortcut | undefined)[] = [];
   const fallbacks: Fallback[] = [];
@@ -78,6 +80,7 @@ export function createExecutor(
     get backend() {
       return ran;
     },
+    backendReason: reason,
     get fallbacks() {
       return fallbacks;
     },

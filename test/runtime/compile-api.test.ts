@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { DiagnosticError } from '../../src/diagnostics/diagnostic.js';
 import { compile } from '../../src/runtime/compile.js';
-import { randomTensor } from '../helpers/random-params.js';
+import { maxRelativeError, randomTensor } from '../helpers/random-params.js';
 
 const NET = `
 layer { name: "in" type: "Input" top: "data" input_param { shape { dim: 1 dim: 2 dim: 4 dim: 4 } } }
@@ -42,6 +42,19 @@ describe('compile()', () => {
 
   it.skipIf(GPU.isHeadlessGLSupported)('refuses headlessgl where it cannot run, saying why', async () => {
     expect(await messages(compile(loadNet(NET), { seed: 1, backend: 'headlessgl' }))).toMatch(/backend "headlessgl" cannot run here: /);
+  });
+
+  it.skipIf(!GPU.isHeadlessGLSupported)('runs headlessgl where it can (under xvfb-run), reports it, and agrees with webasm', async () => {
+    const x = randomTensor([1, 2, 4, 4], 1);
+    const gl = await compile(loadNet(NET), { seed: 1, backend: 'headlessgl' });
+    const glOut = await gl.forward({ data: x });
+    expect(gl.backend).toBe('headlessgl');
+    expect(gl.backendReason).toBe('asked for');
+    const wasm = await compile(loadNet(NET), { seed: 1, backend: 'webasm' });
+    const wasmOut = await wasm.forward({ data: x });
+    expect(maxRelativeError(glOut.conv.data, wasmOut.conv.data)).toBeLessThanOrEqual(1e-5);
+    gl.destroy();
+    wasm.destroy();
   });
 
   it('names a layer type that cannot run, at its line', async () => {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GPU } from 'gpu.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { readNpy, writeNpy } from '../../src/runtime/npy.js';
@@ -79,6 +80,22 @@ describe('compiled module', () => {
     const fromRun = readDir(out);
     expect([...fromModule.keys()].sort()).toEqual([...fromRun.keys()].sort());
     for (const [name, data] of fromRun) expect(Array.from(fromModule.get(name)!), name).toEqual(Array.from(data));
+  });
+
+  // Under `npm test` this runs where gl is built (xvfb-run gives the child processes their display too).
+  it.skipIf(!GPU.isHeadlessGLSupported)('runs on headlessgl in a fresh process, agreeing with brewnet run on webasm', () => {
+    const dir = project();
+    const net = join(numericsDir, 'deconv', 'net.prototxt');
+    const weights = join(numericsDir, 'deconv', 'weights.caffemodel');
+    const inputs = { data: join(numericsDir, 'deconv', 'input.data.npy'), ref: join(numericsDir, 'deconv', 'input.ref.npy') };
+    expect(runCli(['compile', net, '--weights', weights, '--backend', 'headlessgl', '-o', join(dir, 'net.mjs')]).status).toBe(0);
+    expect(runModule(dir, 'headlessgl', inputs).backend).toBe('headlessgl');
+
+    const out = join(work, 'run-out-webasm');
+    const run = runCli(['run', net, '--weights', weights, ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]), '--blobs', 'all', '--out', out, '--backend', 'webasm']);
+    expect(run.status).toBe(0);
+    const fromModule = readDir(join(dir, 'out'));
+    for (const [name, data] of readDir(out)) expect(maxRelativeError(fromModule.get(name)!, data), name).toBeLessThanOrEqual(1e-5);
   });
 
   it('keeps hostile names as data: the module runs, executes nothing and matches the reference', () => {

@@ -29,6 +29,12 @@ function powerSrc(p: Msg): string {
   if (power === 1) return `v = ${base};`;
   if (power === 2) return `const b = ${base};\nv = b * b;`;
   if (power === 0.5) return `v = Math.sqrt(${base});`;
+  // GLSL's pow is undefined for a negative base (llvmpipe gives NaN), where C's pow — Caffe's — and JS's
+  // are defined for whole powers. So whole powers raise |base| and put the sign back for odd ones.
+  if (Number.isInteger(power)) {
+    const magnitude = `Math.pow(Math.abs(b), ${lit(power)})`;
+    return `const b = ${base};\nv = ${power % 2 === 0 ? magnitude : `(b < 0.0 ? -1.0 : 1.0) * ${magnitude}`};`;
+  }
   return `v = Math.pow(${base}, ${lit(power)});`;
 }
 
