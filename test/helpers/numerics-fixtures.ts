@@ -15,6 +15,9 @@ interface ManifestCase {
   inputs: string[];
   params: Record<string, number>;
   blobs: string[];
+  /** A net script (Theano style) instead of net.prototxt, with its input shapes. */
+  net?: string;
+  input_shapes?: Record<string, number[]>;
 }
 
 export interface NumericsCase {
@@ -37,5 +40,5 @@ export function loadCase(c: ManifestCase): NumericsCase {
   const inputs: Record<string, Tensor> = Object.fromEntries(c.inputs.map((n) => [n, npy(join(dir, `input.${n}.npy`))]));
   const params = new Map(Object.entries(c.params).map(([layer, k]) => [layer, Array.from({ length: k }, (_, i) => npy(join(dir, `param.${layer}.${i}.npy`)).data)]));
   const expected = new Map(c.blobs.map((b) => [b, npy(join(dir, `expected.${b}.npy`))]));
-  return { name: c.name, dir, net: loadNet(join(dir, 'net.prototxt')), inputs, params, expected };
+  return { name: c.name, dir, net: loadNet(join(dir, c.net ?? 'net.prototxt'), { inputs: c.input_shapes }), inputs, params, expected };
 }

@@ -8,10 +8,12 @@ import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-s
 import type { Tensor } from '../../runtime/tensor.js';
 import { convParams, type ConvParams } from './conv-params.js';
 
-/** Whether the weights are flipped spatially (a Theano/Lasagne `filter_flip`), from the IR's extensions. */
+/**
+ * Whether the weights are flipped spatially (Theano's `filter_flip`, its default: a true convolution), from
+ * the IR's layer extension. Convolution and Deconvolution both read it.
+ */
 export function filterFlip(layer: Layer): boolean {
-  const ext = (layer as unknown as { extensions?: { filterFlip?: boolean } }).extensions;
-  return ext?.filterFlip === true;
+  return layer.extension?.filterFlip === true;
 }
 
 /** For each output coordinate, the (tap, input) pairs of one axis. */
