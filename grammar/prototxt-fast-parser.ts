@@ -12,10 +12,10 @@ import type { TextField, TextMessage, TextScalar, TextValue } from '../src/front
 import { decodeUtf8, unescapeCString } from './c-string.js';
 
 // Character classes of the ASCII range (anything else is outside the subset).
-const IDENT_START = 1;
-const IDENT_PART = 2;
-const DIGIT = 4;
-const HEX = 8;
+export const IDENT_START = 1;
+export const IDENT_PART = 2;
+export const DIGIT = 4;
+export const HEX = 8;
 const charClass = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
@@ -24,33 +24,193 @@ for (let c = 0; c < 128; c++) {
   if (/[0-9a-fA-F]/.test(ch)) charClass[c] |= HEX;
 }
 /** Class bits of a char code; 0 past the end (NaN) and outside ASCII. */
-const cls = (c: number): number => (c < 128 ? charClass[c] : 0);
+export const cls = (c: number): number => (c < 128 ? charClass[c] : 0);
 
-const SPACE = 32, TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, HASH = 35, QUOTE = 34, APOSTROPHE = 39;
-const BACKSLASH = 92, MINUS = 45, DOT = 46, COLON = 58, COMMA = 44, SEMICOLON = 59;
-const LCURLY = 123, RCURLY = 125, LANGLE = 60, RANGLE = 62, LSQUARE = 91, RSQUARE = 93;
+export const SPACE = 32, TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, HASH = 35, QUOTE = 34, APOSTROPHE = 39;
+export const BACKSLASH = 92, MINUS = 45, DOT = 46, COLON = 58, COMMA = 44, SEMICOLON = 59;
+export const LCURLY = 123, RCURLY = 125, LANGLE = 60, RANGLE = 62, LSQUARE = 91, RSQUARE = 93;
 
 /** Deepest nesting of messages the full parser accepts (MAX_DEPTH in src/frontend/prototxt/parse-text.ts). */
-const MAX_DEPTH = 100;
+export const MAX_DEPTH = 100;
 
-/** Thrown (as this one object) to give up; caught in fastParseFields. */
-const GIVE_UP = new Error('outside the fast parser subset');
+/** Thrown (as this one object) to give up; caught where the fast path is entered. */
+export const GIVE_UP = new Error('outside the fast parser subset');
 
-class FastParser {
-  private pos = 0;
-  private line = 1;
+/**
+ * The characters of the subset: whitespace and comments, names, numbers and quoted strings, with
+ * chevrotain's line counting. What is built from them is up to the subclass: the syntax tree here, or
+ * typed messages directly (src/frontend/prototxt/fast-typed-reader.ts).
+ */
+export class PrototxtScanner {
+  protected pos = 0;
+  protected line = 1;
   /** Offset of the first character of the current line. */
-  private lineStart = 0;
+  protected lineStart = 0;
+  /** Offset of the first character of every line seen so far (a LineMap turns offsets into line:column). */
+  readonly lineStarts: number[] = [0];
+  /** Messages open around the current position. */
+  protected depth = 0;
 
+  constructor(protected readonly text: string) {}
+
+  /** Skips whitespace and comments, counting lines as chevrotain does (\n, \r\n and a lone \r). */
+  protected skip(): void {
+    const text = this.text;
+    let pos = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === SPACE || c === TAB || c === VT || c === FF) pos++;
+      else if (c === LF) {
+        pos++;
+        this.newLine(pos);
+      } else if (c === CR) {
+        pos += text.charCodeAt(pos + 1) === LF ? 2 : 1;
+        this.newLine(pos);
+      } else if (c === HASH) {
+        // A comment runs to \n; a \r inside it (CRLF files) is not a line break to chevrotain either.
+        const end = text.indexOf('\n', pos);
+        pos = end === -1 ? text.length : end;
+      } else break;
+    }
+    this.pos = pos;
+  }
+
+  private newLine(start: number): void {
+    this.line++;
+    this.lineStart = start;
+    this.lineStarts.push(start);
+  }
+
+  /** Set by quoted: the string's bytes are not UTF-8. */
+  protected invalidUtf8 = false;
+
+  /**
+   * One or more adjacent quoted pieces, the first starting at the current position, as the full parser's
+   * strings rule reads them: escapes make bytes, and the bytes of all pieces together are UTF-8.
+   */
+  protected quoted(quote: number): string {
+    const text = this.text;
+    const start = this.pos;
+    const end = this.pieceEnd(start, quote);
+    const plain = this.plainPiece;
+    this.pos = end;
+    this.skip();
+    let next = text.charCodeAt(this.pos);
+    this.invalidUtf8 = false;
+    // The common case: one piece of ASCII without escapes is its own text.
+    if (plain && next !== QUOTE && next !== APOSTROPHE) return text.slice(start + 1, end - 1);
+    const bytes: number[] = [];
+    this.addPieceBytes(bytes, start, end);
+    while (next === QUOTE || next === APOSTROPHE) {
+      const pieceStart = this.pos;
+      const pieceEnd = this.pieceEnd(pieceStart, next);
+      this.addPieceBytes(bytes, pieceStart, pieceEnd);
+      this.pos = pieceEnd;
+      this.skip();
+      next = text.charCodeAt(this.pos);
+    }
+    const { text: decoded, valid } = decodeUtf8(bytes);
+    this.invalidUtf8 = !valid;
+    return decoded;
+  }
+
+  /** Set by pieceEnd: the piece is ASCII without escapes. */
+  protected plainPiece = true;
+
+  /** The end (after the closing quote) of the quoted piece at `start`; an unterminated one is left to the full parser. */
+  protected pieceEnd(start: number, quote: number): number {
+    const text = this.text;
+    let plain = true;
+    let i = start + 1;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === quote) break;
+      if (c === BACKSLASH) {
+        plain = false;
+        const escaped = text.charCodeAt(i + 1);
+        if (escaped === LF || escaped !== escaped) throw GIVE_UP;
+        i += 2;
+        continue;
+      }
+      if (c === LF || c !== c) throw GIVE_UP; // a line break or the end of the text: unterminated
+      if (c >= 128) plain = false;
+      i++;
+    }
+    this.plainPiece = plain;
+    return i + 1;
+  }
+
+  /** Appends the bytes of one quoted piece; a bad escape is left to the full parser, which reports it. */
+  protected addPieceBytes(bytes: number[], start: number, end: number): void {
+    const unescaped = unescapeCString(this.text.slice(start, end));
+    if (unescaped.error) throw GIVE_UP;
+    for (const b of unescaped.bytes) bytes.push(b);
+  }
+
+
+  protected identifier(): string {
+    const text = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    while (cls(text.charCodeAt(i)) & IDENT_PART) i++;
+    this.pos = i;
+    return text.slice(start, i);
+  }
+
+  /** The NumberLiteral token: 0x hex, or digits [. digits] [exponent] [f], or . digits [exponent] [f]. */
+  protected number(): string {
+    const text = this.text;
+    const start = this.pos;
+    let i = start;
+    const c1 = text.charCodeAt(i + 1);
+    if (text.charCodeAt(i) === 48 && (c1 === 120 || c1 === 88) && cls(text.charCodeAt(i + 2)) & HEX) {
+      i += 2;
+      while (cls(text.charCodeAt(i)) & HEX) i++;
+    } else {
+      if (text.charCodeAt(i) === DOT) {
+        if (!(cls(text.charCodeAt(i + 1)) & DIGIT)) throw GIVE_UP;
+        i++;
+        while (cls(text.charCodeAt(i)) & DIGIT) i++;
+      } else {
+        while (cls(text.charCodeAt(i)) & DIGIT) i++;
+        if (text.charCodeAt(i) === DOT) i++;
+        while (cls(text.charCodeAt(i)) & DIGIT) i++;
+      }
+      const e = text.charCodeAt(i);
+      if (e === 101 || e === 69) {
+        let j = i + 1;
+        const sign = text.charCodeAt(j);
+        if (sign === 43 || sign === MINUS) j++;
+        if (cls(text.charCodeAt(j)) & DIGIT) {
+          while (cls(text.charCodeAt(j)) & DIGIT) j++;
+          i = j;
+        }
+      }
+      const f = text.charCodeAt(i);
+      if (f === 102 || f === 70) i++;
+    }
+    // A number run into a name or another number lexes as two tokens: left to the full parser.
+    const next = text.charCodeAt(i);
+    if (cls(next) & IDENT_PART || next === DOT) throw GIVE_UP;
+    this.pos = i;
+    return text.slice(start, i);
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+}
+
+/** The syntax tree (the same tree, locations included, that grammar/prototxt-parser.ts builds). */
+class FastParser extends PrototxtScanner {
   constructor(
-    private readonly text: string,
+    text: string,
     private readonly file: string,
     /** Receives the top-level fields one by one instead of the returned list. */
     private readonly onTopField?: (field: TextField) => void,
-  ) {}
-
-  /** Messages open around the current position. */
-  private depth = 0;
+  ) {
+    super(text);
+  }
 
   /** Start of the top-level field being read (or of what follows the last one): where a give-up happened. */
   topFieldStart = { offset: 0, line: 1, column: 1 };
@@ -59,30 +219,6 @@ class FastParser {
 
   private loc(offset: number): SourceLocation {
     return { file: this.file, line: this.line, column: offset - this.lineStart + 1, offset };
-  }
-
-  /** Skips whitespace and comments, counting lines as chevrotain does (\n, \r\n and a lone \r). */
-  private skip(): void {
-    const text = this.text;
-    let pos = this.pos;
-    for (;;) {
-      const c = text.charCodeAt(pos);
-      if (c === SPACE || c === TAB || c === VT || c === FF) pos++;
-      else if (c === LF) {
-        pos++;
-        this.line++;
-        this.lineStart = pos;
-      } else if (c === CR) {
-        pos += text.charCodeAt(pos + 1) === LF ? 2 : 1;
-        this.line++;
-        this.lineStart = pos;
-      } else if (c === HASH) {
-        // A comment runs to \n; a \r inside it (CRLF files) is not a line break to chevrotain either.
-        const end = text.indexOf('\n', pos);
-        pos = end === -1 ? text.length : end;
-      } else break;
-    }
-    this.pos = pos;
   }
 
   /** Fields until something that cannot start one (the caller checks what that is). */
@@ -179,121 +315,12 @@ class FastParser {
     throw GIVE_UP;
   }
 
-  /** One or more adjacent quoted pieces, the pieces starting at the current position. */
   private string(quote: number): TextScalar {
-    const text = this.text;
-    const start = this.pos;
-    const loc = this.loc(start);
-    const end = this.pieceEnd(start, quote);
-    const plain = this.plainPiece;
-    this.pos = end;
-    this.skip();
-    let next = text.charCodeAt(this.pos);
-    if (plain && next !== QUOTE && next !== APOSTROPHE) {
-      // The common case: one piece of ASCII without escapes is its own text.
-      return { kind: 'scalar', scalar: 'string', text: text.slice(start + 1, end - 1), negative: false, loc };
-    }
-    // As the full parser's strings rule: escapes make bytes, and the bytes of all pieces together are UTF-8.
-    const bytes: number[] = [];
-    this.addPieceBytes(bytes, start, end);
-    while (next === QUOTE || next === APOSTROPHE) {
-      const pieceStart = this.pos;
-      const pieceEnd = this.pieceEnd(pieceStart, next);
-      this.addPieceBytes(bytes, pieceStart, pieceEnd);
-      this.pos = pieceEnd;
-      this.skip();
-      next = text.charCodeAt(this.pos);
-    }
-    const { text: decoded, valid } = decodeUtf8(bytes);
-    const scalar: TextScalar = { kind: 'scalar', scalar: 'string', text: decoded, negative: false, loc };
-    if (!valid) scalar.invalidUtf8 = true;
+    const loc = this.loc(this.pos);
+    const text = this.quoted(quote);
+    const scalar: TextScalar = { kind: 'scalar', scalar: 'string', text, negative: false, loc };
+    if (this.invalidUtf8) scalar.invalidUtf8 = true;
     return scalar;
-  }
-
-  /** Set by pieceEnd: the piece is ASCII without escapes. */
-  private plainPiece = true;
-
-  /** The end (after the closing quote) of the quoted piece at `start`; an unterminated one is left to the full parser. */
-  private pieceEnd(start: number, quote: number): number {
-    const text = this.text;
-    let plain = true;
-    let i = start + 1;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === quote) break;
-      if (c === BACKSLASH) {
-        plain = false;
-        const escaped = text.charCodeAt(i + 1);
-        if (escaped === LF || escaped !== escaped) throw GIVE_UP;
-        i += 2;
-        continue;
-      }
-      if (c === LF || c !== c) throw GIVE_UP; // a line break or the end of the text: unterminated
-      if (c >= 128) plain = false;
-      i++;
-    }
-    this.plainPiece = plain;
-    return i + 1;
-  }
-
-  /** Appends the bytes of one quoted piece; a bad escape is left to the full parser, which reports it. */
-  private addPieceBytes(bytes: number[], start: number, end: number): void {
-    const unescaped = unescapeCString(this.text.slice(start, end));
-    if (unescaped.error) throw GIVE_UP;
-    for (const b of unescaped.bytes) bytes.push(b);
-  }
-
-
-  private identifier(): string {
-    const text = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    while (cls(text.charCodeAt(i)) & IDENT_PART) i++;
-    this.pos = i;
-    return text.slice(start, i);
-  }
-
-  /** The NumberLiteral token: 0x hex, or digits [. digits] [exponent] [f], or . digits [exponent] [f]. */
-  private number(): string {
-    const text = this.text;
-    const start = this.pos;
-    let i = start;
-    const c1 = text.charCodeAt(i + 1);
-    if (text.charCodeAt(i) === 48 && (c1 === 120 || c1 === 88) && cls(text.charCodeAt(i + 2)) & HEX) {
-      i += 2;
-      while (cls(text.charCodeAt(i)) & HEX) i++;
-    } else {
-      if (text.charCodeAt(i) === DOT) {
-        if (!(cls(text.charCodeAt(i + 1)) & DIGIT)) throw GIVE_UP;
-        i++;
-        while (cls(text.charCodeAt(i)) & DIGIT) i++;
-      } else {
-        while (cls(text.charCodeAt(i)) & DIGIT) i++;
-        if (text.charCodeAt(i) === DOT) i++;
-        while (cls(text.charCodeAt(i)) & DIGIT) i++;
-      }
-      const e = text.charCodeAt(i);
-      if (e === 101 || e === 69) {
-        let j = i + 1;
-        const sign = text.charCodeAt(j);
-        if (sign === 43 || sign === MINUS) j++;
-        if (cls(text.charCodeAt(j)) & DIGIT) {
-          while (cls(text.charCodeAt(j)) & DIGIT) j++;
-          i = j;
-        }
-      }
-      const f = text.charCodeAt(i);
-      if (f === 102 || f === 70) i++;
-    }
-    // A number run into a name or another number lexes as two tokens: left to the full parser.
-    const next = text.charCodeAt(i);
-    if (cls(next) & IDENT_PART || next === DOT) throw GIVE_UP;
-    this.pos = i;
-    return text.slice(start, i);
-  }
-
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
   }
 }
 

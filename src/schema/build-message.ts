@@ -2,11 +2,11 @@
 // came from, so a diagnostic about an upgraded layer still points at the line the user wrote.
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { messageType } from './caffe-schema.js';
-import { metaOf, setMeta, type FieldValue, type Msg } from './message.js';
+import { MessageMeta, metaOf, setMeta, type FieldValue, type Msg } from './message.js';
 
 export function newMessage(typeName: string, loc?: SourceLocation): Msg {
   const msg: Msg = {};
-  setMeta(msg, { type: messageType(typeName), loc, fieldLocs: new Map() });
+  setMeta(msg, new MessageMeta(messageType(typeName), loc));
   return msg;
 }
 

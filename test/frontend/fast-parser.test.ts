@@ -10,6 +10,7 @@ import { DiagnosticError, type Diagnostic } from '../../src/diagnostics/diagnost
 import { parseText, parseTextFull } from '../../src/frontend/prototxt/parse-text.js';
 import { readNetParameter } from '../../src/frontend/prototxt/read-net-parameter.js';
 import { typeDocument } from '../../src/frontend/prototxt/typecheck.js';
+import { fastReadMessage } from '../../src/frontend/prototxt/fast-typed-reader.js';
 import { messageType } from '../../src/schema/caffe-schema.js';
 import { metaOf, type Msg } from '../../src/schema/message.js';
 import { corpusFiles, corpusPath, repoRoot } from '../helpers/corpus.js';
@@ -50,16 +51,38 @@ function typedOrError(read: () => Msg): unknown {
   }
 }
 
-/** readNetParameter (streamed typing on the fast path) against the full parser and the checker on the whole tree. */
-function typesAlike(text: string): void {
-  const streamed = typedOrError(() => readNetParameter(text, 'f.prototxt'));
-  const whole = typedOrError(() => {
+/** The checker on the whole tree of the full parser: the reference for both fast paths. */
+function typedWhole(text: string): unknown {
+  return typedOrError(() => {
     const diagnostics: Diagnostic[] = [];
     const msg = typeDocument(messageType('NetParameter'), parseTextFull(text, 'f.prototxt'), diagnostics);
     if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
     return msg;
   });
+}
+
+/**
+ * readNetParameter (the typed fast reader, else streamed typing on the fast parser) against the full
+ * parser and the checker on the whole tree. Returns whether the typed fast reader took the text.
+ */
+function typesAlike(text: string): boolean {
+  const whole = typedWhole(text);
+  const read = typedOrError(() => readNetParameter(text, 'f.prototxt'));
+  expect(read, JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
+  // The streamed path on its own, as readNetParameter takes it where the typed reader gives up.
+  const diagnostics: Diagnostic[] = [];
+  const streamed = typedOrError(() => {
+    const fields = fastParseFields(text, 'f.prototxt');
+    if (!fields) return readNetParameter(text, 'f.prototxt');
+    const msg = typeDocument(messageType('NetParameter'), { kind: 'message', fields, loc: { file: 'f.prototxt', line: 1, column: 1, offset: 0 }, end: { file: 'f.prototxt', line: 1, column: 1 } }, diagnostics);
+    if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
+    return msg;
+  });
   expect(streamed, JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
+  const fast = fastReadMessage(text, 'f.prototxt', messageType('NetParameter'));
+  if (fast === undefined) return false;
+  expect(withMeta(fast), JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
+  return true;
 }
 
 function filesUnder(dir: string): string[] {
@@ -87,7 +110,10 @@ describe('fast parser', () => {
       ...filesUnder(join(repoRoot, 'test', 'fixtures')),
       ...corpusFiles().filter((f) => f.endsWith('.prototxt')).map(corpusPath),
     ];
-    for (const file of files) typesAlike(readFileSync(file, 'utf8'));
+    let taken = 0;
+    for (const file of files) if (typesAlike(readFileSync(file, 'utf8'))) taken++;
+    // Most files are well-formed BVLC nets, which the typed fast reader takes.
+    expect(taken).toBeGreaterThan(files.length / 2);
   });
 
   it('types streamed fields as the checker types the whole tree: diagnostics', () => {
@@ -96,6 +122,103 @@ describe('fast parser', () => {
     typesAlike('layer { name: "a" type: "Convolution" } layer { name: "b" "esc\\n" }');
     typesAlike('layer { name: "a" } layer { name: "caf\u00e9" }');
     typesAlike('state { phase: TEST } layer { include { phase: TRAIN } }');
+  });
+
+  const typedTaken = [
+    'name: "n"\nlayer {\n\tname: "a"\n\ttype: "ReLU"\n\tbottom: "x"\n\ttop: "x"\n}\n',
+    'input: "data" input_dim: 1 input_dim: [3, 224] input_dim: 224',
+    'input: [] input: ["a", \'b\'] input: []',
+    'layer: [{ name: "a" }, < name: "b" >]',
+    'layer: [{ name: "a" }] layer: { name: "b" }; layer < name: "c" >,',
+    'layer { convolution_param { num_output: 0x10 kernel_size: 017 axis: - 1 stride: -0 bias_term: t } }',
+    'layer { convolution_param { bias_term: True } param { lr_mult: 1.5e-3f decay_mult: -inf } param { lr_mult: 2F decay_mult: nan } }',
+    'layer { loss_weight: [1, .5, 5., 1e5, 1E+5, -2] propagate_down: [true, false, 1, 0, False, f] }',
+    'layer { pooling_param { pool: MAX round_mode: 1 } } layer { pooling_param { pool: 2 } }',
+    'layer { name: "esc\\n\\t\\"" type: \'caf\\303\\251\' bottom: "a" "b" \'c\' # c\n "d" }',
+    'layer { name: "caf\u00e9\u{1F600}" }',
+    'name: "a"\r\nlayer {\r\n  name: "b" # c\r\n}\r\n',
+    'name: "a\rb"\rlayer { name: "c" }\r\r\nlayer { name: "d" } # lone \r inside\nlayer { name: "e" }',
+    'layer { dummy_data_param { shape { dim: 2147483647 dim: 0 } data_filler { type: "uniform" min: -1 max: 1 } } }',
+    'layer { inner_product_param { num_output: 999999999 axis: -2147483648 } clip_param { max: 1 min: -1 } }',
+    'layer { threshold_param { threshold: 010 } exp_param { base: 0.0 scale: 1e-45 shift: 3.4e39 } }',
+    'state { phase: TEST level: -3 stage: "a" stage: "b" } force_backward: false debug_info: 1',
+    '',
+    '# only a comment\n',
+  ];
+  for (const text of typedTaken) {
+    it(`the typed fast reader takes and agrees on ${JSON.stringify(text).slice(0, 60)}`, () => {
+      expect(typesAlike(text)).toBe(true);
+    });
+  }
+
+  const typedGivenUp = [
+    'name: "a" name: "b"',
+    'layer { name: "a" name: "b" }',
+    'bogus: 1',
+    'layer { interp_param { x: 1 } type: "Interp" }',
+    'name: [ "a" ]',
+    'layer { convolution_param { num_output: -1 } }',
+    'layer { convolution_param { num_output: 4294967296 } }',
+    'layer { convolution_param { num_output: 1.5 } }',
+    'layer { convolution_param { num_output: 08 } }',
+    'layer { convolution_param { num_output: "3" } }',
+    'layer { convolution_param { bias_term: yes } }',
+    'layer { pooling_param { pool: MAXX } }',
+    'layer { pooling_param { pool: "MAX" } }',
+    'layer { pooling_param { pool: 7 } }',
+    'layer { pooling_param { pool: -MAX } }',
+    'layer { name: 3 }',
+    'layer { name: "\\377" }',
+    'layer { name { } }',
+    'layer: 3',
+    'layer { clip_param { min: 0 } }',
+    'layer [{ name: "a" }, < name: "b" >]',
+    'layer { inner_product_param { num_output: 1 axis: -2147483649 } }',
+    'layer { param { lr_mult: 0x10 } }',
+    'layer { param { lr_mult: infinite } }',
+    'layer { include { phase: TRAIN } } layer { name: "x" bogus: 1 }',
+    'layer { name: "a" }\x00',
+  ];
+  for (const text of typedGivenUp) {
+    it(`the typed fast reader gives up on ${JSON.stringify(text).slice(0, 60)}, and readNetParameter answers as the checker`, () => {
+      expect(typesAlike(text)).toBe(false);
+    });
+  }
+
+  it('the typed fast reader agrees with the checker on random layers, well-typed or not', () => {
+    let seed = 777;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+    const ints = ['0', '1', '-1', '- 2', '7', '08', '010', '0x1f', '1.5', '999999999', '2147483648', '-0', 'x', '"3"'];
+    const floats = ['0', '1.5', '-2', '.5', '5.', '1e-3', '1e3f', '0x1', 'inf', '-nan', 'x', '"1"'];
+    const bools = ['true', 'false', 't', 'f', 'True', '1', '0', '2', 'yes', '-true'];
+    const strings = ['"a"', "'b'", '"c" "d"', '"\\101"', '"\\377"', 'e', '1'];
+    const enums = ['MAX', 'AVE', 'STOCHASTIC', 'max', '0', '1', '9', '"MAX"', '-MAX'];
+    const fieldOf = (): string => {
+      const r = random();
+      if (r < 0.15) return `name: ${pick(strings)}`;
+      if (r < 0.25) return `bottom: ${pick(strings)}`;
+      if (r < 0.3) return `top: [${pick(strings)}, ${pick(strings)}]`;
+      if (r < 0.45) return `convolution_param { num_output: ${pick(ints)} kernel_size: ${pick(ints)} bias_term: ${pick(bools)} }`;
+      if (r < 0.55) return `pooling_param < pool: ${pick(enums)} stride: ${pick(ints)} >`;
+      if (r < 0.65) return `param { lr_mult: ${pick(floats)} }`;
+      if (r < 0.72) return `loss_weight: [${pick(floats)}, ${pick(floats)}]`;
+      if (r < 0.78) return `propagate_down: ${pick(bools)}`;
+      if (r < 0.82) return `phase: ${pick(['TRAIN', 'TEST', 'train'])}`;
+      if (r < 0.85) return 'kernal_size: 3';
+      return `type: ${pick(strings)}`;
+    };
+    let taken = 0;
+    for (let n = 0; n < 400; n++) {
+      const layers: string[] = [];
+      for (let l = 0; l < 1 + Math.floor(random() * 3); l++) {
+        const fields: string[] = [];
+        for (let i = 0; i < Math.floor(random() * 5); i++) fields.push(fieldOf());
+        layers.push(`layer {\n  ${fields.join(pick(['\n  ', ' ', '; ', ',\r\n ']))}\n}`);
+      }
+      if (typesAlike(layers.join('\n'))) taken++;
+    }
+    expect(taken).toBeGreaterThan(30);
   });
 
   const taken = [

@@ -65,7 +65,8 @@ layers { name: "loss" type: SOFTMAX_LOSS bottom: "conv" bottom: "data" top: "los
     const d = diagnosticOf(() =>
       loadNet(v1.replace('num_output: 4 kernel_size: 3', 'num_output: 4 kernel_size: 30'), { file: 'v1.prototxt' }),
     );
-    expect(d.location).toMatchObject({ file: 'v1.prototxt', line: 4 });
+    // At kernel_size inside the V1 layer's convolution_param, where the impossible size was written.
+    expect(d.location).toMatchObject({ file: 'v1.prototxt', line: 8, column: 37 });
     expect(d.message).toMatch(/^layer "conv" \(Convolution\): /);
   });
 

@@ -21,7 +21,8 @@ function endOfText(file: string, text: string): SourceLocation {
   return { file, line, column: text.length - lastNewline, offset: text.length };
 }
 
-function looksBinary(text: string): boolean {
+/** NUL or U+FFFD near the start: a binary file (a .caffemodel), reported as such by the full parser. */
+export function looksBinary(text: string): boolean {
   const sample = text.slice(0, 4096);
   return sample.includes('\u0000') || sample.includes('\uFFFD');
 }

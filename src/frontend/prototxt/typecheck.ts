@@ -5,7 +5,7 @@ import type protobuf from 'protobufjs';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
-import { setMeta, type MessageMeta, type Msg, type Scalar } from '../../schema/message.js';
+import { MessageMeta, setMeta, type Msg, type Scalar } from '../../schema/message.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
 import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 
@@ -20,7 +20,7 @@ export function typeMessage(
   diagnostics: Diagnostic[],
 ): Msg {
   const msg: Msg = {};
-  const meta: MessageMeta = { type, loc, fieldLocs: new Map() };
+  const meta = new MessageMeta(type, loc);
   setMeta(msg, meta);
   for (const field of fields) typeField(type, msg, meta, field, diagnostics);
   checkRequired(type, msg, loc, diagnostics);
@@ -74,7 +74,7 @@ export class MessageTyper {
     private readonly loc: SourceLocation | undefined,
     private readonly diagnostics: Diagnostic[],
   ) {
-    this.meta = { type, loc, fieldLocs: new Map() };
+    this.meta = new MessageMeta(type, loc);
     setMeta(this.msg, this.meta);
   }
 
@@ -109,13 +109,14 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     diagnostics.push(error(`field "${field.name}" is not repeated, so it cannot take a list [ … ]`, field.loc));
     return;
   }
-  const locs = meta.fieldLocs.get(field.name);
-  if (!schemaField.repeated && locs) {
+  const seen = meta.locs[field.name] !== undefined;
+  if (!schemaField.repeated && seen) {
+    const first = meta.fieldLoc(field.name, 0)!;
     diagnostics.push(
       error(
         `non-repeated field "${field.name}" is specified more than once`,
         field.loc,
-        `first given at line ${locs[0].line}:${locs[0].column}`,
+        `first given at line ${first.line}:${first.column}`,
       ),
     );
     return;
@@ -125,8 +126,7 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     // a big net has millions of fields.
     const typed = typeValue(schemaField, field.values[0], field, diagnostics);
     if (typed === undefined) return;
-    if (locs) locs.push(field.loc);
-    else meta.fieldLocs.set(field.name, [field.loc]);
+    meta.addFieldLoc(field.name, field.loc);
     if (!schemaField.repeated) msg[field.name] = typed;
     else {
       const existing = msg[field.name] as (Scalar | Msg)[] | undefined;
@@ -145,8 +145,8 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     }
   }
   if (values.length === 0 && !(field.list && field.values.length === 0)) return;
-  if (locs) for (const l of valueLocs) locs.push(l);
-  else meta.fieldLocs.set(field.name, valueLocs);
+  if (seen) for (const l of valueLocs) meta.addFieldLoc(field.name, l);
+  else meta.locs[field.name] = valueLocs;
   if (schemaField.repeated) {
     // Append in place: a net repeats `layer` thousands of times, so copying would be quadratic.
     const existing = msg[field.name] as (Scalar | Msg)[] | undefined;
@@ -205,7 +205,7 @@ function mismatch(field: protobuf.Field, value: TextScalar, expected: string, hi
   return error(`field "${field.name}" (${typeName(field)}) expects ${expected}, found ${describe(value)}`, value.loc, hint);
 }
 
-function typeScalar(field: protobuf.Field, value: TextScalar): Scalar | Diagnostic {
+export function typeScalar(field: protobuf.Field, value: TextScalar): Scalar | Diagnostic {
   const resolved = field.resolvedType;
   if (resolved) return typeEnum(field, resolved as protobuf.Enum, value);
   if (field.type === 'string' || field.type === 'bytes') {

@@ -1,0 +1,301 @@
+// The fast path for a well-formed, well-typed file: scan, parse and type in one pass, straight into
+// typed messages, with no syntax tree in between and bare offsets for locations (a LineMap makes them
+// line:column when one is asked for). A big net has millions of fields; this is what keeps reading it
+// close to protoc's speed.
+//
+// It gives up (returns undefined) on anything else: text outside the fast scanner's subset, and every
+// value or field the checker would report (or defer). The slower path then reads the file again and
+// produces exactly the diagnostics it always did. Where it does not give up it builds exactly the
+// message, metadata and locations that the checker builds from the syntax tree (test/frontend checks it).
+import type protobuf from 'protobufjs';
+import {
+  APOSTROPHE, COLON, COMMA, DIGIT, DOT, GIVE_UP, IDENT_START, LANGLE, LCURLY, LSQUARE, MAX_DEPTH, MINUS, QUOTE,
+  RANGLE, RCURLY, RSQUARE, SEMICOLON, cls, PrototxtScanner,
+} from '../../../grammar/prototxt-fast-parser.js';
+import { LineMap } from '../../diagnostics/line-map.js';
+import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
+import { MessageMeta, setMeta, type Loc, type Msg, type Scalar } from '../../schema/message.js';
+import type { ScalarKind } from './text-ast.js';
+import { typeScalar } from './typecheck.js';
+
+const enum Kind {
+  Message,
+  Enum,
+  String,
+  Bool,
+  Float,
+  Integer,
+  /** Anything else: typed by the checker's own function. */
+  Other,
+}
+
+/** What the reader needs about a field, looked up once per field name and message type. */
+interface FieldPlan {
+  readonly field: protobuf.Field;
+  /** The schema's own name string: used as the property key. */
+  readonly name: string;
+  readonly repeated: boolean;
+  readonly kind: Kind;
+  readonly isFloat32: boolean;
+  /** Integers: the range of the type (only small literals are read here, so Numbers are exact enough). */
+  readonly min: number;
+  readonly max: number;
+  /** Enums: value name → the schema's own string. */
+  readonly enumNames?: Map<string, string>;
+  /** Messages: the plan of the field's type, made when first needed. */
+  message?: TypePlan;
+}
+
+interface TypePlan {
+  readonly type: protobuf.Type;
+  readonly fields: Map<string, FieldPlan>;
+  readonly required: string[];
+}
+
+const plans = new WeakMap<protobuf.Type, TypePlan>();
+
+function typePlan(type: protobuf.Type): TypePlan {
+  let plan = plans.get(type);
+  if (plan) return plan;
+  const fields = new Map<string, FieldPlan>();
+  for (const field of type.fieldsArray) fields.set(field.name, fieldPlan(field));
+  plan = { type, fields, required: type.fieldsArray.filter((f) => f.required).map((f) => f.name) };
+  plans.set(type, plan);
+  return plan;
+}
+
+function fieldPlan(field: protobuf.Field): FieldPlan {
+  const resolved = field.resolvedType;
+  let kind: Kind;
+  let enumNames: Map<string, string> | undefined;
+  if (resolved && 'fieldsArray' in resolved) kind = Kind.Message;
+  else if (resolved) {
+    kind = Kind.Enum;
+    enumNames = new Map(Object.keys((resolved as protobuf.Enum).values).map((n) => [n, n]));
+  } else if (field.type === 'string' || field.type === 'bytes') kind = Kind.String;
+  else if (field.type === 'bool') kind = Kind.Bool;
+  else if (FLOAT_TYPES.has(field.type)) kind = Kind.Float;
+  else if (INTEGER_RANGES[field.type]) kind = Kind.Integer;
+  else kind = Kind.Other;
+  const range = INTEGER_RANGES[field.type];
+  return {
+    field,
+    name: field.name,
+    repeated: field.repeated,
+    kind,
+    isFloat32: field.type === 'float',
+    min: range ? Number(range[0]) : 0,
+    max: range ? Number(range[1]) : 0,
+    enumNames,
+  };
+}
+
+/** A location the checker's scalar function never uses here (its diagnostics make this reader give up). */
+const NOWHERE = { file: '', line: 0, column: 0 };
+
+class FastTypedReader extends PrototxtScanner {
+  private readonly lines: LineMap;
+
+  constructor(text: string, file: string) {
+    super(text);
+    // The map shares the array the scanner fills, so it knows every line once reading is done.
+    this.lines = new LineMap(file, this.lineStarts);
+  }
+
+  /** The whole text as one message of `type`. */
+  document(type: protobuf.Type): Msg {
+    const plan = typePlan(type);
+    const msg: Msg = {};
+    const meta = new MessageMeta(type, 0, this.lines);
+    setMeta(msg, meta);
+    this.fields(plan, msg, meta);
+    if (this.pos < this.text.length) throw GIVE_UP;
+    checkRequired(plan, msg);
+    return msg;
+  }
+
+  /** Fields until something that cannot start one (the caller checks what that is). */
+  private fields(plan: TypePlan, msg: Msg, meta: MessageMeta): void {
+    const text = this.text;
+    for (;;) {
+      this.skip();
+      const start = this.pos;
+      if (!(cls(text.charCodeAt(start)) & IDENT_START)) return;
+      const f = plan.fields.get(this.identifier());
+      if (f === undefined) throw GIVE_UP; // unknown (or a fork's deferred *_param)
+      this.skip();
+      const c = text.charCodeAt(this.pos);
+      if (c === COLON) {
+        this.pos++;
+        this.skip();
+        if (text.charCodeAt(this.pos) === LSQUARE) this.list(f, msg, meta, start);
+        else this.single(f, msg, meta, start);
+      } else if (c === LCURLY || c === LANGLE) this.single(f, msg, meta, start);
+      else throw GIVE_UP;
+      this.skip();
+      const d = text.charCodeAt(this.pos);
+      if (d === COMMA || d === SEMICOLON) this.pos++;
+    }
+  }
+
+  /** `name: value` or `name { … }`, the field name at `start`. */
+  private single(f: FieldPlan, msg: Msg, meta: MessageMeta, start: number): void {
+    if (!f.repeated && meta.locs[f.name] !== undefined) throw GIVE_UP; // given twice
+    const value = this.value(f, start);
+    meta.addFieldLoc(f.name, start);
+    if (!f.repeated) msg[f.name] = value;
+    else {
+      const existing = msg[f.name] as (Scalar | Msg)[] | undefined;
+      if (existing) existing.push(value);
+      else msg[f.name] = [value] as Scalar[] | Msg[];
+    }
+  }
+
+  /** `name: [a, b]`: scalars are located at themselves, messages at the field name (as the checker does). */
+  private list(f: FieldPlan, msg: Msg, meta: MessageMeta, start: number): void {
+    if (!f.repeated) throw GIVE_UP;
+    const text = this.text;
+    const values: (Scalar | Msg)[] = [];
+    const locs: Loc[] = [];
+    this.pos++; // [
+    this.skip();
+    if (text.charCodeAt(this.pos) === RSQUARE) this.pos++;
+    else {
+      for (;;) {
+        const valueStart = this.pos;
+        values.push(this.value(f, start));
+        locs.push(f.kind === Kind.Message ? start : valueStart);
+        this.skip();
+        const c = text.charCodeAt(this.pos);
+        if (c === RSQUARE) {
+          this.pos++;
+          break;
+        }
+        if (c !== COMMA) throw GIVE_UP;
+        this.pos++;
+        this.skip();
+      }
+    }
+    if (meta.locs[f.name] !== undefined) for (const l of locs) meta.addFieldLoc(f.name, l);
+    else meta.locs[f.name] = locs;
+    const existing = msg[f.name] as (Scalar | Msg)[] | undefined;
+    if (existing) for (const v of values) existing.push(v);
+    else msg[f.name] = values as Scalar[] | Msg[];
+  }
+
+  /** A value of field `f` at the current position (whitespace skipped); `fieldStart` locates a message. */
+  private value(f: FieldPlan, fieldStart: number): Scalar | Msg {
+    const text = this.text;
+    const c = text.charCodeAt(this.pos);
+    if (c === LCURLY || c === LANGLE) {
+      if (f.kind !== Kind.Message) throw GIVE_UP;
+      return this.message((f.message ??= typePlan(f.field.resolvedType as protobuf.Type)), fieldStart, c === LCURLY ? RCURLY : RANGLE);
+    }
+    if (f.kind === Kind.Message) throw GIVE_UP;
+    if (c === QUOTE || c === APOSTROPHE) {
+      const s = this.quoted(c);
+      // A string for any other kind of field is a type error, and bytes that are not UTF-8 are one too.
+      if (f.kind !== Kind.String || this.invalidUtf8) throw GIVE_UP;
+      return s;
+    }
+    let negative = false;
+    if (c === MINUS) {
+      negative = true;
+      this.pos++;
+      this.skip();
+    }
+    const d = text.charCodeAt(this.pos);
+    if (cls(d) & DIGIT || d === DOT) return this.numberValue(f, negative);
+    if (cls(d) & IDENT_START) return this.word(f, this.identifier(), negative);
+    throw GIVE_UP;
+  }
+
+  private message(plan: TypePlan, fieldStart: number, close: number): Msg {
+    // The full parser refuses deeper nesting (parse-text.ts), so it must report it.
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+    this.pos++;
+    const msg: Msg = {};
+    const meta = new MessageMeta(plan.type, fieldStart, this.lines);
+    setMeta(msg, meta);
+    this.fields(plan, msg, meta);
+    if (this.text.charCodeAt(this.pos) !== close) throw GIVE_UP;
+    this.pos++;
+    this.depth--;
+    checkRequired(plan, msg);
+    return msg;
+  }
+
+  private numberValue(f: FieldPlan, negative: boolean): Scalar {
+    const text = this.text;
+    const start = this.pos;
+    const spelled = this.number();
+    const end = this.pos;
+    if (f.kind === Kind.Integer && end - start <= 9) {
+      // Decimal without a leading zero (a leading 0 means octal) and at most 9 digits: always in range
+      // of a 32-bit type's magnitude, so only the sign can be out of range.
+      let n = 0;
+      let i = start;
+      const first = text.charCodeAt(i);
+      if (first !== 48 || end - start === 1) {
+        for (; i < end; i++) {
+          const c = text.charCodeAt(i) - 48;
+          if (c < 0 || c > 9) break;
+          n = n * 10 + c;
+        }
+      }
+      if (i === end) {
+        const v = negative && n !== 0 ? -n : n; // -0 is 0, as BigInt makes it
+        if (v < f.min || v > f.max) throw GIVE_UP;
+        return v;
+      }
+    } else if (f.kind === Kind.Float) {
+      // Plain decimal spellings: Number() reads them as the checker does; hex and the f suffix go there.
+      const last = text.charCodeAt(end - 1);
+      const second = text.charCodeAt(start + 1);
+      if ((cls(last) & DIGIT || last === DOT) && second !== 120 && second !== 88) {
+        const n = Number(spelled);
+        const v = negative ? -n : n;
+        return f.isFloat32 ? Math.fround(v) : v;
+      }
+    }
+    return this.checked(f, 'number', spelled, negative);
+  }
+
+  private word(f: FieldPlan, word: string, negative: boolean): Scalar {
+    if (!negative) {
+      if (f.kind === Kind.Enum) {
+        const name = f.enumNames!.get(word);
+        if (name !== undefined) return name;
+      } else if (f.kind === Kind.Bool) {
+        if (word === 'true' || word === 'True' || word === 't') return true;
+        if (word === 'false' || word === 'False' || word === 'f') return false;
+      }
+    }
+    return this.checked(f, 'identifier', word, negative);
+  }
+
+  /** The checker's own typing of a scalar; anything it would report makes this reader give up. */
+  private checked(f: FieldPlan, scalar: ScalarKind, spelled: string, negative: boolean): Scalar {
+    const typed = typeScalar(f.field, { kind: 'scalar', scalar, text: spelled, negative, loc: NOWHERE });
+    if (typeof typed === 'object') throw GIVE_UP;
+    return typed;
+  }
+}
+
+function checkRequired(plan: TypePlan, msg: Msg): void {
+  for (const name of plan.required) if (msg[name] === undefined) throw GIVE_UP;
+}
+
+/**
+ * `text` as a typed message of `type`, or undefined where the checker has something to say (or the
+ * text is outside the fast scanner's subset): then read it the slow way for the diagnostics.
+ */
+export function fastReadMessage(text: string, file: string, type: protobuf.Type): Msg | undefined {
+  try {
+    return new FastTypedReader(text, file).document(type);
+  } catch (e) {
+    // GIVE_UP, or a stack overflow on very deep nesting: the slow path decides.
+    if (e === GIVE_UP || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
