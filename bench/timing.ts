@@ -43,3 +43,54 @@ export function timeRuns(fn: () => unknown, runs: number, warmup = 1): Timing {
 export function mbPerSecond(bytes: number, ms: number): number {
   return bytes / 1e6 / (ms / 1000);
 }
+
+export interface MeasureOptions {
+  /** Timed runs at least, and at most. */
+  minRuns: number;
+  maxRuns: number;
+  /** Stop adding runs (past minRuns) once the timed runs took this long, ms. */
+  budgetMs: number;
+  /** Untimed runs after the first call. */
+  warmup: number;
+}
+
+export interface Measured extends Timing {
+  /** The first call, timed alone (kernel build, JIT, first allocation). */
+  first: number;
+}
+
+/** `warmup` untimed calls, then timed calls until `minRuns` are done and `budgetMs` is spent (or `maxRuns`). */
+export async function measureRuns(fn: () => Promise<unknown>, options: MeasureOptions): Promise<Timing> {
+  for (let i = 0; i < options.warmup; i++) await fn();
+  const times: number[] = [];
+  let spent = 0;
+  while (times.length < options.maxRuns && (times.length < options.minRuns || spent < options.budgetMs)) {
+    settleHeap();
+    const start = performance.now();
+    await fn();
+    const t = performance.now() - start;
+    times.push(t);
+    spent += t;
+  }
+  return summarise(times);
+}
+
+/** Times an asynchronous call: the first call alone, then measureRuns. */
+export async function measureAsync(fn: () => Promise<unknown>, options: MeasureOptions): Promise<Measured> {
+  settleHeap();
+  const start = performance.now();
+  await fn();
+  const first = performance.now() - start;
+  return { ...(await measureRuns(fn, options)), first };
+}
+
+/**
+ * How much to time after a first call that took `firstMs`, so slow configurations do not eat the
+ * benchmark's 10 minutes: fast calls get a warm-up and ≥ 3 timed runs (more until 1.2 s); calls of 1–8 s
+ * two timed runs without warm-up; slower ones are not repeated (undefined: the first call is all there is).
+ */
+export function policyAfterFirstCall(firstMs: number): MeasureOptions | undefined {
+  if (firstMs < 1000) return { minRuns: 3, maxRuns: 25, budgetMs: 1200, warmup: 1 };
+  if (firstMs < 8000) return { minRuns: 2, maxRuns: 2, budgetMs: 0, warmup: 0 };
+  return undefined;
+}

@@ -1,0 +1,105 @@
+// Per-layer timing without touching brewnet's internals: each layer of a net becomes its own two-layer
+// prototxt net (an Input holding its bottoms → the layer, its text taken from the net's canonical prototxt),
+// compiled through the public API like any net. A layer too costly to run at full size within the
+// benchmark's time is built on a smaller spatial extent and its time scaled up by work (MACs, or output
+// elements for layers without MACs, such as Crop) — stated beside every such row.
+import { loadNet, type Layer, type Net } from '../../src/index.js';
+
+export interface LayerNet {
+  layer: Layer;
+  /** The two-layer net at the size it is timed at. */
+  net: Net;
+  /** Its inputs (the layer's bottoms) with their shapes at that size. */
+  inputs: { name: string; shape: number[] }[];
+  /** The blobs the layer writes. */
+  outputs: string[];
+  /** Work at the timed size and in the full net; their ratio scales the measured time. */
+  work: number;
+  fullWork: number;
+}
+
+/** Work of a layer: its multiply-accumulates, or the elements it writes when it has none (Crop, Split…). */
+export function layerWork(layer: Layer): number {
+  if (layer.macs > 0) return layer.macs;
+  return layer.tops.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/** The canonical prototxt of each layer, in the net's order. */
+function layerBlocks(net: Net): string[] {
+  const blocks: string[] = [];
+  let current: string[] | undefined;
+  for (const line of net.toPrototxt().split('\n')) {
+    if (line === 'layer {') current = [line];
+    else if (current) {
+      current.push(line);
+      if (line === '}') {
+        blocks.push(current.join('\n'));
+        current = undefined;
+      }
+    }
+  }
+  if (blocks.length !== net.layers.length) throw new Error(`internal: ${blocks.length} layer blocks for ${net.layers.length} layers`);
+  return blocks;
+}
+
+const SIZES = [512, 384, 256, 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2, 1];
+/** Smallest extent a layer is cut to (when its bottoms are at least this big): below it, padding and
+ * per-call costs would dominate the time that is scaled up. */
+const MIN_SIZE = 8;
+
+/**
+ * Every layer but the net's inputs as a LayerNet, at full size when its work is at most `budget`, else at
+ * the largest spatial size S (each bottom's height and width cut to S, keeping the differences between
+ * bottoms, so Crop offsets still fit) whose work fits, but not below MIN_SIZE; or the smallest size the
+ * layer accepts.
+ */
+export function layerNets(net: Net, budget: number): LayerNet[] {
+  const blocks = layerBlocks(net);
+  const out: LayerNet[] = [];
+  net.layers.forEach((layer, index) => {
+    if (layer.type === 'Input' || layer.bottoms.length === 0) return;
+    const block = blocks[index];
+    const bottoms = [...new Map(layer.bottoms.map((b) => [b.name, [...b.shape]])).entries()];
+    const build = (size: number | undefined) => {
+      const minH = Math.min(...bottoms.map(([, s]) => s[2] ?? 1));
+      const minW = Math.min(...bottoms.map(([, s]) => s[3] ?? 1));
+      const inputs = bottoms.map(([name, s]) => {
+        const shape = [...s];
+        if (size !== undefined && shape.length === 4) {
+          shape[2] = shape[2] - minH + Math.min(minH, size);
+          shape[3] = shape[3] - minW + Math.min(minW, size);
+        }
+        return { name, shape };
+      });
+      const text = [
+        `name: ${JSON.stringify(`${net.name ?? 'net'}-${layer.name}`)}`,
+        `layer { name: "bench_input" type: "Input" ${inputs.map((i) => `top: ${JSON.stringify(i.name)}`).join(' ')}`,
+        `  input_param { ${inputs.map((i) => `shape { ${i.shape.map((d) => `dim: ${d}`).join(' ')} }`).join(' ')} } }`,
+        block,
+      ].join('\n');
+      const small = loadNet(text, { file: `${layer.name}.prototxt` });
+      const timedLayer = small.layers[small.layers.length - 1];
+      if (timedLayer.tops.some((t) => t.shape.some((d) => d <= 0))) throw new Error('empty output at this size');
+      return { layer, net: small, inputs, outputs: timedLayer.tops.map((t) => t.name), work: layerWork(timedLayer), fullWork: layerWork(layer) };
+    };
+    const full = build(undefined);
+    if (full.work <= budget) {
+      out.push(full);
+      return;
+    }
+    let smallest: LayerNet | undefined;
+    const bottomMin = Math.min(...bottoms.map(([, s]) => Math.min(s[2] ?? 1, s[3] ?? 1)));
+    for (const size of SIZES.filter((s) => s >= Math.min(MIN_SIZE, bottomMin))) {
+      let candidate: LayerNet;
+      try {
+        candidate = build(size);
+      } catch {
+        continue; // too small for this layer (a kernel larger than its padded input)
+      }
+      smallest = candidate;
+      if (candidate.work <= budget) break;
+    }
+    out.push(smallest ?? full);
+  });
+  return out;
+}
