@@ -6,6 +6,7 @@ import type { Layer } from '../ir/layer.js';
 import { cannotRun } from '../layers/compute/cannot-run.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { ArgSource, ExecutionPlan, PlanStep, PlanValue } from './execution-plan.js';
+import type { ValueRef } from './kernel-plan.js';
 
 /** brewnet runs inference: Dropout is the identity and BatchNorm uses stored statistics only in TEST. */
 export function checkRunnable(net: Net): void {
@@ -41,6 +42,12 @@ export function buildPlan(net: Net): ExecutionPlan {
     }
     const lowered = layer.module.lower!(layer);
     const bottoms = layer.bottoms.map((b) => valueOfBlob.get(b.id)!);
+    // `upstream` refs: a bottom or parameter of the layer that produced bottom `upstream`.
+    const upstream = (ref: Extract<ValueRef, { upstream: number }>): ArgSource => {
+      const producer = layer.bottoms[ref.upstream].producer;
+      if ('param' in ref.ref) return { param: [net.layers.indexOf(producer), ref.ref.param] as [number, number] };
+      return { value: valueOfBlob.get(producer.bottoms[ref.ref.bottom].id)! };
+    };
     const tops = layer.tops.map((t) => addValue(t.name, t.shape));
     const temps: number[] = [];
     for (const alias of lowered.aliases ?? []) steps.push({ alias: bottoms[alias.bottom], layer: li, out: tops[alias.top] });
@@ -51,6 +58,7 @@ export function buildPlan(net: Net): ExecutionPlan {
         kernelIndex.set(k.source, kernel);
       }
       const args: ArgSource[] = k.args.map((ref) => {
+        if ('upstream' in ref) return upstream(ref);
         if ('bottom' in ref) return { value: bottoms[ref.bottom] };
         if ('param' in ref) return { param: [li, ref.param] };
         return { value: temps[ref.temp] };
@@ -58,7 +66,13 @@ export function buildPlan(net: Net): ExecutionPlan {
       let out: number;
       if ('top' in k.out) out = tops[k.out.top];
       else out = temps[k.out.temp] = addValue(null, [k.size]);
-      steps.push({ kernel, layer: li, args, size: k.size, out });
+      if (k.when) {
+        const p = 'upstream' in k.when.param ? upstream(k.when.param) : { param: [li, k.when.param.param] as [number, number] };
+        if (!('param' in p)) throw new Error('internal: a weight condition must name a parameter blob');
+        steps.push({ kernel, layer: li, args, size: k.size, out, when: { param: p.param, pattern: k.when.pattern, holds: k.when.holds } });
+      } else {
+        steps.push({ kernel, layer: li, args, size: k.size, out });
+      }
     }
     tops.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
   });

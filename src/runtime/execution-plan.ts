@@ -1,12 +1,25 @@
 // The execution plan: a net lowered to plain data — kernel sources, the values they read and write, and
 // the blob names — that the runtime executes and that `brewnet compile` writes into a module. Names from
 // the net only ever appear here as string data, never in generated identifiers or comments.
+import type { WeightPattern } from './weight-patterns.js';
 
 /** Where a kernel argument comes from: a value of the plan, or parameter blob `index` of plan layer `layer`. */
 export type ArgSource = { value: number } | { param: [layer: number, index: number] };
 
+/** The step runs only if parameter blob `param` has (holds: true) or lacks (false) the structure `pattern`. */
+export interface StepCondition {
+  param: [layer: number, index: number];
+  pattern: WeightPattern;
+  holds: boolean;
+}
+
+/**
+ * A step computes its value only when something needs it: a later step that runs, or a blob the caller
+ * asks for (so a Deconvolution whose Crop reads its input directly runs only if its own top is wanted).
+ * A step whose arguments are all parameter blobs (a weight re-layout) runs once per bound weights.
+ */
 export type PlanStep =
-  | { kernel: number; layer: number; args: ArgSource[]; size: number; out: number }
+  | { kernel: number; layer: number; args: ArgSource[]; size: number; out: number; when?: StepCondition }
   /** `out` holds `from`'s data under its own shape (Reshape, Flatten, Split, Dropout). */
   | { alias: number; layer: number; out: number };
 

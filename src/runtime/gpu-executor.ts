@@ -1,11 +1,14 @@
 // Runs an execution plan on gpu.js: one kernel instance per step (built on first use, kept for later
 // forward passes), values chained from step to step. On the CPU backends a result is a Float32Array that
 // feeds the next kernel directly; on GL kernels run in pipeline mode, results stay textures on the device,
-// and only the blobs asked for are read back.
+// and only the blobs asked for are read back. Steps specialised on weight structure run only where the
+// bound weights have it; a step runs only if the values asked for need it; re-layouts of weights (steps
+// reading parameter blobs only) run once.
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
 import type { ExecutionPlan } from './execution-plan.js';
+import { activeSteps, neededSteps } from './step-selection.js';
 import type { Tensor } from './tensor.js';
 
 export interface ForwardOptions {
@@ -47,6 +50,8 @@ export function createExecutor(
   const instances: (RunShortcut | undefined)[] = [];
   const fallbacks: Fallback[] = [];
   let ran = chosen;
+  const active = activeSteps(plan, params);
+  const once: (Value | undefined)[] = [];
 
   const kernelFor = (stepIndex: number, source: KernelFn, size: number): RunShortcut => {
     let k = instances[stepIndex];
@@ -88,18 +93,26 @@ export function createExecutor(
       checkInputs(plan, inputs);
       const values: (Value | undefined)[] = new Array(plan.values.length);
       for (const { name, value } of plan.inputs) values[value] = inputs[name].data;
+      const wanted = selectBlobs(plan, options.blobs);
+      const run = neededSteps(plan, active, wanted.map(([, v]) => v));
       for (let s = 0; s < plan.steps.length; s++) {
+        if (!run[s]) continue;
         const step = plan.steps[s];
         if ('alias' in step) {
           values[step.out] = values[step.alias];
           continue;
         }
+        const weightsOnly = step.args.every((a) => 'param' in a);
+        if (weightsOnly && once[s]) {
+          values[step.out] = once[s];
+          continue;
+        }
         const k = kernelFor(s, kernelSources[step.kernel], step.size);
         const args = step.args.map((a) => ('value' in a ? values[a.value] : params[a.param[0]][a.param[1]]));
         values[step.out] = (await k(...args)) as Value;
+        if (weightsOnly) once[s] = values[step.out];
         checkMode(k, plan.layers[step.layer].name);
       }
-      const wanted = selectBlobs(plan, options.blobs);
       const out: Record<string, Tensor> = Object.create(null);
       for (const [name, value] of wanted) out[name] = readBack(values[value]!, plan.values[value].shape);
       return out;

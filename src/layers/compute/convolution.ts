@@ -6,7 +6,7 @@ import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { convParams, type ConvParams } from './conv-params.js';
-import { filterFlip } from './deconvolution.js';
+import { filterFlip } from './filter-flip.js';
 
 function forwardOne(q: ConvParams, flip: boolean, x: Float32Array, w: Float32Array, b: Float32Array | undefined): Float32Array {
   const { cin, cout, group, inH, inW, outH, outW } = q;

@@ -1,0 +1,126 @@
+// The Deconvolution gather kernels: one thread per output element of the window computed, summing only
+// the taps that land on it (phase-taps.ts).
+import { coordinates, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
+import type { ConvParams } from '../conv-params.js';
+import { axisTaps, candidates, closeAxis, openAxis, tapAlwaysReal, type AxisGeometry } from './phase-taps.js';
+import type { OutputWindow } from './window.js';
+
+const axes = (q: ConvParams): [AxisGeometry, AxisGeometry] => [
+  { inSize: q.inH, k: q.kernel[0], s: q.stride[0], p: q.pad[0], d: q.dilation[0] },
+  { inSize: q.inW, k: q.kernel[1], s: q.stride[1], p: q.pad[1], d: q.dilation[1] },
+];
+
+/** Unroll the taps (branch-free, phase-taps.ts axisTaps) when dilation is 1 and there are few of them. */
+const MAX_UNROLLED_TAPS = 16;
+function unrolledTaps(ay: AxisGeometry, ax: AxisGeometry): [number, number][] | undefined {
+  if (ay.d !== 1 || ax.d !== 1 || candidates(ay) * candidates(ax) > MAX_UNROLLED_TAPS) return undefined;
+  const taps: [number, number][] = [];
+  for (let ty = 0; ty < candidates(ay); ty++) for (let tx = 0; tx < candidates(ax); tx++) taps.push([ty, tx]);
+  return taps;
+}
+
+/** `term` times the tap's validity (1.0 or 0.0). */
+const weighted = (ty: number, tx: number, term: string) => `vy${ty} * vx${tx} * ${term}`;
+
+/** Output coordinates of the thread: n, m (channel), oy, ox in the full output. */
+function outputCoordinates(q: ConvParams, win: OutputWindow): string {
+  const split = q.outer === 1
+    ? `const n = 0;\n${coordinates([q.cout, win.h, win.w], ['m', 'wy_', 'wx_'])}`
+    : coordinates([q.outer, q.cout, win.h, win.w], ['n', 'm', 'wy_', 'wx_']);
+  return `
+    ${split}
+    const oy = wy_ + ${int(win.y0)};
+    const ox = wx_ + ${int(win.x0)};`;
+}
+
+/**
+ * Dense weights: x channels-last [N, H, W, C_in], weights [C_out, kh, kw, C_in/g] (relayout.ts), so the
+ * innermost loop — over the input channels of the group — reads both operands contiguously.
+ */
+export function denseGatherSource(q: ConvParams, win: OutputWindow, bias: boolean): string {
+  const { cin, cout, group, inH, inW } = q;
+  const [kh, kw] = q.kernel;
+  const cinG = cin / group;
+  const coutG = cout / group;
+  const [ay, ax] = axes(q);
+  const taps = unrolledTaps(ay, ax);
+  const g = group === 1 ? '0' : `Math.floor(m / ${int(coutG)})`;
+  if (taps) {
+    const body = `
+    ${outputCoordinates(q, win)}
+    const g = ${g};
+    const xg = ${linear([['n', inH * inW * cin], ['g', cinG]])};
+    const wm = ${linear([['m', kh * kw * cinG]])};
+    ${axisTaps('y', 'oy', ay)}
+    ${axisTaps('x', 'ox', ax)}
+    let sum = ${bias ? 'b[(m|0)]' : '0.0'};
+    ${taps.map(([ty, tx]) => `
+    const xb${ty}_${tx} = xg + ${linear([[`iy${ty}`, inW * cin], [`ix${tx}`, cin]])};
+    const wb${ty}_${tx} = wm + ${linear([[`ky${ty}`, kw * cinG], [`kx${tx}`, cinG]])};
+    let acc${ty}_${tx} = 0.0;
+    for (let cl = 0; cl < ${int(cinG)}; cl++) {
+      acc${ty}_${tx} += xt[xb${ty}_${tx} + cl] * wt[wb${ty}_${tx} + cl];
+    }
+    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`).join('')}
+    return sum;`;
+    return kernelFunction(bias ? ['xt', 'wt', 'b'] : ['xt', 'wt'], body);
+  }
+  const body = `
+    ${outputCoordinates(q, win)}
+    const g = ${g};
+    let sum = ${bias ? 'b[(m|0)]' : '0.0'};
+    ${openAxis('y', 'oy', ay)}
+        ${openAxis('x', 'ox', ax)}
+            const xb = ${linear([['n', inH * inW * cin], ['iy', inW * cin], ['ix', cin], ['g', cinG]])};
+            const wb = ${linear([['m', kh * kw * cinG], ['ky', kw * cinG], ['kx', cinG]])};
+            for (let cl = 0; cl < ${int(cinG)}; cl++) {
+              sum += xt[xb + cl] * wt[wb + cl];
+            }
+        ${closeAxis}
+    ${closeAxis}
+    return sum;`;
+  return kernelFunction(bias ? ['xt', 'wt', 'b'] : ['xt', 'wt'], body);
+}
+
+/**
+ * Channel-diagonal weights (output channel c reads input channel c only: FCN's bilinear upsampling): a
+ * depthwise gather, C_in times fewer multiply-adds than the dense kernel. x [N, C, H, W], weights
+ * [C, kh, kw] (the diagonal, relayout.ts).
+ */
+export function diagonalGatherSource(q: ConvParams, win: OutputWindow, bias: boolean): string {
+  const { cin, inH, inW } = q;
+  const [kh, kw] = q.kernel;
+  const [ay, ax] = axes(q);
+  const taps = unrolledTaps(ay, ax);
+  if (taps) {
+    // Row offsets once per candidate; weight offsets constant per tap where every phase has that tap.
+    const xRow = (ty: number) => `xr${ty}`;
+    const wTap = (ty: number, tx: number) =>
+      tapAlwaysReal(ay, ty) && tapAlwaysReal(ax, tx)
+        ? `wd[wr + ${int(ty * ay.s * kw + tx * ax.s)}]`
+        : `wd[wb + ${linear([[`ky${ty}`, kw], [`kx${tx}`, 1]])}]`;
+    const rows = Array.from({ length: candidates(ay) }, (_, ty) =>
+      `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xRow(ty)} + (ix${tx}|0)] * ${wTap(ty, tx)}`).join(' + ')})`,
+    );
+    const body = `
+    ${outputCoordinates(q, win)}
+    const xb = ${linear([['n', cin * inH * inW], ['m', inH * inW]])};
+    const wb = ${linear([['m', kh * kw]])};
+    ${axisTaps('y', 'oy', ay)}
+    ${axisTaps('x', 'ox', ax)}
+    const wr = wb + ${linear([['ry', kw], ['rx', 1]])};
+    ${Array.from({ length: candidates(ay) }, (_, ty) => `const ${xRow(ty)} = xb + ${linear([[`iy${ty}`, inW]])};`).join('\n')}
+    return ${bias ? 'b[(m|0)] + ' : ''}${rows.join('\n      + ')};`;
+    return kernelFunction(bias ? ['x', 'wd', 'b'] : ['x', 'wd'], body);
+  }
+  const body = `
+    ${outputCoordinates(q, win)}
+    let sum = ${bias ? 'b[(m|0)]' : '0.0'};
+    ${openAxis('y', 'oy', ay)}
+        ${openAxis('x', 'ox', ax)}
+            sum += x[${linear([['n', cin * inH * inW], ['m', inH * inW], ['iy', inW], ['ix', 1]])}] * wd[${linear([['m', kh * kw], ['ky', kw], ['kx', 1]])}];
+        ${closeAxis}
+    ${closeAxis}
+    return sum;`;
+  return kernelFunction(bias ? ['x', 'wd', 'b'] : ['x', 'wd'], body);
+}

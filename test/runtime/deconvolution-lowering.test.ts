@@ -1,0 +1,82 @@
+// Deconvolution's specialised lowering (src/layers/compute/deconvolution/): weights zero off the channel
+// diagonal run depthwise, a following Crop computes only its window, and both choices hold up when other
+// weights are bound to the same plan (as createNet({ weights }) of a compiled module does). Values are
+// checked against PyTorch (test/fixtures/numerics/generate.py, case deconv_structured and its alt weights).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GPU } from 'gpu.js';
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/runtime/build-plan.js';
+import { compile } from '../../src/runtime/compile.js';
+import type { ExecutionPlan } from '../../src/runtime/execution-plan.js';
+import { createRuntimeNet } from '../../src/runtime/index.js';
+import { readNpy } from '../../src/runtime/npy.js';
+import { paramsForPlan } from '../../src/runtime/plan-params.js';
+import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
+import type { Tensor } from '../../src/runtime/tensor.js';
+import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
+import { maxRelativeError } from '../helpers/random-params.js';
+
+const entry = numericsCases().find((c) => c.name === 'deconv_structured')!;
+const c = loadCase(entry);
+const altExpected = new Map(
+  (entry as unknown as { alt: string[] }).alt.map((b) => [b, readNpy(readFileSync(join(c.dir, `alt.expected.${b}.npy`))).data]),
+);
+const altWeights = new Uint8Array(readFileSync(join(c.dir, 'alt.weights.caffemodel')));
+
+function expectClose(out: Record<string, Tensor>, expected: Map<string, Float32Array>): void {
+  for (const [name, want] of expected) {
+    expect(out[name], `blob ${name}`).toBeDefined();
+    const err = maxRelativeError(out[name].data, want);
+    expect(err, `blob ${name}: max error ${err}`).toBeLessThanOrEqual(1e-4);
+  }
+}
+
+const layerIndex = (plan: ExecutionPlan, name: string) => plan.layers.findIndex((l) => l.name === name);
+
+/** The steps of a layer that the weights select, by whether they are the depthwise ones. */
+function chosen(plan: ExecutionPlan, params: Float32Array[][], layer: string): boolean[] {
+  const active = activeSteps(plan, params);
+  const li = layerIndex(plan, layer);
+  return plan.steps.flatMap((s, i) => (s.layer === li && 'kernel' in s && s.when && active[i] ? [s.when.holds] : []));
+}
+
+describe('Deconvolution lowering', () => {
+  const plan = buildPlan(c.net);
+
+  it('offers a depthwise and a dense path for square weights, checked against the bound weights', () => {
+    const params = paramsForPlan(plan, c.params);
+    // FCN's bilinear diagonal and a random diagonal run depthwise; random dense weights of the same shape do not.
+    expect(chosen(plan, params, 'up')).toEqual([true, true]);
+    expect(chosen(plan, params, 'up2')).toEqual([true, true]);
+    expect(chosen(plan, params, 'dense')).toEqual([false, false, false]);
+    // The Crops read the Deconvolutions' inputs and weights themselves, with the same two paths.
+    expect(chosen(plan, params, 'score')).toEqual([true, true]);
+    const alt = paramsForPlan(plan, new Map([...c.params, ['up', [new Float32Array(3 * 3 * 8 * 8).fill(0.25)]]]));
+    expect(chosen(plan, alt, 'up')).toEqual([false, false, false]);
+    expect(chosen(plan, alt, 'score')).toEqual([false, false, false]);
+  });
+
+  it('computes a cropped Deconvolution only for the Crop, unless its own top is asked for', () => {
+    const active = activeSteps(plan, paramsForPlan(plan, c.params));
+    const up = layerIndex(plan, 'up');
+    const ran = (blobs: string[]) => {
+      const wanted = blobs.map((b) => plan.blobs.find(([n]) => n === b)![1]);
+      return neededSteps(plan, active, wanted).flatMap((run, i) => (run ? [plan.steps[i].layer] : []));
+    };
+    expect(ran(['score'])).not.toContain(up);
+    expect(ran(['score', 'up'])).toContain(up);
+  });
+
+  it.each(['cpu', 'webasm'] as const)('%s: the compile-time weights and other weights bound to the same plan match PyTorch', async (backend) => {
+    const net = await compile(c.net, { weights: c.params, backend });
+    expectClose(await net.forward(c.inputs, { blobs: 'all' }), new Map([...c.expected].map(([b, t]) => [b, t.data])));
+    expectClose(await net.forward(c.inputs, { blobs: ['score'] }), new Map([['score', c.expected.get('score')!.data]]));
+    net.destroy();
+    // What a compiled module's createNet({ weights }) does: the plan built for the first weights, other weights bound.
+    const rebound = createRuntimeNet({ GPU, plan, kernels: plan.kernels, weights: altWeights, backend });
+    expectClose(await rebound.forward(c.inputs, { blobs: 'all' }), altExpected);
+    expectClose(await rebound.forward(c.inputs), new Map([['score', altExpected.get('score')!], ['crop2', altExpected.get('crop2')!]]));
+    rebound.destroy();
+  });
+});
