@@ -17,7 +17,14 @@ export class Blob {
     readonly automatic = false,
   ) {}
 
-  readonly consumers: Layer[] = [];
+  /** The layers that read this version, in execution order. */
+  consumers: Layer[] = [];
+
+  addConsumer(layer: Layer): void {
+    // Most blobs have one reader: a one-element array instead of push's room for 17.
+    if (this.consumers.length === 0) this.consumers = [layer];
+    else this.consumers.push(layer);
+  }
 
   /** `conv1`, or `conv1@1` for later versions: unambiguous in messages and dumps. */
   get id(): string {

@@ -7,8 +7,9 @@ import { layerExtension, type LayerExtension } from './layer-extensions.js';
 import type { Blob } from './blob.js';
 
 export class Layer {
-  readonly bottoms: Blob[] = [];
-  readonly tops: Blob[] = [];
+  /** Set once by connectBlobs (the passes build each list whole, at its exact size). */
+  bottoms: Blob[] = [];
+  tops: Blob[] = [];
   /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5). */
   paramShapes: Shape[] = [];
   /** Multiply-accumulates of one forward pass (0 where not meaningful). */

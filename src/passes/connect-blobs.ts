@@ -32,6 +32,7 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
     const countError = checkBlobCounts(module, bottomNames.length, topNames.length);
     if (countError) diagnostics.push(error(`layer "${layer.name}": ${countError}`, locOf(proto)));
 
+    const bottoms: Blob[] = [];
     bottomNames.forEach((name, i) => {
       const blob = current.get(name);
       if (!blob) {
@@ -44,11 +45,13 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
         );
         return;
       }
-      layer.bottoms.push(blob);
+      bottoms.push(blob);
     });
+    layer.bottoms = exact(bottoms);
     // Connect consumers only once every bottom resolved, so the graph never holds a half-connected layer.
-    if (layer.bottoms.length === bottomNames.length) for (const b of layer.bottoms) b.consumers.push(layer);
+    if (bottoms.length === bottomNames.length) for (const b of bottoms) b.addConsumer(layer);
 
+    const tops: Blob[] = [];
     topNames.forEach((name, i) => {
       const previous = current.get(name);
       const inPlace = previous !== undefined && bottomNames[i] === name;
@@ -84,7 +87,7 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
         return;
       }
       const blob = new Blob(name, previous ? previous.version + 1 : 0, layer);
-      layer.tops.push(blob);
+      tops.push(blob);
       blobVersions.push(blob);
       current.set(name, blob);
     });
@@ -94,13 +97,22 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
       const needed = Math.max(module.tops.min, module.tops.max === module.tops.min ? module.tops.max : 0);
       for (let i = topNames.length; i < needed; i++) {
         const blob = new Blob('(automatic)', 0, layer, true);
-        layer.tops.push(blob);
+        tops.push(blob);
         blobVersions.push(blob);
       }
     }
+    layer.tops = exact(tops);
   }
   if (diagnostics.length) throw new DiagnosticError(diagnostics);
   return { layers, blobVersions };
+}
+
+/**
+ * A copy that holds exactly its elements: an array grown by push keeps room for 17, and a big net has
+ * hundreds of thousands of these lists (the copy made here dies young, which is cheap).
+ */
+function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
 }
 
 function lineOf(layer: Layer): string {

@@ -7,8 +7,8 @@ import type { Blob } from '../ir/blob.js';
 import type { Layer } from '../ir/layer.js';
 import type { Shape, ShapeContext } from '../layers/layer-module.js';
 import { checkBlobShape, showShape } from '../layers/blob-checks.js';
-import { locOf } from '../schema/message.js';
-import { layerExtension } from '../ir/layer-extensions.js';
+import { locOf, type Msg } from '../schema/message.js';
+import { layerExtension, type LayerExtension } from '../ir/layer-extensions.js';
 import type { Phase } from '../frontend/net-state.js';
 
 export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: ReadonlyMap<string, Shape>): void {
@@ -56,28 +56,55 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 function shapeContext(layer: Layer, phase: Phase, inputs: ReadonlyMap<string, Shape>, used: Set<string>): ShapeContext {
-  const proto = layer.proto;
-  const ownPhase = (proto.phase as Phase | undefined) ?? phase;
-  return {
-    name: layer.name,
-    type: layer.type,
-    layer: proto,
-    param: layer.typeParam,
-    bottoms: layer.bottoms.map((b: Blob) => Object.freeze([...b.shape]) as Shape),
-    topCount: layer.tops.length,
-    phase: ownPhase,
-    loc: layer.loc,
-    extension: layerExtension(proto),
-    userShape(i) {
-      const top = layer.tops[i];
-      if (!layer.module.source || !top || top.automatic) return undefined;
-      const shape = inputs.get(top.name);
-      if (shape) used.add(top.name);
-      return shape ? [...shape] : undefined;
-    },
-    fail(message, at): never {
-      const where: SourceLocation | undefined = (at && locOf(at.msg, at.field, at.index ?? 0)) ?? layer.loc;
-      throw new DiagnosticError([error(`layer "${layer.name}" (${layer.type}): ${message}`, where)]);
-    },
-  };
+  return new LayerShapeContext(layer, phase, inputs, used);
+}
+
+/**
+ * What a shape rule sees of its layer. A class rather than an object literal with closures: one is made
+ * per layer, and a big net has hundreds of thousands.
+ */
+class LayerShapeContext implements ShapeContext {
+  readonly name: string;
+  readonly type: string;
+  readonly layer: Msg;
+  readonly param: Msg;
+  readonly bottoms: readonly Shape[];
+  readonly topCount: number;
+  readonly phase: Phase;
+  readonly extension: LayerExtension | undefined;
+
+  constructor(
+    private readonly ir: Layer,
+    phase: Phase,
+    private readonly inputs: ReadonlyMap<string, Shape>,
+    private readonly used: Set<string>,
+  ) {
+    const proto = ir.proto;
+    this.name = ir.name;
+    this.type = ir.type;
+    this.layer = proto;
+    this.param = ir.typeParam;
+    this.bottoms = ir.bottoms.map((b: Blob) => Object.freeze([...b.shape]) as Shape);
+    this.topCount = ir.tops.length;
+    this.phase = (proto.phase as Phase | undefined) ?? phase;
+    this.extension = layerExtension(proto);
+  }
+
+  // Made only when asked for (a diagnostic): a location is computed from the file's line table.
+  get loc(): SourceLocation | undefined {
+    return this.ir.loc;
+  }
+
+  userShape(i: number): Shape | undefined {
+    const top = this.ir.tops[i];
+    if (!this.ir.module.source || !top || top.automatic) return undefined;
+    const shape = this.inputs.get(top.name);
+    if (shape) this.used.add(top.name);
+    return shape ? [...shape] : undefined;
+  }
+
+  fail(message: string, at?: { msg: Msg; field: string; index?: number }): never {
+    const where: SourceLocation | undefined = (at && locOf(at.msg, at.field, at.index ?? 0)) ?? this.ir.loc;
+    throw new DiagnosticError([error(`layer "${this.ir.name}" (${this.ir.type}): ${message}`, where)]);
+  }
 }
