@@ -21,6 +21,8 @@ export interface CompileOptions {
   allowMissingWeights?: boolean;
   /** gpu.js backend (default 'auto': headlessgl on a hardware GL renderer, else webasm, else cpu; see backends.ts). */
   backend?: BackendName;
+  /** webasm only: run large kernels on gpu.js's worker pool (see ExecutorOptions). */
+  threads?: boolean;
 }
 
 export interface CompiledNet {
@@ -37,7 +39,7 @@ export interface CompiledNet {
 export async function compile(net: Net, options: CompileOptions): Promise<CompiledNet> {
   const plan = buildPlan(net);
   const params = paramsForPlan(plan, resolveWeights(net, options).params);
-  const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto');
+  const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto', { threads: options.threads });
   return {
     plan,
     executor,

@@ -16,6 +16,14 @@ export interface ForwardOptions {
   blobs?: 'all' | readonly string[];
 }
 
+export interface ExecutorOptions {
+  /**
+   * webasm only: run kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one worker per
+   * core). The same kernels and numbers; the pool costs some tens of ms to start on the first call.
+   */
+  threads?: boolean;
+}
+
 export interface Fallback {
   layer: string;
   mode: string;
@@ -43,6 +51,7 @@ export function createExecutor(
   kernelSources: readonly KernelFn[],
   params: readonly (readonly Float32Array[])[],
   backend: BackendName = 'auto',
+  options: ExecutorOptions = {},
 ): Executor {
   const { gpu, reason } = createGPU(GPU, backend);
   const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
@@ -57,7 +66,8 @@ export function createExecutor(
     let k = instances[stepIndex];
     if (!k) {
       const text = typeof source === 'string' ? source : source.toString();
-      k = gpu.createKernel(text, { output: [size], precision: 'single', tactic: 'precision', pipeline: gl }) as unknown as RunShortcut;
+      const asyncMode = options.threads === true && chosen === 'webasm';
+      k = gpu.createKernel(text, { output: [size], precision: 'single', tactic: 'precision', pipeline: gl, ...(asyncMode ? { asyncMode } : {}) }) as unknown as RunShortcut;
       instances[stepIndex] = k;
     }
     return k;

@@ -8,7 +8,7 @@ import { paramsForPlan } from './plan-params.js';
 import { loadPlanWeights } from './plan-weights.js';
 
 export type { ExecutionPlan } from './execution-plan.js';
-export type { Executor, ForwardOptions, Fallback } from './gpu-executor.js';
+export type { Executor, ExecutorOptions, ForwardOptions, Fallback } from './gpu-executor.js';
 export type { Tensor } from './tensor.js';
 export type { BackendName } from './backends.js';
 export { BACKENDS } from './backends.js';
@@ -24,6 +24,8 @@ export interface RuntimeNetOptions {
   /** A .caffemodel: path, file URL or its bytes. */
   weights: string | URL | Uint8Array;
   backend?: BackendName;
+  /** webasm only: run large kernels on gpu.js's worker pool. */
+  threads?: boolean;
 }
 
 /** Loads the weights, checks them against the plan and returns the executor. */
@@ -31,5 +33,5 @@ export function createRuntimeNet(options: RuntimeNetOptions): Executor {
   const { weights } = options;
   const source = weights instanceof URL ? fileURLToPath(weights) : weights;
   const params = paramsForPlan(options.plan, loadPlanWeights(options.plan, source));
-  return createExecutor(options.GPU, options.plan, options.kernels, params, options.backend ?? 'auto');
+  return createExecutor(options.GPU, options.plan, options.kernels, params, options.backend ?? 'auto', { threads: options.threads });
 }

@@ -68,13 +68,17 @@ describe('Deconvolution lowering', () => {
     expect(ran(['score', 'up'])).toContain(up);
   });
 
-  it.each(['cpu', 'webasm'] as const)('%s: the compile-time weights and other weights bound to the same plan match PyTorch', async (backend) => {
-    const net = await compile(c.net, { weights: c.params, backend });
+  it.each([
+    ['cpu', false],
+    ['webasm', false],
+    ['webasm', true],
+  ] as const)('%s (threads: %s): the compile-time weights and other weights bound to the same plan match PyTorch', async (backend, threads) => {
+    const net = await compile(c.net, { weights: c.params, backend, threads });
     expectClose(await net.forward(c.inputs, { blobs: 'all' }), new Map([...c.expected].map(([b, t]) => [b, t.data])));
     expectClose(await net.forward(c.inputs, { blobs: ['score'] }), new Map([['score', c.expected.get('score')!.data]]));
     net.destroy();
     // What a compiled module's createNet({ weights }) does: the plan built for the first weights, other weights bound.
-    const rebound = createRuntimeNet({ GPU, plan, kernels: plan.kernels, weights: altWeights, backend });
+    const rebound = createRuntimeNet({ GPU, plan, kernels: plan.kernels, weights: altWeights, backend, threads });
     expectClose(await rebound.forward(c.inputs, { blobs: 'all' }), altExpected);
     expectClose(await rebound.forward(c.inputs), new Map([['score', altExpected.get('score')!], ['crop2', altExpected.get('crop2')!]]));
     rebound.destroy();
