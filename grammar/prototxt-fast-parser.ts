@@ -8,6 +8,7 @@
 // diagnostics and rare cases behave exactly as before. test/frontend/fast-parser.test.ts checks that
 // both parsers build the same tree.
 import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
+import type { LineMap } from '../src/diagnostics/line-map.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from '../src/frontend/prototxt/text-ast.js';
 import { decodeUtf8, unescapeCString } from './c-string.js';
 
@@ -46,12 +47,14 @@ export class PrototxtScanner {
   protected line = 1;
   /** Offset of the first character of the current line. */
   protected lineStart = 0;
-  /** Offset of the first character of every line seen so far (a LineMap turns offsets into line:column). */
-  readonly lineStarts: number[] = [0];
   /** Messages open around the current position. */
   protected depth = 0;
 
-  constructor(protected readonly text: string) {}
+  constructor(
+    protected readonly text: string,
+    /** Where each line starts, recorded as the scanner finds line breaks (to turn offsets into line:column). */
+    protected readonly lines?: LineMap,
+  ) {}
 
   /** Skips whitespace and comments, counting lines as chevrotain does (\n, \r\n and a lone \r). */
   protected skip(): void {
@@ -78,7 +81,7 @@ export class PrototxtScanner {
   private newLine(start: number): void {
     this.line++;
     this.lineStart = start;
-    this.lineStarts.push(start);
+    this.lines?.addLine(start);
   }
 
   /** Set by quoted: the string's bytes are not UTF-8. */

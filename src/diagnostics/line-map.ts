@@ -4,18 +4,28 @@
 import type { SourceLocation } from './diagnostic.js';
 
 export class LineMap {
-  constructor(
-    readonly file: string,
-    /** Offset of the first character of each line, in order; lineStarts[0] is 0. */
-    readonly lineStarts: readonly number[],
-  ) {}
+  /** Offset of the first character of each line, in order (the first `count` entries); line 1 starts at 0. */
+  private starts = new Int32Array(1024);
+  private count = 1;
+
+  constructor(readonly file: string) {}
+
+  /** Records that a line starts at `offset` (after every line before it). */
+  addLine(offset: number): void {
+    if (this.count === this.starts.length) {
+      const grown = new Int32Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[this.count++] = offset;
+  }
 
   /** The location of a 0-based offset, lines and columns 1-based (columns count UTF-16 units). */
   locate(offset: number): SourceLocation {
-    const starts = this.lineStarts;
+    const starts = this.starts;
     // The last line starting at or before the offset.
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= offset) lo = mid;

@@ -97,8 +97,12 @@ export class FieldLocations {
 // did the same, but with a big net's hundreds of thousands of messages it cost more than the parsing.)
 const META = Symbol('brewnet.meta');
 
+const descriptor: PropertyDescriptor = { value: undefined, writable: true, configurable: true, enumerable: false };
+
 export function setMeta(msg: Msg, meta: MessageMeta): void {
-  Object.defineProperty(msg, META, { value: meta, writable: true, configurable: true, enumerable: false });
+  descriptor.value = meta;
+  Object.defineProperty(msg, META, descriptor);
+  descriptor.value = undefined;
 }
 
 export function metaOf(msg: Msg): MessageMeta | undefined {

@@ -94,12 +94,11 @@ function fieldPlan(field: protobuf.Field): FieldPlan {
 const NOWHERE = { file: '', line: 0, column: 0 };
 
 class FastTypedReader extends PrototxtScanner {
-  private readonly lines: LineMap;
+  // The scanner fills the line map as it reads; every message of the file shares it.
+  protected declare readonly lines: LineMap;
 
   constructor(text: string, file: string) {
-    super(text);
-    // The map shares the array the scanner fills, so it knows every line once reading is done.
-    this.lines = new LineMap(file, this.lineStarts);
+    super(text, new LineMap(file));
   }
 
   /** The whole text as one message of `type`. */
