@@ -1,6 +1,6 @@
 // The Deconvolution gather kernels: one thread per output element of the window computed, summing only
 // the taps that land on it (phase-taps.ts).
-import { coordinates, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
+import { coordinates, indexLocal, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
 import type { ConvParams } from '../conv-params.js';
 import { axisTaps, candidates, closeAxis, openAxis, tapAlwaysReal, type AxisGeometry } from './phase-taps.js';
 import type { OutputWindow } from './window.js';
@@ -49,19 +49,21 @@ export function denseGatherSource(q: ConvParams, win: OutputWindow, bias: boolea
     const body = `
     ${outputCoordinates(q, win)}
     const g = ${g};
-    const xg = ${linear([['n', inH * inW * cin], ['g', cinG]])};
-    const wm = ${linear([['m', kh * kw * cinG]])};
     ${axisTaps('y', 'oy', ay)}
     ${axisTaps('x', 'ox', ax)}
     let sum = ${bias ? 'b[(m|0)]' : '0.0'};
-    ${taps.map(([ty, tx]) => `
-    const xb${ty}_${tx} = xg + ${linear([[`iy${ty}`, inW * cin], [`ix${tx}`, cin]])};
-    const wb${ty}_${tx} = wm + ${linear([[`ky${ty}`, kw * cinG], [`kx${tx}`, cinG]])};
+    ${taps.map(([ty, tx]) => {
+      const xb = indexLocal(`xb${ty}_${tx}`, linear([['n', inH * inW * cin], [`iy${ty}`, inW * cin], [`ix${tx}`, cin], ['g', cinG]]), q.outer * inH * inW * cin);
+      const wb = indexLocal(`wb${ty}_${tx}`, linear([['m', kh * kw * cinG], [`ky${ty}`, kw * cinG], [`kx${tx}`, cinG]]), cout * kh * kw * cinG);
+      return `
+    ${xb.decl}
+    ${wb.decl}
     let acc${ty}_${tx} = 0.0;
     for (let cl = 0; cl < ${int(cinG)}; cl++) {
-      acc${ty}_${tx} += xt[xb${ty}_${tx} + cl] * wt[wb${ty}_${tx} + cl];
+      acc${ty}_${tx} += xt[${xb.ref} + (cl|0)] * wt[${wb.ref} + (cl|0)];
     }
-    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`).join('')}
+    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`;
+    }).join('')}
     return sum;`;
     return kernelFunction(bias ? ['xt', 'wt', 'b'] : ['xt', 'wt'], body);
   }
@@ -71,10 +73,8 @@ export function denseGatherSource(q: ConvParams, win: OutputWindow, bias: boolea
     let sum = ${bias ? 'b[(m|0)]' : '0.0'};
     ${openAxis('y', 'oy', ay)}
         ${openAxis('x', 'ox', ax)}
-            const xb = ${linear([['n', inH * inW * cin], ['iy', inW * cin], ['ix', cin], ['g', cinG]])};
-            const wb = ${linear([['m', kh * kw * cinG], ['ky', kw * cinG], ['kx', cinG]])};
             for (let cl = 0; cl < ${int(cinG)}; cl++) {
-              sum += xt[xb + cl] * wt[wb + cl];
+              sum += xt[${linear([['n', inH * inW * cin], ['iy', inW * cin], ['ix', cin], ['g', cinG], ['cl', 1]])}] * wt[${linear([['m', kh * kw * cinG], ['ky', kw * cinG], ['kx', cinG], ['cl', 1]])}];
             }
         ${closeAxis}
     ${closeAxis}
@@ -94,22 +94,25 @@ export function diagonalGatherSource(q: ConvParams, win: OutputWindow, bias: boo
   const taps = unrolledTaps(ay, ax);
   if (taps) {
     // Row offsets once per candidate; weight offsets constant per tap where every phase has that tap.
-    const xRow = (ty: number) => `xr${ty}`;
+    const xSize = q.outer * cin * inH * inW;
+    const wSize = q.cout * kh * kw;
+    const xRows = Array.from({ length: candidates(ay) }, (_, ty) =>
+      indexLocal(`xr${ty}`, linear([['n', cin * inH * inW], ['m', inH * inW], [`iy${ty}`, inW]]), xSize),
+    );
+    const wr = indexLocal('wr', linear([['m', kh * kw], ['ry', kw], ['rx', 1]]), wSize);
     const wTap = (ty: number, tx: number) =>
       tapAlwaysReal(ay, ty) && tapAlwaysReal(ax, tx)
-        ? `wd[wr + ${int(ty * ay.s * kw + tx * ax.s)}]`
-        : `wd[wb + ${linear([[`ky${ty}`, kw], [`kx${tx}`, 1]])}]`;
-    const rows = Array.from({ length: candidates(ay) }, (_, ty) =>
-      `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xRow(ty)} + (ix${tx}|0)] * ${wTap(ty, tx)}`).join(' + ')})`,
+        ? `wd[${wr.ref} + ${int(ty * ay.s * kw + tx * ax.s)}]`
+        : `wd[${linear([['m', kh * kw], [`ky${ty}`, kw], [`kx${tx}`, 1]])}]`;
+    const rows = xRows.map((xr, ty) =>
+      `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xr.ref} + (ix${tx}|0)] * ${wTap(ty, tx)}`).join(' + ')})`,
     );
     const body = `
     ${outputCoordinates(q, win)}
-    const xb = ${linear([['n', cin * inH * inW], ['m', inH * inW]])};
-    const wb = ${linear([['m', kh * kw]])};
     ${axisTaps('y', 'oy', ay)}
     ${axisTaps('x', 'ox', ax)}
-    const wr = wb + ${linear([['ry', kw], ['rx', 1]])};
-    ${Array.from({ length: candidates(ay) }, (_, ty) => `const ${xRow(ty)} = xb + ${linear([[`iy${ty}`, inW]])};`).join('\n')}
+    ${wr.decl}
+    ${xRows.map((r) => r.decl).join('\n')}
     return ${bias ? 'b[(m|0)] + ' : ''}${rows.join('\n      + ')};`;
     return kernelFunction(bias ? ['x', 'wd', 'b'] : ['x', 'wd'], body);
   }

@@ -3,16 +3,8 @@
 // the weights are re-laid by a step that reads only parameter blobs, which the executor runs once per
 // bound weights (keeping them resident instead of reshuffling them on every call).
 import { coordinates, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
+export { channelsLastSource } from '../channels-last.js';
 import type { ConvParams } from '../conv-params.js';
-
-/** x [N, C, H, W] → [N, H, W, C]. */
-export function channelsLastSource(q: ConvParams): string {
-  const { cin, inH, inW } = q;
-  const body = `
-    ${coordinates([q.outer, inH, inW, cin], ['n', 'iy', 'ix', 'c'])}
-    return x[${linear([['n', cin * inH * inW], ['c', inH * inW], ['iy', inW], ['ix', 1]])}];`;
-  return kernelFunction(['x'], body);
-}
 
 /** Tap (ky, kx) of the weights after Theano's filter flip, if any. */
 const tap = (flip: boolean, axis: 'y' | 'x', k: number) => (flip ? `${int(k - 1)} - k${axis}` : `k${axis}`);
