@@ -24,6 +24,18 @@ export function bottomName(ctx: ShapeContext, index: number): string {
   return blobName(ctx.layer.bottom, index, `bottom[${index}]`);
 }
 
+/** Whether checkBlobShape accepts the shape (without building its messages). */
+export function withinBlobLimits(shape: Shape): boolean {
+  if (shape.length > MAX_BLOB_AXES) return false;
+  let count = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (!(d >= 0)) return false;
+    count *= d;
+  }
+  return count <= INT_MAX;
+}
+
 /**
  * Blob::Reshape: at most 32 axes, every dim ≥ 0 (0 is legal), count ≤ INT_MAX. With `at` (the repeated
  * field the dims were written in, e.g. a BlobShape's `dim`), a bad dim is reported where it was written.

@@ -5,8 +5,8 @@ import { DiagnosticError, error, type SourceLocation } from '../diagnostics/diag
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Blob } from '../ir/blob.js';
 import type { Layer } from '../ir/layer.js';
-import type { Shape, ShapeContext } from '../layers/layer-module.js';
-import { checkBlobShape, showShape } from '../layers/blob-checks.js';
+import type { Shape, ShapeContext, SpatialOp } from '../layers/layer-module.js';
+import { checkBlobShape, showShape, withinBlobLimits } from '../layers/blob-checks.js';
 import { locOf, type Msg } from '../schema/message.js';
 import { layerExtension, type LayerExtension } from '../ir/layer-extensions.js';
 import type { Phase } from '../frontend/net-state.js';
@@ -19,21 +19,30 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
     if (result.tops.length !== layer.tops.length) {
       throw new Error(`internal: ${layer.type} rule returned ${result.tops.length} tops for ${layer.tops.length}`);
     }
-    // Blob::Reshape's limits, for every rule: a shape rule need not check them itself.
-    result.tops.forEach((shape, i) => checkBlobShape(ctx, shape, `top "${layer.tops[i].name}" shape`));
-    result.params.forEach((shape, i) => checkBlobShape(ctx, shape, `parameter blob ${i} shape`));
-    result.tops.forEach((shape, i) => {
+    // Blob::Reshape's limits, for every rule: a shape rule need not check them itself. (The message is
+    // made only for a shape that breaks them: this runs for every top of every layer.)
+    const tops = result.tops;
+    const params = result.params;
+    for (let i = 0; i < tops.length; i++) {
+      if (!withinBlobLimits(tops[i])) checkBlobShape(ctx, tops[i], `top "${layer.tops[i].name}" shape`);
+    }
+    for (let i = 0; i < params.length; i++) {
+      if (!withinBlobLimits(params[i])) checkBlobShape(ctx, params[i], `parameter blob ${i} shape`);
+    }
+    for (let i = 0; i < tops.length; i++) {
       const top = layer.tops[i];
+      const shape = tops[i];
       // An in-place top is the bottom's memory: Caffe requires the same shape.
       const before = layer.bottoms[i]?.shape;
       if (layer.isInPlace(i) && !sameShape(before, shape)) {
         ctx.fail(`computes in place on "${top.name}" but would change its shape from ${showShape(before)} to ${showShape(shape)}`);
       }
-      top.shape = [...shape];
-    });
-    layer.paramShapes = result.params.map((s) => [...s]);
+      // Frozen, so that the next layers' rules can read it without a copy of their own.
+      top.shape = Object.freeze([...shape]) as Shape;
+    }
+    layer.paramShapes = params.map((s) => [...s]);
     layer.macs = result.macs ?? 0;
-    layer.spatial = result.spatial ?? (layer.module.passThrough ? { kind: 'identity' } : undefined);
+    layer.spatial = result.spatial ?? (layer.module.passThrough ? IDENTITY : undefined);
     layer.outputAdjust = result.outputAdjust;
   }
   const unused = [...inputs.keys()].filter((name) => !used.has(name));
@@ -50,6 +59,9 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
     );
   }
 }
+
+/** The coordinate map of element-wise layers, shared (it carries no data). */
+const IDENTITY: SpatialOp = Object.freeze({ kind: 'identity' });
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -84,7 +96,8 @@ class LayerShapeContext implements ShapeContext {
     this.type = ir.type;
     this.layer = proto;
     this.param = ir.typeParam;
-    this.bottoms = ir.bottoms.map((b: Blob) => Object.freeze([...b.shape]) as Shape);
+    // Blob shapes are frozen when inferred (see above), so rules cannot change them through this.
+    this.bottoms = ir.bottoms.map((b: Blob) => b.shape);
     this.topCount = ir.tops.length;
     this.phase = (proto.phase as Phase | undefined) ?? phase;
     this.extension = layerExtension(proto);

@@ -37,7 +37,8 @@ export function upgradeInputFields(net: Msg): void {
       return shape;
     });
     layer.input_param = param;
-    net.layer = [layer, ...((net.layer as Msg[] | undefined) ?? [])];
+    // concat, not a spread: a spread walks a big net's thousands of layers through the iterator protocol.
+    net.layer = [layer].concat((net.layer as Msg[] | undefined) ?? []);
   }
   delete net.input;
   delete net.input_dim;
