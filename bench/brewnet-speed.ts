@@ -17,15 +17,16 @@ export interface BrewnetTimings {
   outputShape: number[];
 }
 
-export function timeBrewnet(path: string, runs: number, output: string): BrewnetTimings {
+/** `warmup` untimed runs per depth; the untimed loadNet below already runs every phase once. */
+export function timeBrewnet(path: string, runs: number, output: string, warmup = 1): BrewnetTimings {
   const text = readFileSync(path, 'utf8');
   const net = loadNet(path);
   const layers = net.layers.length;
   const outputShape = [...net.blob(output).shape];
   return {
-    parse: timeRuns(() => parseText(text, path), runs),
-    type: timeRuns(() => readNetParameter(text, path), runs),
-    full: timeRuns(() => loadNet(path), runs),
+    parse: timeRuns(() => parseText(text, path), runs, warmup),
+    type: timeRuns(() => readNetParameter(text, path), runs, warmup),
+    full: timeRuns(() => loadNet(path), runs, warmup),
     layers,
     outputShape,
   };

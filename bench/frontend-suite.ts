@@ -13,7 +13,7 @@ export interface FrontendSuiteOptions {
   root: string;
   /** Nominal file sizes, MB (default 6, 12, 25, 50: issue 2's range). */
   sizes?: number[];
-  /** Timed runs per size for brewnet and protoc (default: 3 up to 6 MB, 2 up to 12 MB, then 1). */
+  /** Timed runs per size for brewnet and protoc (default: 2 up to 6 MB, then 1). */
   runs?: number;
   /** Timed runs per size for Python (default 1: it is the slowest and the most stable). */
   pythonRuns?: number;
@@ -26,8 +26,10 @@ export function runFrontendSuite(options: FrontendSuiteOptions): string {
   const outDir = join(root, 'bench', 'out');
   const sizes = options.sizes ?? [6, 12, 25, 50];
   // Few runs for the big files, so the whole `npm run bench` stays under 10 minutes on two cores.
-  const runsFor = (size: number) => options.runs ?? (size <= 6 ? 3 : size <= 12 ? 2 : 1);
+  const runsFor = (size: number) => options.runs ?? (size <= 6 ? 2 : 1);
   const pythonRunsFor = () => options.pythonRuns ?? 1;
+  // From 25 MB on, the untimed loadNet each brewnet process starts with is warm-up enough.
+  const warmupFor = (size: number) => (size < 25 ? 1 : 0);
   if (sizes.some((s) => !(s > 0)) || !(runsFor(1) > 0) || !(pythonRunsFor() > 0)) throw new Error('frontend suite: sizes and runs must be positive');
 
   const notes: string[] = [];
@@ -55,7 +57,7 @@ export function runFrontendSuite(options: FrontendSuiteOptions): string {
       const generated = writeResNet(path, size);
       log(`\n${size} MB: ${path} (${generated.bytes} bytes, ${generated.layers} layers, ${generated.repetitions} × ResNet-50's body)`);
 
-      const brewnet = timeBrewnetInChild(path, runsFor(size));
+      const brewnet = timeBrewnetInChild(path, runsFor(size), warmupFor(size));
       if (brewnet.outputShape.join('x') !== '1x1000') throw new Error(`brewnet inferred ${brewnet.outputShape.join('x')} for prob`);
       log(`  brewnet: parse ${brewnet.parse.median.toFixed(0)} ms, parse+type ${brewnet.type.median.toFixed(0)} ms, full ${brewnet.full.median.toFixed(0)} ms (${brewnet.layers} layers, prob ${brewnet.outputShape.join('×')})`);
       const result: SizeResult = { nominal: size, bytes: generated.bytes, layers: brewnet.layers, brewnet };
@@ -89,7 +91,7 @@ export function runFrontendSuite(options: FrontendSuiteOptions): string {
     typeof python === 'string'
       ? `- Python: skipped (${python})`
       : `- Python: ${PYTHON}, protobuf ${python.version}, backend "${python.backend}" (text_format itself is pure Python with every backend), time.perf_counter around text_format.Parse only, one process per size`,
-    `- times are wall clock; median of the runs after one warm-up run (Python: after a warm-up on a tiny message); runs per size: brewnet and protoc ${sizes.map((s) => runsFor(s)).join('/')}, Python ${pythonRunsFor()} (few, so the whole benchmark fits in 10 minutes: expect ±15% noise on a busy machine); ratios read "brewnet is X× the speed of …", from the medians (and, in brackets, from the fastest runs)`,
+    `- times are wall clock; median of the runs after one untimed loadNet of the file, then one warm-up run per depth below 25 MB (Python: after a warm-up on a tiny message); runs per size: brewnet and protoc ${sizes.map((s) => runsFor(s)).join('/')}, Python ${pythonRunsFor()} (few, so the whole benchmark fits in 10 minutes: expect ±15% noise on a busy machine); ratios read "brewnet is X× the speed of …", from the medians (and, in brackets, from the fastest runs)`,
   ];
   return [
     '## Parse speed: brewnet vs protobuf C++ TextFormat and Python text_format',

@@ -86,11 +86,13 @@ export async function measureAsync(fn: () => Promise<unknown>, options: MeasureO
 
 /**
  * How much to time after a first call that took `firstMs`, so slow configurations do not eat the
- * benchmark's 10 minutes: fast calls get a warm-up and ≥ 3 timed runs (more until 1.2 s); calls of 1–8 s
- * two timed runs without warm-up; slower ones are not repeated (undefined: the first call is all there is).
+ * benchmark's 10 minutes: fast calls get a warm-up and ≥ 3 timed runs (more until 0.5 s, at most 15); calls of 1–2.5 s
+ * two timed runs without warm-up, of 2.5–8 s one; slower ones are not repeated (undefined: the first call
+ * is all there is).
  */
 export function policyAfterFirstCall(firstMs: number): MeasureOptions | undefined {
-  if (firstMs < 1000) return { minRuns: 3, maxRuns: 25, budgetMs: 1200, warmup: 1 };
-  if (firstMs < 8000) return { minRuns: 2, maxRuns: 2, budgetMs: 0, warmup: 0 };
+  if (firstMs < 1000) return { minRuns: 3, maxRuns: 15, budgetMs: 500, warmup: 1 };
+  if (firstMs < 2500) return { minRuns: 2, maxRuns: 2, budgetMs: 0, warmup: 0 };
+  if (firstMs < 8000) return { minRuns: 1, maxRuns: 1, budgetMs: 0, warmup: 0 };
   return undefined;
 }

@@ -20,10 +20,20 @@ export function problemPrototxt(q: Problem): string {
   return lines.join('\n') + '\n';
 }
 
-export async function brewnetImplementation(q: Problem, x: Float32Array, w: Float32Array, backend: BackendName): Promise<Implementation> {
+/**
+ * A brewnet configuration: a backend name from BACKENDS, or `webasm+threads` (webasm with compile()'s
+ * `threads` option: gpu.js's async mode on its worker pool).
+ */
+export function compileOptionsFor(config: string): { backend: BackendName; threads?: boolean } {
+  if (config.endsWith('+threads')) return { backend: config.slice(0, -'+threads'.length) as BackendName, threads: true };
+  return { backend: config as BackendName };
+}
+
+export async function brewnetImplementation(q: Problem, x: Float32Array, w: Float32Array, config: string): Promise<Implementation> {
   const started = performance.now();
   const net = loadNet(problemPrototxt(q), { file: `${q.id}.prototxt` });
-  const compiled = await compile(net, { weights: new Map([['up', [w]]]), backend });
+  const options = compileOptionsFor(config);
+  const compiled = await compile(net, { weights: new Map([['up', [w]]]), ...options });
   const setupMs = performance.now() - started;
   const inputs: Record<string, { shape: number[]; data: Float32Array }> = { x: { shape: [1, q.cin, q.h, q.w], data: x } };
   // FCN's Crop reads only the size of its reference blob `data`; its values are the image (zeros here).
@@ -31,7 +41,7 @@ export async function brewnetImplementation(q: Problem, x: Float32Array, w: Floa
   const output = q.crop ? 'score' : 'up';
   return {
     get detail() {
-      return `ran on ${compiled.backend}`;
+      return `ran on ${compiled.backend}${options.threads ? ', threads' : ''}`;
     },
     setupMs,
     run: async () => (await compiled.forward(inputs))[output].data,

@@ -4,15 +4,11 @@
 // then times it. `pick` runs one call only (for `auto`: which backend it chose). Reports a DeconvResult.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BackendName } from '../../src/runtime/index.js';
 import { reportResult } from '../child-process.js';
 import { measureRuns, policyAfterFirstCall, type Measured } from '../timing.js';
-import { brewnetImplementation } from './brewnet-impl.js';
 import type { Implementation } from './implementation.js';
-import { ortImplementation } from './ort-impl.js';
-import { inputData, problemById, weightData } from './problems.js';
+import { inputData, problemById, weightData, type Problem } from './problems.js';
 import { compare, TOLERANCE, type Agreement } from './reference.js';
-import { tfjsImplementation } from './tfjs-impl.js';
 
 export interface DeconvResult {
   problem: string;
@@ -24,14 +20,17 @@ export interface DeconvResult {
   timing?: Measured;
   /** First call alone, when not timed. */
   firstMs?: number;
+  /** The first call took so long that it was not repeated: timing is that one call. */
+  tooSlow?: boolean;
   error?: string;
 }
 
-export function implementationFor(name: string, ...args: Parameters<typeof ortImplementation>): Promise<Implementation> {
-  if (name.startsWith('brewnet:')) return brewnetImplementation(...args, name.slice('brewnet:'.length) as BackendName);
-  if (name === 'tfjs-wasm') return tfjsImplementation(...args, 'wasm');
-  if (name === 'tfjs-cpu') return tfjsImplementation(...args, 'cpu');
-  if (name === 'ort') return ortImplementation(...args);
+/** Loads only the library the implementation needs (brewnet alone takes 1–2 s to import). */
+export async function implementationFor(name: string, q: Problem, x: Float32Array, w: Float32Array): Promise<Implementation> {
+  if (name.startsWith('brewnet:')) return (await import('./brewnet-impl.js')).brewnetImplementation(q, x, w, name.slice('brewnet:'.length));
+  if (name === 'tfjs-wasm') return (await import('./tfjs-impl.js')).tfjsImplementation(q, x, w, 'wasm');
+  if (name === 'tfjs-cpu') return (await import('./tfjs-impl.js')).tfjsImplementation(q, x, w, 'cpu');
+  if (name === 'ort') return (await import('./ort-impl.js')).ortImplementation(q, x, w);
   throw new Error(`unknown implementation ${name}`);
 }
 
@@ -51,7 +50,8 @@ async function main(problemId: string, name: string, referencePath: string, pick
     const result: DeconvResult = { problem: q.id, implementation: name, detail: impl.detail, setupMs: impl.setupMs, agreement, firstMs };
     if (!(agreement.relError <= TOLERANCE) || pick) return result;
     const policy = policyAfterFirstCall(firstMs);
-    if (!policy) return { ...result, error: `too slow to time within the benchmark: first call ${(firstMs / 1000).toFixed(1)} s` };
+    // Too slow to repeat: the first call is the only measurement (runs: 0 says so in the tables).
+    if (!policy) return { ...result, timing: { median: firstMs, min: firstMs, runs: 0, first: firstMs }, tooSlow: true };
     const timing = await measureRuns(() => impl.run(), policy);
     // The last output must still be right (nothing cached wrongly between calls).
     const again = compare(impl.toCaffeLayout(await impl.run()), reference);
@@ -62,17 +62,23 @@ async function main(problemId: string, name: string, referencePath: string, pick
   }
 }
 
+const errorText = (e: unknown) =>
+  (e instanceof Error ? (e as { diagnostics?: { message: string }[] }).diagnostics?.map((d) => d.message).join('; ') || e.message : String(e)).split('\n')[0].slice(0, 300);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [problem, name, referencePath, pick] = process.argv.slice(2);
-  main(problem, name, referencePath, pick === 'pick').then(
-    (r) => {
-      reportResult(r);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      const message = e instanceof Error ? (e as { diagnostics?: { message: string }[] }).diagnostics?.map((d) => d.message).join('; ') || e.message : String(e);
-      reportResult({ problem, implementation: name, error: message.split('\n')[0].slice(0, 300) });
-      process.exit(0);
-    },
-  );
+  // Several implementations (comma-separated) run one after the other in this process: only for peers whose
+  // speed does not hang on the JIT (native and WebAssembly code).
+  const [problem, names, referencePath, pick] = process.argv.slice(2);
+  (async () => {
+    const results: DeconvResult[] = [];
+    for (const name of names.split(',')) {
+      try {
+        results.push(await main(problem, name, referencePath, pick === 'pick'));
+      } catch (e) {
+        results.push({ problem, implementation: name, error: errorText(e) } as DeconvResult);
+      }
+    }
+    reportResult(results);
+    process.exit(0);
+  })();
 }

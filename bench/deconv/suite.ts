@@ -20,6 +20,8 @@ const PEERS = [
   { name: 'ort', label: `onnxruntime-node ConvTranspose (${ORT_THREADS} threads)` },
 ];
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.js');
+const PEER_PROCESSES = [['ort', 'tfjs-wasm'], ['tfjs-cpu']];
+const order = (name: string) => (name.startsWith('brewnet:') ? 0 : 1 + PEERS.findIndex((p) => p.name === name));
 
 export interface DeconvSuiteOptions {
   root: string;
@@ -39,35 +41,43 @@ const needsDisplay = (backend: string) => GL_BACKENDS.has(backend) || backend ==
 export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<string> {
   const { log } = options;
   const problems = options.problems ? PROBLEMS.filter((q) => options.problems!.includes(q.id)) : PROBLEMS;
-  const backends = BACKENDS.filter((b) => b !== 'auto');
+  // Every backend compile() offers, and webasm again with its worker threads (compile's `threads`).
+  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' ? [b, 'webasm+threads'] : [b]));
   const xvfb = !process.env.DISPLAY && xvfbAvailable();
   const unavailable = new Map<string, string>();
   // A backend too slow to time on one problem is not tried on problems with at least as much work.
   const tooSlow = new Map<string, { macs: number; why: string }>();
+  if (!process.env.DISPLAY && !xvfb) log('note: no display and no xvfb-run: GL backends will say they cannot run here');
   const outDir = join(options.root, 'bench', 'out', 'deconv');
   mkdirSync(outDir, { recursive: true });
 
   const all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[] = [];
-  for (const q of problems) {
+  // Cheapest problems first, so a backend too slow to time is found out on a small problem and skipped on
+  // the bigger ones; the report lists them in P-order again.
+  const byWork = [...problems].sort((a, b) => usefulMacs(a) - usefulMacs(b));
+  for (const q of byWork) {
     log(`\n${q.id} ${q.title}: ${describe(q)}`);
     const refPath = join(outDir, `${q.id}.f64`);
     const reference = referenceOutput(q, inputData(q), weightData(q));
     writeFileSync(refPath, new Uint8Array(reference.buffer));
     const rows: Row[] = [];
-    const run = (name: string, label: string, useXvfb: boolean, pick = false): DeconvResult | string => {
+    const runGroup = (names: string[], labels: string[], useXvfb: boolean, pick = false): (DeconvResult | string)[] => {
       // GL on a software rasteriser can take minutes per call; it is informative only, so it gets less time.
-      const timeoutMs = useXvfb ? 90_000 : 150_000;
-      const outcome = runChild<DeconvResult>(CHILD, [q.id, name, refPath, ...(pick ? ['pick'] : [])], { xvfb: useXvfb, timeoutMs });
-      if (!outcome.ok) return outcome.reason;
-      const r = outcome.value;
-      const line = r.error
-        ? `error: ${r.error}`
-        : r.timing
+      const timeoutMs = useXvfb ? 20_000 : 150_000 * names.length;
+      const started = performance.now();
+      const outcome = runChild<DeconvResult[]>(CHILD, [q.id, names.join(','), refPath, ...(pick ? ['pick'] : [])], { xvfb: useXvfb, timeoutMs });
+      const wall = ((performance.now() - started) / 1000).toFixed(1);
+      if (!outcome.ok) return names.map(() => outcome.reason);
+      return outcome.value.map((r, i) => {
+        if (r.error) return r; // the caller says why it is skipped
+        const line = r.timing
           ? `${fmtMs(r.timing.median)} ms median (${r.timing.runs} runs), first call ${fmtMs(r.timing.first)} ms, err ${fmtExp(r.agreement.relError)}, ${r.detail}`
           : `${r.detail}, first call ${fmtMs(r.firstMs)} ms, err ${fmtExp(r.agreement.relError)}${pick ? '' : ' — FAILS the check, not timed'}`;
-      log(`  ${label}: ${line}`);
-      return r;
+        log(`  ${labels[i]}: ${line} [${wall} s]`);
+        return r;
+      });
     };
+    const run = (name: string, label: string, useXvfb: boolean, pick = false) => runGroup([name], [label], useXvfb, pick)[0];
     for (const backend of backends) {
       const name = `brewnet:${backend}`;
       const label = `brewnet ${backend}`;
@@ -82,6 +92,7 @@ export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<strin
         continue;
       }
       const r = run(name, label, xvfb && needsDisplay(backend));
+      if (typeof r !== 'string' && r.tooSlow) tooSlow.set(backend, { macs: usefulMacs(q), why: `not tried: first call on ${q.id} took ${fmtMs(r.firstMs)} ms` });
       if (typeof r === 'string' || r.error) {
         const why = typeof r === 'string' ? r : r.error!;
         if (/cannot run here/.test(why)) unavailable.set(backend, why);
@@ -90,19 +101,29 @@ export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<strin
         rows.push({ name, label, skipped: why });
       } else rows.push({ name, label, result: r });
     }
-    for (const peer of PEERS) {
-      const r = run(peer.name, peer.label, false);
-      if (typeof r === 'string' || r.error) {
-        const why = typeof r === 'string' ? r : r.error!;
-        log(`  ${peer.label}: skipped: ${why}`);
-        rows.push({ name: peer.name, label: peer.label, skipped: why });
-      } else rows.push({ name: peer.name, label: peer.label, result: r });
+    // Native and WebAssembly peers share a process (no JIT to disturb); tfjs-cpu, plain JS, has its own.
+    for (const group of PEER_PROCESSES) {
+      const peers = group.map((name) => PEERS.find((p) => p.name === name)!);
+      runGroup(group, peers.map((p) => p.label), false).forEach((r, i) => {
+        const peer = peers[i];
+        if (typeof r === 'string' || r.error) {
+          const why = typeof r === 'string' ? r : r.error!;
+          log(`  ${peer.label}: skipped: ${why}`);
+          rows.push({ name: peer.name, label: peer.label, skipped: why });
+        } else rows.push({ name: peer.name, label: peer.label, result: r });
+      });
     }
-    // `auto` as a user gets it where a display exists (under Xvfb gpu.js itself would pick headlessgl).
-    const auto = run('brewnet:auto', 'brewnet auto (one call: which backend it picks)', xvfb, true);
+    rows.sort((a, b) => order(a.name) - order(b.name));
+    // `auto` as a user gets it where a display exists (under Xvfb gpu.js itself would pick headlessgl). Its
+    // rule reads the machine, not the net (backends.ts chooseBackend), so one probe, on the cheapest problem,
+    // stands for all; its pick is compared with the fastest backend of every problem.
+    const auto = q === byWork[0] ? run('brewnet:auto', 'brewnet auto (one call: which backend it picks)', xvfb, true) : undefined;
     all.push({ q, rows, auto });
   }
-  return report(all, { xvfb, backends: [...backends] });
+  const probe = all.find((a) => a.auto !== undefined)?.auto;
+  for (const a of all) a.auto = probe;
+  all.sort((a, b) => PROBLEMS.indexOf(a.q) - PROBLEMS.indexOf(b.q));
+  return report(all, { xvfb, backends });
 }
 
 // ---- report ----
@@ -132,7 +153,7 @@ function problemTable(q: Problem, rows: Row[]): string {
       r.detail,
       ms === undefined ? (failed ? '**wrong result: not timed**' : '–') : fmtMs(ms),
       r.timing ? fmtMs(r.timing.min) : '–',
-      r.timing ? String(r.timing.runs) : '–',
+      r.timing ? (r.timing.runs === 0 ? '0 (first call only)' : String(r.timing.runs)) : '–',
       gflops(q, ms)?.toFixed(2) ?? '–',
       fmtMs(r.timing?.first ?? r.firstMs),
       fmtMs(r.setupMs),
@@ -140,7 +161,7 @@ function problemTable(q: Problem, rows: Row[]): string {
       best && ms !== undefined ? fmtRatio(best.ms / ms) : '–',
     ];
   });
-  return table(['implementation', 'ran as', 'median ms', 'min ms', 'runs', 'GFLOP/s', 'first call ms', 'set-up ms', 'max err / max |y|', 'brewnet best ÷ this'], body);
+  return table(['implementation', 'ran as', 'median ms', 'min ms', 'runs', 'GFLOP/s', 'first call ms', 'set-up ms', 'max err / max |y|', 'brewnet best time ÷ this time'], body);
 }
 
 interface Target {
@@ -243,9 +264,14 @@ function report(all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[]
     ['target', 'measured', 'status'],
     goals.map((g) => [g.text, g.measured, g.met === undefined ? 'not measured' : g.met ? '**met**' : 'not met']),
   );
-  const autoLines = all.map(({ q, auto }) =>
-    typeof auto === 'string' ? `- ${q.id}: auto failed: ${auto}` : auto ? `- ${q.id}: auto ${auto.detail}, first call ${fmtMs(auto.firstMs)} ms, err ${fmtExp(auto.agreement.relError)}${auto.error ? ` (${auto.error})` : ''}` : '',
-  );
+  const auto = all[0]?.auto;
+  const autoLines = [
+    typeof auto === 'string'
+      ? `- auto failed: ${auto}`
+      : auto
+        ? `- \`compile(net, { backend: 'auto' })\` on ${auto.problem}${env.xvfb ? ' under xvfb-run (a display, as gpu.js would pick headlessgl there)' : ''}: ${auto.detail}, first call ${fmtMs(auto.firstMs)} ms, err ${fmtExp(auto.agreement.relError)}${auto.error ? ` (${auto.error})` : ''}. auto's rule reads the machine (GL renderer), not the net, so this one probe stands for every problem in the targets.`
+        : '- auto not probed',
+  ];
   const sections = all.map(({ q, rows }) => [`### ${q.id} ${q.title}: ${describe(q)}; ${(2 * usefulMacs(q) / 1e6).toFixed(1)} useful MFLOP`, '', problemTable(q, rows), ''].join('\n'));
   return [
     '## Deconvolution: brewnet vs tfjs and onnxruntime-node',
@@ -254,10 +280,9 @@ function report(all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[]
     '- brewnet: each problem is a prototxt net (Input → Deconvolution [→ Crop]) compiled with `compile(net, { weights, backend })` and run with `forward()`; the timed call is the whole `forward` (input upload, kernels, read-back). Backends tried: ' +
       env.backends.join(', ') +
       (env.xvfb ? ' (GL ones under `xvfb-run`)' : '') +
-      '. webasm async/threads: ' +
-      (env.backends.some((b) => /async|thread/.test(b)) ? 'included above.' : "not offered by compile() (its backends are brewnet's BACKENDS list), so not measured."),
+      ' (`webasm+threads`: webasm with compile()\'s `threads: true`, kernels of ≥ 4096 outputs on gpu.js\'s worker pool, 2 workers here).',
     '- peers (devDependencies only): tfjs `conv2dTranspose` in NHWC with its filter re-laid once (layout changes not timed, its fastest form); onnxruntime-node `ConvTranspose` one-node model (built in bench/deconv/onnx-model.ts), CPU EP, 2 intra-op threads. P5\'s Crop is given to both peers as asymmetric padding, so they compute only the kept 500×500 window.',
-    `- every configuration runs in its own node process; its first call is checked against a float64 direct scatter (max |error| / max |reference| ≤ ${TOLERANCE}) before anything is timed, and the last call is checked again; "first call" (kernel build, JIT, allocation) is reported apart; then 1 warm-up call and ≥ 3 timed calls (more until 1.2 s, at most 25); median and fastest.`,
+    `- every brewnet configuration and tfjs-cpu (plain JS: JIT-sensitive) runs in its own node process, onnxruntime-node and tfjs-wasm (native and WebAssembly code) share one; its first call is checked against a float64 direct scatter (max |error| / max |reference| ≤ ${TOLERANCE}) before anything is timed, and the last call is checked again; "first call" (kernel build, JIT, allocation) is reported apart; then 1 warm-up call and ≥ 3 timed calls (more until 0.5 s, at most 15) — a call slower than 1 s gets 2 timed calls and no warm-up, slower than 2.5 s one, slower than 8 s none (that first call is then the row's time, runs 0, and bigger problems skip that configuration); median and fastest.`,
     '- GFLOP/s = 2 × useful MACs (those reaching a kept output, counted as dense also for the bilinear weights) ÷ median time. "brewnet best" = fastest CPU backend (not GL) per problem. Ratios: "speed-up" = peer time ÷ brewnet time; "brewnet ÷ ORT" = brewnet time ÷ ORT time (target ≤ 0.5 for FCN upsampling, ≤ 5 dense).',
     '',
     '### Summary (median ms)',

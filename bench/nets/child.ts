@@ -7,13 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, runReference, type Net } from '../../src/index.js';
-import type { BackendName, Tensor } from '../../src/runtime/index.js';
+import type { Tensor } from '../../src/runtime/index.js';
+import { compileOptionsFor } from '../deconv/brewnet-impl.js';
 import { reportResult } from '../child-process.js';
 import { compare, TOLERANCE } from '../deconv/reference.js';
 import { uniform } from '../random.js';
 import { repoRoot } from '../repo-root.js';
 import { measureRuns, policyAfterFirstCall } from '../timing.js';
-import { layerNets } from './layer-nets.js';
+import { plannedLayerNets } from './layer-nets.js';
 import { benchNets, loadBenchNet } from './nets.js';
 import { layerWeights } from './net-weights.js';
 
@@ -37,10 +38,10 @@ export interface NetResult {
   error?: string;
 }
 
-const MEASURE = { minRuns: 2, maxRuns: 5, budgetMs: 400, warmup: 0 };
+const MEASURE = { minRuns: 1, maxRuns: 3, budgetMs: 150, warmup: 0 };
 const WHOLE_MEASURE = { minRuns: 2, maxRuns: 3, budgetMs: 1000, warmup: 0 };
 /** A process's time for all its layers; the layers it does not reach are reported as not run. */
-const BUDGET_MS = { gl: 30_000, other: 90_000 };
+const BUDGET_MS = { gl: 25_000, other: 90_000 };
 const GL_BACKENDS = new Set(['headlessgl', 'webgl', 'webgl2', 'webgpu', 'gpu']);
 
 type Params = Map<string, Float32Array[]>;
@@ -74,12 +75,12 @@ async function timeOne(
     const first = result.ms;
     let t = { median: first, runs: 0 };
     if (first < 1000) {
-      t = await measureRuns(async () => (result = runReferenceTimed(net, params, inputs)), { minRuns: 2, maxRuns: 3, budgetMs: 400, warmup: 0 });
+      t = await measureRuns(async () => (result = runReferenceTimed(net, params, inputs)), { minRuns: 1, maxRuns: 3, budgetMs: 150, warmup: 0 });
     }
     for (const o of outputs) writeFileSync(fileFor(dir, key, o), new Uint8Array(result.blobs.get(o)!.data.buffer));
     return { ms: t.median, firstMs: first, runs: t.runs };
   }
-  const compiled = await compile(net, { weights: params, backend: what as BackendName });
+  const compiled = await compile(net, { weights: params, ...compileOptionsFor(what) });
   try {
     let result: Record<string, Tensor> | undefined;
     const started = performance.now();
@@ -120,7 +121,8 @@ async function main(netId: string, what: string, dir: string, whole: boolean): P
   const result: NetResult = { net: netId, backend: what, layers: {} };
   const started = performance.now();
   const budget = GL_BACKENDS.has(what) ? BUDGET_MS.gl : BUDGET_MS.other;
-  for (const ln of layerNets(net, spec.layerBudget)) {
+  const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Record<string, number | null>;
+  for (const ln of plannedLayerNets(net, plan)) {
     const name = ln.layer.name;
     if (performance.now() - started > budget) {
       result.layers[name] = { ms: NaN, firstMs: NaN, runs: 0, error: `not run: this backend's ${budget / 1000} s were spent` };

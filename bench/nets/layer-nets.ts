@@ -7,6 +7,8 @@ import { loadNet, type Layer, type Net } from '../../src/index.js';
 
 export interface LayerNet {
   layer: Layer;
+  /** The extent its bottoms were cut to; undefined: full size. */
+  size?: number;
   /** The two-layer net at the size it is timed at. */
   net: Net;
   /** Its inputs (the layer's bottoms) with their shapes at that size. */
@@ -45,7 +47,34 @@ function layerBlocks(net: Net): string[] {
 const SIZES = [512, 384, 256, 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2, 1];
 /** Smallest extent a layer is cut to (when its bottoms are at least this big): below it, padding and
  * per-call costs would dominate the time that is scaled up. */
-const MIN_SIZE = 8;
+const MIN_SIZE = 4;
+
+/** A layer as a two-layer net with its bottoms cut to `size` (undefined: full size). */
+function layerNetAt(net: Net, blocks: string[], layer: Layer, size: number | undefined): LayerNet {
+  const bottoms = [...new Map(layer.bottoms.map((b) => [b.name, [...b.shape]])).entries()];
+  const minH = Math.min(...bottoms.map(([, s]) => s[2] ?? 1));
+  const minW = Math.min(...bottoms.map(([, s]) => s[3] ?? 1));
+  const inputs = bottoms.map(([name, s]) => {
+    const shape = [...s];
+    if (size !== undefined && shape.length === 4) {
+      shape[2] = shape[2] - minH + Math.min(minH, size);
+      shape[3] = shape[3] - minW + Math.min(minW, size);
+    }
+    return { name, shape };
+  });
+  const text = [
+    `name: ${JSON.stringify(`${net.name ?? 'net'}-${layer.name}`)}`,
+    `layer { name: "bench_input" type: "Input" ${inputs.map((i) => `top: ${JSON.stringify(i.name)}`).join(' ')}`,
+    `  input_param { ${inputs.map((i) => `shape { ${i.shape.map((d) => `dim: ${d}`).join(' ')} }`).join(' ')} } }`,
+    blocks[layer.index],
+  ].join('\n');
+  const small = loadNet(text, { file: `${layer.name}.prototxt` });
+  const timedLayer = small.layers[small.layers.length - 1];
+  if (timedLayer.tops.some((t) => t.shape.some((d) => d <= 0))) throw new Error('empty output at this size');
+  return { layer, size, net: small, inputs, outputs: timedLayer.tops.map((t) => t.name), work: layerWork(timedLayer), fullWork: layerWork(layer) };
+}
+
+const timedLayers = (net: Net) => net.layers.filter((l) => l.type !== 'Input' && l.bottoms.length > 0);
 
 /**
  * Every layer but the net's inputs as a LayerNet, at full size when its work is at most `budget`, else at
@@ -55,51 +84,29 @@ const MIN_SIZE = 8;
  */
 export function layerNets(net: Net, budget: number): LayerNet[] {
   const blocks = layerBlocks(net);
-  const out: LayerNet[] = [];
-  net.layers.forEach((layer, index) => {
-    if (layer.type === 'Input' || layer.bottoms.length === 0) return;
-    const block = blocks[index];
-    const bottoms = [...new Map(layer.bottoms.map((b) => [b.name, [...b.shape]])).entries()];
-    const build = (size: number | undefined) => {
-      const minH = Math.min(...bottoms.map(([, s]) => s[2] ?? 1));
-      const minW = Math.min(...bottoms.map(([, s]) => s[3] ?? 1));
-      const inputs = bottoms.map(([name, s]) => {
-        const shape = [...s];
-        if (size !== undefined && shape.length === 4) {
-          shape[2] = shape[2] - minH + Math.min(minH, size);
-          shape[3] = shape[3] - minW + Math.min(minW, size);
-        }
-        return { name, shape };
-      });
-      const text = [
-        `name: ${JSON.stringify(`${net.name ?? 'net'}-${layer.name}`)}`,
-        `layer { name: "bench_input" type: "Input" ${inputs.map((i) => `top: ${JSON.stringify(i.name)}`).join(' ')}`,
-        `  input_param { ${inputs.map((i) => `shape { ${i.shape.map((d) => `dim: ${d}`).join(' ')} }`).join(' ')} } }`,
-        block,
-      ].join('\n');
-      const small = loadNet(text, { file: `${layer.name}.prototxt` });
-      const timedLayer = small.layers[small.layers.length - 1];
-      if (timedLayer.tops.some((t) => t.shape.some((d) => d <= 0))) throw new Error('empty output at this size');
-      return { layer, net: small, inputs, outputs: timedLayer.tops.map((t) => t.name), work: layerWork(timedLayer), fullWork: layerWork(layer) };
-    };
-    const full = build(undefined);
-    if (full.work <= budget) {
-      out.push(full);
-      return;
-    }
+  return timedLayers(net).map((layer) => {
+    const full = layerNetAt(net, blocks, layer, undefined);
+    if (full.work <= budget) return full;
     let smallest: LayerNet | undefined;
-    const bottomMin = Math.min(...bottoms.map(([, s]) => Math.min(s[2] ?? 1, s[3] ?? 1)));
+    const bottomMin = Math.min(...layer.bottoms.map((b) => Math.min(b.shape[2] ?? 1, b.shape[3] ?? 1)));
     for (const size of SIZES.filter((s) => s >= Math.min(MIN_SIZE, bottomMin))) {
       let candidate: LayerNet;
       try {
-        candidate = build(size);
+        candidate = layerNetAt(net, blocks, layer, size);
       } catch {
         continue; // too small for this layer (a kernel larger than its padded input)
       }
       smallest = candidate;
       if (candidate.work <= budget) break;
     }
-    out.push(smallest ?? full);
+    return smallest ?? full;
   });
-  return out;
 }
+
+/** The LayerNets of a plan made by layerNets (layer name → size), without searching for the sizes again. */
+export function plannedLayerNets(net: Net, plan: Record<string, number | null>): LayerNet[] {
+  const blocks = layerBlocks(net);
+  return timedLayers(net).map((layer) => layerNetAt(net, blocks, layer, plan[layer.name] ?? undefined));
+}
+
+export const planOf = (lns: LayerNet[]): Record<string, number | null> => Object.fromEntries(lns.map((l) => [l.layer.name, l.size ?? null]));

@@ -14,6 +14,8 @@ export interface BenchNet {
   layerBudget: number;
   /** Whether the whole forward pass is run (not only per layer) by default. */
   wholeForward: boolean;
+  /** Whether GL backends are timed on it (a software GL takes seconds per kernel build). */
+  glLayers: boolean;
 }
 
 /** The corpus FSRCNN, found through corpus/MANIFEST.tsv (first column: path under corpus/). */
@@ -39,15 +41,17 @@ export function benchNets(root: string, options: { fcnWhole: boolean }): BenchNe
       bilinearDeconvolutions: true,
       layerBudget: 5e6,
       wholeForward: options.fcnWhole,
+      glLayers: false,
     },
     {
       id: 'fsrcnn',
-      title: 'FSRCNN (corpus super-resolution/FSRCNN, input 1×1×128×128: a 128² low-resolution image → 382²)',
+      title: 'FSRCNN (corpus super-resolution/FSRCNN, input 1×1×64×64: a 64² low-resolution image → 190²; its deconv is problem P4)',
       path: corpusFsrcnn(root),
-      inputs: { data: [1, 1, 128, 128] },
+      inputs: { data: [1, 1, 64, 64] },
       bilinearDeconvolutions: false,
       layerBudget: Infinity,
       wholeForward: true,
+      glLayers: true,
     },
   ];
 }

@@ -1,17 +1,19 @@
 // The whole-net suite of `npm run bench`: FCN-8s and the corpus FSRCNN on brewnet's reference executor and
 // on every backend, per layer (so the next bottleneck is visible) and, where it fits the time, the whole
 // forward pass. One process per backend and net.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKENDS } from '../../src/runtime/index.js';
 import { runChild, xvfbAvailable } from '../child-process.js';
 import { fmtExp, fmtMs, table } from '../markdown.js';
 import type { NetResult, TimedRun } from './child.js';
-import { layerNets } from './layer-nets.js';
+import { layerNets, planOf, type LayerNet } from './layer-nets.js';
 import { benchNets, loadBenchNet, type BenchNet } from './nets.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.js');
 const GL_BACKENDS = new Set(['headlessgl', 'webgl', 'webgl2', 'webgpu', 'gpu']);
+const GL_SKIP = 'not run on this net by default: on a software GL (llvmpipe) it spends its time budget within the first few layers (kernel builds of seconds each); see FSRCNN and the deconv suite for GL';
 
 export interface NetsSuiteOptions {
   root: string;
@@ -27,7 +29,7 @@ const fmtTime = (ms: number | undefined) => (ms === undefined || !Number.isFinit
 
 export function runNetsSuite(options: NetsSuiteOptions): string {
   const { root, log } = options;
-  const backends = BACKENDS.filter((b) => b !== 'auto');
+  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' ? [b, 'webasm+threads'] : [b]));
   const xvfb = !process.env.DISPLAY && xvfbAvailable();
   const sections: string[] = [];
   const unavailable = new Map<string, string>();
@@ -39,10 +41,18 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
     }
     log(`\n${spec.title}, input ${Object.values(spec.inputs).map((s) => s.join('×')).join(', ')}`);
     const dir = join(root, 'bench', 'out', 'nets', spec.id);
+    // Which size each layer is timed at is decided once here; every process reads it.
+    mkdirSync(dir, { recursive: true });
+    const lns = layerNets(loadBenchNet(spec), spec.layerBudget);
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(planOf(lns)));
     const results: { backend: string; result?: NetResult; skipped?: string }[] = [];
     for (const backend of ['reference', ...backends]) {
       if (unavailable.has(backend)) {
         results.push({ backend, skipped: unavailable.get(backend) });
+        continue;
+      }
+      if (GL_BACKENDS.has(backend) && !spec.glLayers) {
+        results.push({ backend, skipped: GL_SKIP });
         continue;
       }
       const started = performance.now();
@@ -64,22 +74,20 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
       log(`  ${backend}${r.ran ? ` (ran on ${r.ran})` : ''}: Σ layers as timed ${fmtTime(total)}${r.whole ? `, whole forward ${fmtTime(r.whole.ms)}` : ''} (${wall} s)${firstError ? `; problem: ${firstError}` : ''}`);
       results.push({ backend, result: r });
     }
-    sections.push(netReport(spec, results));
+    sections.push(netReport(spec, lns, results));
   }
   return [
     '## Whole nets: per layer and whole forward, every backend against the reference executor',
     '',
     "- each layer runs as its own two-layer net (Input holding its bottoms → the layer, the layer's canonical prototxt), compiled with `compile()` like any net; the reference executor (`runReference`, plain TypeScript) writes every layer's output first, and a backend's times count only where its output agrees (≤ 1e-4 of the largest reference value).",
     '- a layer whose work (MACs; output elements for layers without MACs) is above the net\'s budget is timed on a smaller spatial extent (each bottom cut to S×S, differences between bottoms kept so Crop offsets still fit) and its time scaled up by work: "timed at" and "× scale" say where. This is what fits FCN-8s at 500² (182 G MACs, ~938 s per forward on webasm before optimisation) into the 10-minute benchmark; per-layer timing also cuts cross-layer fusions (a Deconvolution with its Crop folded in) into separate layers.',
-    '- times per layer: median of 2–5 calls after the first (reference: 1–2 calls); "first call" (kernel build) not included. Parameters: seeded uniform, scaled by fan-in; FCN\'s Deconvolutions bilinear on the channel diagonal (as FCN ships them); PReLU slopes 0.25.',
+    '- times per layer: median of 1–3 calls after the first (reference: the first call alone when it takes over 1 s); "first call" (kernel build) not included. Parameters: seeded uniform, scaled by fan-in; FCN\'s Deconvolutions bilinear on the channel diagonal (as FCN ships them); PReLU slopes 0.25.',
     '',
     ...sections,
   ].join('\n');
 }
 
-function netReport(spec: BenchNet, results: { backend: string; result?: NetResult; skipped?: string }[]): string {
-  const net = loadBenchNet(spec);
-  const lns = layerNets(net, spec.layerBudget);
+function netReport(spec: BenchNet, lns: LayerNet[], results: { backend: string; result?: NetResult; skipped?: string }[]): string {
   const measured = results.filter((r) => r.result);
   const cols = measured.map((r) => r.backend);
   const estimate = (run: TimedRun | undefined, scale: number) => (run && Number.isFinite(run.ms) ? run.ms * scale : undefined);
