@@ -97,12 +97,3 @@ export function kernelFunction(args: readonly string[], body: string): string {
     .map((l) => `  ${l.trim()}`);
   return `function (${args.join(', ')}) {\n${lines.join('\n')}\n}`;
 }
-
-/**
- * A flat index `expr` (at most `max`) kept in a local named `name` where f32 holds it exactly (below 2^24),
- * else written out at each use: a declared local is f32 on gpu.js's webasm backend (see above).
- */
-export function indexLocal(name: string, expr: string, max: number): { decl: string; ref: string } {
-  if (max < 2 ** 24) return { decl: `const ${name} = ${expr};`, ref: name };
-  return { decl: '', ref: `(${expr})` };
-}

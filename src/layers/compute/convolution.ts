@@ -1,12 +1,11 @@
 // Convolution (REFERENCE §2.1): cross-correlation with group and dilation, weights (C_out, C_in/g, kh, kw).
 // Several bottoms share the weights, one top each. Theano's conv2d with filter_flip=True (its default) is a
-// true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx). The kernels are in convolution/.
+// true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx).
 import type { Layer } from '../../ir/layer.js';
 import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { convParams, type ConvParams } from './conv-params.js';
-import { channelsLastSource } from './channels-last.js';
-import { convolutionGatherSource, convolutionWeightsSource } from './convolution/kernels.js';
 import { filterFlip } from './filter-flip.js';
 
 function forwardOne(q: ConvParams, flip: boolean, x: Float32Array, w: Float32Array, b: Float32Array | undefined): Float32Array {
@@ -56,24 +55,50 @@ export function convolutionForward(layer: Layer, bottoms: Tensor[], params: Floa
   });
 }
 
+/** One thread per output element; taps outside the input are skipped by tests hoisted out of the channel loop. */
+function kernelSource(q: ConvParams, flip: boolean): string {
+  const { cin, cout, group, inH, inW, outH, outW } = q;
+  const [kh, kw] = q.kernel;
+  const [sh, sw] = q.stride;
+  const [ph, pw] = q.pad;
+  const [dh, dw] = q.dilation;
+  const cinG = cin / group;
+  const coutG = cout / group;
+  const xIndex = linear([['n', cin * inH * inW], ['g', cinG * inH * inW], ['ci', inH * inW], ['iy', inW], ['ix', 1]]);
+  const wIndex = linear([['co', cinG * kh * kw], ['ci', kh * kw], ['wy', kw], ['wx', 1]]);
+  const body = `
+    ${coordinates([q.outer, cout, outH, outW], ['n', 'co', 'oy', 'ox'])}
+    const g = ${group === 1 ? '0' : `Math.floor(co / ${int(coutG)})`};
+    let sum = ${q.bias ? 'b[(co|0)]' : '0.0'};
+    for (let ky = 0; ky < ${int(kh)}; ky++) {
+      const iy = oy * ${int(sh)} - ${int(ph)} + ky * ${int(dh)};
+      if (iy >= 0 && iy < ${int(inH)}) {
+        const wy = ${flip ? `${int(kh - 1)} - ky` : 'ky'};
+        for (let kx = 0; kx < ${int(kw)}; kx++) {
+          const ix = ox * ${int(sw)} - ${int(pw)} + kx * ${int(dw)};
+          if (ix >= 0 && ix < ${int(inW)}) {
+            const wx = ${flip ? `${int(kw - 1)} - kx` : 'kx'};
+            for (let ci = 0; ci < ${int(cinG)}; ci++) {
+              sum += x[${xIndex}] * w[${wIndex}];
+            }
+          }
+        }
+      }
+    }
+    return sum;`;
+  return kernelFunction(q.bias ? ['x', 'w', 'b'] : ['x', 'w'], body);
+}
+
 export function convolutionLower(layer: Layer): LoweredLayer {
   const flip = filterFlip(layer);
-  const kernels: KernelSpec[] = [];
-  layer.bottoms.forEach((_, i) => {
+  const kernels: KernelSpec[] = layer.bottoms.map((_, i) => {
     const q = convParams(layer, i);
-    const [kh, kw] = q.kernel;
-    const wt = kernels.filter((k) => 'temp' in k.out).length;
-    kernels.push(
-      // A step reading only the weights: the executor runs it once per bound weights.
-      { source: convolutionWeightsSource(q, flip), args: [{ param: 0 }], size: q.cout * kh * kw * (q.cin / q.group), out: { temp: wt } },
-      { source: channelsLastSource(q), args: [{ bottom: i }], size: q.outer * q.cin * q.inH * q.inW, out: { temp: wt + 1 } },
-      {
-        source: convolutionGatherSource(q, q.bias),
-        args: [{ temp: wt + 1 }, { temp: wt }, ...(q.bias ? [{ param: 1 }] : [])],
-        size: layer.tops[i].count,
-        out: { top: i },
-      },
-    );
+    return {
+      source: kernelSource(q, flip),
+      args: q.bias ? [{ bottom: i }, { param: 0 }, { param: 1 }] : [{ bottom: i }, { param: 0 }],
+      size: layer.tops[i].count,
+      out: { top: i },
+    };
   });
   return { kernels };
 }

@@ -1,6 +1,6 @@
 // The Deconvolution gather kernels: one thread per output element of the window computed, summing only
 // the taps that land on it (phase-taps.ts).
-import { coordinates, indexLocal, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
+import { coordinates, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
 import type { ConvParams } from '../conv-params.js';
 import { axisTaps, candidates, closeAxis, openAxis, tapAlwaysReal, type AxisGeometry } from './phase-taps.js';
 import type { OutputWindow } from './window.js';
@@ -52,18 +52,13 @@ export function denseGatherSource(q: ConvParams, win: OutputWindow, bias: boolea
     ${axisTaps('y', 'oy', ay)}
     ${axisTaps('x', 'ox', ax)}
     let sum = ${bias ? 'b[(m|0)]' : '0.0'};
-    ${taps.map(([ty, tx]) => {
-      const xb = indexLocal(`xb${ty}_${tx}`, linear([['n', inH * inW * cin], [`iy${ty}`, inW * cin], [`ix${tx}`, cin], ['g', cinG]]), q.outer * inH * inW * cin);
-      const wb = indexLocal(`wb${ty}_${tx}`, linear([['m', kh * kw * cinG], [`ky${ty}`, kw * cinG], [`kx${tx}`, cinG]]), cout * kh * kw * cinG);
-      return `
-    ${xb.decl}
-    ${wb.decl}
+    ${taps.map(([ty, tx]) => `
     let acc${ty}_${tx} = 0.0;
     for (let cl = 0; cl < ${int(cinG)}; cl++) {
-      acc${ty}_${tx} += xt[${xb.ref} + (cl|0)] * wt[${wb.ref} + (cl|0)];
+      acc${ty}_${tx} += xt[${linear([['n', inH * inW * cin], [`iy${ty}`, inW * cin], [`ix${tx}`, cin], ['g', cinG], ['cl', 1]])}] * wt[${linear([['m', kh * kw * cinG], [`ky${ty}`, kw * cinG], [`kx${tx}`, cinG], ['cl', 1]])}];
     }
-    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`;
-    }).join('')}
+    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`
+    ).join('')}
     return sum;`;
     return kernelFunction(bias ? ['xt', 'wt', 'b'] : ['xt', 'wt'], body);
   }
@@ -93,26 +88,20 @@ export function diagonalGatherSource(q: ConvParams, win: OutputWindow, bias: boo
   const [ay, ax] = axes(q);
   const taps = unrolledTaps(ay, ax);
   if (taps) {
-    // Row offsets once per candidate; weight offsets constant per tap where every phase has that tap.
-    const xSize = q.outer * cin * inH * inW;
-    const wSize = q.cout * kh * kw;
-    const xRows = Array.from({ length: candidates(ay) }, (_, ty) =>
-      indexLocal(`xr${ty}`, linear([['n', cin * inH * inW], ['m', inH * inW], [`iy${ty}`, inW]]), xSize),
-    );
-    const wr = indexLocal('wr', linear([['m', kh * kw], ['ry', kw], ['rx', 1]]), wSize);
+    // Indices written out in full (i32 arithmetic: a declared local would be f32 on webasm, and converting
+    // it back costs more than recomputing); weight offsets constant per tap where every phase has the tap.
+    const xAt = (ty: number, tx: number) => linear([['n', cin * inH * inW], ['m', inH * inW], [`iy${ty}`, inW], [`ix${tx}`, 1]]);
     const wTap = (ty: number, tx: number) =>
       tapAlwaysReal(ay, ty) && tapAlwaysReal(ax, tx)
-        ? `wd[${wr.ref} + ${int(ty * ay.s * kw + tx * ax.s)}]`
-        : `wd[${linear([['m', kh * kw], [`ky${ty}`, kw], [`kx${tx}`, 1]])}]`;
-    const rows = xRows.map((xr, ty) =>
-      `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xr.ref} + (ix${tx}|0)] * ${wTap(ty, tx)}`).join(' + ')})`,
+        ? linear([['m', kh * kw], ['ry', kw], ['rx', 1]], ty * ay.s * kw + tx * ax.s)
+        : linear([['m', kh * kw], [`ky${ty}`, kw], [`kx${tx}`, 1]]);
+    const rows = Array.from({ length: candidates(ay) }, (_, ty) =>
+      `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xAt(ty, tx)}] * wd[${wTap(ty, tx)}]`).join(' + ')})`,
     );
     const body = `
     ${outputCoordinates(q, win)}
     ${axisTaps('y', 'oy', ay)}
     ${axisTaps('x', 'ox', ax)}
-    ${wr.decl}
-    ${xRows.map((r) => r.decl).join('\n')}
     return ${bias ? 'b[(m|0)] + ' : ''}${rows.join('\n      + ')};`;
     return kernelFunction(bias ? ['x', 'wd', 'b'] : ['x', 'wd'], body);
   }
