@@ -129,8 +129,10 @@ async function main(netId: string, what: string, dir: string, whole: boolean): P
       continue;
     }
     const layerParams: Params = new Map();
-    const p = paramsOf(name).get(name);
-    if (p) layerParams.set(name, p);
+    for (const l of [ln.layer, ...ln.followers]) {
+      const p = paramsOf(l.name).get(l.name);
+      if (p) layerParams.set(l.name, p);
+    }
     try {
       const r = await timeOne(what, ln.net, layerParams, inputsFor(ln.inputs, 7 + ln.layer.index), ln.outputs, dir, name);
       if (r.ran) result.ran = r.ran;

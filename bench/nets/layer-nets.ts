@@ -1,12 +1,15 @@
-// Per-layer timing without touching brewnet's internals: each layer of a net becomes its own two-layer
-// prototxt net (an Input holding its bottoms → the layer, its text taken from the net's canonical prototxt),
+// Per-layer timing without touching brewnet's internals: each layer of a net (with the in-place layers right
+// after it, such as its ReLU) becomes its own small prototxt net (an Input holding its bottoms → the layers,
+// their text taken from the net's canonical prototxt),
 // compiled through the public API like any net. A layer too costly to run at full size within the
 // benchmark's time is built on a smaller spatial extent and its time scaled up by work (MACs, or output
 // elements for layers without MACs, such as Crop) — stated beside every such row.
 import { loadNet, type Layer, type Net } from '../../src/index.js';
 
 export interface LayerNet {
+  /** The layer timed, and the in-place layers right after it that run with it (a ReLU after its conv). */
   layer: Layer;
+  followers: Layer[];
   /** The extent its bottoms were cut to; undefined: full size. */
   size?: number;
   /** The two-layer net at the size it is timed at. */
@@ -49,8 +52,8 @@ const SIZES = [512, 384, 256, 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 
  * per-call costs would dominate the time that is scaled up. */
 const MIN_SIZE = 4;
 
-/** A layer as a two-layer net with its bottoms cut to `size` (undefined: full size). */
-function layerNetAt(net: Net, blocks: string[], layer: Layer, size: number | undefined): LayerNet {
+/** A layer (and its in-place followers) as a small net with its bottoms cut to `size` (undefined: full size). */
+function layerNetAt(net: Net, blocks: string[], layer: Layer, followers: Layer[], size: number | undefined): LayerNet {
   const bottoms = [...new Map(layer.bottoms.map((b) => [b.name, [...b.shape]])).entries()];
   const minH = Math.min(...bottoms.map(([, s]) => s[2] ?? 1));
   const minW = Math.min(...bottoms.map(([, s]) => s[3] ?? 1));
@@ -66,33 +69,59 @@ function layerNetAt(net: Net, blocks: string[], layer: Layer, size: number | und
     `name: ${JSON.stringify(`${net.name ?? 'net'}-${layer.name}`)}`,
     `layer { name: "bench_input" type: "Input" ${inputs.map((i) => `top: ${JSON.stringify(i.name)}`).join(' ')}`,
     `  input_param { ${inputs.map((i) => `shape { ${i.shape.map((d) => `dim: ${d}`).join(' ')} }`).join(' ')} } }`,
-    blocks[layer.index],
+    ...[layer, ...followers].map((l) => blocks[l.index]),
   ].join('\n');
   const small = loadNet(text, { file: `${layer.name}.prototxt` });
-  const timedLayer = small.layers[small.layers.length - 1];
-  if (timedLayer.tops.some((t) => t.shape.some((d) => d <= 0))) throw new Error('empty output at this size');
-  return { layer, size, net: small, inputs, outputs: timedLayer.tops.map((t) => t.name), work: layerWork(timedLayer), fullWork: layerWork(layer) };
+  const timed = small.layers.slice(1);
+  const last = timed[timed.length - 1];
+  if (timed.some((l) => l.tops.some((t) => t.shape.some((d) => d <= 0)))) throw new Error('empty output at this size');
+  const work = (ls: Layer[]) => ls.reduce((n, l) => n + layerWork(l), 0);
+  return { layer, followers, size, net: small, inputs, outputs: last.tops.map((t) => t.name), work: work(timed), fullWork: work([layer, ...followers]) };
 }
 
-const timedLayers = (net: Net) => net.layers.filter((l) => l.type !== 'Input' && l.bottoms.length > 0);
+/** In-place layers (one bottom, top of the same name) right after `layer` on its top. */
+function inPlaceFollowers(net: Net, layer: Layer): Layer[] {
+  const out: Layer[] = [];
+  if (layer.tops.length !== 1) return out;
+  const top = layer.tops[0].name;
+  for (let i = layer.index + 1; i < net.layers.length; i++) {
+    const next = net.layers[i];
+    if (next.bottoms.length === 1 && next.tops.length === 1 && next.bottoms[0].name === top && next.tops[0].name === top) out.push(next);
+    else break;
+  }
+  return out;
+}
+
+/** The layers timed, each with its in-place followers (which are not timed on their own). */
+function timedGroups(net: Net): { layer: Layer; followers: Layer[] }[] {
+  const groups: { layer: Layer; followers: Layer[] }[] = [];
+  const absorbed = new Set<Layer>();
+  for (const layer of net.layers) {
+    if (layer.type === 'Input' || layer.bottoms.length === 0 || absorbed.has(layer)) continue;
+    const followers = inPlaceFollowers(net, layer);
+    followers.forEach((f) => absorbed.add(f));
+    groups.push({ layer, followers });
+  }
+  return groups;
+}
 
 /**
- * Every layer but the net's inputs as a LayerNet, at full size when its work is at most `budget`, else at
- * the largest spatial size S (each bottom's height and width cut to S, keeping the differences between
- * bottoms, so Crop offsets still fit) whose work fits, but not below MIN_SIZE; or the smallest size the
- * layer accepts.
+ * Every layer but the net's inputs (with its in-place followers) as a LayerNet, at full size when its work
+ * is at most `budget`, else at the largest spatial size S (each bottom's height and width cut to S, keeping
+ * the differences between bottoms, so Crop offsets still fit) whose work fits, but not below MIN_SIZE; or
+ * the smallest size the layer accepts.
  */
 export function layerNets(net: Net, budget: number): LayerNet[] {
   const blocks = layerBlocks(net);
-  return timedLayers(net).map((layer) => {
-    const full = layerNetAt(net, blocks, layer, undefined);
+  return timedGroups(net).map(({ layer, followers }) => {
+    const full = layerNetAt(net, blocks, layer, followers, undefined);
     if (full.work <= budget) return full;
     let smallest: LayerNet | undefined;
     const bottomMin = Math.min(...layer.bottoms.map((b) => Math.min(b.shape[2] ?? 1, b.shape[3] ?? 1)));
     for (const size of SIZES.filter((s) => s >= Math.min(MIN_SIZE, bottomMin))) {
       let candidate: LayerNet;
       try {
-        candidate = layerNetAt(net, blocks, layer, size);
+        candidate = layerNetAt(net, blocks, layer, followers, size);
       } catch {
         continue; // too small for this layer (a kernel larger than its padded input)
       }
@@ -106,7 +135,7 @@ export function layerNets(net: Net, budget: number): LayerNet[] {
 /** The LayerNets of a plan made by layerNets (layer name → size), without searching for the sizes again. */
 export function plannedLayerNets(net: Net, plan: Record<string, number | null>): LayerNet[] {
   const blocks = layerBlocks(net);
-  return timedLayers(net).map((layer) => layerNetAt(net, blocks, layer, plan[layer.name] ?? undefined));
+  return timedGroups(net).map(({ layer, followers }) => layerNetAt(net, blocks, layer, followers, plan[layer.name] ?? undefined));
 }
 
 export const planOf = (lns: LayerNet[]): Record<string, number | null> => Object.fromEntries(lns.map((l) => [l.layer.name, l.size ?? null]));

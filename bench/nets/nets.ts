@@ -16,6 +16,8 @@ export interface BenchNet {
   wholeForward: boolean;
   /** Whether GL backends are timed on it (a software GL takes seconds per kernel build). */
   glLayers: boolean;
+  /** Whether webasm+threads is timed on it (each layer net starts a worker pool). */
+  threadLayers: boolean;
 }
 
 /** The corpus FSRCNN, found through corpus/MANIFEST.tsv (first column: path under corpus/). */
@@ -42,6 +44,7 @@ export function benchNets(root: string, options: { fcnWhole: boolean }): BenchNe
       layerBudget: 5e6,
       wholeForward: options.fcnWhole,
       glLayers: false,
+      threadLayers: false,
     },
     {
       id: 'fsrcnn',
@@ -52,6 +55,7 @@ export function benchNets(root: string, options: { fcnWhole: boolean }): BenchNe
       layerBudget: Infinity,
       wholeForward: true,
       glLayers: true,
+      threadLayers: true,
     },
   ];
 }

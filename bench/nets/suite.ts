@@ -13,6 +13,7 @@ import { benchNets, loadBenchNet, type BenchNet } from './nets.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.js');
 const GL_BACKENDS = new Set(['headlessgl', 'webgl', 'webgl2', 'webgpu', 'gpu']);
+const THREADS_SKIP = 'not run on this net by default: each layer net starts its own worker pool (seconds per layer here); the deconv suite and FSRCNN show what threads give';
 const GL_SKIP = 'not run on this net by default: on a software GL (llvmpipe) it spends its time budget within the first few layers (kernel builds of seconds each); see FSRCNN and the deconv suite for GL';
 
 export interface NetsSuiteOptions {
@@ -55,6 +56,10 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
         results.push({ backend, skipped: GL_SKIP });
         continue;
       }
+      if (backend.endsWith('+threads') && !spec.threadLayers) {
+        results.push({ backend, skipped: THREADS_SKIP });
+        continue;
+      }
       const started = performance.now();
       const outcome = runChild<NetResult>(CHILD, [spec.id, backend, dir, ...(spec.wholeForward ? ['whole'] : [])], {
         xvfb: xvfb && GL_BACKENDS.has(backend),
@@ -79,7 +84,7 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
   return [
     '## Whole nets: per layer and whole forward, every backend against the reference executor',
     '',
-    "- each layer runs as its own two-layer net (Input holding its bottoms → the layer, the layer's canonical prototxt), compiled with `compile()` like any net; the reference executor (`runReference`, plain TypeScript) writes every layer's output first, and a backend's times count only where its output agrees (≤ 1e-4 of the largest reference value).",
+    "- each layer runs as its own small net (Input holding its bottoms → the layer and the in-place layers right after it, such as its ReLU, from the net's canonical prototxt), compiled with `compile()` like any net; the reference executor (`runReference`, plain TypeScript) writes every layer's output first, and a backend's times count only where its output agrees (≤ 1e-4 of the largest reference value).",
     '- a layer whose work (MACs; output elements for layers without MACs) is above the net\'s budget is timed on a smaller spatial extent (each bottom cut to S×S, differences between bottoms kept so Crop offsets still fit) and its time scaled up by work: "timed at" and "× scale" say where. This is what fits FCN-8s at 500² (182 G MACs, ~938 s per forward on webasm before optimisation) into the 10-minute benchmark; per-layer timing also cuts cross-layer fusions (a Deconvolution with its Crop folded in) into separate layers.',
     '- times per layer: median of 1–3 calls after the first (reference: the first call alone when it takes over 1 s); "first call" (kernel build) not included. Parameters: seeded uniform, scaled by fan-in; FCN\'s Deconvolutions bilinear on the channel diagonal (as FCN ships them); PReLU slopes 0.25.',
     '',
@@ -103,7 +108,8 @@ function netReport(spec: BenchNet, lns: LayerNet[], results: { backend: string; 
       return run?.error ? `✗ ${run.error.slice(0, 60)}${run.relError !== undefined ? ` (err ${fmtExp(run.relError)})` : ''}` : fmtTime(ms);
     });
     const timedAt = scale === 1 ? 'full' : ln.inputs.map((i) => i.shape.join('×')).join(' + ');
-    return [ln.layer.name, ln.layer.type, ln.layer.tops.map((t) => t.shape.join('×')).join(', '), fmtWork(ln.fullWork), timedAt, scale === 1 ? '1' : `${scale.toFixed(scale < 10 ? 2 : 0)}`, ...cells];
+    const names = [ln.layer, ...ln.followers];
+    return [names.map((l) => l.name).join(' + '), names.map((l) => l.type).join(' + '), ln.layer.tops.map((t) => t.shape.join('×')).join(', '), fmtWork(ln.fullWork), timedAt, scale === 1 ? '1' : `${scale.toFixed(scale < 10 ? 2 : 0)}`, ...cells];
   });
   const best = cols.filter((c) => c !== 'reference' && !incomplete.has(c)).sort((a, b) => totals.get(a)! - totals.get(b)!)[0];
   rows.push(['**Σ layers**', '', '', fmtWork(lns.reduce((s, l) => s + l.fullWork, 0)), '', '', ...cols.map((c) => `**${fmtTime(totals.get(c))}**${incomplete.has(c) ? ' (incomplete)' : ''}`)]);
