@@ -63,10 +63,11 @@ export const defaultWeights = ${weights};
 
 /**
  * Loads the weights (a .caffemodel path, URL or bytes; default: the compile-time file) and builds the
- * kernels on a gpu.js backend ('cpu', 'webasm', 'headlessgl' or 'auto').
+ * kernels on a gpu.js backend ('cpu', 'webasm', 'headlessgl' or 'auto'). threads: on webasm, run big
+ * kernels on gpu.js's worker pool (one worker per core).
  */
-export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights } = {}) {
-  return createRuntimeNet({ GPU, plan, kernels, weights, backend });
+export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {
+  return createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
 }
 `;
 }

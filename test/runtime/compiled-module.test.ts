@@ -3,7 +3,7 @@
 // (quotes, backticks, `${`, `*/`, newlines, `</script>`, non-ASCII) compiles to a module that runs correctly
 // and executes nothing from those names. The module imports brewnet/runtime from dist/ (npm ci builds it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPU } from 'gpu.js';
@@ -33,9 +33,10 @@ const RUNNER = `
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { readNpy, writeNpy } from 'brewnet/runtime';
 import { createNet } from './net.mjs';
-const [backend, ...specs] = process.argv.slice(2);
+const [config, ...specs] = process.argv.slice(2);
+const [backend, threads] = config.split('+');
 const inputs = Object.fromEntries(specs.map((s) => { const i = s.indexOf('='); return [s.slice(0, i), readNpy(readFileSync(s.slice(i + 1)))]; }));
-const net = await createNet({ backend });
+const net = await createNet({ backend, threads: threads === 'threads' });
 const out = await net.forward(inputs, { blobs: 'all' });
 mkdirSync('out', { recursive: true });
 for (const [name, t] of Object.entries(out)) writeFileSync('out/' + encodeURIComponent(name) + '.npy', writeNpy(t));
@@ -61,7 +62,7 @@ beforeAll(() => {
 });
 
 describe('compiled module', () => {
-  it('runs in a fresh process in another folder and gives what brewnet run gives', () => {
+  it('runs in a fresh process in another folder and gives what brewnet run gives (also with threads)', () => {
     const dir = project();
     const net = join(numericsDir, 'deconv', 'net.prototxt');
     const weights = join(numericsDir, 'deconv', 'weights.caffemodel');
@@ -80,6 +81,12 @@ describe('compiled module', () => {
     const fromRun = readDir(out);
     expect([...fromModule.keys()].sort()).toEqual([...fromRun.keys()].sort());
     for (const [name, data] of fromRun) expect(Array.from(fromModule.get(name)!), name).toEqual(Array.from(data));
+
+    // createNet's threads option: the same kernels on gpu.js's worker pool, the same numbers.
+    rmSync(join(dir, 'out'), { recursive: true });
+    expect(runModule(dir, 'webasm+threads', inputs).backend).toBe('webasm');
+    const threaded = readDir(join(dir, 'out'));
+    for (const [name, data] of fromRun) expect(maxRelativeError(threaded.get(name)!, data), name).toBeLessThanOrEqual(1e-6);
   });
 
   // Under `npm test` this runs where gl is built (xvfb-run gives the child processes their display too).
