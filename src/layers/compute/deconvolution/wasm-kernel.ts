@@ -1,0 +1,92 @@
+// The host side of the native Deconvolution kernel: compiles the generated module, writes its tables once,
+// re-lays the weights into its memory once per bound weights, and per call copies the input into the
+// zero-bordered grid and the window out of the output planes.
+import type { NativeKernel } from '../../../runtime/wasm/native-kernel.js';
+import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
+import { deconvolutionModule } from './wasm-gemm.js';
+import { deconvolutionLayout, type DeconvolutionLayout } from './wasm-layout.js';
+
+function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
+  l.columns.forEach((c, rx) => i32.set([c.q0, c.count, c.outCol], l.at.columns / 4 + rx * 3));
+  l.phases.forEach((p, i) => {
+    i32.set([p.taps.length, l.phaseTapTable[i], l.phaseWeights[i]], l.at.phases / 4 + i * 3);
+    p.taps.forEach(([ty, tx], t) => {
+      i32[l.phaseTapTable[i] / 4 + t] = -(ty.back * l.gridCols + tx.back) * 4;
+    });
+  });
+}
+
+/** Weights (C_in, C_out/g, kh, kw) → per phase, group, channel block, tap, input channel: `co` output channels. */
+function writeWeights(l: DeconvolutionLayout, f32: Float32Array, w: Float32Array, b: Float32Array | undefined): void {
+  const { spec, groups, cinG, coutG, co, coBlocks } = l;
+  const [kh, kw] = spec.kernel;
+  const layerCoutG = spec.cout / spec.group;
+  const diagonal = spec.weights === 'channel-diagonal';
+  l.phases.forEach((p, i) => {
+    let at = l.phaseWeights[i] / 4;
+    for (let g = 0; g < groups; g++) {
+      for (let cob = 0; cob < coBlocks; cob++) {
+        for (const [ty, tx] of p.taps) {
+          const wy = spec.flip ? kh - 1 - ty.k : ty.k;
+          const wx = spec.flip ? kw - 1 - tx.k : tx.k;
+          for (let ciL = 0; ciL < cinG; ciL++) {
+            for (let c = 0; c < co; c++) {
+              const coL = cob * co + c;
+              let value = 0;
+              if (coL < coutG) {
+                const [ci, m] = diagonal ? [g, g] : [g * cinG + ciL, coL];
+                value = w[((ci * layerCoutG + m) * kh + wy) * kw + wx];
+              }
+              f32[at++] = value;
+            }
+          }
+        }
+      }
+    }
+  });
+  for (let g = 0; g < groups; g++) {
+    for (let coL = 0; coL < coBlocks * co; coL++) {
+      f32[l.at.bias / 4 + g * coBlocks * co + coL] = b && coL < coutG ? b[g * coutG + coL] : 0;
+    }
+  }
+}
+
+export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec): NativeKernel {
+  const l = deconvolutionLayout(spec);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(deconvolutionModule(l)));
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const run = instance.exports.run as () => void;
+  const f32 = new Float32Array(memory.buffer);
+  writeTables(l, new Int32Array(memory.buffer));
+  let boundWeights: Float32Array | undefined;
+  let boundBias: Float32Array | undefined;
+  const { inH, inW, outer, cin, cout } = spec;
+  const { h, w } = spec.window;
+  const gridPlane = l.gridRows * l.gridCols;
+
+  return {
+    run([x, weights, bias]) {
+      if (weights !== boundWeights || bias !== boundBias) {
+        writeWeights(l, f32, weights, spec.bias ? bias : undefined);
+        boundWeights = weights;
+        boundBias = bias;
+      }
+      // The interior of the grid; its border stays zero from the memory's creation.
+      for (let plane = 0; plane < outer * cin; plane++) {
+        const base = l.at.input / 4 + plane * gridPlane + l.padTop * l.gridCols + l.padLeft;
+        for (let iy = 0; iy < inH; iy++) {
+          const from = (plane * inH + iy) * inW;
+          const to = base + iy * l.gridCols;
+          for (let ix = 0; ix < inW; ix++) f32[to + ix] = x[from + ix];
+        }
+      }
+      run();
+      const out = new Float32Array(outer * cout * h * w);
+      for (let plane = 0; plane < outer * cout; plane++) {
+        const from = l.at.output / 4 + plane * l.outPlane;
+        out.set(f32.subarray(from, from + h * w), plane * h * w);
+      }
+      return out;
+    },
+  };
+}
