@@ -3,12 +3,14 @@
 // feeds the next kernel directly; on GL kernels run in pipeline mode, results stay textures on the device,
 // and only the blobs asked for are read back. Steps specialised on weight structure run only where the
 // bound weights have it; a step runs only if the values asked for need it; re-layouts of weights (steps
-// reading parameter blobs only) run once.
+// reading parameter blobs only) run once. On backend 'wasm' a layer's native kernel (src/runtime/wasm/)
+// replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { activeSteps, neededSteps } from './step-selection.js';
+import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
 import type { Tensor } from './tensor.js';
 
 export interface ForwardOptions {
@@ -31,7 +33,7 @@ export interface Fallback {
 }
 
 export interface Executor {
-  /** The gpu.js mode the kernels run on (after a forward pass: the one that actually ran). */
+  /** The backend the kernels run on: a gpu.js mode, or 'wasm' (after a forward pass: the one that actually ran). */
   readonly backend: string;
   /** Why that backend: 'asked for', or auto's reason (e.g. GL renders in software here). */
   readonly backendReason: string;
@@ -53,13 +55,15 @@ export function createExecutor(
   backend: BackendName = 'auto',
   options: ExecutorOptions = {},
 ): Executor {
-  const { gpu, reason } = createGPU(GPU, backend);
+  const { gpu, reason, backend: concrete } = createGPU(GPU, backend);
+  const native = concrete === 'wasm';
   const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
   const gl = chosen !== 'cpu' && chosen !== 'webasm';
   const instances: (RunShortcut | undefined)[] = [];
   const fallbacks: Fallback[] = [];
-  let ran = chosen;
-  const active = activeSteps(plan, params);
+  let ran = native ? 'wasm' : chosen;
+  const active = activeSteps(plan, params, native);
+  const nativeKernels: (NativeKernel | undefined)[] = [];
   const once: (Value | undefined)[] = [];
 
   const kernelFor = (stepIndex: number, source: KernelFn, size: number): RunShortcut => {
@@ -112,6 +116,13 @@ export function createExecutor(
           values[step.out] = values[step.alias];
           continue;
         }
+        if ('native' in step) {
+          const spec = plan.natives?.[step.native];
+          if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
+          const k = (nativeKernels[s] ??= createNativeKernel(spec));
+          values[step.out] = k.run(step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])));
+          continue;
+        }
         const weightsOnly = step.args.every((a) => 'param' in a);
         if (weightsOnly && once[s]) {
           values[step.out] = once[s];
@@ -132,6 +143,13 @@ export function createExecutor(
       (gpu as unknown as { destroy?(): void }).destroy?.();
     },
   };
+}
+
+/** A value as a Float32Array (webasm's results already are; anything else is read back). */
+function hostArray(v: Value): Float32Array {
+  if (v instanceof Float32Array) return v;
+  const arr = v.toArray();
+  return arr instanceof Float32Array ? arr : Float32Array.from(arr as ArrayLike<number>);
 }
 
 function selectBlobs(plan: ExecutionPlan, blobs: ForwardOptions['blobs']): [string, number][] {

@@ -134,7 +134,7 @@ export interface ModuleFunction {
 }
 
 /** A module of functions `(i32 × params) → ()`, with one memory of `pages` 64 KiB pages exported as "memory". */
-export function encodeModule(functions: readonly ModuleFunction[], pages: number): Uint8Array {
+export function encodeModule(functions: readonly ModuleFunction[], pages: number): Uint8Array<ArrayBuffer> {
   const arities = [...new Set(functions.map((f) => f.body.params))];
   const types = section(1, [...uleb(arities.length), ...arities.flatMap((n) => [0x60, ...uleb(n), ...new Array<number>(n).fill(I32), 0])]);
   const funcs = section(3, [...uleb(functions.length), ...functions.flatMap((f) => uleb(arities.indexOf(f.body.params)))]);

@@ -4,7 +4,7 @@
 import { encodeModule, FunctionBody, I32, V128 } from '../../../runtime/wasm/wasm-binary.js';
 import type { DeconvolutionLayout } from './wasm-layout.js';
 
-export function deconvolutionModule(l: DeconvolutionLayout): Uint8Array {
+export function deconvolutionModule(l: DeconvolutionLayout): Uint8Array<ArrayBuffer> {
   const { spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, at } = l;
   const [sy, sx] = spec.stride;
   const lanes = 4 * pxv;
