@@ -82,6 +82,8 @@ export class FunctionBody {
   v128Store32Lane(offset: number, lane: number) { return this.simd(0x5a, ...this.memarg(2, offset), lane); }
   v128Zero() { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32x4Add() { return this.simd(0xe4); }
+  /** memory.copy (bulk memory, memmove semantics): pops destination, source, byte count. */
+  memoryCopy() { return this.op(0xfc, ...uleb(10), 0, 0); }
   f32x4Mul() { return this.simd(0xe6); }
 
   /** `local += step` for an i32 local. */

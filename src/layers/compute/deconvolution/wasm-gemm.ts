@@ -98,5 +98,34 @@ export function deconvolutionModule(l: DeconvolutionLayout): Uint8Array<ArrayBuf
       });
     });
   });
-  return encodeModule([{ name: 'run', body: f }], l.pages);
+  return encodeModule([{ name: 'run', body: f }, { name: 'spread', body: spreadInput(l) }, { name: 'compact', body: compactOutput(l) }], l.pages);
+}
+
+/** `spread()`: the staged input's rows into the grid's interior (its border stays zero). */
+function spreadInput(l: DeconvolutionLayout): FunctionBody {
+  const { spec, gridRows, gridCols, padTop, padLeft, at } = l;
+  const f = new FunctionBody(0);
+  const [plane, row] = [f.local(I32), f.local(I32)];
+  f.forLoop(plane, 0, spec.outer * spec.cin, 1, () => {
+    f.forLoop(row, 0, spec.inH, 1, () => {
+      f.get(plane).i32(gridRows * gridCols).mul().get(row).i32(gridCols).mul().add().i32(4).mul().i32(at.input + (padTop * gridCols + padLeft) * 4).add();
+      f.get(plane).i32(spec.inH).mul().get(row).add().i32(spec.inW * 4).mul().i32(at.staging).add();
+      f.i32(spec.inW * 4).memoryCopy();
+    });
+  });
+  return f;
+}
+
+/** `compact()`: the output planes moved together (dropping the slack between them), for one copy out. */
+function compactOutput(l: DeconvolutionLayout): FunctionBody {
+  const { spec, outPlane, at } = l;
+  const size = spec.window.h * spec.window.w;
+  const f = new FunctionBody(0);
+  const plane = f.local(I32);
+  f.forLoop(plane, 1, spec.outer * spec.cout, 1, () => {
+    f.get(plane).i32(size * 4).mul().i32(at.output).add();
+    f.get(plane).i32(outPlane * 4).mul().i32(at.output).add();
+    f.i32(size * 4).memoryCopy();
+  });
+  return f;
 }

@@ -1,6 +1,7 @@
 // The host side of the native Deconvolution kernel: compiles the generated module, writes its tables once,
-// re-lays the weights into its memory once per bound weights, and per call copies the input into the
-// zero-bordered grid and the window out of the output planes.
+// re-lays the weights into its memory once per bound weights, and per call copies the input in (one
+// memcpy; the module spreads it into the zero-bordered grid) and the window out (one copy, after the
+// module moved the output planes together).
 import type { NativeKernel } from '../../../runtime/wasm/native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
 import { deconvolutionModule } from './wasm-gemm.js';
@@ -55,14 +56,13 @@ export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec): Native
   const l = deconvolutionLayout(spec);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(deconvolutionModule(l)));
   const memory = instance.exports.memory as WebAssembly.Memory;
-  const run = instance.exports.run as () => void;
+  const { run, spread, compact } = instance.exports as Record<'run' | 'spread' | 'compact', () => void>;
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
   let boundBias: Float32Array | undefined;
-  const { inH, inW, outer, cin, cout } = spec;
+  const { outer, cout } = spec;
   const { h, w } = spec.window;
-  const gridPlane = l.gridRows * l.gridCols;
 
   return {
     run([x, weights, bias]) {
@@ -71,21 +71,11 @@ export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec): Native
         boundWeights = weights;
         boundBias = bias;
       }
-      // The interior of the grid; its border stays zero from the memory's creation.
-      for (let plane = 0; plane < outer * cin; plane++) {
-        const base = l.at.input / 4 + plane * gridPlane + l.padTop * l.gridCols + l.padLeft;
-        for (let iy = 0; iy < inH; iy++) {
-          const from = (plane * inH + iy) * inW;
-          const to = base + iy * l.gridCols;
-          for (let ix = 0; ix < inW; ix++) f32[to + ix] = x[from + ix];
-        }
-      }
+      f32.set(x, l.at.staging / 4);
+      spread();
       run();
-      const out = new Float32Array(outer * cout * h * w);
-      for (let plane = 0; plane < outer * cout; plane++) {
-        const from = l.at.output / 4 + plane * l.outPlane;
-        out.set(f32.subarray(from, from + h * w), plane * h * w);
-      }
+      compact();
+      const out = f32.slice(l.at.output / 4, l.at.output / 4 + outer * cout * h * w);
       return out;
     },
   };

@@ -52,23 +52,28 @@ export interface DeconvolutionLayout {
   /** Per phase ry·s + rx: its taps (row tap × column tap). */
   phases: { taps: [AxisTap, AxisTap][] }[];
   /** Byte offsets in the memory. */
-  at: { columns: number; phases: number; tapOffsets: number; weights: number; bias: number; input: number; output: number; end: number };
+  at: { columns: number; phases: number; tapOffsets: number; weights: number; bias: number; staging: number; input: number; output: number; end: number };
   /** Per phase: byte offset of its tap table and of its weights (the phase's taps × blocks). */
   phaseTapTable: number[];
   phaseWeights: number[];
   pages: number;
 }
 
-/** Registers the block may use: x86-64 has 16 vector registers, the block's accumulators take CO·PXV. */
+/** Accumulators per block: x86-64 has 16 vector registers (measured: 12 accumulators spill, FCN-32s 4× slower). */
 const MAX_ACCUMULATORS = 8;
 
-/** CO × PXV minimising the block's instruction count per useful output (loads + multiply-adds). */
+/**
+ * CO × PXV minimising the instructions over the whole layer: per block and term, PXV input loads, CO weight
+ * broadcasts and 2·CO·PXV multiply-adds, over ⌈coutG/CO⌉ channel blocks and ⌈widest row/(4·PXV)⌉ blocks per
+ * phase row (a short phase row, FCN-32s's 17 pixels, favours a block as wide as the row).
+ */
 function chooseBlock(coutG: number, widest: number): { co: number; pxv: number } {
-  const co = Math.min(4, coutG);
-  let best = { co, pxv: 1, cost: Infinity };
-  for (let pxv = 1; co * pxv <= MAX_ACCUMULATORS; pxv++) {
-    const cost = Math.ceil(widest / (4 * pxv)) * (pxv + co + 2 * co * pxv);
-    if (cost <= best.cost) best = { co, pxv, cost };
+  let best = { co: 1, pxv: 1, cost: Infinity };
+  for (let co = 1; co <= Math.min(4, coutG); co++) {
+    for (let pxv = 1; co * pxv <= MAX_ACCUMULATORS && pxv <= 8; pxv++) {
+      const cost = Math.ceil(coutG / co) * Math.ceil(widest / (4 * pxv)) * (pxv + co + 2 * co * pxv);
+      if (cost <= best.cost) best = { co, pxv, cost };
+    }
   }
   return { co: best.co, pxv: best.pxv };
 }
@@ -122,7 +127,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec): Deconvolutio
     weightAt += p.taps.length * weightsPerTap;
   }
 
-  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, input: 0, output: 0, end: 0 };
+  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, staging: 0, input: 0, output: 0, end: 0 };
   let offset = 0;
   const take = (bytes: number) => {
     const start = offset;
@@ -134,6 +139,8 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec): Deconvolutio
   at.tapOffsets = take(tapCount * 4);
   at.weights = take(weightAt * 4);
   at.bias = take(groups * coBlocks * co * 4);
+  // The caller's input as given (one memcpy in), before the kernel spreads its rows into the grid.
+  at.staging = take(spec.outer * spec.cin * spec.inH * spec.inW * 4);
   // The grid, then slack for a last block's reads past the last row: a row of lanes and one grid row.
   at.input = take((spec.outer * spec.cin * gridRows * gridCols + lanes + gridCols) * 4);
   at.output = take(spec.outer * spec.cout * outPlane * 4);
