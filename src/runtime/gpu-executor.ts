@@ -20,7 +20,7 @@ export interface ForwardOptions {
 
 export interface ExecutorOptions {
   /**
-   * webasm only: run kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one worker per
+   * webasm (and wasm's gpu.js kernels) only: run kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one worker per
    * core). The same kernels and numbers; the pool costs some tens of ms to start on the first call.
    */
   threads?: boolean;
@@ -70,7 +70,7 @@ export function createExecutor(
     let k = instances[stepIndex];
     if (!k) {
       const text = typeof source === 'string' ? source : source.toString();
-      const asyncMode = options.threads === true && chosen === 'webasm';
+      const asyncMode = options.threads === true && chosen === 'webasm'; // also wasm's gpu.js kernels
       k = gpu.createKernel(text, { output: [size], precision: 'single', tactic: 'precision', pipeline: gl, ...(asyncMode ? { asyncMode } : {}) }) as unknown as RunShortcut;
       instances[stepIndex] = k;
     }

@@ -66,16 +66,11 @@ export class FunctionBody {
   sub() { return this.op(0x6b); }
   mul() { return this.op(0x6c); }
   divU() { return this.op(0x6e); }
-  remU() { return this.op(0x70); }
   ltS() { return this.op(0x48); }
   geS() { return this.op(0x4e); }
   load32(offset = 0) { return this.op(0x28, ...this.memarg(2, offset)); }
-  /** `block` … `loop` with an empty type: branch depth 1 leaves, depth 0 repeats. */
-  blockLoop() { return this.op(0x02, 0x40, 0x03, 0x40); }
-  endBlockLoop() { return this.op(0x0b, 0x0b); }
   ifThen() { return this.op(0x04, 0x40); }
   end() { return this.op(0x0b); }
-  br(depth: number) { return this.op(0x0c, ...uleb(depth)); }
   brIf(depth: number) { return this.op(0x0d, ...uleb(depth)); }
   v128Load(offset = 0) { return this.simd(0x00, ...this.memarg(4, offset)); }
   v128Load32Splat(offset = 0) { return this.simd(0x09, ...this.memarg(2, offset)); }
