@@ -5,6 +5,7 @@
 // bound weights have it; a step runs only if the values asked for need it; re-layouts of weights (steps
 // reading parameter blobs only) run once. On backend 'wasm' a layer's native kernel (src/runtime/wasm/)
 // replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
+import { availableParallelism } from 'node:os';
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
@@ -57,6 +58,7 @@ export function createExecutor(
 ): Executor {
   const { gpu, reason, backend: concrete } = createGPU(GPU, backend);
   const native = concrete === 'wasm';
+  const nativeThreadCount = options.threads === true ? nativeThreads() : 1;
   const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
   const gl = chosen !== 'cpu' && chosen !== 'webasm';
   const instances: (RunShortcut | undefined)[] = [];
@@ -119,8 +121,8 @@ export function createExecutor(
         if ('native' in step) {
           const spec = plan.natives?.[step.native];
           if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
-          const k = (nativeKernels[s] ??= createNativeKernel(spec));
-          values[step.out] = k.run(step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])));
+          const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount }));
+          values[step.out] = await k.run(step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])));
           continue;
         }
         const weightsOnly = step.args.every((a) => 'param' in a);
@@ -140,10 +142,14 @@ export function createExecutor(
     },
     destroy() {
       for (const k of instances) k?.destroy?.();
+      for (const k of nativeKernels) k?.destroy();
       (gpu as unknown as { destroy?(): void }).destroy?.();
     },
   };
 }
+
+/** Threads for native kernels with `threads`: two where there are two cores (the machines measured have two). */
+const nativeThreads = () => Math.min(2, availableParallelism());
 
 /** A value as a Float32Array (webasm's results already are; anything else is read back). */
 function hostArray(v: Value): Float32Array {

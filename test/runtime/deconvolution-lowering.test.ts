@@ -92,6 +92,7 @@ describe('Deconvolution lowering', () => {
     ['webasm', false],
     ['webasm', true],
     ['wasm', false],
+    ['wasm', true],
   ] as const)('%s (threads: %s): the compile-time weights and other weights bound to the same plan match PyTorch', async (backend, threads) => {
     const net = await compile(c.net, { weights: c.params, backend, threads });
     expect(net.backend).toBe(backend);

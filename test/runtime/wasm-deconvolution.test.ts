@@ -13,6 +13,7 @@ import { createExecutor } from '../../src/runtime/gpu-executor.js';
 import { paramsForPlan, type ParamMap } from '../../src/runtime/plan-params.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
+import { deconvolutionNativeKernel } from '../../src/layers/compute/deconvolution/wasm-kernel.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 
 interface Case {
@@ -136,6 +137,36 @@ describe('native Deconvolution kernels (backend wasm)', () => {
       const got = (await compiled.forward(inputs)).up.data;
       expect(maxRelativeError(got, runReference(net, params, inputs).blobs.get('up')!.data)).toBeLessThanOrEqual(1e-4);
     }
+    compiled.destroy();
+  });
+
+  // Two threads split the window's rows; each part has its own planes, so a part's extra lanes never land in
+  // rows the other thread writes (a narrow window: one block's lanes span several rows).
+  it.each(CASES)('two threads, $name: the same values as the reference executor', async (c) => {
+    const net = netOf(c);
+    const params = randomParams(net, 21);
+    const plan = buildPlan(net);
+    // The dense kernel of the last layer (the Crop's window where there is one).
+    const spec = [...plan.natives!].reverse().find((n) => n.weights === 'dense')!;
+    const inputs = inputsOf(net, 8);
+    const kernel = deconvolutionNativeKernel(spec, { threads: 2, threadedMinMacs: 0 });
+    const [w, b] = params.get('up')!;
+    const got = await kernel.run(b ? [inputs.x.data, w, b] : [inputs.x.data, w]);
+    kernel.destroy();
+    const want = runReference(net, params, inputs).blobs.get(c.crop ? 'out' : 'up')!;
+    expect(maxRelativeError(got, want.data)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('compile({ backend: "wasm", threads: true }) runs big layers on two threads with the same values', async () => {
+    const net = netOf({ name: 'big', cin: 16, cout: 16, hw: [20, 20], param: 'kernel_size: 8 stride: 4 pad: 2' });
+    const params = randomParams(net, 4);
+    const inputs = inputsOf(net, 5);
+    const compiled = await compile(net, { weights: params, backend: 'wasm', threads: true });
+    for (let i = 0; i < 2; i++) {
+      const got = (await compiled.forward(inputs)).up.data;
+      expect(maxRelativeError(got, runReference(net, params, inputs).blobs.get('up')!.data)).toBeLessThanOrEqual(1e-4);
+    }
+    expect(compiled.backend).toBe('wasm');
     compiled.destroy();
   });
 });

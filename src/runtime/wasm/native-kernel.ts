@@ -5,12 +5,19 @@ import { deconvolutionNativeKernel } from '../../layers/compute/deconvolution/wa
 import type { NativeKernelSpec } from './native-kernel-spec.js';
 
 export interface NativeKernel {
-  run(args: readonly Float32Array[]): Float32Array;
+  run(args: readonly Float32Array[]): Promise<Float32Array>;
+  /** Ends its worker threads, if any. */
+  destroy(): void;
 }
 
-export function createNativeKernel(spec: NativeKernelSpec): NativeKernel {
+export interface NativeKernelOptions {
+  /** Threads a big layer may use (this one and worker threads); default 1. */
+  threads?: number;
+}
+
+export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernelOptions = {}): NativeKernel {
   switch (spec.kind) {
     case 'deconvolution':
-      return deconvolutionNativeKernel(spec);
+      return deconvolutionNativeKernel(spec, options);
   }
 }

@@ -12,7 +12,7 @@ export function wasmSimdSupported(): boolean {
     body.v128Zero().v128Zero().f32x4Add();
     const v = body.local(0x7b);
     body.set(v);
-    cached = typeof WebAssembly === 'object' && WebAssembly.validate(encodeModule([{ name: 'probe', body }], 1));
+    cached = typeof WebAssembly === 'object' && WebAssembly.validate(encodeModule([{ name: 'probe', body }], { pages: 1, shared: false }));
   } catch {
     cached = false;
   }

@@ -1,5 +1,5 @@
-// A small WebAssembly binary encoder: one module with a defined, exported memory and exported functions of
-// i32 parameters, built instruction by instruction. Why not binaryen or wabt: either would become a runtime
+// A small WebAssembly binary encoder: one module importing its memory (env.memory, shared where worker
+// threads run the same code on it) and exporting functions of i32 parameters, built instruction by instruction. Why not binaryen or wabt: either would become a runtime
 // dependency of every module `brewnet compile` writes (that module may import only gpu.js and brewnet's
 // runtime entry, and the kernels are generated when the weights are bound), binaryen alone is ~12 MB and
 // starts asynchronously; the kernels here use a few dozen opcodes, whose encoding is fixed by the spec.
@@ -130,17 +130,21 @@ export interface ModuleFunction {
   body: FunctionBody;
 }
 
-/** A module of functions `(i32 × params) → ()`, with one memory of `pages` 64 KiB pages exported as "memory". */
-export function encodeModule(functions: readonly ModuleFunction[], pages: number): Uint8Array<ArrayBuffer> {
+export interface ImportedMemory {
+  /** Size in 64 KiB pages (initial and maximum: the kernels never grow it). */
+  pages: number;
+  /** A shared memory (a SharedArrayBuffer), which worker threads can run the module on too. */
+  shared: boolean;
+}
+
+/** A module of functions `(i32 × params) → ()` over the memory imported as env.memory. */
+export function encodeModule(functions: readonly ModuleFunction[], memory: ImportedMemory): Uint8Array<ArrayBuffer> {
   const arities = [...new Set(functions.map((f) => f.body.params))];
   const types = section(1, [...uleb(arities.length), ...arities.flatMap((n) => [0x60, ...uleb(n), ...new Array<number>(n).fill(I32), 0])]);
   const funcs = section(3, [...uleb(functions.length), ...functions.flatMap((f) => uleb(arities.indexOf(f.body.params)))]);
-  const memory = section(5, [1, 0x00, ...uleb(pages)]);
-  const exports = section(7, [
-    ...uleb(functions.length + 1),
-    ...name('memory'), 0x02, 0,
-    ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
-  ]);
+  const limits = [memory.shared ? 0x03 : 0x01, ...uleb(memory.pages), ...uleb(memory.pages)];
+  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]);
+  const exports = section(7, [...uleb(functions.length), ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)])]);
   const code = section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.body.encode())]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }

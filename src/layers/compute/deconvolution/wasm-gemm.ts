@@ -1,15 +1,17 @@
-// The native Deconvolution kernel's code: one function `run()` that computes the window from the grid
-// (wasm-layout.ts explains the phases, the grid and the blocks). Every size, stride and address is a
+// The native Deconvolution kernel's code: `spread()` puts the staged input into the grid, `run(oyStart,
+// oyEnd, outBase)` computes those rows of the window into planes at outBase (one call per thread),
+// `compact()` copies the parts' planes into the result (wasm-layout.ts explains phases, grid and blocks). Every size, stride and address is a
 // constant of the module; the per-phase tables (columns, taps, weight offsets) are read from memory.
 import { encodeModule, FunctionBody, I32, V128 } from '../../../runtime/wasm/wasm-binary.js';
 import type { DeconvolutionLayout } from './wasm-layout.js';
 
-export function deconvolutionModule(l: DeconvolutionLayout): Uint8Array<ArrayBuffer> {
+export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Uint8Array<ArrayBuffer> {
   const { spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, at } = l;
   const [sy, sx] = spec.stride;
   const lanes = 4 * pxv;
   const gridPlane = gridRows * gridCols;
-  const f = new FunctionBody(0);
+  const f = new FunctionBody(3);
+  const [oyStart, oyEnd, outBase] = [0, 1, 2];
   const [n, g, cob, oy, qy, ry, rx, j, tap, ci, taps, count] = Array.from({ length: 12 }, () => f.local(I32));
   const [xChannel, xRow, outChannel, outRow, column, phase, tapTable, weightsBlock, xp, wp, op] = Array.from({ length: 11 }, () => f.local(I32));
   const acc = Array.from({ length: co }, () => Array.from({ length: pxv }, () => f.local(V128)));
@@ -78,12 +80,12 @@ export function deconvolutionModule(l: DeconvolutionLayout): Uint8Array<ArrayBuf
       f.forLoop(cob, 0, coBlocks, 1, () => {
         // Grid of the group's first input channel at (q, q) = (0, 0); output plane of the block's first channel.
         f.get(n).i32(spec.cin).mul().get(g).i32(cinG).mul().add().i32(gridPlane * 4).mul().i32(at.input + (padTop * gridCols + padLeft) * 4).add().set(xChannel);
-        f.get(n).i32(spec.cout).mul().get(g).i32(coutG).mul().add().get(cob).i32(co).mul().add().i32(outPlane * 4).mul().i32(at.output).add().set(outChannel);
-        f.forLoop(oy, 0, spec.window.h, 1, () => {
+        f.get(n).i32(spec.cout).mul().get(g).i32(coutG).mul().add().get(cob).i32(co).mul().add().i32(outPlane * 4).mul().get(outBase).add().set(outChannel);
+        f.forLoop(oy, () => f.get(oyStart), { local: oyEnd }, 1, () => {
           f.get(oy).i32(spec.window.y0 + spec.pad[0]).add().i32(sy).divU().set(qy);
           f.get(oy).i32(spec.window.y0 + spec.pad[0]).add().get(qy).i32(sy).mul().sub().set(ry);
           f.get(xChannel).get(qy).i32(gridCols * 4).mul().add().set(xRow);
-          f.get(outChannel).get(oy).i32(spec.window.w * 4).mul().add().set(outRow);
+          f.get(outChannel).get(oy).get(oyStart).sub().i32(spec.window.w * 4).mul().add().set(outRow);
           f.forLoop(rx, 0, sx, 1, () => {
             f.get(rx).i32(12).mul().i32(at.columns).add().set(column);
             f.get(ry).i32(sx).mul().get(rx).add().i32(12).mul().i32(at.phases).add().set(phase);
@@ -98,7 +100,7 @@ export function deconvolutionModule(l: DeconvolutionLayout): Uint8Array<ArrayBuf
       });
     });
   });
-  return encodeModule([{ name: 'run', body: f }, { name: 'spread', body: spreadInput(l) }, { name: 'compact', body: compactOutput(l) }], l.pages);
+  return encodeModule([{ name: 'run', body: f }, { name: 'spread', body: spreadInput(l) }, { name: 'compact', body: compactOutput(l) }], { pages: l.pages, shared });
 }
 
 /** `spread()`: the staged input's rows into the grid's interior (its border stays zero). */
@@ -116,16 +118,19 @@ function spreadInput(l: DeconvolutionLayout): FunctionBody {
   return f;
 }
 
-/** `compact()`: the output planes moved together (dropping the slack between them), for one copy out. */
+/** `compact()`: every part's planes into the contiguous result (dropping the slack), for one copy out. */
 function compactOutput(l: DeconvolutionLayout): FunctionBody {
   const { spec, outPlane, at } = l;
-  const size = spec.window.h * spec.window.w;
+  const { h, w } = spec.window;
   const f = new FunctionBody(0);
   const plane = f.local(I32);
-  f.forLoop(plane, 1, spec.outer * spec.cout, 1, () => {
-    f.get(plane).i32(size * 4).mul().i32(at.output).add();
-    f.get(plane).i32(outPlane * 4).mul().i32(at.output).add();
-    f.i32(size * 4).memoryCopy();
-  });
+  for (const part of l.parts) {
+    const bytes = (part.oyEnd - part.oyStart) * w * 4;
+    f.forLoop(plane, 0, spec.outer * spec.cout, 1, () => {
+      f.get(plane).i32(h * w * 4).mul().i32(at.result + part.oyStart * w * 4).add();
+      f.get(plane).i32(outPlane * 4).mul().i32(part.outBase).add();
+      f.i32(bytes).memoryCopy();
+    });
+  }
   return f;
 }

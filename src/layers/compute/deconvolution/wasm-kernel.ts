@@ -1,8 +1,10 @@
 // The host side of the native Deconvolution kernel: compiles the generated module, writes its tables once,
 // re-lays the weights into its memory once per bound weights, and per call copies the input in (one
 // memcpy; the module spreads it into the zero-bordered grid) and the window out (one copy, after the
-// module moved the output planes together).
-import type { NativeKernel } from '../../../runtime/wasm/native-kernel.js';
+// module moved the output planes together). With threads, a big layer's rows are split between this
+// thread and worker threads running the same module on a shared memory.
+import { KernelWorker } from '../../../runtime/wasm/kernel-worker.js';
+import type { NativeKernel, NativeKernelOptions } from '../../../runtime/wasm/native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
 import { deconvolutionModule } from './wasm-gemm.js';
 import { deconvolutionLayout, type DeconvolutionLayout } from './wasm-layout.js';
@@ -52,20 +54,34 @@ function writeWeights(l: DeconvolutionLayout, f32: Float32Array, w: Float32Array
   }
 }
 
-export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec): NativeKernel {
-  const l = deconvolutionLayout(spec);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(deconvolutionModule(l)));
-  const memory = instance.exports.memory as WebAssembly.Memory;
-  const { run, spread, compact } = instance.exports as Record<'run' | 'spread' | 'compact', () => void>;
+/** Multiply-adds below which a second thread costs more (a message round trip, ~0.1 ms) than it saves. */
+const THREADED_MIN_MACS = 4e6;
+
+/** Threads for this layer: up to `threads`, only for a big enough one. */
+function threadsFor(spec: DeconvolutionNativeSpec, threads: number, minMacs: number): number {
+  const cinPerOutput = spec.weights === 'channel-diagonal' ? 1 : spec.cin / spec.group;
+  const tapsPerOutput = Math.ceil(spec.kernel[0] / spec.stride[0]) * Math.ceil(spec.kernel[1] / spec.stride[1]);
+  const macs = spec.outer * spec.cout * spec.window.h * spec.window.w * cinPerOutput * tapsPerOutput;
+  return macs >= minMacs ? threads : 1;
+}
+
+/** `threadedMinMacs` (tests): the size from which a layer uses its threads. */
+export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options: NativeKernelOptions & { threadedMinMacs?: number } = {}): NativeKernel {
+  const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS));
+  const shared = l.parts.length > 1;
+  const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
+  const module = new WebAssembly.Module(deconvolutionModule(l, shared));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
+  const workers = l.parts.slice(1).map(() => new KernelWorker(module, memory));
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
   let boundBias: Float32Array | undefined;
-  const { outer, cout } = spec;
-  const { h, w } = spec.window;
+  const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
 
   return {
-    run([x, weights, bias]) {
+    async run([x, weights, bias]) {
       if (weights !== boundWeights || bias !== boundBias) {
         writeWeights(l, f32, weights, spec.bias ? bias : undefined);
         boundWeights = weights;
@@ -73,10 +89,19 @@ export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec): Native
       }
       f32.set(x, l.at.staging / 4);
       spread();
-      run();
+      // Parts after the first on the workers (posted first, so they start while this thread computes its part).
+      const others = workers.map((w, i) => {
+        const p = l.parts[i + 1];
+        return w.call('run', [p.oyStart, p.oyEnd, p.outBase]);
+      });
+      const first = l.parts[0];
+      run(first.oyStart, first.oyEnd, first.outBase);
+      await Promise.all(others);
       compact();
-      const out = f32.slice(l.at.output / 4, l.at.output / 4 + outer * cout * h * w);
-      return out;
+      return f32.slice(l.at.result / 4, l.at.result / 4 + size);
+    },
+    destroy() {
+      for (const w of workers) w.terminate();
     },
   };
 }

@@ -13,6 +13,10 @@
 // may run past the row: its extra lanes read the grid beyond the row (never outside the memory) and write
 // past the row's end in the output — into later rows, which are written after it, or into the slack after
 // each output channel plane. So there is no bounds test in the store either.
+//
+// With threads the window's rows are split into parts, one per thread, each written to its own planes (so
+// a part's extra lanes never reach rows another thread writes); the module then copies the parts' planes
+// into one contiguous result.
 import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
 
 /** The taps of one phase along one axis: kernel index and how many grid rows (columns) back it reads. */
@@ -45,14 +49,16 @@ export interface DeconvolutionLayout {
   gridCols: number;
   padTop: number;
   padLeft: number;
-  /** Output floats per channel plane: the window's h·w plus slack for a last block's extra lanes. */
+  /** Output floats per channel plane of a part: its rows (the largest part's) plus slack for extra lanes. */
   outPlane: number;
+  /** Row ranges of the window computed by one call of run() each (one per thread), and their planes' byte offset. */
+  parts: { oyStart: number; oyEnd: number; outBase: number }[];
   /** Per column phase rx: first phase column q0, columns in the window, the window column of q0. */
   columns: { q0: number; count: number; outCol: number }[];
   /** Per phase ry·s + rx: its taps (row tap × column tap). */
   phases: { taps: [AxisTap, AxisTap][] }[];
   /** Byte offsets in the memory. */
-  at: { columns: number; phases: number; tapOffsets: number; weights: number; bias: number; staging: number; input: number; output: number; end: number };
+  at: { columns: number; phases: number; tapOffsets: number; weights: number; bias: number; staging: number; input: number; output: number; result: number; end: number };
   /** Per phase: byte offset of its tap table and of its weights (the phase's taps × blocks). */
   phaseTapTable: number[];
   phaseWeights: number[];
@@ -80,7 +86,7 @@ function chooseBlock(coutG: number, widest: number): { co: number; pxv: number }
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
-export function deconvolutionLayout(spec: DeconvolutionNativeSpec): DeconvolutionLayout {
+export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1): DeconvolutionLayout {
   const diagonal = spec.weights === 'channel-diagonal';
   const groups = diagonal ? spec.cout : spec.group;
   const cinG = diagonal ? 1 : spec.cin / spec.group;
@@ -112,7 +118,9 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec): Deconvolutio
   const gridRows = padTop + Math.max(lastQy, spec.inH - 1) + 1;
   const gridCols = padLeft + Math.max(lastQx, spec.inW - 1) + 1;
   const lanes = 4 * pxv;
-  const outPlane = win.h * win.w + lanes * sx + 4;
+  const partCount = Math.max(1, Math.min(threads, win.h));
+  const partRows = Math.ceil(win.h / partCount);
+  const outPlane = partRows * win.w + lanes * sx + 4;
 
   const tapCount = phases.reduce((n, p) => n + p.taps.length, 0);
   const weightsPerTap = groups * coBlocks * cinG * co;
@@ -127,7 +135,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec): Deconvolutio
     weightAt += p.taps.length * weightsPerTap;
   }
 
-  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, staging: 0, input: 0, output: 0, end: 0 };
+  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, staging: 0, input: 0, output: 0, result: 0, end: 0 };
   let offset = 0;
   const take = (bytes: number) => {
     const start = offset;
@@ -143,7 +151,13 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec): Deconvolutio
   at.staging = take(spec.outer * spec.cin * spec.inH * spec.inW * 4);
   // The grid, then slack for a last block's reads past the last row: a row of lanes and one grid row.
   at.input = take((spec.outer * spec.cin * gridRows * gridCols + lanes + gridCols) * 4);
-  at.output = take(spec.outer * spec.cout * outPlane * 4);
+  const parts = Array.from({ length: partCount }, (_, k) => ({
+    oyStart: k * partRows,
+    oyEnd: Math.min(win.h, (k + 1) * partRows),
+    outBase: take(spec.outer * spec.cout * outPlane * 4),
+  })).filter((p) => p.oyEnd > p.oyStart);
+  at.output = parts[0].outBase;
+  at.result = take(spec.outer * spec.cout * win.h * win.w * 4);
   at.end = offset;
   for (let i = 0; i < phases.length; i++) {
     phaseTapTable[i] += at.tapOffsets;
@@ -151,7 +165,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec): Deconvolutio
   }
   if (at.end > 2 ** 31) throw new Error(`internal: native Deconvolution needs ${at.end} bytes of memory`);
   return {
-    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, columns, phases,
+    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, parts, columns, phases,
     at, phaseTapTable, phaseWeights, pages: Math.max(1, Math.ceil(at.end / 65536)),
   };
 }
