@@ -21,8 +21,9 @@ export interface ForwardOptions {
 
 export interface ExecutorOptions {
   /**
-   * webasm (and wasm's gpu.js kernels) only: run kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one worker per
-   * core). The same kernels and numbers; the pool costs some tens of ms to start on the first call.
+   * webasm and wasm: run gpu.js kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one
+   * worker per core; the pool costs some tens of ms to start on the first call), and on wasm split native
+   * kernels of ≥ 4 M multiply-adds between two threads. The same kernels and numbers.
    */
   threads?: boolean;
 }
