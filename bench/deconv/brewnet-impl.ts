@@ -21,8 +21,8 @@ export function problemPrototxt(q: Problem): string {
 }
 
 /**
- * A brewnet configuration: a backend name from BACKENDS, or `webasm+threads` (webasm with compile()'s
- * `threads` option: gpu.js's async mode on its worker pool).
+ * A brewnet configuration: a backend name from BACKENDS, or `webasm+threads` / `wasm+threads` (with compile()'s
+ * `threads` option: gpu.js's async mode on its worker pool; for wasm's native kernels, two threads on big layers).
  */
 export function compileOptionsFor(config: string): { backend: BackendName; threads?: boolean } {
   if (config.endsWith('+threads')) return { backend: config.slice(0, -'+threads'.length) as BackendName, threads: true };

@@ -41,8 +41,8 @@ const needsDisplay = (backend: string) => GL_BACKENDS.has(backend) || backend ==
 export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<string> {
   const { log } = options;
   const problems = options.problems ? PROBLEMS.filter((q) => options.problems!.includes(q.id)) : PROBLEMS;
-  // Every backend compile() offers, and webasm again with its worker threads (compile's `threads`).
-  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' ? [b, 'webasm+threads'] : [b]));
+  // Every backend compile() offers, and webasm and wasm again with their worker threads (compile's `threads`).
+  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' || b === 'wasm' ? [b, `${b}+threads`] : [b]));
   const xvfb = !process.env.DISPLAY && xvfbAvailable();
   const unavailable = new Map<string, string>();
   // A backend too slow to time on one problem is not tried on problems with at least as much work.
@@ -281,7 +281,7 @@ function report(all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[]
     '- brewnet: each problem is a prototxt net (Input → Deconvolution [→ Crop]) compiled with `compile(net, { weights, backend })` and run with `forward()`; the timed call is the whole `forward` (input upload, kernels, read-back). Backends tried: ' +
       env.backends.join(', ') +
       (env.xvfb ? ' (GL ones under `xvfb-run`)' : '') +
-      ' (`webasm+threads`: webasm with compile()\'s `threads: true`, kernels of ≥ 4096 outputs on gpu.js\'s worker pool, 2 workers here).',
+      ' (`webasm+threads`: webasm with compile()\'s `threads: true`, kernels of ≥ 4096 outputs on gpu.js\'s worker pool, 2 workers here; `wasm+threads`: native kernels of ≥ 4 M multiply-adds split by rows between the main thread and one worker on a shared memory).',
     '- peers (devDependencies only): tfjs `conv2dTranspose` in NHWC with its filter re-laid once (layout changes not timed, its fastest form); onnxruntime-node `ConvTranspose` one-node model (built in bench/deconv/onnx-model.ts), CPU EP, 2 intra-op threads. P5\'s Crop is given to both peers as asymmetric padding, so they compute only the kept 500×500 window.',
     `- every brewnet configuration and tfjs-cpu (plain JS: JIT-sensitive) runs in its own node process, onnxruntime-node and tfjs-wasm (native and WebAssembly code) share one; its first call is checked against a float64 direct scatter (max |error| / max |reference| ≤ ${TOLERANCE}) before anything is timed, and the last call is checked again; "first call" (kernel build, JIT, allocation) is reported apart; then 1 warm-up call and ≥ 3 timed calls (more until 0.5 s, at most 15) — a call slower than 1 s gets 2 timed calls and no warm-up, slower than 2.5 s one, slower than 8 s none (that first call is then the row's time, runs 0, and bigger problems skip that configuration); median and fastest.`,
     '- GFLOP/s = 2 × useful MACs (those reaching a kept output, counted as dense also for the bilinear weights) ÷ median time. "brewnet best" = fastest CPU backend (not GL) per problem. Ratios: "speed-up" = peer time ÷ brewnet time; "brewnet ÷ ORT" = brewnet time ÷ ORT time (target ≤ 0.5 for FCN upsampling, ≤ 5 dense).',

@@ -30,7 +30,7 @@ const fmtTime = (ms: number | undefined) => (ms === undefined || !Number.isFinit
 
 export function runNetsSuite(options: NetsSuiteOptions): string {
   const { root, log } = options;
-  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' ? [b, 'webasm+threads'] : [b]));
+  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' || b === 'wasm' ? [b, `${b}+threads`] : [b]));
   const xvfb = !process.env.DISPLAY && xvfbAvailable();
   const sections: string[] = [];
   const unavailable = new Map<string, string>();

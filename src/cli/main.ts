@@ -77,7 +77,7 @@ addNetOptions(program
   .option('--allow-missing-weights', 'fill layers the .caffemodel lacks from their fillers')
   .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
   .option('--out <dir>', 'where to write <blob>.npy files')
-  .option('--backend <backend>', 'cpu, webasm, headlessgl or auto (default auto)'))
+  .option('--backend <backend>', "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)"))
   .action((net: string, flags) => runReportingErrors(() => runCommand(net, flags)));
 
 addNetOptions(program
@@ -87,7 +87,7 @@ addNetOptions(program
   .option('--weights <file>', 'the .caffemodel the module loads by default')
   .option('--seed <n>', 'without --weights: fill parameters from the fillers with this seed, written beside the module', integerOption)
   .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
-  .option('--backend <backend>', "the module's default backend: cpu, webasm, headlessgl or auto (default auto)")
+  .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
   .option('-o, --output <file>', 'the .mjs file to write'))
   .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
 

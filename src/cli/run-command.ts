@@ -66,6 +66,7 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
     process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
   }
   const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
-  process.stderr.write(`forward pass on gpu.js ${compiled.backend}${why} in ${ms.toFixed(0)} ms\n`);
+  const on = compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
+  process.stderr.write(`forward pass on ${on}${why} in ${ms.toFixed(0)} ms\n`);
   compiled.destroy();
 }

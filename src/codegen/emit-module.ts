@@ -1,5 +1,6 @@
 // `brewnet compile`'s output: an ES module a person can read — the plan as data, each specialised kernel as
-// a function, and createNet() to load weights and run it. It imports only gpu.js and brewnet's runtime
+// a function, and createNet() to load weights and run it. Native kernels (backend 'wasm') are plain data in
+// plan.natives; the runtime generates their WebAssembly when the net is created. It imports only gpu.js and brewnet's runtime
 // entry. Safety: the net's layer and blob names (which may hold quotes, backticks, `${`, `*/`, newlines,
 // `</script>`) reach the module only inside JSON string data; identifiers and comments are brewnet's own.
 import type { ExecutionPlan } from '../runtime/execution-plan.js';
@@ -46,7 +47,9 @@ export function emitModule(plan: ExecutionPlan, options: EmitOptions): string {
 //   const out = await net.forward({ data: { shape, data } }); // Float32Array tensors by blob name
 //
 // Names from the net appear only as strings in \`plan\`; each kernel computes one value of the plan
-// (see plan.steps: the kernel index, its arguments, output size and value).
+// (see plan.steps: the kernel index, its arguments, output size and value). On backend 'wasm', steps naming
+// a native kernel (plan.natives: its kind and the numbers it is specialised to) run brewnet's WebAssembly
+// SIMD code instead of the gpu.js kernels writing the same value.
 import { GPU } from 'gpu.js';
 import { createRuntimeNet } from 'brewnet/runtime';
 
@@ -63,8 +66,8 @@ export const defaultWeights = ${weights};
 
 /**
  * Loads the weights (a .caffemodel path, URL or bytes; default: the compile-time file) and builds the
- * kernels on a gpu.js backend ('cpu', 'webasm', 'headlessgl' or 'auto'). threads: on webasm, run big
- * kernels on gpu.js's worker pool (one worker per core).
+ * kernels on a backend ('cpu', 'webasm', 'wasm', 'headlessgl' or 'auto'). threads: on webasm, big gpu.js
+ * kernels on gpu.js's worker pool; on wasm, big native kernels split with a worker thread.
  */
 export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {
   return createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });

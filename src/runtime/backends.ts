@@ -6,10 +6,14 @@
 // under Xvfb (or any machine without a GPU driver) that context is Mesa's software rasteriser, which runs
 // these kernels slower than gpu.js's own CPU backends (../shared/PERF-BASELINE.md: llvmpipe 0.7–1.1
 // GFLOP/s against webasm's 1.2–2.3). So auto reads the GL renderer and takes headlessgl only on hardware.
+//
+// 'wasm' is brewnet's own: layers with a native WebAssembly SIMD kernel (src/runtime/wasm/) run it, every
+// other layer runs its gpu.js kernels on webasm. Both keep values as host Float32Arrays, so steps chain.
 import type { GPU as GPUClass } from 'gpu.js';
 import { fail } from '../diagnostics/diagnostic.js';
+import { wasmSimdSupported } from './wasm/simd-support.js';
 
-export const BACKENDS = ['cpu', 'webasm', 'headlessgl', 'auto'] as const;
+export const BACKENDS = ['cpu', 'webasm', 'wasm', 'headlessgl', 'auto'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
@@ -20,8 +24,11 @@ export function isBackendName(name: string): name is BackendName {
 }
 
 /** Why a backend cannot start here, or undefined if it can. */
-export function unavailableReason(GPU: GPUConstructor, backend: BackendName): string | undefined {
-  if (backend === 'webasm' && !GPU.isWebAssemblySupported) return 'this JavaScript engine has no WebAssembly';
+export function unavailableReason(GPU: GPUConstructor, backend: BackendName, simd: () => boolean = wasmSimdSupported): string | undefined {
+  if ((backend === 'webasm' || backend === 'wasm') && !GPU.isWebAssemblySupported) return 'this JavaScript engine has no WebAssembly';
+  if (backend === 'wasm' && !simd()) {
+    return "this JavaScript engine has no WebAssembly SIMD, which brewnet's native kernels need (Node ≥ 16.4 has it unless turned off)";
+  }
   if (backend === 'headlessgl' && !GPU.isHeadlessGLSupported) {
     return process.env.DISPLAY
       ? 'no headless-gl context could be created (is gpu.js\'s optional native module "gl" built? check node_modules/gl/build/Release/webgl.node)'
@@ -33,6 +40,8 @@ export function unavailableReason(GPU: GPUConstructor, backend: BackendName): st
 /** What auto decides from: which backends can start here, and the GL renderer when GL can. */
 export interface BackendFacts {
   webasm: boolean;
+  /** WebAssembly SIMD, which the native kernels of backend 'wasm' need. */
+  wasmSimd: boolean;
   headlessgl: boolean;
   /** The driver's renderer string behind the GL context (e.g. "ANGLE (Mesa/X.org llvmpipe (LLVM 15.0.6…)…)"). */
   glRenderer?: string;
@@ -53,12 +62,13 @@ export function isSoftwareRenderer(renderer: string): boolean {
 }
 
 /**
- * auto's rule, as a pure function: headlessgl on a hardware renderer, else webasm (SIMD WebAssembly, faster
- * than the generated JS of `cpu`), else cpu. A GL context whose renderer cannot be read counts as software:
- * guessing wrong there costs a slow run, not a wrong one.
+ * auto's rule, as a pure function: headlessgl on a hardware renderer, else wasm (brewnet's native SIMD
+ * kernels, webasm for the rest) where WebAssembly SIMD runs, else webasm (faster than the generated JS of
+ * `cpu`), else cpu. A GL context whose renderer cannot be read counts as software: guessing wrong there
+ * costs a slow run, not a wrong one.
  */
 export function chooseBackend(facts: BackendFacts): BackendChoice {
-  const fallback: ConcreteBackend = facts.webasm ? 'webasm' : 'cpu';
+  const fallback: ConcreteBackend = facts.webasm ? (facts.wasmSimd ? 'wasm' : 'webasm') : 'cpu';
   if (!facts.headlessgl) {
     return { backend: fallback, reason: `no GL context here (no X display or no built "gl" module), so ${fallback}` };
   }
@@ -103,19 +113,25 @@ export function backendFacts(GPU: GPUConstructor): BackendFacts {
   // nothing to release.
   const Kernel = headlessgl ? (new GPU({ mode: 'headlessgl' }) as unknown as { Kernel: { testContext?: WebGLLike | null } }).Kernel : undefined;
   const context = Kernel?.testContext ?? null;
-  return { webasm: GPU.isWebAssemblySupported, headlessgl, glRenderer: context ? glRendererOf(context) : undefined };
+  return { webasm: GPU.isWebAssemblySupported, wasmSimd: wasmSimdSupported(), headlessgl, glRenderer: context ? glRendererOf(context) : undefined };
 }
 
+/** The gpu.js mode that runs a backend's gpu.js kernels ('wasm' runs the layers without a native kernel on webasm). */
+export const gpuMode = (backend: ConcreteBackend): Exclude<ConcreteBackend, 'wasm'> => (backend === 'wasm' ? 'webasm' : backend);
+
 /** The gpu.js instance for a backend, and why it was chosen ('auto' resolved by chooseBackend). */
-export function createGPU(GPU: GPUConstructor, backend: BackendName): { gpu: InstanceType<GPUConstructor> } & BackendChoice {
+export function createGPU(GPU: GPUConstructor, backend: BackendName, simd: () => boolean = wasmSimdSupported): { gpu: InstanceType<GPUConstructor> } & BackendChoice {
   if (!isBackendName(backend)) fail(`unknown backend "${String(backend)}"; choose one of ${BACKENDS.join(', ')}`);
   if (backend === 'auto') {
-    const choice = chooseBackend(backendFacts(GPU));
-    return { gpu: new GPU({ mode: choice.backend }), ...choice, reason: `auto: ${choice.reason}` };
+    const choice = chooseBackend({ ...backendFacts(GPU), wasmSimd: simd() });
+    return { gpu: new GPU({ mode: gpuMode(choice.backend) }), ...choice, reason: `auto: ${choice.reason}` };
   }
-  const why = unavailableReason(GPU, backend);
-  if (why) fail(`backend "${backend}" cannot run here: ${why}`, undefined, backend === 'headlessgl' ? 'use --backend webasm or cpu' : undefined);
-  return { gpu: new GPU({ mode: backend }), backend, reason: 'asked for' };
+  const why = unavailableReason(GPU, backend, simd);
+  if (why) {
+    const hint = backend === 'headlessgl' ? 'use --backend webasm or cpu' : backend === 'wasm' ? 'use --backend webasm (gpu.js kernels only) or cpu' : undefined;
+    fail(`backend "${backend}" cannot run here: ${why}`, undefined, hint);
+  }
+  return { gpu: new GPU({ mode: gpuMode(backend) }), backend, reason: 'asked for' };
 }
 
 interface KernelClass {

@@ -6,7 +6,7 @@ import type { Layer } from '../ir/layer.js';
 import { cannotRun } from '../layers/compute/cannot-run.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { ArgSource, ExecutionPlan, PlanStep, PlanValue } from './execution-plan.js';
-import type { ValueRef } from './kernel-plan.js';
+import type { ValueRef, WeightCondition } from './kernel-plan.js';
 
 /** brewnet runs inference: Dropout is the identity and BatchNorm uses stored statistics only in TEST. */
 export function checkRunnable(net: Net): void {
@@ -26,6 +26,8 @@ export function buildPlan(net: Net): ExecutionPlan {
   const valueOfBlob = new Map<string, number>();
   const kernels: string[] = [];
   const kernelIndex = new Map<string, number>();
+  const natives: NonNullable<ExecutionPlan['natives']> = [];
+  const nativeIndex = new Map<string, number>();
   const steps: PlanStep[] = [];
   const inputs: ExecutionPlan['inputs'] = [];
   const addValue = (blob: string | null, shape: number[]) => values.push({ blob, shape: [...shape] }) - 1;
@@ -50,6 +52,18 @@ export function buildPlan(net: Net): ExecutionPlan {
     };
     const tops = layer.tops.map((t) => addValue(t.name, t.shape));
     const temps: number[] = [];
+    const condition = (k: { when?: WeightCondition }) => {
+      if (!k.when) return undefined;
+      const p = 'upstream' in k.when.param ? upstream(k.when.param) : { param: [li, k.when.param.param] as [number, number] };
+      if (!('param' in p)) throw new Error('internal: a weight condition must name a parameter blob');
+      return { param: p.param, pattern: k.when.pattern, holds: k.when.holds };
+    };
+    const argSource = (ref: ValueRef): ArgSource => {
+      if ('upstream' in ref) return upstream(ref);
+      if ('bottom' in ref) return { value: bottoms[ref.bottom] };
+      if ('param' in ref) return { param: [li, ref.param] };
+      return { value: temps[ref.temp] };
+    };
     for (const alias of lowered.aliases ?? []) steps.push({ alias: bottoms[alias.bottom], layer: li, out: tops[alias.top] });
     for (const k of lowered.kernels) {
       let kernel = kernelIndex.get(k.source);
@@ -57,22 +71,22 @@ export function buildPlan(net: Net): ExecutionPlan {
         kernel = kernels.push(k.source) - 1;
         kernelIndex.set(k.source, kernel);
       }
-      const args: ArgSource[] = k.args.map((ref) => {
-        if ('upstream' in ref) return upstream(ref);
-        if ('bottom' in ref) return { value: bottoms[ref.bottom] };
-        if ('param' in ref) return { param: [li, ref.param] };
-        return { value: temps[ref.temp] };
-      });
+      const args = k.args.map(argSource);
       let out: number;
       if ('top' in k.out) out = tops[k.out.top];
       else out = temps[k.out.temp] = addValue(null, [k.size]);
-      if (k.when) {
-        const p = 'upstream' in k.when.param ? upstream(k.when.param) : { param: [li, k.when.param.param] as [number, number] };
-        if (!('param' in p)) throw new Error('internal: a weight condition must name a parameter blob');
-        steps.push({ kernel, layer: li, args, size: k.size, out, when: { param: p.param, pattern: k.when.pattern, holds: k.when.holds } });
-      } else {
-        steps.push({ kernel, layer: li, args, size: k.size, out });
+      const when = condition(k);
+      steps.push({ kernel, layer: li, args, size: k.size, out, ...(when ? { when } : {}) });
+    }
+    for (const k of lowered.natives ?? []) {
+      const spec = JSON.stringify(k.native);
+      let native = nativeIndex.get(spec);
+      if (native === undefined) {
+        native = natives.push(k.native) - 1;
+        nativeIndex.set(spec, native);
       }
+      const when = condition(k);
+      steps.push({ native, layer: li, args: k.args.map(argSource), size: k.size, out: tops[k.out.top], ...(when ? { when } : {}) });
     }
     tops.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
   });
@@ -86,6 +100,7 @@ export function buildPlan(net: Net): ExecutionPlan {
     blobs: net.blobs.map((b) => [b.name, valueOfBlob.get(b.id)!]),
     outputs: net.outputs,
     kernels,
+    natives,
     steps,
   };
 }

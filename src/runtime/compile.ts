@@ -19,9 +19,9 @@ export interface CompileOptions {
   seed?: number;
   /** With a .caffemodel: fill the layers it lacks from their fillers instead of failing. */
   allowMissingWeights?: boolean;
-  /** gpu.js backend (default 'auto': headlessgl on a hardware GL renderer, else webasm, else cpu; see backends.ts). */
+  /** Backend (default 'auto': headlessgl on a hardware GL renderer, else wasm, else webasm, else cpu; see backends.ts). */
   backend?: BackendName;
-  /** webasm only: run large kernels on gpu.js's worker pool (see ExecutorOptions). */
+  /** webasm and wasm: run large kernels on gpu.js's worker pool, and wasm's big native kernels on two threads (see ExecutorOptions). */
   threads?: boolean;
 }
 

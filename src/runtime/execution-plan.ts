@@ -2,6 +2,7 @@
 // the blob names — that the runtime executes and that `brewnet compile` writes into a module. Names from
 // the net only ever appear here as string data, never in generated identifiers or comments.
 import type { WeightPattern } from './weight-patterns.js';
+import type { NativeKernelSpec } from './wasm/native-kernel-spec.js';
 
 /** Where a kernel argument comes from: a value of the plan, or parameter blob `index` of plan layer `layer`. */
 export type ArgSource = { value: number } | { param: [layer: number, index: number] };
@@ -20,6 +21,11 @@ export interface StepCondition {
  */
 export type PlanStep =
   | { kernel: number; layer: number; args: ArgSource[]; size: number; out: number; when?: StepCondition }
+  /**
+   * Native kernel `native` of plan.natives computes `out`. It runs only on backend 'wasm' (and where its
+   * condition holds); there the gpu.js steps writing the same value do not run.
+   */
+  | { native: number; layer: number; args: ArgSource[]; size: number; out: number; when?: StepCondition }
   /** `out` holds `from`'s data under its own shape (Reshape, Flatten, Split, Dropout). */
   | { alias: number; layer: number; out: number };
 
@@ -42,5 +48,7 @@ export interface ExecutionPlan {
   /** Blobs nobody consumes, in Caffe's lexicographic order: what forward returns by default. */
   outputs: string[];
   kernels: string[];
+  /** Specs of native kernels (plain data; absent in plans written before native kernels existed). */
+  natives?: NativeKernelSpec[];
   steps: PlanStep[];
 }

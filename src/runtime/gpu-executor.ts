@@ -3,12 +3,15 @@
 // feeds the next kernel directly; on GL kernels run in pipeline mode, results stay textures on the device,
 // and only the blobs asked for are read back. Steps specialised on weight structure run only where the
 // bound weights have it; a step runs only if the values asked for need it; re-layouts of weights (steps
-// reading parameter blobs only) run once.
+// reading parameter blobs only) run once. On backend 'wasm' a layer's native kernel (src/runtime/wasm/)
+// replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
+import { availableParallelism } from 'node:os';
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { activeSteps, neededSteps } from './step-selection.js';
+import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
 import type { Tensor } from './tensor.js';
 
 export interface ForwardOptions {
@@ -18,8 +21,9 @@ export interface ForwardOptions {
 
 export interface ExecutorOptions {
   /**
-   * webasm only: run kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one worker per
-   * core). The same kernels and numbers; the pool costs some tens of ms to start on the first call.
+   * webasm and wasm: run gpu.js kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one
+   * worker per core; the pool costs some tens of ms to start on the first call), and on wasm split native
+   * kernels of ≥ 4 M multiply-adds between two threads. The same kernels and numbers.
    */
   threads?: boolean;
 }
@@ -31,7 +35,7 @@ export interface Fallback {
 }
 
 export interface Executor {
-  /** The gpu.js mode the kernels run on (after a forward pass: the one that actually ran). */
+  /** The backend the kernels run on: a gpu.js mode, or 'wasm' (after a forward pass: the one that actually ran). */
   readonly backend: string;
   /** Why that backend: 'asked for', or auto's reason (e.g. GL renders in software here). */
   readonly backendReason: string;
@@ -53,20 +57,23 @@ export function createExecutor(
   backend: BackendName = 'auto',
   options: ExecutorOptions = {},
 ): Executor {
-  const { gpu, reason } = createGPU(GPU, backend);
+  const { gpu, reason, backend: concrete } = createGPU(GPU, backend);
+  const native = concrete === 'wasm';
+  const nativeThreadCount = options.threads === true ? nativeThreads() : 1;
   const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
   const gl = chosen !== 'cpu' && chosen !== 'webasm';
   const instances: (RunShortcut | undefined)[] = [];
   const fallbacks: Fallback[] = [];
-  let ran = chosen;
-  const active = activeSteps(plan, params);
+  let ran = native ? 'wasm' : chosen;
+  const active = activeSteps(plan, params, native);
+  const nativeKernels: (NativeKernel | undefined)[] = [];
   const once: (Value | undefined)[] = [];
 
   const kernelFor = (stepIndex: number, source: KernelFn, size: number): RunShortcut => {
     let k = instances[stepIndex];
     if (!k) {
       const text = typeof source === 'string' ? source : source.toString();
-      const asyncMode = options.threads === true && chosen === 'webasm';
+      const asyncMode = options.threads === true && chosen === 'webasm'; // also wasm's gpu.js kernels
       k = gpu.createKernel(text, { output: [size], precision: 'single', tactic: 'precision', pipeline: gl, ...(asyncMode ? { asyncMode } : {}) }) as unknown as RunShortcut;
       instances[stepIndex] = k;
     }
@@ -112,6 +119,13 @@ export function createExecutor(
           values[step.out] = values[step.alias];
           continue;
         }
+        if ('native' in step) {
+          const spec = plan.natives?.[step.native];
+          if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
+          const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount }));
+          values[step.out] = await k.run(step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])));
+          continue;
+        }
         const weightsOnly = step.args.every((a) => 'param' in a);
         if (weightsOnly && once[s]) {
           values[step.out] = once[s];
@@ -129,9 +143,20 @@ export function createExecutor(
     },
     destroy() {
       for (const k of instances) k?.destroy?.();
+      for (const k of nativeKernels) k?.destroy();
       (gpu as unknown as { destroy?(): void }).destroy?.();
     },
   };
+}
+
+/** Threads for native kernels with `threads`: two where there are two cores (the machines measured have two). */
+const nativeThreads = () => Math.min(2, availableParallelism());
+
+/** A value as a Float32Array (webasm's results already are; anything else is read back). */
+function hostArray(v: Value): Float32Array {
+  if (v instanceof Float32Array) return v;
+  const arr = v.toArray();
+  return arr instanceof Float32Array ? arr : Float32Array.from(arr as ArrayLike<number>);
 }
 
 function selectBlobs(plan: ExecutionPlan, blobs: ForwardOptions['blobs']): [string, number][] {

@@ -24,7 +24,7 @@ export interface RuntimeNetOptions {
   /** A .caffemodel: path, file URL or its bytes. */
   weights: string | URL | Uint8Array;
   backend?: BackendName;
-  /** webasm only: run large kernels on gpu.js's worker pool. */
+  /** webasm and wasm: run large kernels on worker threads (see ExecutorOptions). */
   threads?: boolean;
 }
 

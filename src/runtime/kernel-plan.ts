@@ -3,6 +3,7 @@
 // 1-D output (one thread per element of the value it writes), so results are flat Float32Arrays on the
 // CPU backends and flat textures on GL, and chain into the next kernel without reshaping.
 import type { WeightPattern } from './weight-patterns.js';
+import type { NativeKernelSpec } from './wasm/native-kernel-spec.js';
 
 /** A value a kernel reads: the layer's i-th bottom, i-th parameter blob, or an earlier temporary. */
 export type LocalRef = { bottom: number } | { param: number } | { temp: number };
@@ -37,8 +38,24 @@ export interface KernelSpec {
   when?: WeightCondition;
 }
 
+/**
+ * A native (WebAssembly SIMD) kernel computing the same value as the layer's gpu.js kernels that write `out`.
+ * Where it runs (backend 'wasm', its weight condition holding) those gpu.js kernels, and the temporaries
+ * only they read, do not run.
+ */
+export interface NativeKernelStepSpec {
+  native: NativeKernelSpec;
+  /** The layer's input first, then its parameter blobs. */
+  args: ValueRef[];
+  size: number;
+  out: { top: number };
+  when?: WeightCondition;
+}
+
 export interface LoweredLayer {
   kernels: KernelSpec[];
+  /** Native kernels, each an alternative to the gpu.js kernels writing the same top. */
+  natives?: NativeKernelStepSpec[];
   /** Tops that are a bottom's data under a new shape (Flatten, Reshape, Split, Dropout at TEST). */
   aliases?: { top: number; bottom: number }[];
 }

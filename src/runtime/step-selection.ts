@@ -3,11 +3,17 @@
 import type { ExecutionPlan } from './execution-plan.js';
 import { weightPatternHolds } from './weight-patterns.js';
 
-/** Which steps the bound weights allow: a structure-specialised step and its dense twin exclude each other. */
-export function activeSteps(plan: ExecutionPlan, params: readonly (readonly Float32Array[])[]): boolean[] {
+/**
+ * Which steps the bound weights allow: a structure-specialised step and its dense twin exclude each other.
+ * With `native` (backend 'wasm') a native step whose condition holds replaces the gpu.js steps writing the
+ * same value; without, native steps never run.
+ */
+export function activeSteps(plan: ExecutionPlan, params: readonly (readonly Float32Array[])[], native = false): boolean[] {
   const checked = new Map<string, boolean>();
-  return plan.steps.map((step) => {
-    if ('alias' in step || !step.when) return true;
+  const allowed = plan.steps.map((step) => {
+    if ('alias' in step) return true;
+    if ('native' in step && !native) return false;
+    if (!step.when) return true;
     const { param, pattern, holds } = step.when;
     const key = JSON.stringify([param, pattern]);
     let has = checked.get(key);
@@ -18,6 +24,8 @@ export function activeSteps(plan: ExecutionPlan, params: readonly (readonly Floa
     }
     return has === holds;
   });
+  const nativeOut = new Set(plan.steps.flatMap((step, s) => ('native' in step && allowed[s] ? [step.out] : [])));
+  return plan.steps.map((step, s) => allowed[s] && ('native' in step || 'alias' in step || !nativeOut.has(step.out)));
 }
 
 /** The active steps the wanted values depend on (walking the plan backwards). */

@@ -1,5 +1,6 @@
 // The 'auto' backend: headlessgl only on a hardware GL renderer (software GL — Mesa's llvmpipe under Xvfb —
-// runs these kernels slower than the CPU backends, ../shared/PERF-BASELINE.md), else webasm, else cpu.
+// runs these kernels slower than the CPU backends, ../shared/PERF-BASELINE.md), else wasm (brewnet's native
+// SIMD kernels) where WebAssembly SIMD runs, else webasm, else cpu.
 // The rule is a pure function of what this process can run; one integration check says what auto picks
 // here and that the executor reports it with the reason.
 import { GPU } from 'gpu.js';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
-import { backendFacts, chooseBackend, isSoftwareRenderer } from '../../src/runtime/backends.js';
+import { backendFacts, chooseBackend, createGPU, isSoftwareRenderer, unavailableReason } from '../../src/runtime/backends.js';
 import { compile } from '../../src/runtime/compile.js';
 import { randomTensor } from '../helpers/random-params.js';
 import { numericsDir } from '../helpers/numerics-fixtures.js';
@@ -37,30 +38,49 @@ describe('auto backend choice', () => {
   it.each(HARDWARE)('counts %s as hardware', (r) => expect(isSoftwareRenderer(r)).toBe(false));
 
   it.each(HARDWARE)('takes headlessgl on a hardware renderer: %s', (glRenderer) => {
-    const choice = chooseBackend({ webasm: true, headlessgl: true, glRenderer });
+    const choice = chooseBackend({ webasm: true, wasmSimd: true, headlessgl: true, glRenderer });
     expect(choice.backend).toBe('headlessgl');
     expect(choice.reason).toContain(glRenderer);
   });
 
-  it.each(SOFTWARE)('passes over software GL for webasm, or cpu without WebAssembly: %s', (glRenderer) => {
-    expect(chooseBackend({ webasm: true, headlessgl: true, glRenderer })).toEqual({
-      backend: 'webasm',
-      reason: `GL renders in software (${glRenderer}), slower than webasm on the CPU`,
+  it.each(SOFTWARE)('passes over software GL for wasm, webasm without SIMD, or cpu without WebAssembly: %s', (glRenderer) => {
+    expect(chooseBackend({ webasm: true, wasmSimd: true, headlessgl: true, glRenderer })).toEqual({
+      backend: 'wasm',
+      reason: `GL renders in software (${glRenderer}), slower than wasm on the CPU`,
     });
-    expect(chooseBackend({ webasm: false, headlessgl: true, glRenderer }).backend).toBe('cpu');
+    expect(chooseBackend({ webasm: true, wasmSimd: false, headlessgl: true, glRenderer }).backend).toBe('webasm');
+    expect(chooseBackend({ webasm: false, wasmSimd: false, headlessgl: true, glRenderer }).backend).toBe('cpu');
   });
 
   it('takes a GL context whose renderer cannot be read as software', () => {
-    expect(chooseBackend({ webasm: true, headlessgl: true }).backend).toBe('webasm');
-    expect(chooseBackend({ webasm: true, headlessgl: true, glRenderer: '  ' }).backend).toBe('webasm');
+    expect(chooseBackend({ webasm: true, wasmSimd: true, headlessgl: true }).backend).toBe('wasm');
+    expect(chooseBackend({ webasm: true, wasmSimd: false, headlessgl: true, glRenderer: '  ' }).backend).toBe('webasm');
   });
 
-  it('without GL: webasm, else cpu, saying there is no GL', () => {
-    expect(chooseBackend({ webasm: true, headlessgl: false })).toEqual({
-      backend: 'webasm',
-      reason: 'no GL context here (no X display or no built "gl" module), so webasm',
+  it('without GL: wasm, else webasm, else cpu, saying there is no GL', () => {
+    expect(chooseBackend({ webasm: true, wasmSimd: true, headlessgl: false })).toEqual({
+      backend: 'wasm',
+      reason: 'no GL context here (no X display or no built "gl" module), so wasm',
     });
-    expect(chooseBackend({ webasm: false, headlessgl: false }).backend).toBe('cpu');
+    expect(chooseBackend({ webasm: true, wasmSimd: false, headlessgl: false }).backend).toBe('webasm');
+    expect(chooseBackend({ webasm: false, wasmSimd: true, headlessgl: false }).backend).toBe('cpu');
+  });
+});
+
+describe('backend wasm without WebAssembly SIMD', () => {
+  const noSimd = () => false;
+
+  it('says why it cannot run', () => {
+    expect(unavailableReason(GPU, 'wasm', noSimd)).toMatch(/no WebAssembly SIMD/);
+    expect(unavailableReason(GPU, 'wasm', () => true)).toBeUndefined();
+    expect(unavailableReason(GPU, 'webasm', noSimd)).toBeUndefined();
+  });
+
+  it('refuses --backend wasm with that reason, and auto falls back to webasm', () => {
+    expect(() => createGPU(GPU, 'wasm', noSimd)).toThrow(/backend "wasm" cannot run here: .*no WebAssembly SIMD/);
+    const auto = createGPU(GPU, 'auto', noSimd);
+    expect(auto.backend).not.toBe('wasm');
+    (auto.gpu as unknown as { destroy(): void }).destroy();
   });
 });
 
@@ -91,7 +111,8 @@ describe('auto on this machine', () => {
     const dir = mkdtempSync(join(tmpdir(), 'brewnet-auto-'));
     const r = runCli(['run', join(numericsDir, 'neurons', 'net.prototxt'), '--input', `data=${join(numericsDir, 'neurons', 'input.data.npy')}`, '--seed', '1', '--out', dir]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^forward pass on gpu\\.js ${expected.backend} \\(auto: ${escapeRegExp(expected.reason)}\\) in \\d+ ms$`, 'm'));
+    const on = expected.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${expected.backend}`;
+    expect(r.stderr).toMatch(new RegExp(`^forward pass on ${escapeRegExp(on)} \\(auto: ${escapeRegExp(expected.reason)}\\) in \\d+ ms$`, 'm'));
   });
 });
 

@@ -62,29 +62,31 @@ beforeAll(() => {
 });
 
 describe('compiled module', () => {
-  it('runs in a fresh process in another folder and gives what brewnet run gives (also with threads)', () => {
+  // wasm: the plan carries native kernel specs as data; the runtime generates the WebAssembly from them.
+  it.each(['webasm', 'wasm'])('%s: runs in a fresh process in another folder and gives what brewnet run gives (also with threads)', (backend) => {
     const dir = project();
     const net = join(numericsDir, 'deconv', 'net.prototxt');
     const weights = join(numericsDir, 'deconv', 'weights.caffemodel');
     const inputs = { data: join(numericsDir, 'deconv', 'input.data.npy'), ref: join(numericsDir, 'deconv', 'input.ref.npy') };
-    const compiled = runCli(['compile', net, '--weights', weights, '--backend', 'webasm', '-o', join(dir, 'net.mjs')]);
+    const compiled = runCli(['compile', net, '--weights', weights, '--backend', backend, '-o', join(dir, 'net.mjs')]);
     expect(compiled.stderr).toBe('');
     expect(compiled.status).toBe(0);
     const source = readFileSync(join(dir, 'net.mjs'), 'utf8');
     expect([...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['gpu.js', 'brewnet/runtime']);
-    expect(runModule(dir, 'webasm', inputs).backend).toBe('webasm');
+    if (backend === 'wasm') expect(source).toMatch(/"natives": \[\n\s+\{"kind":"deconvolution"/);
+    expect(runModule(dir, backend, inputs).backend).toBe(backend);
 
-    const out = join(work, 'run-out');
-    const run = runCli(['run', net, '--weights', weights, ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]), '--blobs', 'all', '--out', out, '--backend', 'webasm']);
+    const out = join(work, `run-out-${backend}`);
+    const run = runCli(['run', net, '--weights', weights, ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]), '--blobs', 'all', '--out', out, '--backend', backend]);
     expect(run.status).toBe(0);
     const fromModule = readDir(join(dir, 'out'));
     const fromRun = readDir(out);
     expect([...fromModule.keys()].sort()).toEqual([...fromRun.keys()].sort());
     for (const [name, data] of fromRun) expect(Array.from(fromModule.get(name)!), name).toEqual(Array.from(data));
 
-    // createNet's threads option: the same kernels on gpu.js's worker pool, the same numbers.
+    // createNet's threads option: the same kernels with a worker pool, the same numbers.
     rmSync(join(dir, 'out'), { recursive: true });
-    expect(runModule(dir, 'webasm+threads', inputs).backend).toBe('webasm');
+    expect(runModule(dir, `${backend}+threads`, inputs).backend).toBe(backend);
     const threaded = readDir(join(dir, 'out'));
     for (const [name, data] of fromRun) expect(maxRelativeError(threaded.get(name)!, data), name).toBeLessThanOrEqual(1e-6);
   });
@@ -98,7 +100,7 @@ describe('compiled module', () => {
     expect(runCli(['compile', net, '--weights', weights, '--backend', 'headlessgl', '-o', join(dir, 'net.mjs')]).status).toBe(0);
     expect(runModule(dir, 'headlessgl', inputs).backend).toBe('headlessgl');
 
-    const out = join(work, 'run-out-webasm');
+    const out = join(work, 'run-out-webasm-gl');
     const run = runCli(['run', net, '--weights', weights, ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]), '--blobs', 'all', '--out', out, '--backend', 'webasm']);
     expect(run.status).toBe(0);
     const fromModule = readDir(join(dir, 'out'));

@@ -68,12 +68,34 @@ describe('Deconvolution lowering', () => {
     expect(ran(['score', 'up'])).toContain(up);
   });
 
+  it('on backend wasm, runs the native kernel of the path the weights select instead of the gpu.js steps', () => {
+    const params = paramsForPlan(plan, c.params);
+    const everyBlob = plan.blobs.map(([, v]) => v);
+    // What runs (active and needed) for a layer: the native kernel's weights kind, or 'gpu.js'.
+    const running = (p: Float32Array[][], layer: string) => {
+      const run = neededSteps(plan, activeSteps(plan, p, true), everyBlob);
+      return plan.steps.flatMap((s, i) => (s.layer === layerIndex(plan, layer) && run[i] ? ['native' in s ? plan.natives![s.native].weights : 'gpu.js'] : []));
+    };
+    const natives = (layer: string) => running(params, layer);
+    expect(natives('up')).toEqual(['channel-diagonal']);
+    expect(natives('dense')).toEqual(['dense']);
+    expect(natives('score')).toEqual(['channel-diagonal']);
+    // Other weights, no longer diagonal: the dense native kernel.
+    const alt = paramsForPlan(plan, new Map([...c.params, ['up', [new Float32Array(3 * 3 * 8 * 8).fill(0.25)]]]));
+    expect(running(alt, 'up')).toEqual(['dense']);
+    // Other backends never run native steps.
+    expect(activeSteps(plan, params).some((on, i) => on && 'native' in plan.steps[i])).toBe(false);
+  });
+
   it.each([
     ['cpu', false],
     ['webasm', false],
     ['webasm', true],
+    ['wasm', false],
+    ['wasm', true],
   ] as const)('%s (threads: %s): the compile-time weights and other weights bound to the same plan match PyTorch', async (backend, threads) => {
     const net = await compile(c.net, { weights: c.params, backend, threads });
+    expect(net.backend).toBe(backend);
     expectClose(await net.forward(c.inputs, { blobs: 'all' }), new Map([...c.expected].map(([b, t]) => [b, t.data])));
     expectClose(await net.forward(c.inputs, { blobs: ['score'] }), new Map([['score', c.expected.get('score')!.data]]));
     net.destroy();

@@ -17,7 +17,7 @@ describe('FCN-8s', () => {
     const data = randomTensor([1, 3, 1, 1], 500, -100, 100);
     const compiled = await compile(net, { weights: params });
     const out = await compiled.forward({ data }, { blobs: ['score', 'upscore8', 'fuse_pool3'] });
-    console.log(`FCN-8s at 1×3×1×1 ran on gpu.js ${compiled.backend}`);
+    console.log(`FCN-8s at 1×3×1×1 ran on ${compiled.backend}`);
     const reference = runReference(net, params, { data }).blobs;
     expect(out.score.shape).toEqual([1, 21, 1, 1]);
     for (const name of ['score', 'upscore8', 'fuse_pool3']) {

@@ -1,5 +1,5 @@
 // Every layer type against PyTorch (float64, test/fixtures/numerics/generate.py): the reference executor
-// and the gpu.js kernels on the cpu and webasm backends agree with it within 1e-4 of each blob's largest
+// and the gpu.js kernels on the cpu and webasm backends (and wasm: native kernels where a layer has one) agree with it within 1e-4 of each blob's largest
 // magnitude (an absolute floor of 1e-3 for blobs near zero). headlessgl runs where a display and the native
 // gl module are available.
 import { GPU } from 'gpu.js';
@@ -38,7 +38,7 @@ describe.each(numericsCases())('numerics case $name', (entry) => {
     expectClose(runReference(c.net, params, c.inputs).blobs, c.expected);
   });
 
-  it.each(['cpu', 'webasm'] as const)('gpu.js %s matches PyTorch', async (backend) => {
+  it.each(['cpu', 'webasm', 'wasm'] as const)('backend %s matches PyTorch', async (backend) => {
     const net = await compile(c.net, { weights: c.params, backend });
     const out = await net.forward(c.inputs, { blobs: 'all' });
     expect(net.backend).toBe(backend);

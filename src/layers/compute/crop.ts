@@ -44,7 +44,7 @@ function lowerAsDeconvolutionWindow(layer: Layer): LoweredLayer | undefined {
   if (from.shape.length !== 4 || op.firstAxis !== 2 || off[0] !== 0 || off[1] !== 0) return undefined;
   if (top[0] !== from.shape[0] || top[1] !== from.shape[1]) return undefined;
   const window = { y0: off[2], x0: off[3], h: top[2], w: top[3] };
-  const kernels = deconvolutionKernels(
+  const { kernels, natives } = deconvolutionKernels(
     deconv,
     bottom,
     window,
@@ -52,7 +52,7 @@ function lowerAsDeconvolutionWindow(layer: Layer): LoweredLayer | undefined {
     { top: 0 },
     0,
   );
-  return { kernels };
+  return { kernels, natives };
 }
 
 export function cropLower(layer: Layer): LoweredLayer {

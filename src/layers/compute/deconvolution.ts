@@ -4,7 +4,7 @@
 // of k. A larger top (Theano's output adjustment) simply has more rows with fewer taps. This file holds the
 // reference forward; the gpu.js kernels and their specialisations are in deconvolution/.
 import type { Layer } from '../../ir/layer.js';
-import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
+import type { KernelSpec, LoweredLayer, NativeKernelStepSpec } from '../../runtime/kernel-plan.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { convParams, type ConvParams } from './conv-params.js';
 import { deconvolutionKernels, type DeconvolutionRefs } from './deconvolution/lower.js';
@@ -66,10 +66,13 @@ export function deconvolutionForward(layer: Layer, bottoms: Tensor[], params: Fl
 
 export function deconvolutionLower(layer: Layer): LoweredLayer {
   const kernels: KernelSpec[] = [];
+  const natives: NativeKernelStepSpec[] = [];
   layer.bottoms.forEach((_, i) => {
     const refs: DeconvolutionRefs = { input: { bottom: i }, param: (index) => ({ param: index }) };
     const temps = kernels.filter((k) => 'temp' in k.out).length;
-    kernels.push(...deconvolutionKernels(layer, i, wholeOutput(convParams(layer, i)), refs, { top: i }, temps));
+    const lowered = deconvolutionKernels(layer, i, wholeOutput(convParams(layer, i)), refs, { top: i }, temps);
+    kernels.push(...lowered.kernels);
+    natives.push(...lowered.natives);
   });
-  return { kernels };
+  return { kernels, natives };
 }

@@ -1,0 +1,107 @@
+// The host side of the native Deconvolution kernel: compiles the generated module, writes its tables once,
+// re-lays the weights into its memory once per bound weights, and per call copies the input in (one
+// memcpy; the module spreads it into the zero-bordered grid) and the window out (one copy, after the
+// module moved the output planes together). With threads, a big layer's rows are split between this
+// thread and worker threads running the same module on a shared memory.
+import { KernelWorker } from '../../../runtime/wasm/kernel-worker.js';
+import type { NativeKernel, NativeKernelOptions } from '../../../runtime/wasm/native-kernel.js';
+import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
+import { deconvolutionModule } from './wasm-gemm.js';
+import { deconvolutionLayout, type DeconvolutionLayout } from './wasm-layout.js';
+
+function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
+  l.columns.forEach((c, rx) => i32.set([c.q0, c.count, c.outCol], l.at.columns / 4 + rx * 3));
+  l.phases.forEach((p, i) => {
+    i32.set([p.taps.length, l.phaseTapTable[i], l.phaseWeights[i]], l.at.phases / 4 + i * 3);
+    p.taps.forEach(([ty, tx], t) => {
+      i32[l.phaseTapTable[i] / 4 + t] = -(ty.back * l.gridCols + tx.back) * 4;
+    });
+  });
+}
+
+/** Weights (C_in, C_out/g, kh, kw) → per phase, group, channel block, tap, input channel: `co` output channels. */
+function writeWeights(l: DeconvolutionLayout, f32: Float32Array, w: Float32Array, b: Float32Array | undefined): void {
+  const { spec, groups, cinG, coutG, co, coBlocks } = l;
+  const [kh, kw] = spec.kernel;
+  const layerCoutG = spec.cout / spec.group;
+  const diagonal = spec.weights === 'channel-diagonal';
+  l.phases.forEach((p, i) => {
+    let at = l.phaseWeights[i] / 4;
+    for (let g = 0; g < groups; g++) {
+      for (let cob = 0; cob < coBlocks; cob++) {
+        for (const [ty, tx] of p.taps) {
+          const wy = spec.flip ? kh - 1 - ty.k : ty.k;
+          const wx = spec.flip ? kw - 1 - tx.k : tx.k;
+          for (let ciL = 0; ciL < cinG; ciL++) {
+            for (let c = 0; c < co; c++) {
+              const coL = cob * co + c;
+              let value = 0;
+              if (coL < coutG) {
+                const [ci, m] = diagonal ? [g, g] : [g * cinG + ciL, coL];
+                value = w[((ci * layerCoutG + m) * kh + wy) * kw + wx];
+              }
+              f32[at++] = value;
+            }
+          }
+        }
+      }
+    }
+  });
+  for (let g = 0; g < groups; g++) {
+    for (let coL = 0; coL < coBlocks * co; coL++) {
+      f32[l.at.bias / 4 + g * coBlocks * co + coL] = b && coL < coutG ? b[g * coutG + coL] : 0;
+    }
+  }
+}
+
+/** Multiply-adds below which a second thread costs more (a message round trip, ~0.1 ms) than it saves. */
+const THREADED_MIN_MACS = 4e6;
+
+/** Threads for this layer: up to `threads`, only for a big enough one. */
+function threadsFor(spec: DeconvolutionNativeSpec, threads: number, minMacs: number): number {
+  const cinPerOutput = spec.weights === 'channel-diagonal' ? 1 : spec.cin / spec.group;
+  const tapsPerOutput = Math.ceil(spec.kernel[0] / spec.stride[0]) * Math.ceil(spec.kernel[1] / spec.stride[1]);
+  const macs = spec.outer * spec.cout * spec.window.h * spec.window.w * cinPerOutput * tapsPerOutput;
+  return macs >= minMacs ? threads : 1;
+}
+
+/** `threadedMinMacs` (tests): the size from which a layer uses its threads. */
+export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options: NativeKernelOptions & { threadedMinMacs?: number } = {}): NativeKernel {
+  const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS));
+  const shared = l.parts.length > 1;
+  const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
+  const module = new WebAssembly.Module(deconvolutionModule(l, shared));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
+  const workers = l.parts.slice(1).map(() => new KernelWorker(module, memory));
+  const f32 = new Float32Array(memory.buffer);
+  writeTables(l, new Int32Array(memory.buffer));
+  let boundWeights: Float32Array | undefined;
+  let boundBias: Float32Array | undefined;
+  const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
+
+  return {
+    async run([x, weights, bias]) {
+      if (weights !== boundWeights || bias !== boundBias) {
+        writeWeights(l, f32, weights, spec.bias ? bias : undefined);
+        boundWeights = weights;
+        boundBias = bias;
+      }
+      f32.set(x, l.at.staging / 4);
+      spread();
+      // Parts after the first on the workers (posted first, so they start while this thread computes its part).
+      const others = workers.map((w, i) => {
+        const p = l.parts[i + 1];
+        return w.call('run', [p.oyStart, p.oyEnd, p.outBase]);
+      });
+      const first = l.parts[0];
+      run(first.oyStart, first.oyEnd, first.outBase);
+      await Promise.all(others);
+      compact();
+      return f32.slice(l.at.result / 4, l.at.result / 4 + size);
+    },
+    destroy() {
+      for (const w of workers) w.terminate();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// What a plan records about a native (WebAssembly SIMD) kernel: plain data — which kernel and the numbers
+// it is specialised to — so a compiled module carries it as JSON and the runtime generates the kernel when
+// the weights are bound.
+
+/**
+ * A Deconvolution (or the window of it a Crop keeps) over Caffe weights (C_in, C_out/g, kh, kw).
+ * `weights: 'channel-diagonal'` reads only the diagonal blocks w[c, c] (the step runs only where the bound
+ * weights are zero elsewhere), as a depthwise layer.
+ */
+export interface DeconvolutionNativeSpec {
+  kind: 'deconvolution';
+  weights: 'dense' | 'channel-diagonal';
+  outer: number;
+  cin: number;
+  cout: number;
+  group: number;
+  inH: number;
+  inW: number;
+  kernel: [number, number];
+  stride: [number, number];
+  pad: [number, number];
+  dilation: [number, number];
+  bias: boolean;
+  /** Theano's filter flip: tap (kh−1−ky, kw−1−kx) of the weights. */
+  flip: boolean;
+  /** The output rows and columns computed (the whole output, or a Crop's window of it). */
+  window: { y0: number; x0: number; h: number; w: number };
+}
+
+export type NativeKernelSpec = DeconvolutionNativeSpec;

@@ -1,0 +1,150 @@
+// A small WebAssembly binary encoder: one module importing its memory (env.memory, shared where worker
+// threads run the same code on it) and exporting functions of i32 parameters, built instruction by instruction. Why not binaryen or wabt: either would become a runtime
+// dependency of every module `brewnet compile` writes (that module may import only gpu.js and brewnet's
+// runtime entry, and the kernels are generated when the weights are bound), binaryen alone is ~12 MB and
+// starts asynchronously; the kernels here use a few dozen opcodes, whose encoding is fixed by the spec.
+
+/** Unsigned LEB128. */
+export function uleb(value: number, out: number[] = []): number[] {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`internal: uleb of ${value}`);
+  let v = value;
+  do {
+    let byte = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 (i32 constants). */
+export function sleb(value: number, out: number[] = []): number[] {
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 32) throw new Error(`internal: sleb of ${value}`);
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof V128;
+
+/** Instructions of one function body; locals are numbered parameters first. */
+export class FunctionBody {
+  readonly code: number[] = [];
+  private readonly extra: ValType[] = [];
+
+  constructor(readonly params: number) {}
+
+  /** A new local of this type; returns its index. */
+  local(type: ValType): number {
+    return this.params + this.extra.push(type) - 1;
+  }
+
+  private op(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+  private simd(opcode: number, ...rest: number[]): this {
+    this.code.push(0xfd, ...uleb(opcode), ...rest);
+    return this;
+  }
+  private memarg(align: number, offset: number): number[] {
+    return [...uleb(align), ...uleb(offset)];
+  }
+
+  get(i: number) { return this.op(0x20, ...uleb(i)); }
+  set(i: number) { return this.op(0x21, ...uleb(i)); }
+  tee(i: number) { return this.op(0x22, ...uleb(i)); }
+  i32(v: number) { return this.op(0x41, ...sleb(v)); }
+  add() { return this.op(0x6a); }
+  sub() { return this.op(0x6b); }
+  mul() { return this.op(0x6c); }
+  divU() { return this.op(0x6e); }
+  ltS() { return this.op(0x48); }
+  geS() { return this.op(0x4e); }
+  load32(offset = 0) { return this.op(0x28, ...this.memarg(2, offset)); }
+  ifThen() { return this.op(0x04, 0x40); }
+  end() { return this.op(0x0b); }
+  brIf(depth: number) { return this.op(0x0d, ...uleb(depth)); }
+  v128Load(offset = 0) { return this.simd(0x00, ...this.memarg(4, offset)); }
+  v128Load32Splat(offset = 0) { return this.simd(0x09, ...this.memarg(2, offset)); }
+  v128Store32Lane(offset: number, lane: number) { return this.simd(0x5a, ...this.memarg(2, offset), lane); }
+  v128Zero() { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  f32x4Add() { return this.simd(0xe4); }
+  /** memory.copy (bulk memory, memmove semantics): pops destination, source, byte count. */
+  memoryCopy() { return this.op(0xfc, ...uleb(10), 0, 0); }
+  f32x4Mul() { return this.simd(0xe6); }
+
+  /** `local += step` for an i32 local. */
+  increment(i: number, step: number) { return this.get(i).i32(step).add().set(i); }
+
+  /**
+   * `for (i = from; i < to; i += step) body` with `to` an i32 local or constant; the body is not entered when
+   * from ≥ to. `from` is pushed by the caller's code in `init` (or a constant).
+   */
+  forLoop(i: number, from: number | (() => void), to: number | { local: number }, step: number, body: () => void): this {
+    if (typeof from === 'number') this.i32(from);
+    else from();
+    this.set(i);
+    const bound = () => (typeof to === 'number' ? this.i32(to) : this.get(to.local));
+    this.op(0x02, 0x40); // block
+    this.get(i);
+    bound();
+    this.geS().brIf(0);
+    this.op(0x03, 0x40); // loop
+    body();
+    this.increment(i, step);
+    this.get(i);
+    bound();
+    this.ltS().brIf(0);
+    this.end().end();
+    return this;
+  }
+
+  encode(): number[] {
+    const groups: [number, ValType][] = [];
+    for (const t of this.extra) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const body = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...this.code, 0x0b];
+    return [...uleb(body.length), ...body];
+  }
+}
+
+const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
+const name = (s: string) => {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+};
+
+export interface ModuleFunction {
+  name: string;
+  body: FunctionBody;
+}
+
+export interface ImportedMemory {
+  /** Size in 64 KiB pages (initial and maximum: the kernels never grow it). */
+  pages: number;
+  /** A shared memory (a SharedArrayBuffer), which worker threads can run the module on too. */
+  shared: boolean;
+}
+
+/** A module of functions `(i32 × params) → ()` over the memory imported as env.memory. */
+export function encodeModule(functions: readonly ModuleFunction[], memory: ImportedMemory): Uint8Array<ArrayBuffer> {
+  const arities = [...new Set(functions.map((f) => f.body.params))];
+  const types = section(1, [...uleb(arities.length), ...arities.flatMap((n) => [0x60, ...uleb(n), ...new Array<number>(n).fill(I32), 0])]);
+  const funcs = section(3, [...uleb(functions.length), ...functions.flatMap((f) => uleb(arities.indexOf(f.body.params)))]);
+  const limits = [memory.shared ? 0x03 : 0x01, ...uleb(memory.pages), ...uleb(memory.pages)];
+  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]);
+  const exports = section(7, [...uleb(functions.length), ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)])]);
+  const code = section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.body.encode())]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+}
