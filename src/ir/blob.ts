@@ -4,9 +4,13 @@
 import type { Shape } from '../layers/layer-module.js';
 import type { Layer } from './layer.js';
 
+// Shared placeholders until a pass sets the real list (frozen: nothing may add to them).
+const UNSHAPED = Object.freeze([]) as unknown as Shape;
+const NO_CONSUMERS = Object.freeze([]) as unknown as Layer[];
+
 export class Blob {
-  /** Shape, set by shape inference. */
-  shape: Shape = [];
+  /** Shape, set by shape inference (frozen, and shared with other blobs of the same shape). */
+  shape: Shape = UNSHAPED;
 
   constructor(
     readonly name: string,
@@ -18,10 +22,11 @@ export class Blob {
   ) {}
 
   /** The layers that read this version, in execution order. */
-  consumers: Layer[] = [];
+  consumers: Layer[] = NO_CONSUMERS;
 
   addConsumer(layer: Layer): void {
-    // Most blobs have one reader: a one-element array instead of push's room for 17.
+    // Most blobs have one reader: a one-element array instead of push's room for 17 (and none, the
+    // shared empty list).
     if (this.consumers.length === 0) this.consumers = [layer];
     else this.consumers.push(layer);
   }

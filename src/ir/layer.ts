@@ -6,12 +6,17 @@ import { locOf, type Msg } from '../schema/message.js';
 import { layerExtension, type LayerExtension } from './layer-extensions.js';
 import type { Blob } from './blob.js';
 
+/** Until shape inference: shared, as most layers' own list (none) is too. */
+export const NO_PARAMS = Object.freeze([]) as unknown as Shape[];
+
 export class Layer {
-  /** Set once by connectBlobs (the passes build each list whole, at its exact size). */
-  bottoms: Blob[] = [];
-  tops: Blob[] = [];
-  /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5). */
-  paramShapes: Shape[] = [];
+  // Declared without a placeholder value: a big net has hundreds of thousands of layers, and the
+  // passes set each of these once, whole.
+  /** Set once by connectBlobs, at their exact size. */
+  bottoms!: Blob[];
+  tops!: Blob[];
+  /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5); set by inferShapes (frozen). */
+  paramShapes: Shape[] = NO_PARAMS;
   /** Multiply-accumulates of one forward pass (0 where not meaningful). */
   macs = 0;
   /** How tops relate to bottoms spatially (undefined: no coordinate map passes through this layer). */

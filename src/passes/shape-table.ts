@@ -1,0 +1,49 @@
+// Shapes are short and repeat: a big net has hundreds of thousands of blobs of a few dozen shapes, and
+// every convolution the same few kernel/stride/pad lists. Keeping one frozen array per distinct list,
+// shared by every blob, parameter blob and spatial op that has it, leaves a loaded net with a fraction
+// of the objects, and the objects that outlive loading are most of the garbage collector's work.
+import type { Shape, SpatialOp } from '../layers/layer-module.js';
+
+/** A trie on the dimensions: looking a list up allocates nothing. */
+interface Node {
+  shape?: Shape;
+  next?: Map<number, Node>;
+}
+
+export class ShapeTable {
+  private readonly root: Node = {};
+
+  /** The shared frozen array equal to `list` (a copy of the first one seen: the caller's stays its own). */
+  intern(list: readonly number[]): Shape {
+    let node = this.root;
+    for (let i = 0; i < list.length; i++) {
+      const next = (node.next ??= new Map());
+      let child = next.get(list[i]);
+      if (child === undefined) {
+        child = {};
+        next.set(list[i], child);
+      }
+      node = child;
+    }
+    return (node.shape ??= Object.freeze(list.slice()) as Shape);
+  }
+
+  /** A spatial op whose per-axis lists are the shared ones. */
+  internSpatial(op: SpatialOp): SpatialOp {
+    switch (op.kind) {
+      case 'identity':
+        return op;
+      case 'crop':
+        return { kind: op.kind, firstAxis: op.firstAxis, offset: this.intern(op.offset) };
+      default:
+        return {
+          kind: op.kind,
+          firstAxis: op.firstAxis,
+          kernel: this.intern(op.kernel),
+          stride: this.intern(op.stride),
+          pad: this.intern(op.pad),
+          dilation: this.intern(op.dilation),
+        };
+    }
+  }
+}
