@@ -42,7 +42,7 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
       // Frozen and shared (see shape-table.ts): the next layers' rules read it without a copy of their own.
       top.shape = shapes.intern(shape);
     }
-    layer.paramShapes = params.length === 0 ? NO_PARAMS : params.map((s) => shapes.intern(s));
+    layer.paramShapes = params.length === 0 ? NO_PARAMS : shapes.internList(params);
     layer.macs = result.macs ?? 0;
     const spatial = result.spatial;
     if (spatial === undefined) layer.spatial = layer.module.passThrough ? IDENTITY : undefined;
