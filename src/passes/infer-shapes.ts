@@ -68,7 +68,10 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
 const IDENTITY: SpatialOp = Object.freeze({ kind: 'identity' });
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true; // interned
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function shapeContext(layer: Layer, phase: Phase, inputs: ReadonlyMap<string, Shape>, used: Set<string>): ShapeContext {
