@@ -16,6 +16,7 @@ import {
 import { LineMap } from '../../diagnostics/line-map.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { MessageMeta, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
+import { messageConstructor, type MessageConstructor } from '../../schema/message-constructor.js';
 import type { ScalarKind } from './text-ast.js';
 import { typeScalar } from './typecheck.js';
 
@@ -49,6 +50,8 @@ interface FieldPlan {
 
 interface TypePlan {
   readonly type: protobuf.Type;
+  /** Makes the type's empty messages (see message-constructor.ts). */
+  readonly create: MessageConstructor;
   readonly fields: Map<string, FieldPlan>;
   readonly required: string[];
 }
@@ -60,7 +63,7 @@ function typePlan(type: protobuf.Type): TypePlan {
   if (plan) return plan;
   const fields = new Map<string, FieldPlan>();
   for (const field of type.fieldsArray) fields.set(field.name, fieldPlan(field));
-  plan = { type, fields, required: type.fieldsArray.filter((f) => f.required).map((f) => f.name) };
+  plan = { type, create: messageConstructor(), fields, required: type.fieldsArray.filter((f) => f.required).map((f) => f.name) };
   plans.set(type, plan);
   return plan;
 }
@@ -233,7 +236,7 @@ class FastTypedReader extends PrototxtScanner {
     // The full parser refuses deeper nesting (parse-text.ts), so it must report it.
     if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     this.pos++;
-    const msg: Msg = {};
+    const msg = new plan.create();
     const meta = new MessageMeta(plan.type, fieldStart, this.lines, this.locator, this.pos);
     setMeta(msg, meta);
     this.fields(plan, msg, meta, false);
