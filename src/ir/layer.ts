@@ -17,8 +17,11 @@ export class Layer {
   tops!: Blob[];
   /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5); set by inferShapes (frozen). */
   paramShapes: Shape[] = NO_PARAMS;
-  /** Multiply-accumulates of one forward pass (0 where not meaningful). */
-  macs = 0;
+  /**
+   * Multiply-accumulates of one forward pass (0 where not meaningful); set by inferShapes. No initial
+   * 0: a field that starts as a small integer and then holds a big count makes V8 box it in every layer.
+   */
+  macs!: number;
   /** How tops relate to bottoms spatially (undefined: no coordinate map passes through this layer). */
   spatial?: SpatialOp;
   /** Deconvolution given an output size (Theano's input_shape): what it adds to Caffe's size per axis. */
