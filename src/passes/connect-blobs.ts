@@ -98,7 +98,7 @@ function topProblem(layer: Layer, module: LayerModule, name: string, i: number, 
   if (!module.inPlace) {
     return error(`layer "${layer.name}" (${layer.type}) does not allow in-place computation (top "${name}" is also its bottom)`, locOf(proto, 'top', i), 'give the top a new name');
   }
-  const other = previous.consumers.find((c) => c !== layer);
+  const other = previous.otherConsumer(layer);
   if (other) {
     // Caffe's split insertion renames this bottom, so the top no longer matches it.
     return error(
