@@ -17,6 +17,7 @@ import { LineMap } from '../../diagnostics/line-map.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { MessageMeta, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
 import { messageConstructor, type MessageConstructor } from '../../schema/message-constructor.js';
+import { StringPool } from './string-pool.js';
 import type { ScalarKind } from './text-ast.js';
 import { typeScalar } from './typecheck.js';
 
@@ -110,6 +111,8 @@ class FastTypedReader extends PrototxtScanner {
   ) {
     super(text, lines);
   }
+
+  private readonly strings = new StringPool();
 
   /** The whole text as one message of `type`. */
   document(type: protobuf.Type): Msg {
@@ -218,7 +221,7 @@ class FastTypedReader extends PrototxtScanner {
       const s = this.quoted(c);
       // A string for any other kind of field is a type error, and bytes that are not UTF-8 are one too.
       if (f.kind !== Kind.String || this.invalidUtf8) throw GIVE_UP;
-      return s;
+      return this.strings.share(s);
     }
     let negative = false;
     if (c === MINUS) {
