@@ -61,7 +61,8 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
         diagnostics.push(problem);
         continue;
       }
-      const blob = new Blob(name, previous ? previous.version + 1 : 0, layer);
+      // An in-place version keeps the first version's name string: isInPlace then compares it at once.
+      const blob = previous ? new Blob(previous.name, previous.version + 1, layer) : new Blob(name, 0, layer);
       tops.push(blob);
       blobVersions.push(blob);
       current.set(name, blob);
