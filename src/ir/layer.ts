@@ -12,7 +12,10 @@ export const NO_PARAMS = Object.freeze([]) as unknown as Shape[];
 export class Layer {
   // Declared without a placeholder value: a big net has hundreds of thousands of layers, and the
   // passes set each of these once, whole.
-  /** Set once by connectBlobs, at their exact size. */
+  /**
+   * Set once by connectBlobs, at their exact size. Read-only: a layer's bottoms are often the very list
+   * of its producer's tops (connect-blobs.ts).
+   */
   bottoms!: Blob[];
   tops!: Blob[];
   /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5); set by inferShapes (frozen). */

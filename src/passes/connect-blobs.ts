@@ -48,7 +48,7 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
         );
       }
     }
-    layer.bottoms = exact(bottoms);
+    layer.bottoms = producersTops(bottoms) ?? exact(bottoms);
     // Connect consumers only once every bottom resolved, so the graph never holds a half-connected layer.
     if (bottoms.length === bottomNames.length) for (const b of bottoms) b.addConsumer(layer);
 
@@ -109,6 +109,18 @@ function topProblem(layer: Layer, module: LayerModule, name: string, i: number, 
     );
   }
   return undefined;
+}
+
+/**
+ * The list of tops of the layer that produced `bottoms`, when it is exactly `bottoms` (a chain: BatchNorm
+ * after Convolution, ReLU after Scale): then the two layers share one list, which neither changes.
+ */
+function producersTops(bottoms: readonly Blob[]): Blob[] | undefined {
+  if (bottoms.length === 0) return undefined;
+  const tops = bottoms[0].producer.tops;
+  if (tops.length !== bottoms.length) return undefined;
+  for (let i = 0; i < tops.length; i++) if (tops[i] !== bottoms[i]) return undefined;
+  return tops;
 }
 
 /**
