@@ -4,9 +4,12 @@
 import type { Shape } from '../layers/layer-module.js';
 import type { Layer } from './layer.js';
 
+// Shared placeholder until shape inference sets the real shape.
+const UNSHAPED = Object.freeze([]) as unknown as Shape;
+
 export class Blob {
-  /** Shape, set by shape inference. */
-  shape: Shape = [];
+  /** Shape, set by shape inference (frozen, and shared with other blobs of the same shape). */
+  shape: Shape = UNSHAPED;
 
   constructor(
     readonly name: string,
@@ -17,13 +20,34 @@ export class Blob {
     readonly automatic = false,
   ) {}
 
+  /**
+   * The readers: none, the one (most blobs have one), or the list. A big net has hundreds of thousands
+   * of blobs, and a one-element list for each is made only when `consumers` is asked for.
+   */
+  private readers: Layer | Layer[] | undefined = undefined;
+
   /** The layers that read this version, in execution order. */
-  consumers: Layer[] = [];
+  get consumers(): Layer[] {
+    const readers = this.readers;
+    if (Array.isArray(readers)) return readers;
+    const list = readers === undefined ? [] : [readers];
+    this.readers = list;
+    return list;
+  }
 
   addConsumer(layer: Layer): void {
-    // Most blobs have one reader: a one-element array instead of push's room for 17.
-    if (this.consumers.length === 0) this.consumers = [layer];
-    else this.consumers.push(layer);
+    const readers = this.readers;
+    if (readers === undefined) this.readers = layer;
+    else if (Array.isArray(readers)) readers.push(layer);
+    else this.readers = [readers, layer];
+  }
+
+  /** A reader other than `layer`, if there is one (without making the list). */
+  otherConsumer(layer: Layer): Layer | undefined {
+    const readers = this.readers;
+    if (readers === undefined) return undefined;
+    if (!Array.isArray(readers)) return readers === layer ? undefined : readers;
+    return readers.find((c) => c !== layer);
   }
 
   /** `conv1`, or `conv1@1` for later versions: unambiguous in messages and dumps. */

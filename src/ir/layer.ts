@@ -6,14 +6,25 @@ import { locOf, type Msg } from '../schema/message.js';
 import { layerExtension, type LayerExtension } from './layer-extensions.js';
 import type { Blob } from './blob.js';
 
+/** Until shape inference: shared, as most layers' own list (none) is too. */
+export const NO_PARAMS = Object.freeze([]) as unknown as Shape[];
+
 export class Layer {
-  /** Set once by connectBlobs (the passes build each list whole, at its exact size). */
-  bottoms: Blob[] = [];
-  tops: Blob[] = [];
-  /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5). */
-  paramShapes: Shape[] = [];
-  /** Multiply-accumulates of one forward pass (0 where not meaningful). */
-  macs = 0;
+  // Declared without a placeholder value: a big net has hundreds of thousands of layers, and the
+  // passes set each of these once, whole.
+  /**
+   * Set once by connectBlobs, at their exact size. Read-only: a layer's bottoms are often the very list
+   * of its producer's tops (connect-blobs.ts).
+   */
+  bottoms!: Blob[];
+  tops!: Blob[];
+  /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5); set by inferShapes (frozen). */
+  paramShapes: Shape[] = NO_PARAMS;
+  /**
+   * Multiply-accumulates of one forward pass (0 where not meaningful); set by inferShapes. No initial
+   * 0: a field that starts as a small integer and then holds a big count makes V8 box it in every layer.
+   */
+  macs!: number;
   /** How tops relate to bottoms spatially (undefined: no coordinate map passes through this layer). */
   spatial?: SpatialOp;
   /** Deconvolution given an output size (Theano's input_shape): what it adds to Caffe's size per axis. */

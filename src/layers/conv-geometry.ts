@@ -24,7 +24,7 @@ function perAxis(
 ): number[] {
   if (values.length === 0) {
     if (fallback === undefined) ctx.fail(`${field} must be specified`, { msg: p, field });
-    return new Array(spatialAxes).fill(fallback);
+    return repeat(fallback, spatialAxes);
   }
   if (values.length !== 1 && values.length !== spatialAxes) {
     ctx.fail(
@@ -32,7 +32,14 @@ function perAxis(
       { msg: p, field },
     );
   }
-  return Array.from({ length: spatialAxes }, (_, i) => values[values.length === 1 ? 0 : i]);
+  return values.length === 1 ? repeat(values[0], spatialAxes) : values.slice();
+}
+
+// Plain loops: this runs four times for each convolution of a big net.
+function repeat(value: number, n: number): number[] {
+  const list: number[] = [];
+  for (let i = 0; i < n; i++) list.push(value);
+  return list;
 }
 
 /** Reads `name_h`/`name_w` (2-D only, exclusive with the repeated form) or the repeated field. */

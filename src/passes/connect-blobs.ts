@@ -32,10 +32,13 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
     const countError = checkBlobCounts(module, bottomNames.length, topNames.length);
     if (countError) diagnostics.push(error(`layer "${layer.name}": ${countError}`, locOf(proto)));
 
+    // Plain loops, no closure per layer: this runs for each of a big net's hundreds of thousands.
     const bottoms: Blob[] = [];
-    bottomNames.forEach((name, i) => {
+    for (let i = 0; i < bottomNames.length; i++) {
+      const name = bottomNames[i];
       const blob = current.get(name);
-      if (!blob) {
+      if (blob) bottoms.push(blob);
+      else {
         diagnostics.push(
           error(
             `Unknown bottom blob '${name}' (layer '${layer.name}', bottom index ${i})`,
@@ -43,54 +46,27 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
             didYouMean(name, [...current.keys()]),
           ),
         );
-        return;
       }
-      bottoms.push(blob);
-    });
-    layer.bottoms = exact(bottoms);
+    }
+    layer.bottoms = producersTops(bottoms) ?? exact(bottoms);
     // Connect consumers only once every bottom resolved, so the graph never holds a half-connected layer.
     if (bottoms.length === bottomNames.length) for (const b of bottoms) b.addConsumer(layer);
 
     const tops: Blob[] = [];
-    topNames.forEach((name, i) => {
+    for (let i = 0; i < topNames.length; i++) {
+      const name = topNames[i];
       const previous = current.get(name);
-      const inPlace = previous !== undefined && bottomNames[i] === name;
-      if (previous && !inPlace) {
-        const where = previous.producer;
-        diagnostics.push(
-          error(
-            `Top blob '${name}' produced by multiple sources.`,
-            locOf(proto, 'top', i),
-            bottomNames.includes(name)
-              ? `in-place computation needs the same name at the same index: "${name}" is bottom[${bottomNames.indexOf(name)}] but top[${i}]`
-              : `"${name}" is already produced by layer "${where.name}"${lineOf(where)}; give this top a new name`,
-          ),
-        );
-        return;
+      const problem = previous && topProblem(layer, module, name, i, bottomNames, previous);
+      if (problem) {
+        diagnostics.push(problem);
+        continue;
       }
-      if (inPlace && !module.inPlace) {
-        diagnostics.push(
-          error(`layer "${layer.name}" (${layer.type}) does not allow in-place computation (top "${name}" is also its bottom)`, locOf(proto, 'top', i), 'give the top a new name'),
-        );
-        return;
-      }
-      if (inPlace && previous.consumers.some((c) => c !== layer)) {
-        // Caffe's split insertion renames this bottom, so the top no longer matches it.
-        const other = previous.consumers.find((c) => c !== layer)!;
-        diagnostics.push(
-          error(
-            `Top blob '${name}' produced by multiple sources.`,
-            locOf(proto, 'top', i),
-            `layer "${other.name}"${lineOf(other)} already read "${name}", so Caffe splits it and this layer can no longer work in place; give the top a new name`,
-          ),
-        );
-        return;
-      }
-      const blob = new Blob(name, previous ? previous.version + 1 : 0, layer);
+      // An in-place version keeps the first version's name string: isInPlace then compares it at once.
+      const blob = previous ? new Blob(previous.name, previous.version + 1, layer) : new Blob(name, 0, layer);
       tops.push(blob);
       blobVersions.push(blob);
       current.set(name, blob);
-    });
+    }
 
     // Loss layers create the tops the file left out; nothing can read them.
     if (module.loss) {
@@ -105,6 +81,46 @@ export function connectBlobs(protos: readonly Msg[]): Connected {
   }
   if (diagnostics.length) throw new DiagnosticError(diagnostics);
   return { layers, blobVersions };
+}
+
+/** Why top `i` may not reuse the name of the earlier blob `previous` (undefined: it may, in place). */
+function topProblem(layer: Layer, module: LayerModule, name: string, i: number, bottomNames: readonly string[], previous: Blob): Diagnostic | undefined {
+  const proto = layer.proto;
+  if (bottomNames[i] !== name) {
+    const where = previous.producer;
+    return error(
+      `Top blob '${name}' produced by multiple sources.`,
+      locOf(proto, 'top', i),
+      bottomNames.includes(name)
+        ? `in-place computation needs the same name at the same index: "${name}" is bottom[${bottomNames.indexOf(name)}] but top[${i}]`
+        : `"${name}" is already produced by layer "${where.name}"${lineOf(where)}; give this top a new name`,
+    );
+  }
+  if (!module.inPlace) {
+    return error(`layer "${layer.name}" (${layer.type}) does not allow in-place computation (top "${name}" is also its bottom)`, locOf(proto, 'top', i), 'give the top a new name');
+  }
+  const other = previous.otherConsumer(layer);
+  if (other) {
+    // Caffe's split insertion renames this bottom, so the top no longer matches it.
+    return error(
+      `Top blob '${name}' produced by multiple sources.`,
+      locOf(proto, 'top', i),
+      `layer "${other.name}"${lineOf(other)} already read "${name}", so Caffe splits it and this layer can no longer work in place; give the top a new name`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The list of tops of the layer that produced `bottoms`, when it is exactly `bottoms` (a chain: BatchNorm
+ * after Convolution, ReLU after Scale): then the two layers share one list, which neither changes.
+ */
+function producersTops(bottoms: readonly Blob[]): Blob[] | undefined {
+  if (bottoms.length === 0) return undefined;
+  const tops = bottoms[0].producer.tops;
+  if (tops.length !== bottoms.length) return undefined;
+  for (let i = 0; i < tops.length; i++) if (tops[i] !== bottoms[i]) return undefined;
+  return tops;
 }
 
 /**

@@ -4,15 +4,17 @@
 import { DiagnosticError, error, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Blob } from '../ir/blob.js';
-import type { Layer } from '../ir/layer.js';
+import { NO_PARAMS, type Layer } from '../ir/layer.js';
 import type { Shape, ShapeContext, SpatialOp } from '../layers/layer-module.js';
 import { checkBlobShape, showShape, withinBlobLimits } from '../layers/blob-checks.js';
 import { locOf, type Msg } from '../schema/message.js';
 import { layerExtension, type LayerExtension } from '../ir/layer-extensions.js';
 import type { Phase } from '../frontend/net-state.js';
+import { ShapeTable } from './shape-table.js';
 
 export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: ReadonlyMap<string, Shape>): void {
   const used = new Set<string>();
+  const shapes = new ShapeTable();
   for (const layer of layers) {
     const ctx = shapeContext(layer, phase, inputs, used);
     const result = layer.module.infer(ctx);
@@ -37,12 +39,14 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
       if (layer.isInPlace(i) && !sameShape(before, shape)) {
         ctx.fail(`computes in place on "${top.name}" but would change its shape from ${showShape(before)} to ${showShape(shape)}`);
       }
-      // Frozen, so that the next layers' rules can read it without a copy of their own.
-      top.shape = Object.freeze([...shape]) as Shape;
+      // Frozen and shared (see shape-table.ts): the next layers' rules read it without a copy of their own.
+      top.shape = shapes.intern(shape);
     }
-    layer.paramShapes = params.map((s) => [...s]);
+    layer.paramShapes = params.length === 0 ? NO_PARAMS : shapes.internList(params);
     layer.macs = result.macs ?? 0;
-    layer.spatial = result.spatial ?? (layer.module.passThrough ? IDENTITY : undefined);
+    const spatial = result.spatial;
+    if (spatial === undefined) layer.spatial = layer.module.passThrough ? IDENTITY : undefined;
+    else layer.spatial = spatial.kind === 'identity' ? IDENTITY : shapes.internSpatial(spatial);
     layer.outputAdjust = result.outputAdjust;
   }
   const unused = [...inputs.keys()].filter((name) => !used.has(name));
@@ -64,7 +68,10 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
 const IDENTITY: SpatialOp = Object.freeze({ kind: 'identity' });
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true; // interned
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function shapeContext(layer: Layer, phase: Phase, inputs: ReadonlyMap<string, Shape>, used: Set<string>): ShapeContext {

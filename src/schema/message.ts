@@ -18,15 +18,21 @@ export interface Msg {
  */
 export type Loc = SourceLocation | number;
 
+/**
+ * Finds a message's field locations by reading its text again: the fast reader leaves them out of a big
+ * file's hundreds of thousands of messages, as only a diagnostic or a rewrite ever asks for them.
+ */
+export interface FieldLocator {
+  /** The field locations of the message of `type` whose fields start at offset `bodyStart`. */
+  fieldLocs(type: protobuf.Type, bodyStart: number): Record<string, Loc | Loc[]>;
+}
+
 /** What a message knows beyond its values: its type and where it and its fields were written. */
 export class MessageMeta {
   /** Unknown fields that only matter if the message is used (a fork's `*_param` on a layer). */
   deferred?: Diagnostic[] = undefined;
-  /**
-   * Where each field was written: one location, or an array with one per value when a repeated field
-   * was written more than once (or as a list). A plain object: one per message, with its field order.
-   */
-  readonly locs: Record<string, Loc | Loc[]> = {};
+  /** The field locations, once recorded or found (see `locs`). */
+  private found: Record<string, Loc | Loc[]> | undefined;
 
   constructor(
     readonly type: protobuf.Type,
@@ -34,7 +40,20 @@ export class MessageMeta {
     private readonly rawLoc?: Loc,
     /** Resolves the numeric locations of this message. */
     readonly lines?: LineMap,
-  ) {}
+    /** Given, the field locations are found when first asked for, from the fields at `bodyStart`. */
+    private readonly locator?: FieldLocator,
+    private readonly bodyStart = 0,
+  ) {
+    this.found = locator ? undefined : {};
+  }
+
+  /**
+   * Where each field was written: one location, or an array with one per value when a repeated field
+   * was written more than once (or as a list). A plain object: one per message, with its field order.
+   */
+  get locs(): Record<string, Loc | Loc[]> {
+    return (this.found ??= this.locator!.fieldLocs(this.type, this.bodyStart));
+  }
 
   get loc(): SourceLocation | undefined {
     return this.rawLoc === undefined ? undefined : this.resolve(this.rawLoc);

@@ -1,7 +1,8 @@
 // The fast path for a well-formed, well-typed file: scan, parse and type in one pass, straight into
 // typed messages, with no syntax tree in between and bare offsets for locations (a LineMap makes them
 // line:column when one is asked for). A big net has millions of fields; this is what keeps reading it
-// close to protoc's speed.
+// close to protoc's speed. For the same reason only the document records where its fields are: a nested
+// message finds its own by reading its text again, the first time they are asked for (FileLocator).
 //
 // It gives up (returns undefined) on anything else: text outside the fast scanner's subset, and every
 // value or field the checker would report (or defer). The slower path then reads the file again and
@@ -14,7 +15,9 @@ import {
 } from '../../../grammar/prototxt-fast-parser.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
-import { MessageMeta, setMeta, type Loc, type Msg, type Scalar } from '../../schema/message.js';
+import { MessageMeta, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
+import { messageConstructor, type MessageConstructor } from '../../schema/message-constructor.js';
+import { StringPool } from './string-pool.js';
 import type { ScalarKind } from './text-ast.js';
 import { typeScalar } from './typecheck.js';
 
@@ -48,6 +51,8 @@ interface FieldPlan {
 
 interface TypePlan {
   readonly type: protobuf.Type;
+  /** Makes the type's empty messages (see message-constructor.ts). */
+  readonly create: MessageConstructor;
   readonly fields: Map<string, FieldPlan>;
   readonly required: string[];
 }
@@ -59,7 +64,7 @@ function typePlan(type: protobuf.Type): TypePlan {
   if (plan) return plan;
   const fields = new Map<string, FieldPlan>();
   for (const field of type.fieldsArray) fields.set(field.name, fieldPlan(field));
-  plan = { type, fields, required: type.fieldsArray.filter((f) => f.required).map((f) => f.name) };
+  plan = { type, create: messageConstructor(), fields, required: type.fieldsArray.filter((f) => f.required).map((f) => f.name) };
   plans.set(type, plan);
   return plan;
 }
@@ -94,12 +99,20 @@ function fieldPlan(field: protobuf.Field): FieldPlan {
 const NOWHERE = { file: '', line: 0, column: 0 };
 
 class FastTypedReader extends PrototxtScanner {
-  // The scanner fills the line map as it reads; every message of the file shares it.
-  protected declare readonly lines: LineMap;
+  // The scanner fills the line map as it reads; every message of the file shares it. (A reader that
+  // finds locations again has none: the lines are all known by then.)
+  protected declare readonly lines: LineMap | undefined;
 
-  constructor(text: string, file: string) {
-    super(text, new LineMap(file));
+  constructor(
+    text: string,
+    lines: LineMap | undefined,
+    /** Finds the field locations of the nested messages when asked for. */
+    private readonly locator: FieldLocator,
+  ) {
+    super(text, lines);
   }
+
+  private readonly strings = new StringPool();
 
   /** The whole text as one message of `type`. */
   document(type: protobuf.Type): Msg {
@@ -107,14 +120,25 @@ class FastTypedReader extends PrototxtScanner {
     const msg: Msg = {};
     const meta = new MessageMeta(type, 0, this.lines);
     setMeta(msg, meta);
-    this.fields(plan, msg, meta);
+    this.fields(plan, msg, meta, true);
     if (this.pos < this.text.length) throw GIVE_UP;
     checkRequired(plan, msg);
     return msg;
   }
 
-  /** Fields until something that cannot start one (the caller checks what that is). */
-  private fields(plan: TypePlan, msg: Msg, meta: MessageMeta): void {
+  /** The field locations of a message of `type` whose fields start at `bodyStart` (read before). */
+  fieldLocs(type: protobuf.Type, bodyStart: number): Record<string, Loc | Loc[]> {
+    const meta = new MessageMeta(type, bodyStart);
+    this.pos = bodyStart;
+    this.fields(typePlan(type), {}, meta, true);
+    return meta.locs;
+  }
+
+  /**
+   * Fields until something that cannot start one (the caller checks what that is). `record`: store
+   * where each field is in `meta` (the document's, and a message's when its locations are asked for).
+   */
+  private fields(plan: TypePlan, msg: Msg, meta: MessageMeta, record: boolean): void {
     const text = this.text;
     for (;;) {
       this.skip();
@@ -127,9 +151,9 @@ class FastTypedReader extends PrototxtScanner {
       if (c === COLON) {
         this.pos++;
         this.skip();
-        if (text.charCodeAt(this.pos) === LSQUARE) this.list(f, msg, meta, start);
-        else this.single(f, msg, meta, start);
-      } else if (c === LCURLY || c === LANGLE) this.single(f, msg, meta, start);
+        if (text.charCodeAt(this.pos) === LSQUARE) this.list(f, msg, meta, start, record);
+        else this.single(f, msg, meta, start, record);
+      } else if (c === LCURLY || c === LANGLE) this.single(f, msg, meta, start, record);
       else throw GIVE_UP;
       this.skip();
       const d = text.charCodeAt(this.pos);
@@ -138,10 +162,10 @@ class FastTypedReader extends PrototxtScanner {
   }
 
   /** `name: value` or `name { … }`, the field name at `start`. */
-  private single(f: FieldPlan, msg: Msg, meta: MessageMeta, start: number): void {
-    if (!f.repeated && meta.locs[f.name] !== undefined) throw GIVE_UP; // given twice
+  private single(f: FieldPlan, msg: Msg, meta: MessageMeta, start: number, record: boolean): void {
+    if (!f.repeated && msg[f.name] !== undefined) throw GIVE_UP; // given twice
     const value = this.value(f, start);
-    meta.addFieldLoc(f.name, start);
+    if (record) meta.addFieldLoc(f.name, start);
     if (!f.repeated) msg[f.name] = value;
     else {
       const existing = msg[f.name] as (Scalar | Msg)[] | undefined;
@@ -151,11 +175,11 @@ class FastTypedReader extends PrototxtScanner {
   }
 
   /** `name: [a, b]`: scalars are located at themselves, messages at the field name (as the checker does). */
-  private list(f: FieldPlan, msg: Msg, meta: MessageMeta, start: number): void {
+  private list(f: FieldPlan, msg: Msg, meta: MessageMeta, start: number, record: boolean): void {
     if (!f.repeated) throw GIVE_UP;
     const text = this.text;
     const values: (Scalar | Msg)[] = [];
-    const locs: Loc[] = [];
+    const locs: Loc[] | undefined = record ? [] : undefined;
     this.pos++; // [
     this.skip();
     if (text.charCodeAt(this.pos) === RSQUARE) this.pos++;
@@ -163,7 +187,7 @@ class FastTypedReader extends PrototxtScanner {
       for (;;) {
         const valueStart = this.pos;
         values.push(this.value(f, start));
-        locs.push(f.kind === Kind.Message ? start : valueStart);
+        locs?.push(f.kind === Kind.Message ? start : valueStart);
         this.skip();
         const c = text.charCodeAt(this.pos);
         if (c === RSQUARE) {
@@ -175,8 +199,10 @@ class FastTypedReader extends PrototxtScanner {
         this.skip();
       }
     }
-    if (meta.locs[f.name] !== undefined) for (const l of locs) meta.addFieldLoc(f.name, l);
-    else meta.locs[f.name] = locs;
+    if (locs) {
+      if (meta.locs[f.name] !== undefined) for (const l of locs) meta.addFieldLoc(f.name, l);
+      else meta.locs[f.name] = locs;
+    }
     const existing = msg[f.name] as (Scalar | Msg)[] | undefined;
     if (existing) for (const v of values) existing.push(v);
     else msg[f.name] = values as Scalar[] | Msg[];
@@ -195,7 +221,7 @@ class FastTypedReader extends PrototxtScanner {
       const s = this.quoted(c);
       // A string for any other kind of field is a type error, and bytes that are not UTF-8 are one too.
       if (f.kind !== Kind.String || this.invalidUtf8) throw GIVE_UP;
-      return s;
+      return this.strings.share(s);
     }
     let negative = false;
     if (c === MINUS) {
@@ -213,10 +239,10 @@ class FastTypedReader extends PrototxtScanner {
     // The full parser refuses deeper nesting (parse-text.ts), so it must report it.
     if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     this.pos++;
-    const msg: Msg = {};
-    const meta = new MessageMeta(plan.type, fieldStart, this.lines);
+    const msg = new plan.create();
+    const meta = new MessageMeta(plan.type, fieldStart, this.lines, this.locator, this.pos);
     setMeta(msg, meta);
-    this.fields(plan, msg, meta);
+    this.fields(plan, msg, meta, false);
     if (this.text.charCodeAt(this.pos) !== close) throw GIVE_UP;
     this.pos++;
     this.depth--;
@@ -290,11 +316,25 @@ function checkRequired(plan: TypePlan, msg: Msg): void {
  * text is outside the fast scanner's subset): then read it the slow way for the diagnostics.
  */
 export function fastReadMessage(text: string, file: string, type: protobuf.Type): Msg | undefined {
+  const lines = new LineMap(file);
   try {
-    return new FastTypedReader(text, file).document(type);
+    return new FastTypedReader(text, lines, new FileLocator(text)).document(type);
   } catch (e) {
     // GIVE_UP, or a stack overflow on very deep nesting: the slow path decides.
     if (e === GIVE_UP || e instanceof RangeError) return undefined;
     throw e;
+  }
+}
+
+/**
+ * Finds a nested message's field locations by reading it again with a reader of its own (the text was
+ * read once already, so this reader cannot give up). The locations are offsets, which the message's
+ * own line map resolves.
+ */
+class FileLocator implements FieldLocator {
+  constructor(private readonly text: string) {}
+
+  fieldLocs(type: protobuf.Type, bodyStart: number): Record<string, Loc | Loc[]> {
+    return new FastTypedReader(this.text, undefined, this).fieldLocs(type, bodyStart);
   }
 }
