@@ -105,14 +105,15 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Ui
 
 /** `spread()`: the staged input's rows into the grid's interior (its border stays zero). */
 function spreadInput(l: DeconvolutionLayout): FunctionBody {
-  const { spec, gridRows, gridCols, padTop, padLeft, at } = l;
+  const { spec, gridRows, gridCols, padTop, padLeft, source, at } = l;
   const f = new FunctionBody(0);
   const [plane, row] = [f.local(I32), f.local(I32)];
+  const first = at.input + ((padTop + source.top) * gridCols + padLeft + source.left) * 4;
   f.forLoop(plane, 0, spec.outer * spec.cin, 1, () => {
-    f.forLoop(row, 0, spec.inH, 1, () => {
-      f.get(plane).i32(gridRows * gridCols).mul().get(row).i32(gridCols).mul().add().i32(4).mul().i32(at.input + (padTop * gridCols + padLeft) * 4).add();
-      f.get(plane).i32(spec.inH).mul().get(row).add().i32(spec.inW * 4).mul().i32(at.staging).add();
-      f.i32(spec.inW * 4).memoryCopy();
+    f.forLoop(row, 0, source.h, 1, () => {
+      f.get(plane).i32(gridRows * gridCols).mul().get(row).i32(gridCols).mul().add().i32(4).mul().i32(first).add();
+      f.get(plane).i32(source.h).mul().get(row).add().i32(source.w * 4).mul().i32(at.staging).add();
+      f.i32(source.w * 4).memoryCopy();
     });
   });
   return f;
