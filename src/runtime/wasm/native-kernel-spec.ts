@@ -27,4 +27,27 @@ export interface DeconvolutionNativeSpec {
   window: { y0: number; x0: number; h: number; w: number };
 }
 
-export type NativeKernelSpec = DeconvolutionNativeSpec;
+/**
+ * A Convolution over Caffe weights (C_out, C_in/g, kh, kw), computed as a stride-1 Deconvolution (so only
+ * stride 1 has one; see src/layers/compute/convolution/native.ts).
+ */
+export interface ConvolutionNativeSpec {
+  kind: 'convolution';
+  outer: number;
+  cin: number;
+  cout: number;
+  group: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kernel: [number, number];
+  stride: [number, number];
+  pad: [number, number];
+  dilation: [number, number];
+  bias: boolean;
+  /** Theano's filter flip: tap (kh−1−ky, kw−1−kx) of the weights. */
+  flip: boolean;
+}
+
+export type NativeKernelSpec = DeconvolutionNativeSpec | ConvolutionNativeSpec;
