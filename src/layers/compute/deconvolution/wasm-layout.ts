@@ -52,7 +52,7 @@ export interface DeconvolutionLayout {
   /**
    * The caller's input: its size and where its first row and column lie in the spec's input (the spec's
    * input may be larger, with zeros around it: a convolution's pad beyond its kernel's reach, see
-   * convolution/native-spec.ts).
+   * convolution/native.ts).
    */
   source: { h: number; w: number; top: number; left: number };
   /** Output floats per channel plane of a part: its rows (the largest part's) plus slack for extra lanes. */
