@@ -107,7 +107,35 @@ describe('native Convolution kernel (backend wasm)', () => {
     compiled.destroy();
   });
 
+  // A ReLU after a Convolution runs as the Convolution's native kernel with the ReLU fused; the Convolution's
+  // own step runs only where its value before the ReLU is read too.
+  it.each([
+    { name: 'in-place ReLU', relu: 'bottom: "conv" top: "conv"', slope: 0, fused: true },
+    { name: 'in-place leaky ReLU (slope 0.1)', relu: 'bottom: "conv" top: "conv" relu_param { negative_slope: 0.1 }', slope: 0.1, fused: true },
+    { name: 'ReLU of slope 2 (not fused)', relu: 'bottom: "conv" top: "conv" relu_param { negative_slope: 2 }', slope: 2, fused: false },
+    { name: 'ReLU into a new blob, the Convolution read by an Eltwise too', relu: 'bottom: "conv" top: "r"', slope: 0, fused: true, alsoConv: true },
+  ])('$name', async (c) => {
+    const net = loadNet([
+      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 2 dim: 5 dim: 6 dim: 9 } } }',
+      'layer { name: "conv" type: "Convolution" bottom: "x" top: "conv" convolution_param { num_output: 6 kernel_size: 3 pad: 1 } }',
+      `layer { name: "relu" type: "ReLU" ${c.relu} }`,
+      c.alsoConv ? 'layer { name: "sum" type: "Eltwise" bottom: "conv" bottom: "r" top: "sum" }' : '',
+    ].join('\n'));
+    const params = randomParams(net, 2);
+    const kinds = running(net, params);
+    if (c.alsoConv) expect(kinds).toEqual(['convolution', 'convolution', 'gpu.js']);
+    else expect(kinds).toEqual(c.fused ? ['convolution'] : ['convolution', 'gpu.js']);
+    const inputs = { x: randomTensor([2, 5, 6, 9], 7) };
+    const want = runReference(net, params, inputs).blobs;
+    expect([...want.values()].some((t) => t.data.some((v) => v < 0)), 'the case has negative values to rectify').toBe(true);
+    const compiled = await compile(net, { weights: params, backend: 'wasm' });
+    const got = await compiled.forward(inputs, { blobs: 'all' });
+    for (const [name, t] of want) expect(maxRelativeError(got[name].data, t.data), name).toBeLessThanOrEqual(1e-4);
+    compiled.destroy();
+  });
+
   // The PyTorch numerics test runs these nets on wasm; here, that their stride-1 Convolutions take the native path.
+  // (by its own step, or fused into the ReLU after it).
   it.each(['conv', 'theano', 'v1'])('numerics case %s: every stride-1 Convolution runs natively on wasm', (name) => {
     const c = loadCase(numericsCases().find((k) => k.name === name)!);
     const plan = buildPlan(c.net);
@@ -117,7 +145,11 @@ describe('native Convolution kernel (backend wasm)', () => {
     const stepsOf = (layer: number) => plan.steps.filter((s, i) => run[i] && s.layer === layer);
     for (const layer of convs) {
       const strided = c.net.layers[layer].spatial?.kind === 'window' && c.net.layers[layer].spatial!.stride.some((s) => s !== 1);
-      expect(stepsOf(layer).map((s) => 'native' in s), c.net.layers[layer].name).toEqual([!strided]);
+      const next = c.net.layers[layer + 1];
+      const fused = next?.type === 'ReLU' && next.bottoms[0].producer === c.net.layers[layer] ? stepsOf(layer + 1) : [];
+      const steps = fused.some((s) => 'native' in s) ? fused : stepsOf(layer);
+      expect(steps.map((s) => 'native' in s), c.net.layers[layer].name).toEqual([!strided]);
+      if (fused.length) expect(stepsOf(layer), 'a fused Convolution runs no step of its own').toEqual([]);
     }
   });
 });

@@ -3,11 +3,11 @@
 // true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx). A stride-1 layer also has a native
 // kernel (convolution/native.ts), run instead on backend 'wasm'.
 import type { Layer } from '../../ir/layer.js';
-import type { KernelSpec, LoweredLayer, NativeKernelStepSpec } from '../../runtime/kernel-plan.js';
+import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { convParams, type ConvParams } from './conv-params.js';
-import { nativeConvolutionCovers } from './convolution/native.js';
+import { convolutionNativeSteps } from './convolution/native-step.js';
 import { filterFlip } from './filter-flip.js';
 
 function forwardOne(q: ConvParams, flip: boolean, x: Float32Array, w: Float32Array, b: Float32Array | undefined): Float32Array {
@@ -102,11 +102,6 @@ export function convolutionLower(layer: Layer): LoweredLayer {
       out: { top: i },
     };
   });
-  const natives: NativeKernelStepSpec[] = layer.bottoms.flatMap((_, i) => {
-    const q = convParams(layer, i);
-    const native = { kind: 'convolution' as const, ...q, flip };
-    if (!nativeConvolutionCovers(native)) return [];
-    return [{ native, args: kernels[i].args, size: layer.tops[i].count, out: { top: i } }];
-  });
+  const natives = layer.bottoms.flatMap((_, i) => convolutionNativeSteps(layer, i, { input: { bottom: i }, param: (index) => ({ param: index }) }, { top: i }));
   return { kernels, natives };
 }

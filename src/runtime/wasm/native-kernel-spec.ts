@@ -25,6 +25,8 @@ export interface DeconvolutionNativeSpec {
   flip: boolean;
   /** The output rows and columns computed (the whole output, or a Crop's window of it). */
   window: { y0: number; x0: number; h: number; w: number };
+  /** A ReLU fused after the layer: its negative slope (0 ≤ slope ≤ 1); absent: none. */
+  relu?: number;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface ConvolutionNativeSpec {
   bias: boolean;
   /** Theano's filter flip: tap (kh−1−ky, kw−1−kx) of the weights. */
   flip: boolean;
+  /** A ReLU fused after the layer (an in-place ReLU's native step): its negative slope (0 ≤ slope ≤ 1). */
+  relu?: number;
 }
 
 export type NativeKernelSpec = DeconvolutionNativeSpec | ConvolutionNativeSpec;

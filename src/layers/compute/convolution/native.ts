@@ -33,6 +33,7 @@ function asDeconvolution(spec: ConvolutionNativeSpec): AsDeconvolution {
       kind: 'deconvolution', weights: 'dense', outer: spec.outer, cin: spec.cin, cout: spec.cout, group: spec.group,
       inH: spec.inH + 2 * y.excess, inW: spec.inW + 2 * x.excess, kernel: spec.kernel, stride: [1, 1], pad: [y.pad, x.pad],
       dilation: spec.dilation, bias: spec.bias, flip: !spec.flip, window: { y0: 0, x0: 0, h: spec.outH, w: spec.outW },
+      ...(spec.relu !== undefined ? { relu: spec.relu } : {}),
     },
     inset: [y.excess, x.excess],
   };

@@ -43,7 +43,20 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Ui
     }
   };
 
+  /** A fused ReLU: max(v, slope·v), which is v > 0 ? v : slope·v for 0 ≤ slope ≤ 1. */
+  const rectify = () => {
+    const slope = spec.relu;
+    if (slope === undefined) return;
+    for (const v of acc.flat()) {
+      f.get(v);
+      if (slope === 0) f.v128Zero();
+      else f.get(v).f32x4Const(slope).f32x4Mul();
+      f.f32x4Max().set(v);
+    }
+  };
+
   const storeLanes = () => {
+    rectify();
     for (let c = 0; c < co; c++) {
       const partial = c > 0 && coutG % co !== 0;
       if (partial) f.get(cob).i32(co).mul().i32(c).add().i32(coutG).ltS().ifThen();
