@@ -16,6 +16,10 @@ import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
 import type { Tensor } from '../../src/runtime/tensor.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError } from '../helpers/random-params.js';
+import type { NativeKernelSpec } from '../../src/runtime/wasm/native-kernel-spec.js';
+
+/** A Deconvolution's native kernel by the weights it reads ('dense', 'channel-diagonal'); others by kind. */
+const nativeKind = (n: NativeKernelSpec) => (n.kind === 'deconvolution' ? n.weights : n.kind);
 
 const entry = numericsCases().find((c) => c.name === 'deconv_structured')!;
 const c = loadCase(entry);
@@ -74,7 +78,7 @@ describe('Deconvolution lowering', () => {
     // What runs (active and needed) for a layer: the native kernel's weights kind, or 'gpu.js'.
     const running = (p: Float32Array[][], layer: string) => {
       const run = neededSteps(plan, activeSteps(plan, p, true), everyBlob);
-      return plan.steps.flatMap((s, i) => (s.layer === layerIndex(plan, layer) && run[i] ? ['native' in s ? plan.natives![s.native].weights : 'gpu.js'] : []));
+      return plan.steps.flatMap((s, i) => (s.layer === layerIndex(plan, layer) && run[i] ? ['native' in s ? nativeKind(plan.natives![s.native]) : 'gpu.js'] : []));
     };
     const natives = (layer: string) => running(params, layer);
     expect(natives('up')).toEqual(['channel-diagonal']);

@@ -15,6 +15,10 @@ import { runReference } from '../../src/runtime/reference-executor.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
 import { deconvolutionNativeKernel } from '../../src/layers/compute/deconvolution/wasm-kernel.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
+import type { DeconvolutionNativeSpec, NativeKernelSpec } from '../../src/runtime/wasm/native-kernel-spec.js';
+
+/** A Deconvolution's native kernel by the weights it reads ('dense', 'channel-diagonal'); others by kind. */
+const nativeKind = (n: NativeKernelSpec) => (n.kind === 'deconvolution' ? n.weights : n.kind);
 
 interface Case {
   name: string;
@@ -74,7 +78,7 @@ function nativeKinds(net: Net, params: ParamMap): string[] {
   const plan = buildPlan(net);
   const bound = paramsForPlan(plan, params);
   const run = neededSteps(plan, activeSteps(plan, bound, true), plan.outputs.map((o) => plan.blobs.find(([b]) => b === o)![1]));
-  return plan.steps.flatMap((s, i) => (run[i] ? ['native' in s ? plan.natives![s.native].weights : 'gpu.js'] : []));
+  return plan.steps.flatMap((s, i) => (run[i] ? ['native' in s ? nativeKind(plan.natives![s.native]) : 'gpu.js'] : []));
 }
 
 async function expectMatchesReference(net: Net, params: ParamMap, seed: number): Promise<void> {
@@ -147,7 +151,7 @@ describe('native Deconvolution kernels (backend wasm)', () => {
     const params = randomParams(net, 21);
     const plan = buildPlan(net);
     // The dense kernel of the last layer (the Crop's window where there is one).
-    const spec = [...plan.natives!].reverse().find((n) => n.weights === 'dense')!;
+    const spec = [...plan.natives!].reverse().find((n) => n.kind === 'deconvolution' && n.weights === 'dense') as DeconvolutionNativeSpec;
     const inputs = inputsOf(net, 8);
     const kernel = deconvolutionNativeKernel(spec, { threads: 2, threadedMinMacs: 0 });
     const [w, b] = params.get('up')!;

@@ -1,11 +1,13 @@
 // Convolution (REFERENCE §2.1): cross-correlation with group and dilation, weights (C_out, C_in/g, kh, kw).
 // Several bottoms share the weights, one top each. Theano's conv2d with filter_flip=True (its default) is a
-// true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx).
+// true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx). A stride-1 layer also has a native
+// kernel (convolution/native.ts), run instead on backend 'wasm'.
 import type { Layer } from '../../ir/layer.js';
 import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { convParams, type ConvParams } from './conv-params.js';
+import { convolutionNativeSteps } from './convolution/native-step.js';
 import { filterFlip } from './filter-flip.js';
 
 function forwardOne(q: ConvParams, flip: boolean, x: Float32Array, w: Float32Array, b: Float32Array | undefined): Float32Array {
@@ -100,5 +102,6 @@ export function convolutionLower(layer: Layer): LoweredLayer {
       out: { top: i },
     };
   });
-  return { kernels };
+  const natives = layer.bottoms.flatMap((_, i) => convolutionNativeSteps(layer, i, { input: { bottom: i }, param: (index) => ({ param: index }) }, { top: i }));
+  return { kernels, natives };
 }

@@ -7,6 +7,7 @@ import { kernelFunction, lit } from '../../runtime/kernel-source.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import type { Msg } from '../../schema/message.js';
 import { cannotRun } from './cannot-run.js';
+import { convolutionReLUSteps } from './convolution/relu-fusion.js';
 
 interface NeuronOp {
   /** Reference: y = f(x) in doubles. */
@@ -140,7 +141,9 @@ export function neuronForward(layer: Layer, [x]: Tensor[]): Tensor[] {
 
 export function neuronLower(layer: Layer): LoweredLayer {
   const body = `let v = x[this.thread.x];\n${opOf(layer).src(layer.typeParam)}\nreturn v;`;
-  return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }] };
+  const kernels = [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }];
+  // On wasm, a ReLU after a Convolution is computed by the Convolution's native kernel.
+  return layer.type === 'ReLU' ? { kernels, natives: convolutionReLUSteps(layer) } : { kernels };
 }
 
 /** Dropout scales by a random mask in TRAIN; brewnet runs nets in TEST, where it passes its input through. */

@@ -25,6 +25,33 @@ export interface DeconvolutionNativeSpec {
   flip: boolean;
   /** The output rows and columns computed (the whole output, or a Crop's window of it). */
   window: { y0: number; x0: number; h: number; w: number };
+  /** A ReLU fused after the layer: its negative slope (0 ≤ slope ≤ 1); absent: none. */
+  relu?: number;
 }
 
-export type NativeKernelSpec = DeconvolutionNativeSpec;
+/**
+ * A Convolution over Caffe weights (C_out, C_in/g, kh, kw), computed as a stride-1 Deconvolution (so only
+ * stride 1 has one; see src/layers/compute/convolution/native.ts).
+ */
+export interface ConvolutionNativeSpec {
+  kind: 'convolution';
+  outer: number;
+  cin: number;
+  cout: number;
+  group: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kernel: [number, number];
+  stride: [number, number];
+  pad: [number, number];
+  dilation: [number, number];
+  bias: boolean;
+  /** Theano's filter flip: tap (kh−1−ky, kw−1−kx) of the weights. */
+  flip: boolean;
+  /** A ReLU fused after the layer (an in-place ReLU's native step): its negative slope (0 ≤ slope ≤ 1). */
+  relu?: number;
+}
+
+export type NativeKernelSpec = DeconvolutionNativeSpec | ConvolutionNativeSpec;

@@ -1,6 +1,7 @@
 // A native kernel as the executor runs it: arguments in the plan step's order (input, then parameter
 // blobs), one Float32Array out. Parameter blobs are the same arrays on every call while the weights stay
 // bound, so a kernel re-lays them only when they change.
+import { convolutionNativeKernel } from '../../layers/compute/convolution/native.js';
 import { deconvolutionNativeKernel } from '../../layers/compute/deconvolution/wasm-kernel.js';
 import type { NativeKernelSpec } from './native-kernel-spec.js';
 
@@ -19,5 +20,7 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
   switch (spec.kind) {
     case 'deconvolution':
       return deconvolutionNativeKernel(spec, options);
+    case 'convolution':
+      return convolutionNativeKernel(spec, options);
   }
 }

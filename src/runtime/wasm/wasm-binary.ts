@@ -80,6 +80,12 @@ export class FunctionBody {
   /** memory.copy (bulk memory, memmove semantics): pops destination, source, byte count. */
   memoryCopy() { return this.op(0xfc, ...uleb(10), 0, 0); }
   f32x4Mul() { return this.simd(0xe6); }
+  f32x4Max() { return this.simd(0xe9); }
+  /** v128.const of four equal f32 lanes. */
+  f32x4Const(value: number) {
+    const lane = [...new Uint8Array(new Float32Array([value]).buffer)];
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
 
   /** `local += step` for an i32 local. */
   increment(i: number, step: number) { return this.get(i).i32(step).add().set(i); }

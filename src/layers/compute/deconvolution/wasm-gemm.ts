@@ -43,7 +43,20 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Ui
     }
   };
 
+  /** A fused ReLU: max(v, slope·v), which is v > 0 ? v : slope·v for 0 ≤ slope ≤ 1. */
+  const rectify = () => {
+    const slope = spec.relu;
+    if (slope === undefined) return;
+    for (const v of acc.flat()) {
+      f.get(v);
+      if (slope === 0) f.v128Zero();
+      else f.get(v).f32x4Const(slope).f32x4Mul();
+      f.f32x4Max().set(v);
+    }
+  };
+
   const storeLanes = () => {
+    rectify();
     for (let c = 0; c < co; c++) {
       const partial = c > 0 && coutG % co !== 0;
       if (partial) f.get(cob).i32(co).mul().i32(c).add().i32(coutG).ltS().ifThen();
@@ -105,14 +118,15 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Ui
 
 /** `spread()`: the staged input's rows into the grid's interior (its border stays zero). */
 function spreadInput(l: DeconvolutionLayout): FunctionBody {
-  const { spec, gridRows, gridCols, padTop, padLeft, at } = l;
+  const { spec, gridRows, gridCols, padTop, padLeft, source, at } = l;
   const f = new FunctionBody(0);
   const [plane, row] = [f.local(I32), f.local(I32)];
+  const first = at.input + ((padTop + source.top) * gridCols + padLeft + source.left) * 4;
   f.forLoop(plane, 0, spec.outer * spec.cin, 1, () => {
-    f.forLoop(row, 0, spec.inH, 1, () => {
-      f.get(plane).i32(gridRows * gridCols).mul().get(row).i32(gridCols).mul().add().i32(4).mul().i32(at.input + (padTop * gridCols + padLeft) * 4).add();
-      f.get(plane).i32(spec.inH).mul().get(row).add().i32(spec.inW * 4).mul().i32(at.staging).add();
-      f.i32(spec.inW * 4).memoryCopy();
+    f.forLoop(row, 0, source.h, 1, () => {
+      f.get(plane).i32(gridRows * gridCols).mul().get(row).i32(gridCols).mul().add().i32(4).mul().i32(first).add();
+      f.get(plane).i32(source.h).mul().get(row).add().i32(source.w * 4).mul().i32(at.staging).add();
+      f.i32(source.w * 4).memoryCopy();
     });
   });
   return f;

@@ -1,8 +1,9 @@
-// The host side of the native Deconvolution kernel: compiles the generated module, writes its tables once,
-// re-lays the weights into its memory once per bound weights, and per call copies the input in (one
-// memcpy; the module spreads it into the zero-bordered grid) and the window out (one copy, after the
-// module moved the output planes together). With threads, a big layer's rows are split between this
-// thread and worker threads running the same module on a shared memory.
+// The host side of the native phase-GEMM kernel (Deconvolution's, and Convolution's as a stride-1
+// Deconvolution): compiles the generated module, writes its tables once, re-lays the weights into its
+// memory once per bound weights, and per call copies the input in (one memcpy; the module spreads it into
+// the zero-bordered grid) and the window out (one copy, after the module moved the output planes
+// together). With threads, a big layer's rows are split between this thread and worker threads running the
+// same module on a shared memory.
 import { KernelWorker } from '../../../runtime/wasm/kernel-worker.js';
 import type { NativeKernel, NativeKernelOptions } from '../../../runtime/wasm/native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
@@ -19,11 +20,16 @@ function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
   });
 }
 
-/** Weights (C_in, C_out/g, kh, kw) → per phase, group, channel block, tap, input channel: `co` output channels. */
-function writeWeights(l: DeconvolutionLayout, f32: Float32Array, w: Float32Array, b: Float32Array | undefined): void {
+/**
+ * Where the caller's weights hold the tap (wy, wx) from input channel `ci` to output channel `m` of that
+ * channel's group (a Deconvolution's weights are (C_in, C_out/g, kh, kw), a Convolution's (C_out, C_in/g, kh, kw)).
+ */
+export type WeightIndex = (ci: number, m: number, wy: number, wx: number) => number;
+
+/** Weights → per phase, group, channel block, tap, input channel: `co` output channels. */
+function writeWeights(l: DeconvolutionLayout, weightIndex: WeightIndex, f32: Float32Array, w: Float32Array, b: Float32Array | undefined): void {
   const { spec, groups, cinG, coutG, co, coBlocks } = l;
   const [kh, kw] = spec.kernel;
-  const layerCoutG = spec.cout / spec.group;
   const diagonal = spec.weights === 'channel-diagonal';
   l.phases.forEach((p, i) => {
     let at = l.phaseWeights[i] / 4;
@@ -38,7 +44,7 @@ function writeWeights(l: DeconvolutionLayout, f32: Float32Array, w: Float32Array
               let value = 0;
               if (coL < coutG) {
                 const [ci, m] = diagonal ? [g, g] : [g * cinG + ciL, coL];
-                value = w[((ci * layerCoutG + m) * kh + wy) * kw + wx];
+                value = w[weightIndex(ci, m, wy, wx)];
               }
               f32[at++] = value;
             }
@@ -55,7 +61,7 @@ function writeWeights(l: DeconvolutionLayout, f32: Float32Array, w: Float32Array
 }
 
 /** Multiply-adds below which a second thread costs more (a message round trip, ~0.1 ms) than it saves. */
-const THREADED_MIN_MACS = 4e6;
+export const THREADED_MIN_MACS = 4e6;
 
 /** Threads for this layer: up to `threads`, only for a big enough one. */
 function threadsFor(spec: DeconvolutionNativeSpec, threads: number, minMacs: number): number {
@@ -65,9 +71,15 @@ function threadsFor(spec: DeconvolutionNativeSpec, threads: number, minMacs: num
   return macs >= minMacs ? threads : 1;
 }
 
-/** `threadedMinMacs` (tests): the size from which a layer uses its threads. */
-export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options: NativeKernelOptions & { threadedMinMacs?: number } = {}): NativeKernel {
-  const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS));
+/** Threads and `threadedMinMacs` (tests: the size from which a layer uses its threads). */
+export type PhaseGemmOptions = NativeKernelOptions & { threadedMinMacs?: number };
+
+/**
+ * The kernel for `spec` over the caller's input `inset` rows and columns inside the spec's input (see
+ * deconvolutionLayout), reading weights through `weightIndex`.
+ */
+export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, number], weightIndex: WeightIndex, options: PhaseGemmOptions): NativeKernel {
+  const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
   const shared = l.parts.length > 1;
   const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
   const module = new WebAssembly.Module(deconvolutionModule(l, shared));
@@ -83,7 +95,7 @@ export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options
   return {
     async run([x, weights, bias]) {
       if (weights !== boundWeights || bias !== boundBias) {
-        writeWeights(l, f32, weights, spec.bias ? bias : undefined);
+        writeWeights(l, weightIndex, f32, weights, spec.bias ? bias : undefined);
         boundWeights = weights;
         boundBias = bias;
       }
@@ -104,4 +116,11 @@ export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options
       for (const w of workers) w.terminate();
     },
   };
+}
+
+/** A Deconvolution's native kernel: weights (C_in, C_out/g, kh, kw). */
+export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options: PhaseGemmOptions = {}): NativeKernel {
+  const [kh, kw] = spec.kernel;
+  const coutG = spec.cout / spec.group;
+  return phaseGemmKernel(spec, [0, 0], (ci, m, wy, wx) => ((ci * coutG + m) * kh + wy) * kw + wx, options);
 }

@@ -49,6 +49,12 @@ export interface DeconvolutionLayout {
   gridCols: number;
   padTop: number;
   padLeft: number;
+  /**
+   * The caller's input: its size and where its first row and column lie in the spec's input (the spec's
+   * input may be larger, with zeros around it: a convolution's pad beyond its kernel's reach, see
+   * convolution/native.ts).
+   */
+  source: { h: number; w: number; top: number; left: number };
   /** Output floats per channel plane of a part: its rows (the largest part's) plus slack for extra lanes. */
   outPlane: number;
   /** Row ranges of the window computed by one call of run() each (one per thread), and their planes' byte offset. */
@@ -86,7 +92,8 @@ function chooseBlock(coutG: number, widest: number): { co: number; pxv: number }
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
-export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1): DeconvolutionLayout {
+/** `inset`: zero rows (columns) of the spec's input before and after the caller's input. */
+export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, inset: [number, number] = [0, 0]): DeconvolutionLayout {
   const diagonal = spec.weights === 'channel-diagonal';
   const groups = diagonal ? spec.cout : spec.group;
   const cinG = diagonal ? 1 : spec.cin / spec.group;
@@ -96,6 +103,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1):
   const [py, px] = spec.pad;
   const [dy, dx] = spec.dilation;
   const win = spec.window;
+  const source = { h: spec.inH - 2 * inset[0], w: spec.inW - 2 * inset[1], top: inset[0], left: inset[1] };
 
   const rowTaps = Array.from({ length: sy }, (_, r) => phaseTaps(kh, sy, dy, r));
   const colTaps = Array.from({ length: sx }, (_, r) => phaseTaps(kw, sx, dx, r));
@@ -148,7 +156,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1):
   at.weights = take(weightAt * 4);
   at.bias = take(groups * coBlocks * co * 4);
   // The caller's input as given (one memcpy in), before the kernel spreads its rows into the grid.
-  at.staging = take(spec.outer * spec.cin * spec.inH * spec.inW * 4);
+  at.staging = take(spec.outer * spec.cin * source.h * source.w * 4);
   // The grid, then slack for a last block's reads past the last row: a row of lanes and one grid row.
   at.input = take((spec.outer * spec.cin * gridRows * gridCols + lanes + gridCols) * 4);
   const parts = Array.from({ length: partCount }, (_, k) => ({
@@ -165,7 +173,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1):
   }
   if (at.end > 2 ** 31) throw new Error(`internal: native Deconvolution needs ${at.end} bytes of memory`);
   return {
-    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, parts, columns, phases,
+    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, source, outPlane, parts, columns, phases,
     at, phaseTapTable, phaseWeights, pages: Math.max(1, Math.ceil(at.end / 65536)),
   };
 }
