@@ -1,5 +1,8 @@
 // A worker thread that runs an exported function of a native kernel's module on the same shared memory
-// as the main thread, so a big layer's rows are computed by two threads at once. The worker's code is a
+// as the main thread, so a big layer's rows are computed by two threads at once. A call is a list of work
+// items (argument lists) that the worker and the main thread claim in turn from a shared counter: a thread
+// that starts late or gets less CPU (2 cores shared with other work) takes fewer, so no thread waits on an
+// even split the CPUs did not honour. The worker's code is a
 // string run with `eval` (no file to find: the same code serves src/ under tests, dist/ and a compiled
 // module).
 //
@@ -8,27 +11,25 @@
 // 2 ms layer; a futex wake costs microseconds.
 import { Worker } from 'node:worker_threads';
 
-/** Control block slots (Int32): request and done counters, failure flag, quit flag, function index, arguments. */
+/** Control block slots (Int32): request and done counters, failure flag, quit flag. */
 const REQUEST = 0;
 const DONE = 1;
 const FAILED = 2;
 const QUIT = 3;
-const FUNCTION = 4;
-const ARGS = 5;
-const MAX_ARGS = 8;
 
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
-parentPort.once('message', ({ module, memory, control, names }) => {
-  const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
+parentPort.once('message', ({ module, memory, control, counter, name, items }) => {
+  const run = new WebAssembly.Instance(module, { env: { memory } }).exports[name];
   const c = new Int32Array(control);
+  const next = new Int32Array(counter);
   let seen = 0;
   for (;;) {
     Atomics.wait(c, ${REQUEST}, seen);
     seen = Atomics.load(c, ${REQUEST});
     if (Atomics.load(c, ${QUIT})) return;
     try {
-      exports_[names[c[${FUNCTION}]]](...c.subarray(${ARGS}, ${ARGS + MAX_ARGS}));
+      for (let i; (i = Atomics.add(next, 0, 1)) < items.length; ) run(...items[i]);
     } catch {
       Atomics.store(c, ${FAILED}, 1);
     }
@@ -45,27 +46,27 @@ const TIMEOUT_MS = 60_000;
 
 export class KernelWorker {
   private readonly worker: Worker;
-  private readonly control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
+  private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private sent = 0;
   private pending = false;
   private failure: Error | undefined;
 
-  /** `names`: the exported functions call() may run. */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, private readonly names: readonly string[]) {
+  /**
+   * Each call runs exported function `name` on the items it claims from `counter` (an index into `items`,
+   * shared with the other threads of the layer, reset by the caller before start()).
+   */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, name: string, items: readonly (readonly number[])[], counter: Int32Array) {
     this.worker = new Worker(SOURCE, { eval: true });
     this.worker.on('error', (e) => (this.failure = e));
-    this.worker.postMessage({ module, memory, control: this.control.buffer, names });
+    this.worker.postMessage({ module, memory, control: this.control.buffer, counter: counter.buffer, name, items });
     // The worker sleeps in Atomics.wait between calls; it must not keep the process alive.
     this.worker.unref();
   }
 
-  /** Starts exported function `name` with these i32 arguments on the worker; finish() waits for it. */
-  start(name: string, args: readonly number[]): void {
+  /** Wakes the worker to claim items; finish() waits until it found none left. */
+  start(): void {
     if (this.pending) throw new Error('internal: a kernel worker got a second call before the first returned');
-    if (args.length > MAX_ARGS) throw new Error(`internal: a kernel worker call takes at most ${MAX_ARGS} arguments`);
     const c = this.control;
-    c[FUNCTION] = this.names.indexOf(name);
-    c.set(args, ARGS);
     this.sent = (this.sent + 1) | 0;
     this.pending = true;
     Atomics.store(c, REQUEST, this.sent);

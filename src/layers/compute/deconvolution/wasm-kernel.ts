@@ -85,7 +85,10 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
   const module = new WebAssembly.Module(deconvolutionModule(l, shared));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
-  const workers = l.parts.slice(1).map(() => new KernelWorker(module, memory, ['run']));
+  // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
+  const workers = l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
@@ -101,13 +104,9 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
       }
       f32.set(x, l.at.staging / 4);
       spread();
-      // Parts after the first on the workers (started first, so they run while this thread computes its part).
-      workers.forEach((w, i) => {
-        const p = l.parts[i + 1];
-        w.start('run', [p.oyStart, p.oyEnd, p.outBase]);
-      });
-      const first = l.parts[0];
-      run(first.oyStart, first.oyEnd, first.outBase);
+      Atomics.store(counter, 0, 0);
+      for (const w of workers) w.start();
+      for (let i; (i = Atomics.add(counter, 0, 1)) < items.length; ) run(items[i][0], items[i][1], items[i][2]);
       for (const w of workers) w.finish();
       compact();
       return Promise.resolve(f32.slice(l.at.result / 4, l.at.result / 4 + size));
