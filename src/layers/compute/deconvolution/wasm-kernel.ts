@@ -60,7 +60,7 @@ function writeWeights(l: DeconvolutionLayout, weightIndex: WeightIndex, f32: Flo
   }
 }
 
-/** Multiply-adds below which a second thread costs more (a message round trip, ~0.1 ms) than it saves. */
+/** Multiply-adds below which a second thread costs more (its wake-up, the parts ending apart) than it saves. */
 export const THREADED_MIN_MACS = 4e6;
 
 /** Threads for this layer: up to `threads`, only for a big enough one. */
@@ -85,7 +85,10 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
   const module = new WebAssembly.Module(deconvolutionModule(l, shared));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
-  const workers = l.parts.slice(1).map(() => new KernelWorker(module, memory));
+  // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
+  const workers = l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
@@ -93,7 +96,7 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
   const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
 
   return {
-    async run([x, weights, bias]) {
+    run([x, weights, bias]) {
       if (weights !== boundWeights || bias !== boundBias) {
         writeWeights(l, weightIndex, f32, weights, spec.bias ? bias : undefined);
         boundWeights = weights;
@@ -101,16 +104,12 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
       }
       f32.set(x, l.at.staging / 4);
       spread();
-      // Parts after the first on the workers (posted first, so they start while this thread computes its part).
-      const others = workers.map((w, i) => {
-        const p = l.parts[i + 1];
-        return w.call('run', [p.oyStart, p.oyEnd, p.outBase]);
-      });
-      const first = l.parts[0];
-      run(first.oyStart, first.oyEnd, first.outBase);
-      await Promise.all(others);
+      Atomics.store(counter, 0, 0);
+      for (const w of workers) w.start();
+      for (let i; (i = Atomics.add(counter, 0, 1)) < items.length; ) run(items[i][0], items[i][1], items[i][2]);
+      for (const w of workers) w.finish();
       compact();
-      return f32.slice(l.at.result / 4, l.at.result / 4 + size);
+      return Promise.resolve(f32.slice(l.at.result / 4, l.at.result / 4 + size));
     },
     destroy() {
       for (const w of workers) w.terminate();

@@ -14,9 +14,9 @@
 // past the row's end in the output — into later rows, which are written after it, or into the slack after
 // each output channel plane. So there is no bounds test in the store either.
 //
-// With threads the window's rows are split into parts, one per thread, each written to its own planes (so
-// a part's extra lanes never reach rows another thread writes); the module then copies the parts' planes
-// into one contiguous result.
+// With threads the window's rows are split into parts (CHUNKS_PER_THREAD per thread, claimed in turn by
+// the threads), each written to its own planes (so a part's extra lanes never reach rows another thread
+// writes); the module then copies the parts' planes into one contiguous result.
 import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
 
 /** The taps of one phase along one axis: kernel index and how many grid rows (columns) back it reads. */
@@ -57,7 +57,9 @@ export interface DeconvolutionLayout {
   source: { h: number; w: number; top: number; left: number };
   /** Output floats per channel plane of a part: its rows (the largest part's) plus slack for extra lanes. */
   outPlane: number;
-  /** Row ranges of the window computed by one call of run() each (one per thread), and their planes' byte offset. */
+  /** Threads the parts are for. */
+  threads: number;
+  /** Row ranges of the window computed by one call of run() each, and their planes' byte offset. */
   parts: { oyStart: number; oyEnd: number; outBase: number }[];
   /** Per column phase rx: first phase column q0, columns in the window, the window column of q0. */
   columns: { q0: number; count: number; outCol: number }[];
@@ -91,6 +93,9 @@ function chooseBlock(coutG: number, widest: number): { co: number; pxv: number }
 }
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/** Parts per thread: small enough that a thread slowed by other work hands rows to the other, few enough that each call stays long. */
+const CHUNKS_PER_THREAD = 4;
 
 /** `inset`: zero rows (columns) of the spec's input before and after the caller's input. */
 export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, inset: [number, number] = [0, 0]): DeconvolutionLayout {
@@ -126,7 +131,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   const gridRows = padTop + Math.max(lastQy, spec.inH - 1) + 1;
   const gridCols = padLeft + Math.max(lastQx, spec.inW - 1) + 1;
   const lanes = 4 * pxv;
-  const partCount = Math.max(1, Math.min(threads, win.h));
+  const partCount = threads > 1 ? Math.max(1, Math.min(threads * CHUNKS_PER_THREAD, win.h)) : 1;
   const partRows = Math.ceil(win.h / partCount);
   const outPlane = partRows * win.w + lanes * sx + 4;
 
@@ -173,7 +178,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   }
   if (at.end > 2 ** 31) throw new Error(`internal: native Deconvolution needs ${at.end} bytes of memory`);
   return {
-    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, source, outPlane, parts, columns, phases,
+    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, threads, gridRows, gridCols, padTop, padLeft, source, outPlane, parts, columns, phases,
     at, phaseTapTable, phaseWeights, pages: Math.max(1, Math.ceil(at.end / 65536)),
   };
 }
