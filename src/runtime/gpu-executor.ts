@@ -92,11 +92,7 @@ export function createExecutor(
     ran = mode;
   };
 
-  const readBack = (v: Value, shape: number[]): Tensor => {
-    if (v instanceof Float32Array) return { shape: [...shape], data: v };
-    const arr = v.toArray();
-    return { shape: [...shape], data: arr instanceof Float32Array ? arr : Float32Array.from(arr as ArrayLike<number>) };
-  };
+  const readBack = (v: Value, shape: number[]): Tensor => ({ shape: [...shape], data: hostArray(v) });
 
   return {
     get backend() {
