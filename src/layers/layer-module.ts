@@ -60,6 +60,21 @@ export interface ShapeContext {
   fail(message: string, at?: { msg: Msg; field: string; index?: number }): never;
 }
 
+/**
+ * What a reference forward reads of its layer. The IR's Layer is one; a host step of the execution plan
+ * (src/runtime/host-step.ts) rebuilds one from plain data, in-process and in a compiled module alike.
+ */
+export interface ForwardLayer {
+  readonly name: string;
+  readonly type: string;
+  /** The type's own `*_param` message (plain data; a field is present iff defined). */
+  readonly typeParam: Msg;
+  readonly bottoms: readonly { readonly shape: Shape }[];
+  readonly tops: readonly { readonly shape: Shape }[];
+  readonly spatial?: SpatialOp;
+  readonly loc?: SourceLocation;
+}
+
 export interface LayerModule {
   readonly type: string;
   /** The LayerParameter field holding this type's parameters, e.g. "convolution_param". */
@@ -79,9 +94,12 @@ export interface LayerModule {
   infer(ctx: ShapeContext): ShapeResult;
   /**
    * Reference forward pass in plain TypeScript (float64 accumulation), independent of the kernels: the
-   * tops' values from the bottoms' values and the parameter blobs (Caffe order and layout).
+   * tops' values from the bottoms' values and the parameter blobs (Caffe order and layout). A layer with a
+   * forward and no `lower` (or whose lowering says `host`) runs it on the host as a plan step; there it sees
+   * a ForwardLayer rebuilt from the plan's data, not the IR's Layer, so a forward meant for the host reads
+   * only what ForwardLayer has.
    */
-  forward?(layer: Layer, bottoms: Tensor[], params: Float32Array[]): Tensor[];
+  forward?(layer: ForwardLayer, bottoms: Tensor[], params: Float32Array[]): Tensor[];
   /** gpu.js kernels specialised to this layer's shapes and parameters (src/runtime/kernel-plan.ts). */
   lower?(layer: Layer): LoweredLayer;
 }

@@ -3,12 +3,14 @@
 import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { count } from './shape-utils.js';
+import { mvnForward } from './compute/mvn.js';
 
 export const mvn: LayerModule = {
   type: 'MVN',
   paramField: 'mvn_param',
   bottoms: exactly(1),
   tops: exactly(1),
+  forward: mvnForward,
   inPlace: true,
   passThrough: true,
   infer(ctx) {

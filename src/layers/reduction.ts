@@ -3,12 +3,14 @@
 import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
+import { reductionForward } from './compute/reduction.js';
 
 export const reduction: LayerModule = {
   type: 'Reduction',
   paramField: 'reduction_param',
   bottoms: exactly(1),
   tops: exactly(1),
+  forward: reductionForward,
   inPlace: false,
   infer(ctx) {
     const bottom = ctx.bottoms[0];

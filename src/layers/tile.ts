@@ -3,12 +3,14 @@ import { has } from '../schema/message.js';
 import type { LayerModule } from './layer-module.js';
 import { exactly } from './layer-module.js';
 import { canonicalAxis } from './shape-utils.js';
+import { tileForward } from './compute/tile.js';
 
 export const tile: LayerModule = {
   type: 'Tile',
   paramField: 'tile_param',
   bottoms: exactly(1),
   tops: exactly(1),
+  forward: tileForward,
   inPlace: false,
   infer(ctx) {
     const p = ctx.param;

@@ -16,7 +16,8 @@ export function checkRunnable(net: Net): void {
     if (layer.module.source) {
       cannotRun(layer, 'it reads its data from outside the net', `replace it by an Input layer, or give its tops with --input name=dims and feed them`);
     }
-    if (!layer.module.forward || !layer.module.lower) cannotRun(layer);
+    // A layer with a reference forward and no kernels runs that forward on the host (a host step).
+    if (!layer.module.forward) cannotRun(layer);
   }
 }
 
@@ -42,8 +43,16 @@ export function buildPlan(net: Net): ExecutionPlan {
       });
       return;
     }
-    const lowered = layer.module.lower!(layer);
+    const lowered = layer.module.lower?.(layer);
     const bottoms = layer.bottoms.map((b) => valueOfBlob.get(b.id)!);
+    if (!lowered || lowered.host) {
+      const outs = layer.tops.map((t) => addValue(t.name, t.shape));
+      const args: ArgSource[] = [...bottoms.map((value) => ({ value })), ...layer.paramShapes.map((_, i) => ({ param: [li, i] as [number, number] }))];
+      const host = { param: layer.typeParam, ...(layer.spatial ? { spatial: layer.spatial } : {}) };
+      steps.push({ host: JSON.parse(JSON.stringify(host)) as typeof host, layer: li, args, outs });
+      outs.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
+      return;
+    }
     // `upstream` refs: a bottom or parameter of the layer that produced bottom `upstream`.
     const upstream = (ref: Extract<ValueRef, { upstream: number }>): ArgSource => {
       const producer = layer.bottoms[ref.upstream].producer;

@@ -1,6 +1,8 @@
 // The execution plan: a net lowered to plain data — kernel sources, the values they read and write, and
 // the blob names — that the runtime executes and that `brewnet compile` writes into a module. Names from
 // the net only ever appear here as string data, never in generated identifiers or comments.
+import type { SpatialOp } from '../layers/layer-module.js';
+import type { Msg } from '../schema/message.js';
 import type { WeightPattern } from './weight-patterns.js';
 import type { NativeKernelSpec } from './wasm/native-kernel-spec.js';
 
@@ -27,7 +29,20 @@ export type PlanStep =
    */
   | { native: number; layer: number; args: ArgSource[]; size: number; out: number; when?: StepCondition }
   /** `out` holds `from`'s data under its own shape (Reshape, Flatten, Split, Dropout). */
-  | { alias: number; layer: number; out: number };
+  | { alias: number; layer: number; out: number }
+  /**
+   * The layer's reference forward runs on the host (a layer with no kernels: DetectionOutput's NMS, …):
+   * the runtime finds its module's `forward` by the layer's type in the layer registry and calls it on a
+   * layer rebuilt from `host` and the values' shapes. `args` are the layer's bottoms, then its parameter
+   * blobs; `outs` its tops, in order.
+   */
+  | { host: HostLayerData; layer: number; args: ArgSource[]; outs: number[] };
+
+/** What a host step's forward reads beyond names and shapes: the type's `*_param` and its spatial op. */
+export interface HostLayerData {
+  param: Msg;
+  spatial?: SpatialOp;
+}
 
 export interface PlanValue {
   /** The blob this value is a version of; null for a layer's temporary. */

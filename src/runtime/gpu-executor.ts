@@ -11,6 +11,7 @@ import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConst
 import { checkInputs } from './check-inputs.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { activeSteps, neededSteps } from './step-selection.js';
+import { runHostStep } from './host-step.js';
 import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
 import type { Tensor } from './tensor.js';
 
@@ -113,6 +114,14 @@ export function createExecutor(
         const step = plan.steps[s];
         if ('alias' in step) {
           values[step.out] = values[step.alias];
+          continue;
+        }
+        if ('host' in step) {
+          const read = (i: number) => {
+            const a = step.args[i];
+            return 'value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]];
+          };
+          runHostStep(plan, step, read).forEach((data, i) => (values[step.outs[i]] = data));
           continue;
         }
         if ('native' in step) {

@@ -54,6 +54,8 @@ export interface NativeKernelStepSpec {
 
 export interface LoweredLayer {
   kernels: KernelSpec[];
+  /** No kernels for these parameters: the layer's reference forward runs on the host (a plan host step). */
+  host?: boolean;
   /** Native kernels, each an alternative to the gpu.js kernels writing the same top. */
   natives?: NativeKernelStepSpec[];
   /** Tops that are a bottom's data under a new shape (Flatten, Reshape, Split, Dropout at TEST). */

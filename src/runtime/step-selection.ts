@@ -11,7 +11,7 @@ import { weightPatternHolds } from './weight-patterns.js';
 export function activeSteps(plan: ExecutionPlan, params: readonly (readonly Float32Array[])[], native = false): boolean[] {
   const checked = new Map<string, boolean>();
   const allowed = plan.steps.map((step) => {
-    if ('alias' in step) return true;
+    if ('alias' in step || 'host' in step) return true;
     if ('native' in step && !native) return false;
     if (!step.when) return true;
     const { param, pattern, holds } = step.when;
@@ -25,7 +25,7 @@ export function activeSteps(plan: ExecutionPlan, params: readonly (readonly Floa
     return has === holds;
   });
   const nativeOut = new Set(plan.steps.flatMap((step, s) => ('native' in step && allowed[s] ? [step.out] : [])));
-  return plan.steps.map((step, s) => allowed[s] && ('native' in step || 'alias' in step || !nativeOut.has(step.out)));
+  return plan.steps.map((step, s) => allowed[s] && ('native' in step || 'alias' in step || 'host' in step || !nativeOut.has(step.out)));
 }
 
 /** The active steps the wanted values depend on (walking the plan backwards). */
@@ -35,7 +35,7 @@ export function neededSteps(plan: ExecutionPlan, active: readonly boolean[], wan
   const run = new Array<boolean>(plan.steps.length).fill(false);
   for (let s = plan.steps.length - 1; s >= 0; s--) {
     const step = plan.steps[s];
-    if (!active[s] || !need[step.out]) continue;
+    if (!active[s] || !('host' in step ? step.outs.some((v) => need[v]) : need[step.out])) continue;
     run[s] = true;
     if ('alias' in step) need[step.alias] = true;
     else for (const a of step.args) if ('value' in a) need[a.value] = true;

@@ -24,6 +24,38 @@ function isText(head: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * Whether `bytes` is whole protobuf wire data: varint and length-delimited fields only, each length
+ * ending inside the data, and the last one ending exactly at its end. A .caffemodel of a net without
+ * parameter blobs is only `name` (tag 0x0a, then its length): printable text when the length is 10.
+ */
+function isWireData(bytes: Uint8Array): boolean {
+  let at = 0;
+  const varint = (): number | undefined => {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (at >= bytes.length) return undefined;
+      const b = bytes[at++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+    return undefined;
+  };
+  while (at < bytes.length) {
+    const tag = varint();
+    if (tag === undefined || tag >>> 3 === 0) return false;
+    const wire = tag & 7;
+    if (wire === 0) {
+      if (varint() === undefined) return false;
+    } else if (wire === 2) {
+      const n = varint();
+      if (n === undefined || at + n > bytes.length) return false;
+      at += n;
+    } else return false;
+  }
+  return at === bytes.length;
+}
+
 /** Why the file is not a .caffemodel, with a hint, or undefined when it may be one. */
 export function sniffWeightsFile(head: Uint8Array, file: string): { message: string; hint: string } | undefined {
   if (isHdf5(head)) {
@@ -32,7 +64,8 @@ export function sniffWeightsFile(head: Uint8Array, file: string): { message: str
       hint: "load it in pycaffe and save it as a binary .caffemodel: caffe.Net(prototxt, weights, caffe.TEST).save('out.caffemodel')",
     };
   }
-  if (isText(head)) {
+  // A head shorter than SNIFF_BYTES is the whole file: well-formed wire data then wins over text.
+  if (isText(head) && !(head.length < SNIFF_BYTES && head[0] === 0x0a && isWireData(head))) {
     return {
       message: `${file} is a text file, not a binary .caffemodel`,
       hint: 'weights are the binary .caffemodel file Caffe writes; a .prototxt describes the net, not its weights',

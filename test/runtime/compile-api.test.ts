@@ -58,8 +58,8 @@ describe('compile()', () => {
   });
 
   it('names a layer type that cannot run, at its line', async () => {
-    const net = loadNet(`${NET}layer { name: "tile" type: "Tile" bottom: "conv" top: "tiled" tile_param { tiles: 2 } }\n`);
-    expect(await messages(compile(net, { seed: 1 }))).toBe('5: layer type Tile (layer "tile") cannot run yet');
+    const net = loadNet(`${NET}layer { name: "im2col" type: "Im2col" bottom: "conv" top: "cols" convolution_param { kernel_size: 2 } }\n`);
+    expect(await messages(compile(net, { seed: 1 }))).toBe('5: layer type Im2col (layer "im2col") cannot run yet');
   });
 
   it('checks inputs: missing, unknown, wrongly shaped, and unknown blob names', async () => {

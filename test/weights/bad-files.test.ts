@@ -86,6 +86,12 @@ describe('files that are not a .caffemodel', () => {
     expect(read(f)).toEqual([`error: ${message}`]);
   });
 
+  it('a net without parameter blobs: `name` alone (0x0a, length 10, 10 letters) is printable, yet a .caffemodel', () => {
+    const bytes = new Uint8Array([0x0a, 10, ...new TextEncoder().encode('mvn_across')]);
+    expect(diagnosticsOf(bytes, 'named.caffemodel')).toEqual([]);
+    expect(diagnosticsOf(new TextEncoder().encode('\nname: "x"\n'), 'text.caffemodel')[0]).toMatch(/is a text file/);
+  });
+
   it('a path that does not exist, and a directory', () => {
     expect(diagnosticsOf('/nonexistent/w.caffemodel')).toEqual(['error: no such weights file: /nonexistent/w.caffemodel']);
     const dir = mkdtempSync(`${tmpdir()}/brewnet-`);

@@ -1,0 +1,90 @@
+// Host steps: a layer type with a reference forward and no kernels (MVN, Reduction, Tile here) runs that
+// forward as a plan step — in-process on cpu and wasm, and in a module written by `brewnet compile`, in a
+// fresh process — and agrees with the oracle fixtures (OpenCV's dnn for MVN, NumPy for the others).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadNet } from '../../src/api/load-net.js';
+import { compile } from '../../src/runtime/compile.js';
+import { buildPlan } from '../../src/runtime/build-plan.js';
+import { readNpy } from '../../src/runtime/npy.js';
+import { runReference } from '../../src/runtime/reference-executor.js';
+import { repoRoot } from '../helpers/corpus.js';
+import { oracleCases, oracleExpected, oracleFiles, oracleInputs, relativeToMax } from '../helpers/oracle-fixtures.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const cases = oracleCases().filter((c) => ['mvn', 'mvn_across', 'mvn_mean_only', 'reduction', 'tile'].includes(c.name));
+
+let work: string;
+beforeAll(() => {
+  if (!existsSync(join(repoRoot, 'dist', 'src', 'runtime', 'index.js'))) throw new Error('dist/ is not built: run npm run build (npm ci does it)');
+  work = mkdtempSync(join(tmpdir(), 'brewnet-host-'));
+});
+
+describe('host steps', () => {
+  it('covers the five fixture cases', () => expect(cases.map((c) => c.name).sort()).toEqual(['mvn', 'mvn_across', 'mvn_mean_only', 'reduction', 'tile']));
+
+  it.each(cases)('$name: the plan is plain data with host steps naming the layer', (c) => {
+    const net = loadNet(oracleFiles(c).net);
+    const plan = buildPlan(net);
+    const host = plan.steps.filter((s) => 'host' in s);
+    expect(host.length).toBe(net.layers.length - 1);
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+    for (const s of host) expect(plan.layers[s.layer].type).toBe(net.layers[s.layer].type);
+  });
+
+  it.each(cases)('$name: reference executor, cpu and wasm agree with the oracle ($oracle)', async (c) => {
+    const files = oracleFiles(c);
+    const net = loadNet(files.net);
+    const inputs = oracleInputs(c);
+    const expected = oracleExpected(c);
+    const ref = runReference(net, new Map(), inputs).blobs;
+    for (const [name, e] of expected) {
+      expect(ref.get(name)!.shape, name).toEqual(e.shape);
+      expect(relativeToMax(ref.get(name)!.data, e.data), name).toBeLessThanOrEqual(c.tolerance);
+    }
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const compiled = await compile(net, { ...(files.weights ? { weights: files.weights } : { seed: 0 }), backend });
+      const out = await compiled.forward(inputs, { blobs: c.blobs });
+      compiled.destroy();
+      for (const [name, e] of expected) expect(relativeToMax(out[name].data, e.data), `${backend} ${name}`).toBeLessThanOrEqual(c.tolerance);
+    }
+  });
+
+  it('a compiled module runs host steps in a fresh process (cpu and wasm)', () => {
+    const c = cases.find((k) => k.name === 'mvn_across')!;
+    const t = cases.find((k) => k.name === 'tile')!;
+    const dir = mkdtempSync(join(work, 'project-'));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(repoRoot, join(dir, 'node_modules', 'brewnet'), 'dir');
+    symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
+    writeFileSync(
+      join(dir, 'runner.mjs'),
+      `import { readFileSync } from 'node:fs';
+import { readNpy } from 'brewnet/runtime';
+const [mod, backend, input] = process.argv.slice(2);
+const { createNet } = await import('./' + mod);
+const net = await createNet({ backend });
+const out = await net.forward({ data: readNpy(readFileSync(input)) }, { blobs: 'all' });
+console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.data)]))));
+`,
+    );
+    for (const k of [c, t]) {
+      const files = oracleFiles(k);
+      const r = runCli(['compile', files.net, ...files.weightArgs, '-o', join(dir, `${k.name}.mjs`)]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(readFileSync(join(dir, `${k.name}.mjs`), 'utf8')).toMatch(/\{"host":\{"param":/);
+      for (const backend of ['cpu', 'wasm']) {
+        const run = spawnSync(process.execPath, ['runner.mjs', `${k.name}.mjs`, backend, files.inputFiles.data], { cwd: dir, encoding: 'utf8' });
+        expect(run.stderr).toBe('');
+        const got = JSON.parse(run.stdout) as Record<string, number[]>;
+        for (const [name, e] of oracleExpected(k)) expect(relativeToMax(got[name], e.data), `${k.name} ${backend} ${name}`).toBeLessThanOrEqual(k.tolerance);
+      }
+    }
+    // The module's input file was read by the runner, not by brewnet: sanity-check it is the fixture.
+    expect(readNpy(readFileSync(oracleFiles(c).inputFiles.data)).shape).toEqual([2, 3, 4, 5]);
+  });
+});
