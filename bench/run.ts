@@ -1,9 +1,10 @@
 // `npm run bench`: brewnet's benchmark suites, one after the other, into bench/results.md.
 //   deconv    Deconvolution problems P1–P5 on every backend vs tfjs (wasm, cpu) and onnxruntime-node
 //   nets      FCN-8s and the corpus FSRCNN per layer and whole, every backend vs the reference executor
+//   whole     corpus nets whole (GoogLeNet, ResNet-50, …, FCN-8s 500²) vs OpenCV native and opencv.js
 //   frontend  parse speed on 6–50 MB prototxt files vs protoc (C++) and Python text_format
 //
-//   npm run bench -- [--only deconv,nets,frontend] [--problems P1,P2-bilinear] [--nets fcn8s,fsrcnn] [--fcn8s-whole]
+//   npm run bench -- [--only deconv,nets,whole,frontend] [--whole-nets googlenet,resnet50] [--problems P1,P2-bilinear] [--nets fcn8s,fsrcnn] [--fcn8s-whole]
 //                    [--sizes 6,12,25,50] [--runs N] [--python-runs N] [--out FILE]
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,9 +13,10 @@ import { runDeconvSuite } from './deconv/suite.js';
 import { runFrontendSuite } from './frontend-suite.js';
 import { loadAverage, machineLines } from './machine.js';
 import { runNetsSuite } from './nets/suite.js';
+import { runWholeSuite } from './whole/suite.js';
 import { repoRoot } from './repo-root.js';
 
-const SUITES = ['deconv', 'nets', 'frontend'] as const;
+const SUITES = ['deconv', 'nets', 'whole', 'frontend'] as const;
 type Suite = (typeof SUITES)[number];
 
 const root = repoRoot();
@@ -36,6 +38,7 @@ for (const suite of SUITES.filter((s) => only.includes(s)) as Suite[]) {
   const t0 = performance.now();
   if (suite === 'deconv') sections.push(await runDeconvSuite({ root, problems: listOption('problems'), log }));
   if (suite === 'nets') sections.push(runNetsSuite({ root, fcnWhole: process.argv.includes('--fcn8s-whole'), nets: listOption('nets'), log }));
+  if (suite === 'whole') sections.push(runWholeSuite({ root, nets: listOption('whole-nets'), log }));
   if (suite === 'frontend') {
     const sizes = listOption('sizes')?.map(Number);
     const runs = option('runs');
