@@ -2,8 +2,8 @@
 // bottom with shape[axis] = top_k; without it, each item is searched whole and the top is
 // (N, 1 or 2 with out_max_val, top_k, 1, …) padded with 1s to at least 3 axes.
 import { has } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
 import { argmaxForward, argmaxLower } from './compute/argmax.js';

@@ -2,8 +2,8 @@
 // sum [C] and their scale factor [1], with C = shape(1). They are not learned: an explicit param {} with
 // a non-zero lr_mult is refused.
 import type { Msg } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { batchNormForward, batchNormLower } from './compute/batch-norm.js';

@@ -1,8 +1,8 @@
 // Concat (REFERENCE §2.6): bottoms agree on every axis but the concat axis, whose sizes add up. The legacy
 // `concat_dim` (uint32, used as-is) and `axis` (canonicalised) exclude each other.
 import { has } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
 import { canonicalAxis } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { concatForward, concatLower } from './compute/concat.js';

@@ -1,8 +1,8 @@
 // Crop (REFERENCE §2.5, §7.5): axes before `axis` keep bottom[0]'s dims (FCN's 21 score channels); from
 // `axis` on, the top takes bottom[1]'s dims, read at an offset into bottom[0]. One offset is broadcast to
 // every cropped axis; several must number exactly num_axes − axis; none means 0 (not a centre crop).
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
 import { bottomName, showShape } from './blob-checks.js';
 import { cropForward, cropLower } from './compute/crop.js';

@@ -1,7 +1,7 @@
 // Eltwise (REFERENCE §2.8, §7.13): PROD, SUM (default) or MAX of identically shaped bottoms; no
 // broadcasting. `coeff` is one per bottom and only for SUM (PROD rejects it; MAX ignores it).
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
 import { count, formatShape, nums, shapesEqual } from './shape-utils.js';
 import { eltwiseForward, eltwiseLower } from './compute/eltwise.js';
 

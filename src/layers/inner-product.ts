@@ -1,8 +1,8 @@
 // InnerProduct (REFERENCE §2.4): everything from `axis` on is flattened into K inputs, so
 // top = bottom[0:axis] ++ [num_output]; weights (num_output, K), or (K, num_output) with transpose.
 // Caffe does not check num_output > 0.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { innerProductForward, innerProductLower } from './compute/inner-product.js';
 

@@ -1,8 +1,8 @@
 // LRN (REFERENCE §2.14): local response normalisation over an odd window of channels (or of pixels with
 // WITHIN_CHANNEL); 4-D only; top = bottom shape. Not marked in-place: its backward pass reads both the
 // bottom and the top data.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { lrnForward, lrnLower } from './compute/lrn.js';

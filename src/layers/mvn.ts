@@ -1,7 +1,7 @@
 // MVN (mvn_layer.cpp): mean-variance normalisation per item (and per channel unless across_channels);
 // top = bottom shape. Forward works element-wise after the statistics, so in-place is allowed.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { count } from './shape-utils.js';
 
 export const mvn: LayerModule = {

@@ -1,7 +1,7 @@
 // Element-wise "neuron" layers (REFERENCE §2.15): one bottom, one top of the same shape, in-place allowed
 // (except AbsVal, which Caffe refuses: its backward pass needs the bottom data).
-import type { LayerModule, ShapeContext } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { count } from './shape-utils.js';
 import { dropoutForward, dropoutLower, neuronForward, neuronLower } from './compute/neuron.js';
 

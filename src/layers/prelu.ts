@@ -1,7 +1,7 @@
 // PReLU (REFERENCE §2.15): ReLU with learned negative slopes, one per channel ([C], C = the legacy
 // channels(), so at most 4 axes) or one for all ([] with channel_shared). Needs at least 2 axes.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { count, legacyDim } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { preluForward, preluLower } from './compute/prelu.js';

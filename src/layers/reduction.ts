@@ -1,7 +1,7 @@
 // Reduction (REFERENCE §2.17): SUM, ASUM, SUMSQ or MEAN over all axes from `axis` on (only trailing
 // reductions exist), so top = bottom[0:axis]; the default axis 0 gives a scalar [].
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 
 export const reduction: LayerModule = {

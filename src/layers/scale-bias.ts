@@ -3,8 +3,8 @@
 // else a learned parameter of shape bottom[0].shape[axis : axis+num_axes] (num_axes −1: to the end).
 // A scalar (0-axis) operand fits anywhere. Top = bottom[0]'s shape; in-place is allowed.
 import type { Msg } from '../schema/message.js';
-import type { LayerModule, Shape, ShapeContext } from './layer-module.js';
-import { between, exactly } from './layer-module.js';
+import type { LayerModule, Shape, ShapeContext } from '../ir/layer-module.js';
+import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { scaleBiasForward, scaleBiasLower } from './compute/scale-bias.js';

@@ -1,8 +1,8 @@
 // Slice (REFERENCE §2.7): cuts one axis into consecutive pieces, at `slice_point`s (strictly increasing,
 // one fewer than tops) or into equal parts. `slice_dim` (legacy, uint32) and `axis` exclude each other.
 import { has } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { sliceForward, sliceLower } from './compute/slice.js';

@@ -1,7 +1,7 @@
 // Softmax (REFERENCE §2.12): normalises along `axis` (canonicalised, default 1); top = bottom shape.
 // Caffe copies bottom to top and works in the top, so in-place is safe.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { softmaxForward, softmaxLower } from './compute/softmax.js';
 

@@ -1,7 +1,7 @@
 // Tile (REFERENCE §2.17): repeats the block from `axis` on `tiles` times, so top[axis] = bottom[axis]·tiles.
 import { has } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis } from './shape-utils.js';
 
 export const tile: LayerModule = {

@@ -12,8 +12,8 @@ import { compile } from '../../src/runtime/compile.js';
 import { paramsForPlan, type ParamMap } from '../../src/runtime/plan-params.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
-import type { ConvolutionNativeSpec } from '../../src/runtime/wasm/native-kernel-spec.js';
-import { convolutionNativeKernel } from '../../src/layers/compute/convolution/native.js';
+import type { ConvolutionNativeSpec } from '../../src/ir/native-kernel-spec.js';
+import { convolutionNativeKernel } from '../../src/runtime/wasm/phase-gemm-convolution.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 

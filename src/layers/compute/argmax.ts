@@ -3,10 +3,10 @@
 // values rank the larger index first. Tops hold indices, or values with out_max_val (without an axis:
 // indices then values, as (N, 2, top_k)).
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function argmaxParams(layer: Layer) {
   const p = layer.typeParam;

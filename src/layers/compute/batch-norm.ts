@@ -3,10 +3,10 @@
 // use_global_stats: false (TRAIN's default) the batch's own mean and biased variance are used instead.
 // Caffe has no γ/β here; a Scale layer follows.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear, lit } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear, lit } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function bnParams(layer: Layer) {
   const shape = layer.bottoms[0].shape;

@@ -1,10 +1,10 @@
 // Concat (REFERENCE §2.6): bottoms joined along one axis; each output element reads the bottom whose
 // range along that axis holds it.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 /** The concat axis: the top's only axis that differs from bottom[0] (any axis when there is one bottom). */
 function concatAxis(layer: Layer): number {

@@ -1,13 +1,10 @@
 // Crop (REFERENCE §2.5): top[k] = bottom0[k + offset] on every axis, offsets 0 before `axis`.
-// Cropping a Deconvolution's output (FCN's final score crop) is lowered as the Deconvolution's own kernels
-// restricted to the window kept: only the kept outputs are computed, with no copy after. The
-// Deconvolution's steps stay in the plan and run only if its uncropped top is asked for.
+// Cropping a Deconvolution's output (FCN's final score crop) is a fusion: src/runtime/fusion-rules.ts.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { deconvolutionKernels } from './deconvolution/lower.js';
-import { coordinates, kernelFunction, linear, strides } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, kernelFunction, linear, strides } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function offsets(layer: Layer): number[] {
   const op = layer.spatial;
@@ -31,33 +28,7 @@ export function cropForward(layer: Layer, [x]: Tensor[]): Tensor[] {
   return [{ shape: [...top], data: out }];
 }
 
-/** The Deconvolution kernels for the kept window, when bottom 0 comes straight from a 2-D Deconvolution. */
-function lowerAsDeconvolutionWindow(layer: Layer): LoweredLayer | undefined {
-  const from = layer.bottoms[0];
-  const deconv = from.producer;
-  const bottom = deconv.tops.indexOf(from);
-  const op = deconv.spatial;
-  if (deconv.type !== 'Deconvolution' || bottom < 0 || op?.kind !== 'transpose') return undefined;
-  const top = layer.tops[0].shape;
-  const off = offsets(layer);
-  // Only spatial crops of a net with two spatial axes (N, C, H, W) map onto the kernels' window.
-  if (from.shape.length !== 4 || op.firstAxis !== 2 || off[0] !== 0 || off[1] !== 0) return undefined;
-  if (top[0] !== from.shape[0] || top[1] !== from.shape[1]) return undefined;
-  const window = { y0: off[2], x0: off[3], h: top[2], w: top[3] };
-  const { kernels, natives } = deconvolutionKernels(
-    deconv,
-    bottom,
-    window,
-    { input: { upstream: 0, ref: { bottom } }, param: (index) => ({ upstream: 0, ref: { param: index } }) },
-    { top: 0 },
-    0,
-  );
-  return { kernels, natives };
-}
-
 export function cropLower(layer: Layer): LoweredLayer {
-  const fused = lowerAsDeconvolutionWindow(layer);
-  if (fused) return fused;
   const top = layer.tops[0].shape;
   const off = offsets(layer);
   const from = strides(layer.bottoms[0].shape);

@@ -1,9 +1,9 @@
 // Eltwise (REFERENCE §2.8): PROD, SUM with one coefficient per bottom (default 1), or MAX, over identically
 // shaped bottoms.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { kernelFunction, lit } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { kernelFunction, lit } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
 
 function opOf(layer: Layer): { op: string; coeffs: number[] } {
   const p = layer.typeParam;

@@ -1,10 +1,10 @@
 // InnerProduct (REFERENCE §2.4): everything from `axis` on is one K-vector; y = W·x + b with W (N, K), or
 // (K, N) with transpose: true.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function dims(layer: Layer): { m: number; k: number; n: number; transpose: boolean; bias: boolean } {
   const top = layer.tops[0].shape;

@@ -3,9 +3,9 @@
 // Power chain: y = x · (1 + α · Σ x² / n²)^−β over the n×n window clipped to the image; with stride 1 and
 // that pad every window fits the padded extent, so the divisor is always n².
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear, lit } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear, lit } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
 
 function lrnParams(layer: Layer) {
   const p = layer.typeParam;

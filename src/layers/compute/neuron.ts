@@ -2,12 +2,11 @@
 // a double-precision JS function for the reference executor and once as kernel source for gpu.js. Tanh
 // and friends are spelled with exp so GLSL ES 1.0 (no tanh) computes them too.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { kernelFunction, lit } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { kernelFunction, lit } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
 import type { Msg } from '../../schema/message.js';
-import { cannotRun } from './cannot-run.js';
-import { convolutionReLUSteps } from './convolution/relu-fusion.js';
+import { cannotRun } from '../cannot-run.js';
 
 interface NeuronOp {
   /** Reference: y = f(x) in doubles. */
@@ -142,8 +141,8 @@ export function neuronForward(layer: Layer, [x]: Tensor[]): Tensor[] {
 export function neuronLower(layer: Layer): LoweredLayer {
   const body = `let v = x[this.thread.x];\n${opOf(layer).src(layer.typeParam)}\nreturn v;`;
   const kernels = [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }];
-  // On wasm, a ReLU after a Convolution is computed by the Convolution's native kernel.
-  return layer.type === 'ReLU' ? { kernels, natives: convolutionReLUSteps(layer) } : { kernels };
+  // On wasm, a ReLU after a Convolution is computed by the Convolution's native kernel (runtime/fusion-rules.ts).
+  return { kernels };
 }
 
 /** Dropout scales by a random mask in TRAIN; brewnet runs nets in TEST, where it passes its input through. */

@@ -1,10 +1,10 @@
 // PReLU (REFERENCE §2.15): y = max(x, 0) + a_c · min(x, 0), one slope per channel (axis 1), or one for
 // all with channel_shared.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, kernelFunction } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, kernelFunction } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function channels(layer: Layer): { outer: number; c: number; inner: number } {
   const shape = layer.bottoms[0].shape;

@@ -2,10 +2,10 @@
 // contiguous axes [axis, axis + operand axes) of bottom[0], so element i uses operand[(i / inner) mod dim].
 // Scale with bias_term adds a second learned blob of the operand's shape.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer, ValueRef } from '../../runtime/kernel-plan.js';
-import { coordinates, kernelFunction } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer, ValueRef } from '../../ir/kernel-plan.js';
+import { coordinates, kernelFunction } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 interface Broadcast {
   outer: number;

@@ -1,9 +1,9 @@
 // Slice (REFERENCE §2.7): consecutive pieces of one axis, one top each: a copy at an offset along the axis.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function sliceAxis(layer: Layer): number {
   const p = layer.typeParam;

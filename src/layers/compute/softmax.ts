@@ -1,9 +1,9 @@
 // Softmax (REFERENCE §2.12) along `axis`: exp(x − max) / Σ exp(x − max), the max subtracted as Caffe does.
 import type { Layer } from '../../ir/layer.js';
-import type { LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { countOf } from '../../ir/tensor.js';
 
 function split(layer: Layer): { outer: number; dim: number; inner: number } {
   const shape = layer.bottoms[0].shape;

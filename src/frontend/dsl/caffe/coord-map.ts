@@ -11,7 +11,7 @@ import { compose, FIRST_SPATIAL_AXIS, inverse, opMap, type AffineMap } from '../
 import { offsetsFromMap } from '../../../analysis/crop-offsets.js';
 import { ONE, ZERO } from '../../../analysis/fraction.js';
 import { UNCONNECTED } from '../../../analysis/map-between.js';
-import type { SpatialOp } from '../../../layers/layer-module.js';
+import type { SpatialOp } from '../../../ir/layer-module.js';
 import { nums } from '../../../layers/shape-utils.js';
 import type { Msg } from '../../../schema/message.js';
 import { PyError, typeError } from '../errors.js';

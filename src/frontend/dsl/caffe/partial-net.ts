@@ -1,7 +1,7 @@
 // The IR of a net still under construction: the layers reachable from some tops, emitted as to_proto
 // would (but leniently, see to-proto.ts) and built with brewnet's own passes, so that a script can ask
 // for a blob's shape (Theano's `x.shape`) with Caffe's exact rules. Inputs take the --input shapes.
-import { buildNet } from '../../../api/load-net.js';
+import { buildNet } from '../../../passes/build-net.js';
 import type { Blob } from '../../../ir/blob.js';
 import type { Net } from '../../../ir/net.js';
 import { layerModule } from '../../../layers/registry.js';

@@ -17,7 +17,7 @@ import { PyDict, typeName, type PyValue, type Runtime } from '../values.js';
 import { assignProto, type AssignContext } from './assign-proto.js';
 import { wrapMessage } from './message-proxy.js';
 import { LayerFunction, LayerTop, netSpecHooks, NetSpecObject } from './net-spec.js';
-import { ownField, routeKeyword } from './param-routing.js';
+import { ownField, routeKeyword } from '../../../schema/pycaffe-params.js';
 
 export interface EmitState {
   rt: Runtime;

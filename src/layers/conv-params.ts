@@ -1,25 +1,11 @@
 // Convolution and Deconvolution geometry as the kernels need it, read from the IR (shapes, the window
 // the shape pass recorded, group and bias_term), with 0–2 spatial axes widened to 2 (H = 1 for 1-D).
-import type { Layer } from '../../ir/layer.js';
-import { countOf } from '../../runtime/tensor.js';
+import type { Layer } from '../ir/layer.js';
+import { countOf } from '../ir/tensor.js';
+import type { ConvParams } from '../ir/native-kernel-spec.js';
+export type { ConvParams };
 import { cannotRun } from './cannot-run.js';
 
-export interface ConvParams {
-  /** Product of the axes before the channel axis (the batch). */
-  outer: number;
-  cin: number;
-  cout: number;
-  group: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  kernel: [number, number];
-  stride: [number, number];
-  pad: [number, number];
-  dilation: [number, number];
-  bias: boolean;
-}
 
 const widen = (v: number[], fill: number): [number, number] => (v.length === 2 ? [v[0], v[1]] : v.length === 1 ? [fill, v[0]] : [fill, fill]);
 

@@ -1,9 +1,9 @@
 // Convolution (REFERENCE §2.1): cross-correlation, out = trunc((in + 2p − (d(k−1)+1)) / s) + 1 per axis.
-import type { LayerModule } from './layer-module.js';
-import { atLeast } from './layer-module.js';
-import { checkSameBottoms, convChannels, convGeometry, kernelField } from './conv-geometry.js';
-import { count, truncDiv } from './shape-utils.js';
-import { convolutionForward, convolutionLower } from './compute/convolution.js';
+import type { LayerModule } from '../../ir/layer-module.js';
+import { atLeast } from '../../ir/layer-module.js';
+import { checkSameBottoms, convChannels, convGeometry, kernelField } from '../conv-geometry.js';
+import { count, truncDiv } from '../shape-utils.js';
+import { convolutionForward, convolutionLower } from './kernels.js';
 
 export const convolution: LayerModule = {
   type: 'Convolution',

@@ -3,10 +3,10 @@
 // top); AVE divides by the window clipped to the *padded* extent [−p, in + p), counted before clipping to
 // the image. STOCHASTIC pooling is random in TRAIN and not lowered.
 import type { Layer } from '../../ir/layer.js';
-import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { cannotRun } from './cannot-run.js';
+import type { KernelSpec, LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { cannotRun } from '../cannot-run.js';
 
 interface PoolParams {
   max: boolean;

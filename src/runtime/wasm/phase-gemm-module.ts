@@ -2,8 +2,8 @@
 // oyEnd, outBase)` computes those rows of the window into planes at outBase (one call per thread),
 // `compact()` copies the parts' planes into the result (wasm-layout.ts explains phases, grid and blocks). Every size, stride and address is a
 // constant of the module; the per-phase tables (columns, taps, weight offsets) are read from memory.
-import { encodeModule, FunctionBody, I32, V128 } from '../../../runtime/wasm/wasm-binary.js';
-import type { DeconvolutionLayout } from './wasm-layout.js';
+import { encodeModule, FunctionBody, I32, V128 } from './wasm-binary.js';
+import type { DeconvolutionLayout } from './phase-gemm-layout.js';
 
 export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Uint8Array<ArrayBuffer> {
   const { spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, at } = l;

@@ -1,6 +1,6 @@
 // The untyped syntax tree of a text-format message: field names and literal values, each with its location.
 // The checker (typecheck.ts) gives it meaning against the schema.
-import type { SourceLocation } from '../../diagnostics/diagnostic.js';
+import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
 
 export type ScalarKind = 'number' | 'identifier' | 'string';
 

@@ -3,7 +3,7 @@
 // LayerParameter. The type → *_param table is built, as net_spec.py builds it, from the LayerParameter
 // descriptor: every `*_param` field maps its message name minus "Parameter" to the field.
 import type protobuf from 'protobufjs';
-import { messageType } from '../../../schema/caffe-schema.js';
+import { messageType } from './caffe-schema.js';
 
 let paramFields: Map<string, string> | undefined;
 

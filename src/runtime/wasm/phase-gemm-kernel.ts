@@ -4,11 +4,11 @@
 // the zero-bordered grid) and the window out (one copy, after the module moved the output planes
 // together). With threads, a big layer's rows are split between this thread and worker threads running the
 // same module on a shared memory.
-import { KernelWorker } from '../../../runtime/wasm/kernel-worker.js';
-import type { NativeKernel, NativeKernelOptions } from '../../../runtime/wasm/native-kernel.js';
-import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
-import { deconvolutionModule } from './wasm-gemm.js';
-import { deconvolutionLayout, type DeconvolutionLayout } from './wasm-layout.js';
+import { KernelWorker } from './kernel-worker.js';
+import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
+import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
+import { deconvolutionModule } from './phase-gemm-module.js';
+import { deconvolutionLayout, type DeconvolutionLayout } from './phase-gemm-layout.js';
 
 function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
   l.columns.forEach((c, rx) => i32.set([c.q0, c.count, c.outCol], l.at.columns / 4 + rx * 3));

@@ -2,7 +2,24 @@
 // it is specialised to — so a compiled module carries it as JSON and the runtime generates the kernel when
 // the weights are bound.
 
-import type { ConvParams } from '../../layers/compute/conv-params.js';
+
+/** Convolution and Deconvolution geometry as the kernels need it, 0–2 spatial axes widened to 2 (H = 1 for 1-D). */
+export interface ConvParams {
+  /** Product of the axes before the channel axis (the batch). */
+  outer: number;
+  cin: number;
+  cout: number;
+  group: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kernel: [number, number];
+  stride: [number, number];
+  pad: [number, number];
+  dilation: [number, number];
+  bias: boolean;
+}
 
 /** What both native layers read besides their geometry. */
 interface NativeExtras {

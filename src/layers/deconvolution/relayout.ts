@@ -2,7 +2,7 @@
 // of a Deconvolution (FCN-32s: 21×16×16 in, 21×544×544 out), so transposing it per call costs little;
 // the weights are re-laid by a step that reads only parameter blobs, which the executor runs once per
 // bound weights (keeping them resident instead of reshuffling them on every call).
-import { coordinates, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
 export { channelsLastSource } from '../channels-last.js';
 import type { ConvParams } from '../conv-params.js';
 

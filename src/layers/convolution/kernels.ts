@@ -3,12 +3,12 @@
 // true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx). A stride-1 layer also has a native
 // kernel (convolution/native.ts), run instead on backend 'wasm'.
 import type { Layer } from '../../ir/layer.js';
-import type { KernelSpec, LoweredLayer } from '../../runtime/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from '../../runtime/kernel-source.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { convParams, type ConvParams } from './conv-params.js';
-import { convolutionNativeSteps } from './convolution/native-step.js';
-import { filterFlip } from './filter-flip.js';
+import type { KernelSpec, LoweredLayer } from '../../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { convParams, type ConvParams } from '../conv-params.js';
+import { convolutionNativeSteps } from './native-step.js';
+import { filterFlip } from '../filter-flip.js';
 
 function forwardOne(q: ConvParams, flip: boolean, x: Float32Array, w: Float32Array, b: Float32Array | undefined): Float32Array {
   const { cin, cout, group, inH, inW, outH, outW } = q;

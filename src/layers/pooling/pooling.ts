@@ -1,12 +1,12 @@
 // Pooling (REFERENCE §2.3, §7.1): 4-D only; CEIL rounding by default, computed in float32; when any pad is
 // non-zero the last window must start before in + pad (not in the trailing pad), a clip applied to BOTH axes.
 // Only MAX pooling may have a second top (the argmax mask, same shape).
-import { has, type Msg } from '../schema/message.js';
-import type { LayerModule, ShapeContext } from './layer-module.js';
-import { between, exactly } from './layer-module.js';
-import { count } from './shape-utils.js';
-import { checkBlobShape, showShape } from './blob-checks.js';
-import { poolingForward, poolingLower } from './compute/pooling.js';
+import { has, type Msg } from '../../schema/message.js';
+import type { LayerModule, ShapeContext } from '../../ir/layer-module.js';
+import { between, exactly } from '../../ir/layer-module.js';
+import { count } from '../shape-utils.js';
+import { checkBlobShape, showShape } from '../blob-checks.js';
+import { poolingForward, poolingLower } from './kernels.js';
 
 export type RoundMode = 'CEIL' | 'FLOOR';
 

@@ -1,7 +1,7 @@
 // The one diagnostic for a layer the runtime cannot execute (a type without kernels, or a parameter
 // combination the kernels do not cover), located at the layer so the user sees which one and why.
-import { fail } from '../../diagnostics/diagnostic.js';
-import type { Layer } from '../../ir/layer.js';
+import { fail } from '../diagnostics/diagnostic.js';
+import type { Layer } from '../ir/layer.js';
 
 export function cannotRun(layer: Layer, why?: string, hint?: string): never {
   const reason = why ? `: ${why}` : '';

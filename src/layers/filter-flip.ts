@@ -1,5 +1,5 @@
 // Theano's filter_flip, read by Convolution and Deconvolution (reference forwards and kernels).
-import type { Layer } from '../../ir/layer.js';
+import type { Layer } from '../ir/layer.js';
 
 /**
  * Whether the weights are flipped spatially (Theano's `filter_flip`, its default: a true convolution), from

@@ -3,7 +3,7 @@
 // 1-D output (one thread per element of the value it writes), so results are flat Float32Arrays on the
 // CPU backends and flat textures on GL, and chain into the next kernel without reshaping.
 import type { WeightPattern } from './weight-patterns.js';
-import type { NativeKernelSpec } from './wasm/native-kernel-spec.js';
+import type { NativeKernelSpec } from './native-kernel-spec.js';
 
 /** A value a kernel reads: the layer's i-th bottom, i-th parameter blob, or an earlier temporary. */
 export type LocalRef = { bottom: number } | { param: number } | { temp: number };

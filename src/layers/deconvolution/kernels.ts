@@ -4,12 +4,12 @@
 // of k. A larger top (Theano's output adjustment) simply has more rows with fewer taps. This file holds the
 // reference forward; the gpu.js kernels and their specialisations are in deconvolution/.
 import type { Layer } from '../../ir/layer.js';
-import type { KernelSpec, LoweredLayer, NativeKernelStepSpec } from '../../runtime/kernel-plan.js';
-import type { Tensor } from '../../runtime/tensor.js';
-import { convParams, type ConvParams } from './conv-params.js';
-import { deconvolutionKernels, type DeconvolutionRefs } from './deconvolution/lower.js';
-import { wholeOutput } from './deconvolution/window.js';
-import { filterFlip } from './filter-flip.js';
+import type { KernelSpec, LoweredLayer, NativeKernelStepSpec } from '../../ir/kernel-plan.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { convParams, type ConvParams } from '../conv-params.js';
+import { deconvolutionKernels, type DeconvolutionRefs } from './lower.js';
+import { wholeOutput } from './window.js';
+import { filterFlip } from '../filter-flip.js';
 
 /** For each output coordinate, the (tap, input) pairs of one axis. */
 function tapsPerOutput(out: number, inSize: number, k: number, s: number, p: number, d: number): [number, number][][] {

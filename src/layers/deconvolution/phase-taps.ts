@@ -5,7 +5,7 @@
 // never tests divisibility (phase decomposition, PEERS §4.3). When k is a multiple of s (FCN: k = 2s)
 // every candidate is a real tap, so only the input bounds remain to test. With dilation the loop tests
 // every tap for divisibility (rare: no known net uses a dilated Deconvolution).
-import { int } from '../../../runtime/kernel-source.js';
+import { int } from '../kernel-source.js';
 
 export interface AxisGeometry {
   inSize: number;

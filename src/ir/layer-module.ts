@@ -2,10 +2,10 @@
 // blobs it takes and makes, its shape rule with Caffe's checks, and (added by later passes) its
 // coordinate map and kernels. One module per type; all are listed in registry.ts.
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
-import type { LayerExtension } from '../ir/layer-extensions.js';
-import type { Layer } from '../ir/layer.js';
-import type { LoweredLayer } from '../runtime/kernel-plan.js';
-import type { Tensor } from '../runtime/tensor.js';
+import type { LayerExtension } from './layer-extensions.js';
+import type { Layer } from './layer.js';
+import type { LoweredLayer } from './kernel-plan.js';
+import type { Tensor } from './tensor.js';
 import type { Msg } from '../schema/message.js';
 
 export type Shape = number[];

@@ -1,6 +1,6 @@
 // The Deconvolution gather kernels: one thread per output element of the window computed, summing only
 // the taps that land on it (phase-taps.ts).
-import { coordinates, int, kernelFunction, linear } from '../../../runtime/kernel-source.js';
+import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
 import type { ConvParams } from '../conv-params.js';
 import { axisTaps, candidates, closeAxis, openAxis, tapAlwaysReal, type AxisGeometry } from './phase-taps.js';
 import type { OutputWindow } from './window.js';

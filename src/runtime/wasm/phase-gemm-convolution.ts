@@ -9,10 +9,10 @@
 //
 // Strided Convolutions are not covered (their SIMD lanes would read input pixels s apart): they keep their
 // gpu.js kernel.
-import type { NativeKernel } from '../../../runtime/wasm/native-kernel.js';
-import type { ConvolutionNativeSpec, DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
-import { phaseGemmKernel, type PhaseGemmOptions } from '../deconvolution/wasm-kernel.js';
-import { deconvolutionLayout } from '../deconvolution/wasm-layout.js';
+import type { NativeKernel } from './native-kernel.js';
+import type { ConvolutionNativeSpec, DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
+import { phaseGemmKernel, type PhaseGemmOptions } from './phase-gemm-kernel.js';
+import { deconvolutionLayout } from './phase-gemm-layout.js';
 
 interface AsDeconvolution {
   spec: DeconvolutionNativeSpec;

@@ -17,7 +17,7 @@
 // With threads the window's rows are split into parts (CHUNKS_PER_THREAD per thread, claimed in turn by
 // the threads), each written to its own planes (so a part's extra lanes never reach rows another thread
 // writes); the module then copies the parts' planes into one contiguous result.
-import type { DeconvolutionNativeSpec } from '../../../runtime/wasm/native-kernel-spec.js';
+import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 
 /** The taps of one phase along one axis: kernel index and how many grid rows (columns) back it reads. */
 export interface AxisTap {

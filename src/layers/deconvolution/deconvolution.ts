@@ -3,13 +3,12 @@
 // (C_in, num_output/group, k…) because Caffe swaps conv_in/conv_out channels when dimensions are reversed.
 // A layer from Theano's conv2d_grad_wrt_inputs carries the size it asked for (its input_shape, REFERENCE
 // §6.2): any of the s sizes the forward convolution maps back, so Caffe's size plus 0 ≤ a < s.
-import type { LayerModule } from './layer-module.js';
-import { atLeast } from './layer-module.js';
-import { checkSameBottoms, convChannels, convGeometry } from './conv-geometry.js';
-import { count } from './shape-utils.js';
-import { checkBlobShape } from './blob-checks.js';
-import { deconvolutionForward, deconvolutionLower } from './compute/deconvolution.js';
-import { transposedSizes } from '../analysis/deconv-sizes.js';
+import type { LayerModule } from '../../ir/layer-module.js';
+import { atLeast } from '../../ir/layer-module.js';
+import { checkSameBottoms, convChannels, convGeometry, transposedSizes } from '../conv-geometry.js';
+import { count } from '../shape-utils.js';
+import { checkBlobShape } from '../blob-checks.js';
+import { deconvolutionForward, deconvolutionLower } from './kernels.js';
 
 export const deconvolution: LayerModule = {
   type: 'Deconvolution',
