@@ -82,7 +82,7 @@ export interface LayerModule {
    * tops' values from the bottoms' values and the parameter blobs (Caffe order and layout).
    */
   forward?(layer: Layer, bottoms: Tensor[], params: Float32Array[]): Tensor[];
-  /** gpu.js kernels specialised to this layer's shapes and parameters (src/runtime/kernel-plan.ts). */
+  /** gpu.js kernels specialised to this layer's shapes and parameters (kernel-plan.ts). */
   lower?(layer: Layer): LoweredLayer;
 }
 

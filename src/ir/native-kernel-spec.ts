@@ -43,7 +43,7 @@ export interface DeconvolutionNativeSpec extends Omit<ConvParams, 'outH' | 'outW
 
 /**
  * A Convolution over Caffe weights (C_out, C_in/g, kh, kw), computed as a stride-1 Deconvolution (so only
- * stride 1 has one; see src/layers/compute/convolution/native.ts). A fused ReLU is an in-place ReLU's
+ * stride 1 has one; see src/runtime/wasm/phase-gemm-convolution.ts). A fused ReLU is an in-place ReLU's
  * native step.
  */
 export interface ConvolutionNativeSpec extends ConvParams, NativeExtras {

@@ -1,4 +1,4 @@
-// Deconvolution's specialised lowering (src/layers/compute/deconvolution/): weights zero off the channel
+// Deconvolution's specialised lowering (src/layers/deconvolution/): weights zero off the channel
 // diagonal run depthwise, a following Crop computes only its window, and both choices hold up when other
 // weights are bound to the same plan (as createNet({ weights }) of a compiled module does). Values are
 // checked against PyTorch (test/fixtures/numerics/generate.py, case deconv_structured and its alt weights).

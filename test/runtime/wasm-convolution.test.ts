@@ -1,4 +1,4 @@
-// brewnet's native WebAssembly SIMD Convolution kernel (src/layers/compute/convolution/native.ts: a stride-1
+// brewnet's native WebAssembly SIMD Convolution kernel (src/runtime/wasm/phase-gemm-convolution.ts: a stride-1
 // Convolution run as a stride-1 Deconvolution's phase GEMM) on awkward shapes, against the reference
 // executor: 1×1, 3×3 pad 1, dilation, groups up to depthwise, bias, Theano's flip, batch 2, widths that are
 // not multiples of 4, channel counts that leave a register block part-filled, a pad beyond the kernel's reach

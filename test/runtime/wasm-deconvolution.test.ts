@@ -1,4 +1,4 @@
-// brewnet's native WebAssembly SIMD Deconvolution kernels (src/layers/compute/deconvolution/wasm-*.ts) on
+// brewnet's native WebAssembly SIMD Deconvolution kernels (src/runtime/wasm/phase-gemm-*.ts) on
 // awkward shapes, against the reference executor: taps that do not divide by the stride, pads, dilation,
 // groups, bias, Theano's flip, a Crop window, widths that are not multiples of 4, batch 2, channel counts
 // that leave a register block part-filled, and channel-diagonal weights rebound to dense ones.

@@ -1,5 +1,5 @@
 // Convolution's native WebAssembly SIMD kernel: a stride-1 Convolution is a stride-1 Deconvolution (one
-// phase of deconvolution/wasm-layout.ts) with the taps reversed, so it runs that phase-GEMM kernel.
+// phase of phase-gemm-layout.ts) with the taps reversed, so it runs that phase-GEMM kernel.
 //
 // Per axis, a Convolution reads out[o] = Σ_k x[o − p + k·d]·w[k]; with k' = K−1−k this is
 // Σ_k' x[o + p' − k'·d]·w[K−1−k'], a Deconvolution with pad p' = d·(K−1) − p and the filter flip toggled.

@@ -1,5 +1,5 @@
-// The geometry and memory layout of the native Deconvolution kernel (wasm-gemm.ts), shared by the code
-// generator and the host side that fills the memory (wasm-kernel.ts).
+// The geometry and memory layout of the native Deconvolution kernel (phase-gemm-module.ts), shared by the code
+// generator and the host side that fills the memory (phase-gemm-kernel.ts).
 //
 // The layer is computed one stride phase at a time: output o (+ pad p) = q·s + r receives tap k exactly
 // when k·d ≡ r (mod s), from input q − (k·d − r)/s. So for a phase (ry, rx) every output pixel q reads the

@@ -1,6 +1,6 @@
 // The native Deconvolution kernel's code: `spread()` puts the staged input into the grid, `run(oyStart,
 // oyEnd, outBase)` computes those rows of the window into planes at outBase (one call per thread),
-// `compact()` copies the parts' planes into the result (wasm-layout.ts explains phases, grid and blocks). Every size, stride and address is a
+// `compact()` copies the parts' planes into the result (phase-gemm-layout.ts explains phases, grid and blocks). Every size, stride and address is a
 // constant of the module; the per-phase tables (columns, taps, weight offsets) are read from memory.
 import { encodeModule, FunctionBody, I32, V128 } from './wasm-binary.js';
 import type { DeconvolutionLayout } from './phase-gemm-layout.js';

@@ -18,7 +18,7 @@ import { PyError, typeError } from '../errors.js';
 import { hashKey } from '../operators.js';
 import { PyBuiltin, PyDict, PyList, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
 import { LayerTop, makeLayer, type LayerFunction } from './net-spec.js';
-import { emitLayer, newEmitState } from './to-proto.js';
+import { emitLayer, newEmitState } from './net-spec.js';
 
 /** pycaffe's PASS_THROUGH_LAYERS: element-wise layers whose map is the identity on any axis. */
 const PASS_THROUGH = new Set([
