@@ -9,7 +9,7 @@
 // both parsers build the same tree.
 import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
 import type { LineMap } from '../src/diagnostics/line-map.js';
-import type { TextField, TextMessage, TextScalar, TextValue } from '../src/frontend/prototxt/text-ast.js';
+import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
 import { decodeUtf8, unescapeCString } from './c-string.js';
 
 // Character classes of the ASCII range (anything else is outside the subset).

@@ -25,7 +25,7 @@ import {
   UnterminatedString,
 } from './prototxt-tokens.js';
 import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
-import type { TextField, TextMessage, TextScalar, TextValue } from '../src/frontend/prototxt/text-ast.js';
+import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
 import { decodeUtf8, unescapeCString } from './c-string.js';
 import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 

@@ -1,12 +1,13 @@
 // brewnet's programmatic API: load a Caffe net into the typed IR and ask it about shapes.
-export { loadNet, buildNet, readNet, type LoadOptions } from './api/load-net.js';
+export { loadNet, readNet, type LoadOptions } from './api/load-net.js';
+export { buildNet } from './passes/build-net.js';
 export { Net, type NetJSON } from './ir/net.js';
 export { Layer } from './ir/layer.js';
 export { Blob } from './ir/blob.js';
-export type { Shape } from './layers/layer-module.js';
+export type { Shape } from './ir/layer-module.js';
 export { layerRegistry } from './layers/registry.js';
 export { DiagnosticError, formatDiagnostic, type Diagnostic, type SourceLocation } from './diagnostics/diagnostic.js';
-export type { Phase } from './frontend/net-state.js';
+export type { Phase } from './ir/net.js';
 export { analyzeNet, analysisJSON, type AnalysisReport } from './analysis/analyze-net.js';
 export { coordMapFromTo, cropOffsetsBetween, type NumericMap } from './analysis/blob-maps-api.js';
 export { fixCrops } from './analysis/fix-crops.js';
@@ -18,11 +19,12 @@ export { compile, type CompileOptions, type CompiledNet } from './runtime/compil
 export { runReference, type ReferenceResult } from './runtime/reference-executor.js';
 export { buildPlan } from './runtime/build-plan.js';
 export type { ExecutionPlan } from './runtime/execution-plan.js';
-export type { Tensor } from './runtime/tensor.js';
+export type { Tensor } from './ir/tensor.js';
 export { readNpy, writeNpy } from './runtime/npy.js';
 // Net scripts (.py): pycaffe NetSpec and Theano, run in brewnet's sandbox; prototxt → NetSpec script.
 export { runScript, type ScriptOptions, type ScriptRun } from './frontend/dsl/run-script.js';
 export { scriptNet, scriptNets, type ScriptNetOptions, type ScriptNet } from './frontend/dsl/script-nets.js';
 export { DEFAULT_LIMITS, type Limits } from './frontend/dsl/limits.js';
+export { toPrototxt } from './printer/prototxt-printer.js';
 export { printNetSpec, type NetSpecScriptOptions } from './printer/netspec-printer.js';
 export { layerExtension, type LayerExtension } from './ir/layer-extensions.js';

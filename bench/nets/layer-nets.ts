@@ -5,6 +5,7 @@
 // benchmark's time is built on a smaller spatial extent and its time scaled up by work (MACs, or output
 // elements for layers without MACs, such as Crop) — stated beside every such row.
 import { loadNet, type Layer, type Net } from '../../src/index.js';
+import { toPrototxt } from '../../src/printer/prototxt-printer.js';
 
 export interface LayerNet {
   /** The layer timed, and the in-place layers right after it that run with it (a ReLU after its conv). */
@@ -33,7 +34,7 @@ export function layerWork(layer: Layer): number {
 function layerBlocks(net: Net): string[] {
   const blocks: string[] = [];
   let current: string[] | undefined;
-  for (const line of net.toPrototxt().split('\n')) {
+  for (const line of toPrototxt(net).split('\n')) {
     if (line === 'layer {') current = [line];
     else if (current) {
       current.push(line);

@@ -1,7 +1,7 @@
 // A coordinate map `coord_to = a·coord_from + b`, one (a, b) per spatial axis (blob axes 2, 3, …), in
 // exact fractions. Maps compose like functions; a layer's spatial op gives the map from its bottom's
 // coordinates to its top's (REFERENCE §4.4: window centres, so rounding of sizes plays no role).
-import type { SpatialOp } from '../layers/layer-module.js';
+import type { SpatialOp } from '../ir/layer-module.js';
 import { Fraction, ONE, ZERO } from './fraction.js';
 
 export interface AxisMap {

@@ -4,6 +4,7 @@
 // input_shape, PyTorch for output_padding.
 import type { Layer } from '../ir/layer.js';
 import type { Net } from '../ir/net.js';
+import { transposedSizes } from '../layers/conv-geometry.js';
 
 export interface DeconvSizes {
   layer: Layer;
@@ -14,16 +15,6 @@ export interface DeconvSizes {
   sizes: number[];
   /** What Caffe produces: the smallest. */
   caffe: number;
-}
-
-/**
- * The forward-input sizes a convolution (kernel k, stride s, pad p, dilation d) maps to output size
- * `input`: from s(input−1) + d(k−1) + 1 − 2p up to s − 1 more, those that are positive and map back.
- */
-export function transposedSizes(input: number, k: number, s: number, p: number, d: number): number[] {
-  const extent = d * (k - 1) + 1;
-  const smallest = s * (input - 1) + extent - 2 * p;
-  return Array.from({ length: s }, (_, r) => smallest + r).filter((x) => x > 0 && Math.floor((x + 2 * p - extent) / s) + 1 === input);
 }
 
 export function deconvolutionSizes(net: Net): DeconvSizes[] {

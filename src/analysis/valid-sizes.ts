@@ -2,7 +2,7 @@
 // rebuilding the net with that size (other axes as given); a size is valid when shape inference passes
 // (every Crop fits, every check holds) and no blob has an empty dimension. Consecutive valid sizes are
 // summarised as ranges.
-import { buildNet } from '../api/load-net.js';
+import { buildNet } from '../passes/build-net.js';
 import { DiagnosticError } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
 import { FIRST_SPATIAL_AXIS } from './affine.js';

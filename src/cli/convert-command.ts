@@ -5,7 +5,8 @@
 // (Theano's output size, filter flip) are checked against the built net and refused when they matter.
 import { existsSync, lstatSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildNet, isScript, readNet, readSource } from '../api/load-net.js';
+import { isScript, readNet, readSource } from '../api/load-net.js';
+import { buildNet } from '../passes/build-net.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import { scriptNets } from '../frontend/dsl/script-nets.js';
 import { assertPrototxtExpressible, layerExtension, withoutExtensions } from '../ir/layer-extensions.js';

@@ -8,8 +8,8 @@ import { loadNet } from '../api/load-net.js';
 import { isBackendName, BACKENDS } from '../runtime/backends.js';
 import { compile, resolveWeights } from '../runtime/compile.js';
 import { readNpy, writeNpy } from '../runtime/npy.js';
-import type { Tensor } from '../runtime/tensor.js';
-import { showDims } from '../runtime/tensor.js';
+import type { Tensor } from '../ir/tensor.js';
+import { showDims } from '../ir/tensor.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { printDiagnostics } from './report-errors.js';
 

@@ -4,13 +4,9 @@
 import { error, DiagnosticError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { locOf, type Msg } from '../schema/message.js';
 
-export type Phase = 'TRAIN' | 'TEST';
+import type { NetState, Phase } from '../ir/net.js';
 
-export interface NetState {
-  phase: Phase;
-  level: number;
-  stages: string[];
-}
+export type { NetState, Phase };
 
 /** Caffe's file-path constructor: phase and level replace the file's `state`, stages are appended. */
 export function netState(net: Msg, options: { phase?: Phase; level?: number; stages?: string[] }): NetState {

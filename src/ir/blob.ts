@@ -1,7 +1,7 @@
 // A blob is one value in the graph. Caffe names blobs by string, and an in-place layer (a ReLU whose top
 // is its bottom) overwrites its input; the IR makes that explicit with versions: `conv1`@0 is the
 // convolution's output, `conv1`@1 the ReLU's. Each version has one producer and knows its consumers.
-import type { Shape } from '../layers/layer-module.js';
+import type { Shape } from './layer-module.js';
 import type { Layer } from './layer.js';
 
 // Shared placeholder until shape inference sets the real shape.

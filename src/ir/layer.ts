@@ -1,7 +1,7 @@
 // A layer in the IR: its typed LayerParameter as the user wrote it (after upgrades), the module that
 // knows its type, and the blobs it reads and writes, in Caffe's execution (file) order.
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
-import type { LayerModule, Shape, SpatialOp } from '../layers/layer-module.js';
+import type { LayerModule, Shape, SpatialOp } from './layer-module.js';
 import { locOf, type Msg } from '../schema/message.js';
 import { layerExtension, type LayerExtension } from './layer-extensions.js';
 import type { Blob } from './blob.js';

@@ -2,13 +2,20 @@
 // src/passes from an upgraded, state-filtered NetParameter (kept as `source` for printing).
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { NetState } from '../frontend/net-state.js';
-import type { Shape } from '../layers/layer-module.js';
-import { printPrototxt } from '../printer/prototxt-printer.js';
+import type { Shape } from './layer-module.js';
 import { assertPrototxtExpressible, withoutExtensions } from './layer-extensions.js';
 import type { Msg } from '../schema/message.js';
 import type { Blob } from './blob.js';
 import type { Layer } from './layer.js';
+
+/** Which layers a net keeps (Caffe's NetState): filtering happens in frontend/net-state.ts. */
+export type Phase = 'TRAIN' | 'TEST';
+
+export interface NetState {
+  phase: Phase;
+  level: number;
+  stages: string[];
+}
 
 /** The `--json` / toJSON() form of a net: shapes of everything, nothing else. */
 export interface NetJSON {
@@ -105,11 +112,6 @@ export class Net {
       inputs: this.inputs,
       outputs: this.outputs,
     };
-  }
-
-  /** Canonical prototxt of the upgraded, filtered net; parsing it back gives the same IR. */
-  toPrototxt(): string {
-    return printPrototxt(this.expressible());
   }
 
   /**

@@ -1,7 +1,7 @@
 // Accuracy (REFERENCE §2.13): a scalar top (shape []), and optionally per-class accuracies [C]. It reads
 // predictions along `axis` like SoftmaxWithLoss, but it is not a loss (default loss_weight 0).
-import type { LayerModule } from './layer-module.js';
-import { between, exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { checkLabelCount } from './loss.js';
 

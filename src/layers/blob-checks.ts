@@ -1,7 +1,7 @@
 // Checks and names that several shape rules share: Blob::Reshape's limits on a new shape, and the blob
 // names that make a message point at the right place in the net.
 import type { Msg } from '../schema/message.js';
-import type { Shape, ShapeContext } from './layer-module.js';
+import type { Shape, ShapeContext } from '../ir/layer-module.js';
 
 /** Caffe's kMaxBlobAxes and INT_MAX count limit (src/caffe/blob.cpp). */
 const MAX_BLOB_AXES = 32;

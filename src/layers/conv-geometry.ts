@@ -1,7 +1,7 @@
 // Kernel, stride, pad and dilation of Convolution, Deconvolution and Im2col, parsed exactly as Caffe's
 // BaseConvolutionLayer::LayerSetUp does (REFERENCE §2.1), with its checks and messages.
 import { has, type Msg } from '../schema/message.js';
-import type { Shape, ShapeContext } from './layer-module.js';
+import type { Shape, ShapeContext } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
 
 export interface ConvGeometry {
@@ -106,4 +106,14 @@ export function checkSameBottoms(ctx: ShapeContext): void {
       ctx.fail(`shape mismatch - bottom[0]: ${first.join('×')} vs. bottom[${i}]: ${b.join('×')}`);
     }
   });
+}
+
+/**
+ * The forward-input sizes a convolution (kernel k, stride s, pad p, dilation d) maps to output size
+ * `input`: from s(input−1) + d(k−1) + 1 − 2p up to s − 1 more, those that are positive and map back.
+ */
+export function transposedSizes(input: number, k: number, s: number, p: number, d: number): number[] {
+  const extent = d * (k - 1) + 1;
+  const smallest = s * (input - 1) + extent - 2 * p;
+  return Array.from({ length: s }, (_, r) => smallest + r).filter((x) => x > 0 && Math.floor((x + 2 * p - extent) / s) + 1 === input);
 }

@@ -2,8 +2,8 @@
 // what the parameters fix is known statically; the rest comes from --input (see source-shape.ts).
 // Label tops are (batch_size).
 import { has, type Msg } from '../schema/message.js';
-import type { LayerModule, ShapeContext } from './layer-module.js';
-import { atLeast, between, exactly } from './layer-module.js';
+import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
+import { atLeast, between, exactly } from '../ir/layer-module.js';
 import { batchSize, sourceTop } from './source-shape.js';
 
 /** transform_param.crop_size, which fixes H and W when non-zero (DataTransformer::InferBlobShape). */

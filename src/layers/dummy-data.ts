@@ -2,8 +2,8 @@
 // BlobShapes (`shape`, once or once per top) or as legacy 4-D num/channels/height/width lists (each once
 // or once per top); the two forms exclude each other.
 import type { Msg } from '../schema/message.js';
-import type { LayerModule, ShapeContext } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
 import { nums } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';
 

@@ -1,9 +1,47 @@
 // Eltwise (REFERENCE §2.8, §7.13): PROD, SUM (default) or MAX of identically shaped bottoms; no
 // broadcasting. `coeff` is one per bottom and only for SUM (PROD rejects it; MAX ignores it).
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+//
+// Eltwise (REFERENCE §2.8): PROD, SUM with one coefficient per bottom (default 1), or MAX, over identically
+// shaped bottoms.
+import { type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
 import { count, formatShape, nums, shapesEqual } from './shape-utils.js';
-import { eltwiseForward, eltwiseLower } from './compute/eltwise.js';
+import type { Layer } from '../ir/layer.js';
+import type { LoweredLayer } from '../ir/kernel-plan.js';
+import { kernelFunction, lit } from './kernel-source.js';
+import type { Tensor } from '../ir/tensor.js';
+
+function opOf(layer: Layer): { op: string; coeffs: number[] } {
+  const p = layer.typeParam;
+  const coeffs = Array.isArray(p.coeff) ? (p.coeff as number[]) : [];
+  return { op: String(p.operation ?? 'SUM'), coeffs: layer.bottoms.map((_, i) => coeffs[i] ?? 1) };
+}
+
+export function eltwiseForward(layer: Layer, bottoms: Tensor[]): Tensor[] {
+  const { op, coeffs } = opOf(layer);
+  const out = new Float32Array(bottoms[0].data.length);
+  for (let i = 0; i < out.length; i++) {
+    let v = op === 'SUM' ? coeffs[0] * bottoms[0].data[i] : bottoms[0].data[i];
+    for (let b = 1; b < bottoms.length; b++) {
+      const x = bottoms[b].data[i];
+      v = op === 'SUM' ? v + coeffs[b] * x : op === 'PROD' ? v * x : Math.max(v, x);
+    }
+    out[i] = v;
+  }
+  return [{ shape: [...bottoms[0].shape], data: out }];
+}
+
+export function eltwiseLower(layer: Layer): LoweredLayer {
+  const { op, coeffs } = opOf(layer);
+  const names = layer.bottoms.map((_, i) => `x${i}`);
+  const read = names.map((n) => `${n}[this.thread.x]`);
+  let expr: string;
+  if (op === 'SUM') expr = read.map((r, i) => (coeffs[i] === 1 ? r : `${lit(coeffs[i])} * ${r}`)).join(' + ');
+  else if (op === 'PROD') expr = read.join(' * ');
+  else expr = read.slice(1).reduce((acc, r) => `Math.max(${acc}, ${r})`, read[0]);
+  return {
+    kernels: [{ source: kernelFunction(names, `return ${expr};`), args: layer.bottoms.map((_, i) => ({ bottom: i })), size: layer.tops[0].count, out: { top: 0 } }],
+  };
+}
 
 export const eltwise: LayerModule = {
   type: 'Eltwise',

@@ -1,8 +1,8 @@
 // Embed (REFERENCE §2.17): a lookup table; each bottom value is an index in [0, input_dim), so
 // top = bottom.shape ++ [num_output]. Weights are (input_dim, num_output), transposed relative to
 // InnerProduct; a lookup does no multiply-accumulates.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 
 export const embed: LayerModule = {
   type: 'Embed',

@@ -1,9 +1,9 @@
 // Flatten (REFERENCE §2.10): merges axes axis…end_axis (both inclusive, both canonicalised) into one.
 // end_axis = axis − 1 inserts a 1; an earlier end_axis makes Blob::count(start, end) abort.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
-import { aliasForward, aliasLower } from './compute/alias.js';
+import { aliasForward, aliasLower } from './alias.js';
 
 export const flatten: LayerModule = {
   type: 'Flatten',

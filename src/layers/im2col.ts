@@ -1,8 +1,8 @@
 // Im2col (REFERENCE §2.17): Convolution's geometry without the weights. Each output position holds the
 // C·Πk values of its receptive field, so top[channel_axis] = C·Πk and the spatial dims follow the
 // Convolution formula (C++ truncating division). Needs at least one spatial axis.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { convGeometry } from './conv-geometry.js';
 import { count, truncDiv } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';

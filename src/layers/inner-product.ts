@@ -1,10 +1,52 @@
 // InnerProduct (REFERENCE §2.4): everything from `axis` on is flattened into K inputs, so
 // top = bottom[0:axis] ++ [num_output]; weights (num_output, K), or (K, num_output) with transpose.
 // Caffe does not check num_output > 0.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+//
+// InnerProduct (REFERENCE §2.4): everything from `axis` on is one K-vector; y = W·x + b with W (N, K), or
+// (K, N) with transpose: true.
+import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
-import { innerProductForward, innerProductLower } from './compute/inner-product.js';
+import type { Layer } from '../ir/layer.js';
+import type { LoweredLayer } from '../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
+import { type Tensor, countOf } from '../ir/tensor.js';
+
+function dims(layer: Layer): { m: number; k: number; n: number; transpose: boolean; bias: boolean } {
+  const top = layer.tops[0].shape;
+  const m = countOf(top, 0, top.length - 1);
+  const n = top[top.length - 1];
+  const k = layer.bottoms[0].count / m;
+  const p = layer.typeParam;
+  return { m, k, n, transpose: p.transpose === true, bias: p.bias_term !== false };
+}
+
+export function innerProductForward(layer: Layer, [x]: Tensor[], params: Float32Array[]): Tensor[] {
+  const { m, k, n, transpose, bias } = dims(layer);
+  const [w, b] = params;
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = bias ? b[j] : 0;
+      for (let t = 0; t < k; t++) sum += x.data[i * k + t] * w[transpose ? t * n + j : j * k + t];
+      out[i * n + j] = sum;
+    }
+  }
+  return [{ shape: [...layer.tops[0].shape], data: out }];
+}
+
+export function innerProductLower(layer: Layer): LoweredLayer {
+  const { m, k, n, transpose, bias } = dims(layer);
+  const wIndex = transpose ? linear([['t', n], ['j', 1]]) : linear([['j', k], ['t', 1]]);
+  const body = `
+    ${coordinates([m, n], ['i', 'j'])}
+    let sum = ${bias ? 'b[(j|0)]' : '0.0'};
+    for (let t = 0; t < ${int(k)}; t++) {
+      sum += x[${linear([['i', k], ['t', 1]])}] * w[${wIndex}];
+    }
+    return sum;`;
+  const args = bias ? [{ bottom: 0 }, { param: 0 }, { param: 1 }] : [{ bottom: 0 }, { param: 0 }];
+  return { kernels: [{ source: kernelFunction(bias ? ['x', 'w', 'b'] : ['x', 'w'], body), args, size: m * n, out: { top: 0 } }] };
+}
 
 export const innerProduct: LayerModule = {
   type: 'InnerProduct',

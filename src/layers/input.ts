@@ -1,6 +1,6 @@
 // Input (REFERENCE §2.16): tops take input_param.shape (0, 1 or one per top); the net's inputs.
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
 import type { Msg } from '../schema/message.js';
 import { nums } from './shape-utils.js';
 import { checkBlobShape, topName } from './blob-checks.js';

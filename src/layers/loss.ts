@@ -1,8 +1,8 @@
 // Loss layers (REFERENCE §2.12, §3.4): two bottoms (predictions, labels) whose first dims agree, and a
 // scalar top (shape [], 0 axes). Each type adds its own checks; all default to loss_weight 1 on top 0.
 import { has } from '../schema/message.js';
-import type { LayerModule, Shape, ShapeContext, ShapeResult } from './layer-module.js';
-import { between, exactly } from './layer-module.js';
+import type { LayerModule, Shape, ShapeContext, ShapeResult } from '../ir/layer-module.js';
+import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count, legacyDim } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
 

@@ -1,8 +1,8 @@
 // Parameter (parameter_layer.hpp): exposes a learned blob of parameter_param.shape as its only top.
 // No shape given means a scalar [] (an empty BlobShape).
 import type { Msg } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { nums } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';
 

@@ -1,7 +1,7 @@
 // Python layers (REFERENCE §2.16): user code reshapes the tops at run time, with no blob-count limits, so
 // every top shape must come from --input.
-import type { LayerModule } from './layer-module.js';
-import { atLeast } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast } from '../ir/layer-module.js';
 import { sourceTop } from './source-shape.js';
 
 export const python: LayerModule = {

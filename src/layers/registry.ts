@@ -1,14 +1,14 @@
 // The one table of layer types brewnet understands. A type missing here is "unsupported" and is
 // reported with its name, layer and line before any shape is inferred.
-import type { LayerModule } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
 import { accuracy } from './accuracy.js';
 import { argmax } from './argmax.js';
 import { batchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
-import { convolution } from './convolution.js';
+import { convolution } from './convolution/convolution.js';
 import { crop } from './crop.js';
 import { data, hdf5Data, imageData, memoryData, windowData } from './data.js';
-import { deconvolution } from './deconvolution.js';
+import { deconvolution } from './deconvolution/deconvolution.js';
 import { dummyData } from './dummy-data.js';
 import { eltwise } from './eltwise.js';
 import { embed } from './embed.js';
@@ -29,7 +29,7 @@ import { lrn } from './lrn.js';
 import { mvn } from './mvn.js';
 import { absVal, bnll, clip, dropout, elu, exp, log, power, relu, sigmoid, swish, tanh, threshold } from './neuron.js';
 import { parameter } from './parameter.js';
-import { pooling } from './pooling.js';
+import { pooling } from './pooling/pooling.js';
 import { prelu } from './prelu.js';
 import { python } from './python.js';
 import { reduction } from './reduction.js';

@@ -2,11 +2,11 @@
 // bottom dim at the same position and one −1 is inferred from the count. `axis` is special: a negative
 // value counts from one past the last axis (num_axes + axis + 1), so −1 means "append".
 import type { Msg } from '../schema/message.js';
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
 import { count, nums } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
-import { aliasForward, aliasLower } from './compute/alias.js';
+import { aliasForward, aliasLower } from './alias.js';
 
 export const reshape: LayerModule = {
   type: 'Reshape',

@@ -1,5 +1,5 @@
 // Helpers that mirror Caffe's Blob methods, so shape rules read like the C++ they restate.
-import type { Shape, ShapeContext } from './layer-module.js';
+import type { Shape, ShapeContext } from '../ir/layer-module.js';
 
 export function count(shape: readonly number[], start = 0, end = shape.length): number {
   let n = 1;

@@ -1,6 +1,6 @@
 // Silence (REFERENCE §2.9): consumes its bottoms so they are not net outputs; makes nothing.
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
 
 export const silence: LayerModule = {
   type: 'Silence',

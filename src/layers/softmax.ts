@@ -1,9 +1,53 @@
 // Softmax (REFERENCE §2.12): normalises along `axis` (canonicalised, default 1); top = bottom shape.
 // Caffe copies bottom to top and works in the top, so in-place is safe.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
+//
+// Softmax (REFERENCE §2.12) along `axis`: exp(x − max) / Σ exp(x − max), the max subtracted as Caffe does.
+import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
-import { softmaxForward, softmaxLower } from './compute/softmax.js';
+import type { Layer } from '../ir/layer.js';
+import type { LoweredLayer } from '../ir/kernel-plan.js';
+import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
+import { type Tensor, countOf } from '../ir/tensor.js';
+
+function split(layer: Layer): { outer: number; dim: number; inner: number } {
+  const shape = layer.bottoms[0].shape;
+  const raw = Number(layer.typeParam.axis ?? 1);
+  const axis = raw < 0 ? raw + shape.length : raw;
+  return { outer: countOf(shape, 0, axis), dim: shape[axis], inner: countOf(shape, axis + 1) };
+}
+
+export function softmaxForward(layer: Layer, [x]: Tensor[]): Tensor[] {
+  const { outer, dim, inner } = split(layer);
+  const out = new Float32Array(x.data.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const at = (k: number) => (o * dim + k) * inner + i;
+      let max = -Infinity;
+      for (let k = 0; k < dim; k++) max = Math.max(max, x.data[at(k)]);
+      let sum = 0;
+      for (let k = 0; k < dim; k++) sum += Math.exp(x.data[at(k)] - max);
+      for (let k = 0; k < dim; k++) out[at(k)] = Math.exp(x.data[at(k)] - max) / sum;
+    }
+  }
+  return [{ shape: [...x.shape], data: out }];
+}
+
+export function softmaxLower(layer: Layer): LoweredLayer {
+  const { outer, dim, inner } = split(layer);
+  const read = `x[${linear([['o', dim * inner], ['k', inner], ['i', 1]])}]`;
+  const body = `
+    ${coordinates([outer, dim, inner], ['o', 'a', 'i'])}
+    let max = -3.4028234663852886e+38;
+    for (let k = 0; k < ${int(dim)}; k++) {
+      max = Math.max(max, ${read});
+    }
+    let sum = 0.0;
+    for (let k = 0; k < ${int(dim)}; k++) {
+      sum += Math.exp(${read} - max);
+    }
+    return Math.exp(x[this.thread.x] - max) / sum;`;
+  return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }] };
+}
 
 export const softmax: LayerModule = {
   type: 'Softmax',

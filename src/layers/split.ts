@@ -1,8 +1,8 @@
 // Split (REFERENCE §2.9): every top shares the bottom's data, so each has its shape. Caffe refuses
 // in-place computation here (any top equal to the bottom).
-import type { LayerModule } from './layer-module.js';
-import { atLeast, exactly } from './layer-module.js';
-import { aliasForward, aliasLower } from './compute/alias.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { atLeast, exactly } from '../ir/layer-module.js';
+import { aliasForward, aliasLower } from './alias.js';
 
 export const split: LayerModule = {
   type: 'Split',

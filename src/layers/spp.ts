@@ -2,9 +2,9 @@
 // kernel ceil(H/2^l), pad (kernel·2^l − H + 1)/2 and stride = kernel, through a real Pooling layer (so its
 // rounding and checks apply). pyramid_height 1 is that single pooling, (N, C, 1, 1); otherwise every level
 // is flattened and concatenated: (N, C·Σ_{l<h} bins_l²), 2 axes.
-import type { LayerModule } from './layer-module.js';
-import { exactly } from './layer-module.js';
-import { checkPadding, pooledSize, type PoolWindow } from './pooling.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { exactly } from '../ir/layer-module.js';
+import { checkPadding, pooledSize, type PoolWindow } from './pooling/pooling.js';
 import { showShape } from './blob-checks.js';
 
 /** SPPLayer::GetPoolingParam for one pyramid level. */

@@ -8,7 +8,7 @@ import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnost
 import { didYouMean } from '../diagnostics/suggest.js';
 import { Blob } from '../ir/blob.js';
 import { Layer } from '../ir/layer.js';
-import type { BlobCount, LayerModule } from '../layers/layer-module.js';
+import type { BlobCount, LayerModule } from '../ir/layer-module.js';
 import { layerModule } from '../layers/registry.js';
 import { locOf, type Msg } from '../schema/message.js';
 

@@ -5,11 +5,11 @@ import { DiagnosticError, error, type SourceLocation } from '../diagnostics/diag
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Blob } from '../ir/blob.js';
 import { NO_PARAMS, type Layer } from '../ir/layer.js';
-import type { Shape, ShapeContext, SpatialOp } from '../layers/layer-module.js';
+import type { Shape, ShapeContext, SpatialOp } from '../ir/layer-module.js';
 import { checkBlobShape, showShape, withinBlobLimits } from '../layers/blob-checks.js';
 import { locOf, type Msg } from '../schema/message.js';
 import { layerExtension, type LayerExtension } from '../ir/layer-extensions.js';
-import type { Phase } from '../frontend/net-state.js';
+import type { Phase } from '../ir/net.js';
 import { ShapeTable } from './shape-table.js';
 
 export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: ReadonlyMap<string, Shape>): void {

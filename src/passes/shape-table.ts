@@ -2,7 +2,7 @@
 // every convolution the same few kernel/stride/pad lists. Keeping one frozen array per distinct list,
 // shared by every blob, parameter blob and spatial op that has it, leaves a loaded net with a fraction
 // of the objects, and the objects that outlive loading are most of the garbage collector's work.
-import type { Shape, SpatialOp } from '../layers/layer-module.js';
+import type { Shape, SpatialOp } from '../ir/layer-module.js';
 
 /** A trie on the dimensions (or on the shapes of a list of shapes): looking a list up allocates nothing. */
 interface Node<K, V> {

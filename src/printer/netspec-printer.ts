@@ -8,8 +8,8 @@
 // NetParameter. The script runs under Caffe's Python as well as under brewnet.
 import type protobuf from 'protobufjs';
 import { fail } from '../diagnostics/diagnostic.js';
-import { paramFieldOfType, routeKeyword } from '../frontend/dsl/caffe/param-routing.js';
-import { floatRepr, strRepr } from '../frontend/dsl/repr.js';
+import { paramFieldOfType, routeKeyword } from '../schema/pycaffe-params.js';
+import { floatRepr, strRepr } from '../schema/python-repr.js';
 import { FLOAT_TYPES, fieldsInNumberOrder, messageType } from '../schema/caffe-schema.js';
 import type { Msg, Scalar } from '../schema/message.js';
 import { shortestFloatPython } from './float-format.js';

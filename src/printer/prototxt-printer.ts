@@ -8,6 +8,7 @@ import { FLOAT_TYPES, fieldsInNumberOrder, INTEGER_RANGES, messageType } from '.
 import type { FieldValue, Msg, Scalar } from '../schema/message.js';
 import { formatDoubleCpp, formatFloatCpp } from './float-format.js';
 import { assertPrototxtExpressible } from '../ir/layer-extensions.js';
+import type { Net } from '../ir/net.js';
 
 export function printPrototxt(msg: Msg, typeName = 'NetParameter'): string {
   // Layers carrying facts prototxt cannot hold (Theano's output size, filter flip) are refused, not dropped.
@@ -59,4 +60,9 @@ export function formatScalar(field: protobuf.Field, value: Scalar): string {
 function integerText(n: number): string {
   // From 1e21 on String() writes exponent notation; an integer field never should.
   return Number.isSafeInteger(n) ? String(n) : BigInt(Math.trunc(n)).toString();
+}
+
+/** Canonical prototxt of a built (upgraded, filtered) net; parsing it back gives the same IR. */
+export function toPrototxt(net: Net): string {
+  return printPrototxt(net.expressible());
 }

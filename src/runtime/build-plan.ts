@@ -3,10 +3,12 @@
 // (the same layer shape twice) are stored once.
 import type { Net } from '../ir/net.js';
 import type { Layer } from '../ir/layer.js';
-import { cannotRun } from '../layers/compute/cannot-run.js';
+import { cannotRun } from '../layers/cannot-run.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { ArgSource, ExecutionPlan, PlanStep, PlanValue } from './execution-plan.js';
-import type { ValueRef, WeightCondition } from './kernel-plan.js';
+import type { ValueRef, WeightCondition } from '../ir/kernel-plan.js';
+import { lowerWithFusions } from './fusion-rules.js';
+import { nativeKernelCovers } from './wasm/native-kernel.js';
 
 /** brewnet runs inference: Dropout is the identity and BatchNorm uses stored statistics only in TEST. */
 export function checkRunnable(net: Net): void {
@@ -43,7 +45,7 @@ export function buildPlan(net: Net): ExecutionPlan {
       });
       return;
     }
-    const lowered = layer.module.lower?.(layer);
+    const lowered = layer.module.lower ? lowerWithFusions(layer) : undefined;
     const bottoms = layer.bottoms.map((b) => valueOfBlob.get(b.id)!);
     if (!lowered || lowered.host) {
       const outs = layer.tops.map((t) => addValue(t.name, t.shape));
@@ -88,6 +90,7 @@ export function buildPlan(net: Net): ExecutionPlan {
       steps.push({ kernel, layer: li, args, size: k.size, out, ...(when ? { when } : {}) });
     }
     for (const k of lowered.natives ?? []) {
+      if (!nativeKernelCovers(k.native)) continue;
       const spec = JSON.stringify(k.native);
       let native = nativeIndex.get(spec);
       if (native === undefined) {

@@ -2,8 +2,8 @@
 // was shape-inferred for them; a different shape needs a reshaped net: --input at load time).
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import type { ExecutionPlan } from './execution-plan.js';
-import type { Tensor } from './tensor.js';
-import { countOf, sameShape, showDims } from './tensor.js';
+import type { Tensor } from '../ir/tensor.js';
+import { countOf, sameShape, showDims } from '../ir/tensor.js';
 
 export function checkInputs(plan: ExecutionPlan, inputs: Readonly<Record<string, Tensor>>): void {
   const problems = [];

@@ -8,7 +8,7 @@ import { buildPlan } from './build-plan.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { createExecutor, type Executor, type ForwardOptions } from './gpu-executor.js';
 import { paramsForPlan, type ParamMap } from './plan-params.js';
-import type { Tensor } from './tensor.js';
+import type { Tensor } from '../ir/tensor.js';
 import { fillWeights } from '../weights/fill-weights.js';
 import { loadWeights } from '../weights/match-weights.js';
 

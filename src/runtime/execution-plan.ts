@@ -1,10 +1,10 @@
 // The execution plan: a net lowered to plain data — kernel sources, the values they read and write, and
 // the blob names — that the runtime executes and that `brewnet compile` writes into a module. Names from
 // the net only ever appear here as string data, never in generated identifiers or comments.
-import type { SpatialOp } from '../layers/layer-module.js';
+import type { SpatialOp } from '../ir/layer-module.js';
 import type { Msg } from '../schema/message.js';
-import type { WeightPattern } from './weight-patterns.js';
-import type { NativeKernelSpec } from './wasm/native-kernel-spec.js';
+import type { WeightPattern } from '../ir/weight-patterns.js';
+import type { NativeKernelSpec } from '../ir/native-kernel-spec.js';
 
 /** Where a kernel argument comes from: a value of the plan, or parameter blob `index` of plan layer `layer`. */
 export type ArgSource = { value: number } | { param: [layer: number, index: number] };

@@ -13,7 +13,7 @@ import type { ExecutionPlan } from './execution-plan.js';
 import { activeSteps, neededSteps } from './step-selection.js';
 import { runHostStep } from './host-step.js';
 import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
-import type { Tensor } from './tensor.js';
+import type { Tensor } from '../ir/tensor.js';
 
 export interface ForwardOptions {
   /** Which blobs to return: the net's outputs (default), 'all' (every blob's final value), or names. */

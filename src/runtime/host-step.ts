@@ -3,10 +3,10 @@
 // `*_param` and spatial op; the layer's type (plan.layers) finds the module in the layer registry — so the
 // in-process executor and a compiled module run the very same code.
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
-import type { ForwardLayer } from '../layers/layer-module.js';
+import type { ForwardLayer } from '../ir/layer-module.js';
 import { layerModule } from '../layers/registry.js';
 import type { ExecutionPlan, PlanStep } from './execution-plan.js';
-import type { Tensor } from './tensor.js';
+import type { Tensor } from '../ir/tensor.js';
 
 type HostStep = Extract<PlanStep, { host: unknown }>;
 

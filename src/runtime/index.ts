@@ -9,7 +9,7 @@ import { loadPlanWeights } from './plan-weights.js';
 
 export type { ExecutionPlan } from './execution-plan.js';
 export type { Executor, ExecutorOptions, ForwardOptions, Fallback } from './gpu-executor.js';
-export type { Tensor } from './tensor.js';
+export type { Tensor } from '../ir/tensor.js';
 export type { BackendName } from './backends.js';
 export { BACKENDS } from './backends.js';
 export { createExecutor } from './gpu-executor.js';

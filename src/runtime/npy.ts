@@ -2,8 +2,8 @@
 // always yields float32 (what the nets compute in); writing always writes little-endian float32, v1.0.
 // Errors are diagnostics that name the file, since these come from the user's --input arguments.
 import { fail } from '../diagnostics/diagnostic.js';
-import type { Tensor } from './tensor.js';
-import { countOf } from './tensor.js';
+import type { Tensor } from '../ir/tensor.js';
+import { countOf } from '../ir/tensor.js';
 
 const MAGIC = '\x93NUMPY';
 

@@ -2,7 +2,7 @@
 // checks their sizes, so a kernel never reads past a short array.
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import type { ExecutionPlan } from './execution-plan.js';
-import { countOf, showDims } from './tensor.js';
+import { countOf, showDims } from '../ir/tensor.js';
 
 export type ParamMap = ReadonlyMap<string, readonly Float32Array[]>;
 

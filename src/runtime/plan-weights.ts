@@ -5,7 +5,7 @@ import { blobShapeEquals, showBlobShape } from '../weights/blob-shape-rule.js';
 import { readCaffemodel } from '../weights/read-caffemodel.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import type { ParamMap } from './plan-params.js';
-import { showDims } from './tensor.js';
+import { showDims } from '../ir/tensor.js';
 
 export function loadPlanWeights(plan: ExecutionPlan, source: string | Uint8Array, file?: string): ParamMap {
   const wanted = new Map(plan.layers.filter((l) => l.params.length > 0).map((l) => [l.name, l]));

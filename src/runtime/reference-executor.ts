@@ -4,8 +4,8 @@ import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
 import { checkRunnable } from './build-plan.js';
 import type { ParamMap } from './plan-params.js';
-import type { Tensor } from './tensor.js';
-import { countOf, sameShape, showDims } from './tensor.js';
+import type { Tensor } from '../ir/tensor.js';
+import { countOf, sameShape, showDims } from '../ir/tensor.js';
 
 export interface ReferenceResult {
   /** Every blob's final value by name (Caffe's net.blobs after the forward pass). */

@@ -1,7 +1,7 @@
 // Which plan steps a forward pass runs: those the bound weights allow (a kernel specialised on a weight
 // structure, or its dense twin), and of those only the ones the values asked for depend on.
 import type { ExecutionPlan } from './execution-plan.js';
-import { weightPatternHolds } from './weight-patterns.js';
+import { weightPatternHolds } from '../ir/weight-patterns.js';
 
 /**
  * Which steps the bound weights allow: a structure-specialised step and its dense twin exclude each other.

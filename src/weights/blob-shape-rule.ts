@@ -2,7 +2,7 @@
 // A blob written with the legacy num/channels/height/width (any of them present) is compared from the end:
 // the net's blob must have at most 4 axes, padded in front with 1s, so an old InnerProduct weight stored as
 // 1×1×N×K equals (N, K) and a bias 1×1×1×N equals (N). Otherwise `shape.dim` must equal the shape exactly.
-import type { Shape } from '../layers/layer-module.js';
+import type { Shape } from '../ir/layer-module.js';
 import { showShape } from '../layers/blob-checks.js';
 import type { WeightBlob } from './decode-blob.js';
 

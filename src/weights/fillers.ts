@@ -6,7 +6,7 @@
 import { fail, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { showShape } from '../layers/blob-checks.js';
-import type { Shape } from '../layers/layer-module.js';
+import type { Shape } from '../ir/layer-module.js';
 import { messageType } from '../schema/caffe-schema.js';
 import type { Msg } from '../schema/message.js';
 import type { Rng } from './prng.js';

@@ -8,6 +8,7 @@ import { loadNet, readNet } from '../../src/api/load-net.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { py, runPy } from './run-py.js';
+import { toPrototxt } from '../../src/printer/prototxt-printer.js';
 
 const EXAMPLE = join(repoRoot, 'examples', 'theano-deconv.py');
 const inputs = { x: [1, 3, 64, 64] };
@@ -38,7 +39,7 @@ describe('examples/theano-deconv.py', () => {
   });
 
   it('as prototxt it is an ordinary net with the same shapes', () => {
-    const prototxt = loadNet(EXAMPLE, { inputs }).toPrototxt();
+    const prototxt = toPrototxt(loadNet(EXAMPLE, { inputs }));
     expect(prototxt).toContain('round_mode: FLOOR');
     expect(loadNet(prototxt, { file: 'up.prototxt', inputs }).toJSON()).toEqual(loadNet(EXAMPLE, { inputs }).toJSON());
   });
@@ -48,7 +49,7 @@ describe('examples/theano-deconv.py', () => {
     expect(net.blob('up').shape).toEqual([1, 21, 65, 65]);
     expect(net.layer('up')!.outputAdjust).toEqual([1, 1]);
     expect(net.layer('up')!.extension).toEqual({ origin: "Theano's input_shape", outputSize: [65, 65] });
-    expect(failure(() => net.toPrototxt())).toBe(
+    expect(failure(() => toPrototxt(net))).toBe(
       `${EXAMPLE}:85:21: error: Deconvolution "up" has output adjustment 1 from Theano's input_shape; prototxt cannot express it\n` +
         "  hint: Caffe's Deconvolution always makes the smallest size; choose that size, or crop or pad after it",
     );
@@ -130,7 +131,7 @@ describe('the transposed convolution, three ways', () => {
     const script = `${HEAD}\n${W}\ny = conv2d_grad_wrt_inputs(x, W, input_shape=(1, 3, 13, 13))\nf = theano.function([x], y)\n`;
     const net = loadNet(script, { file: 'flip.py', inputs: { x: [1, 2, 10, 10] } });
     expect(net.layers[1].extension).toEqual({ origin: "Theano's input_shape", filterFlip: true, outputSize: [13, 13] });
-    expect(failure(() => net.toPrototxt())).toMatch(/^flip\.py:10:5: error: Deconvolution "y" uses filter_flip=True \(a flipped kernel, a true convolution\); prototxt cannot express it\n {2}hint: Caffe correlates without flipping/);
+    expect(failure(() => toPrototxt(net))).toMatch(/^flip\.py:10:5: error: Deconvolution "y" uses filter_flip=True \(a flipped kernel, a true convolution\); prototxt cannot express it\n {2}hint: Caffe correlates without flipping/);
   });
 });
 

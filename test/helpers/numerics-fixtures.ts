@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadNet } from '../../src/api/load-net.js';
 import type { Net } from '../../src/ir/net.js';
 import { readNpy } from '../../src/runtime/npy.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { repoRoot } from './corpus.js';
 
 export const numericsDir = join(repoRoot, 'test', 'fixtures', 'numerics');

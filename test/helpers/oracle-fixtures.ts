@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '../../src/runtime/npy.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { repoRoot } from './corpus.js';
 
 export const oracleDir = join(repoRoot, 'test', 'fixtures', 'oracle');

@@ -1,7 +1,7 @@
 // Seeded random tensors and parameter blobs for tests (mulberry32), so kernels and the reference executor
 // see the same, reproducible data without a weights file.
 import type { Net } from '../../src/ir/net.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,7 +1,7 @@
 // Builds the ShapeContext a layer's shape rule sees, without parsing a net: tests state the bottoms and
 // the parameter message directly. fail() throws `layer "<name>" (<Type>): <message>` and keeps the field
 // it pointed at, so tests can check both. Bottoms are frozen: a rule that mutates its input throws.
-import type { Shape, ShapeContext, ShapeResult } from '../../src/layers/layer-module.js';
+import type { Shape, ShapeContext, ShapeResult } from '../../src/ir/layer-module.js';
 import { layerModule } from '../../src/layers/registry.js';
 import type { Msg } from '../../src/schema/message.js';
 

@@ -1,7 +1,7 @@
 // The FCN shape trace of REFERENCE §5.3 (1×3×500×500 input), one layer at a time: each step feeds the
 // previous top into the next registered module, and the table's numbers must come out.
 import { describe, expect, it } from 'vitest';
-import type { Shape } from '../../src/layers/layer-module.js';
+import type { Shape } from '../../src/ir/layer-module.js';
 import { tops } from '../helpers/shape-context.js';
 
 type Step = [type: string, param: Record<string, unknown>, expectedSide: number];

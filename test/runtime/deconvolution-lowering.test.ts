@@ -1,4 +1,4 @@
-// Deconvolution's specialised lowering (src/layers/compute/deconvolution/): weights zero off the channel
+// Deconvolution's specialised lowering (src/layers/deconvolution/): weights zero off the channel
 // diagonal run depthwise, a following Crop computes only its window, and both choices hold up when other
 // weights are bound to the same plan (as createNet({ weights }) of a compiled module does). Values are
 // checked against PyTorch (test/fixtures/numerics/generate.py, case deconv_structured and its alt weights).
@@ -13,10 +13,10 @@ import { createRuntimeNet } from '../../src/runtime/index.js';
 import { readNpy } from '../../src/runtime/npy.js';
 import { paramsForPlan } from '../../src/runtime/plan-params.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError } from '../helpers/random-params.js';
-import type { NativeKernelSpec } from '../../src/runtime/wasm/native-kernel-spec.js';
+import type { NativeKernelSpec } from '../../src/ir/native-kernel-spec.js';
 
 /** A Deconvolution's native kernel by the weights it reads ('dense', 'channel-diagonal'); others by kind. */
 const nativeKind = (n: NativeKernelSpec) => (n.kind === 'deconvolution' ? n.weights : n.kind);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { compile, resolveWeights } from '../../src/runtime/compile.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError } from '../helpers/random-params.js';
 

@@ -1,4 +1,4 @@
-// brewnet's native WebAssembly SIMD Convolution kernel (src/layers/compute/convolution/native.ts: a stride-1
+// brewnet's native WebAssembly SIMD Convolution kernel (src/runtime/wasm/phase-gemm-convolution.ts: a stride-1
 // Convolution run as a stride-1 Deconvolution's phase GEMM) on awkward shapes, against the reference
 // executor: 1×1, 3×3 pad 1, dilation, groups up to depthwise, bias, Theano's flip, batch 2, widths that are
 // not multiples of 4, channel counts that leave a register block part-filled, a pad beyond the kernel's reach
@@ -12,8 +12,8 @@ import { compile } from '../../src/runtime/compile.js';
 import { paramsForPlan, type ParamMap } from '../../src/runtime/plan-params.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
-import type { ConvolutionNativeSpec } from '../../src/runtime/wasm/native-kernel-spec.js';
-import { convolutionNativeKernel } from '../../src/layers/compute/convolution/native.js';
+import type { ConvolutionNativeSpec } from '../../src/ir/native-kernel-spec.js';
+import { convolutionNativeKernel } from '../../src/runtime/wasm/phase-gemm-convolution.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 

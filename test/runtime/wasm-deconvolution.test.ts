@@ -1,4 +1,4 @@
-// brewnet's native WebAssembly SIMD Deconvolution kernels (src/layers/compute/deconvolution/wasm-*.ts) on
+// brewnet's native WebAssembly SIMD Deconvolution kernels (src/runtime/wasm/phase-gemm-*.ts) on
 // awkward shapes, against the reference executor: taps that do not divide by the stride, pads, dilation,
 // groups, bias, Theano's flip, a Crop window, widths that are not multiples of 4, batch 2, channel counts
 // that leave a register block part-filled, and channel-diagonal weights rebound to dense ones.
@@ -13,9 +13,9 @@ import { createExecutor } from '../../src/runtime/gpu-executor.js';
 import { paramsForPlan, type ParamMap } from '../../src/runtime/plan-params.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
-import { deconvolutionNativeKernel } from '../../src/layers/compute/deconvolution/wasm-kernel.js';
+import { deconvolutionNativeKernel } from '../../src/runtime/wasm/phase-gemm-kernel.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
-import type { DeconvolutionNativeSpec, NativeKernelSpec } from '../../src/runtime/wasm/native-kernel-spec.js';
+import type { DeconvolutionNativeSpec, NativeKernelSpec } from '../../src/ir/native-kernel-spec.js';
 
 /** A Deconvolution's native kernel by the weights it reads ('dense', 'channel-diagonal'); others by kind. */
 const nativeKind = (n: NativeKernelSpec) => (n.kind === 'deconvolution' ? n.weights : n.kind);

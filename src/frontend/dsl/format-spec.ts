@@ -1,7 +1,7 @@
 // String formatting as Python does it: the format mini-language (format(), str.format, f-strings) and
 // printf-style `%` formatting, for ints, floats, bools and strings.
 import { keyError, typeError, valueError } from './errors.js';
-import { floatRepr, strRepr } from './repr.js';
+import { floatRepr, strRepr } from '../../schema/python-repr.js';
 import { PyDict, PyTuple, typeName, type PyValue, type Runtime } from './values.js';
 
 interface Spec {

@@ -9,7 +9,7 @@ import { formatValue } from './format-spec.js';
 import { LIMIT_FLAGS, LIST_CELLS_PER_STEP, type Limits } from './limits.js';
 import { methodOf, noMethod } from './methods.js';
 import { binaryOp, compareOrder, equals, hashKey, truthy, unaryOp } from './operators.js';
-import { floatRepr, strRepr } from './repr.js';
+import { floatRepr, strRepr } from '../../schema/python-repr.js';
 import { localNamesOf, Scope } from './scope.js';
 import {
   HostObject,

@@ -3,7 +3,7 @@
 import type { Msg } from '../../schema/message.js';
 import { MessageProxy } from './caffe/message-proxy.js';
 import { LayerTop, NetSpecObject } from './caffe/net-spec.js';
-import { emitLayer, netParameter, netSpecToNetParameter, newEmitState } from './caffe/to-proto.js';
+import { emitLayer, netParameter, netSpecToNetParameter, newEmitState } from './caffe/net-spec.js';
 import type { PyValue, Runtime } from './values.js';
 
 /** `wholeNetsOnly`: accept only values that stand for a whole net (not a single top or variable). */

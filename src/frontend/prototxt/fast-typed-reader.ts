@@ -18,7 +18,7 @@ import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { MessageMeta, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
 import { messageConstructor, type MessageConstructor } from '../../schema/message-constructor.js';
 import { StringPool } from './string-pool.js';
-import type { ScalarKind } from './text-ast.js';
+import type { ScalarKind } from '../../../grammar/text-ast.js';
 import { typeScalar } from './typecheck.js';
 
 const enum Kind {

@@ -4,7 +4,7 @@ import { Identifier, LAngle, LCurly, LSquare, NumberLiteral, prototxtLexer, RAng
 import { PrototxtParser } from '../../../grammar/prototxt-parser.js';
 import { fastParseFields, fastParseStop } from '../../../grammar/prototxt-fast-parser.js';
 import { DiagnosticError, error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
-import type { TextField, TextMessage } from './text-ast.js';
+import type { TextField, TextMessage } from '../../../grammar/text-ast.js';
 
 const MAX_REPORTED = 20;
 /** Deeper nesting than any caffe.proto message has; checked before parsing, which recurses per level. */

@@ -6,7 +6,7 @@ import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { MessageMeta, setMeta, type Msg, type Scalar } from '../../schema/message.js';
-import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
+import type { TextField, TextMessage, TextScalar, TextValue } from '../../../grammar/text-ast.js';
 import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 
 // Messages whose unknown `*_param` fields are a fork's layer parameters: reported later, and only if the

@@ -12,7 +12,7 @@ import { FLOAT_TYPES, INTEGER_RANGES } from '../../../schema/caffe-schema.js';
 import { metaOf, type Msg, type Scalar } from '../../../schema/message.js';
 import { PyError } from '../errors.js';
 import { PyDict, PyList, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
-import { ownField } from './param-routing.js';
+import { ownField } from '../../../schema/pycaffe-params.js';
 
 export interface AssignContext {
   rt: Runtime;

@@ -8,8 +8,7 @@ import { builtin, moduleOf, type ModuleFactory } from '../modules.js';
 import type { PyValue } from '../values.js';
 import { coordMapFromToBuiltin, cropBuiltin } from './coord-map.js';
 import { MessageClass } from './message-proxy.js';
-import { allMessages, LayersNamespace, LayerTop, netSpecHooks, NetSpecObject, ParamsNamespace } from './net-spec.js';
-import './to-proto.js';
+import { allMessages, LayersNamespace, LayerTop, NetSpecObject, ParamsNamespace, topsToProto } from './net-spec.js';
 
 const netSpecConstructor = builtin('NetSpec', () => new NetSpecObject());
 
@@ -18,7 +17,7 @@ const toProto = builtin('to_proto', (args, _kw, rt) => {
     if (!(a instanceof LayerTop)) throw pyError('TypeError', `to_proto() argument ${i + 1} must be a Top, not ${rt.repr(a)}`);
     return a;
   });
-  return netSpecHooks.toProto(tops, rt);
+  return topsToProto(tops, rt);
 });
 
 function runsCaffe(name: string): PyValue {

@@ -11,14 +11,14 @@ import { compose, FIRST_SPATIAL_AXIS, inverse, opMap, type AffineMap } from '../
 import { offsetsFromMap } from '../../../analysis/crop-offsets.js';
 import { ONE, ZERO } from '../../../analysis/fraction.js';
 import { UNCONNECTED } from '../../../analysis/map-between.js';
-import type { SpatialOp } from '../../../layers/layer-module.js';
+import type { SpatialOp } from '../../../ir/layer-module.js';
 import { nums } from '../../../layers/shape-utils.js';
 import type { Msg } from '../../../schema/message.js';
 import { PyError, typeError } from '../errors.js';
 import { hashKey } from '../operators.js';
 import { PyBuiltin, PyDict, PyList, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
 import { LayerTop, makeLayer, type LayerFunction } from './net-spec.js';
-import { emitLayer, newEmitState } from './to-proto.js';
+import { emitLayer, newEmitState } from './net-spec.js';
 
 /** pycaffe's PASS_THROUGH_LAYERS: element-wise layers whose map is the identity on any axis. */
 const PASS_THROUGH = new Set([

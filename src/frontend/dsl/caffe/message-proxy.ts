@@ -13,7 +13,7 @@ import { DiagnosticError, formatDiagnostic } from '../../../diagnostics/diagnost
 import { attributeError, indexError, PyError, typeError, valueError } from '../errors.js';
 import { HostObject, PyBuiltin, PyList, PySlice, typeName, type PyValue, type Runtime } from '../values.js';
 import { assignProto, convertScalar, type AssignContext } from './assign-proto.js';
-import { ownField } from './param-routing.js';
+import { ownField } from '../../../schema/pycaffe-params.js';
 
 /** Texts of NetParameters the script turned into strings, so written files can keep their positions. */
 export interface NetTextRegistry {

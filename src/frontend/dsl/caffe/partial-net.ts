@@ -1,14 +1,14 @@
 // The IR of a net still under construction: the layers reachable from some tops, emitted as to_proto
-// would (but leniently, see to-proto.ts) and built with brewnet's own passes, so that a script can ask
+// would (but leniently, see to_proto in net-spec.ts) and built with brewnet's own passes, so that a script can ask
 // for a blob's shape (Theano's `x.shape`) with Caffe's exact rules. Inputs take the --input shapes.
-import { buildNet } from '../../../api/load-net.js';
+import { buildNet } from '../../../passes/build-net.js';
 import type { Blob } from '../../../ir/blob.js';
 import type { Net } from '../../../ir/net.js';
 import { layerModule } from '../../../layers/registry.js';
 import type { Msg } from '../../../schema/message.js';
 import type { Runtime } from '../values.js';
 import { LayerFunction, type LayerTop } from './net-spec.js';
-import { emitLayer, netParameter, newEmitState } from './to-proto.js';
+import { emitLayer, netParameter, newEmitState } from './net-spec.js';
 
 export interface PartialNet {
   net: Net;

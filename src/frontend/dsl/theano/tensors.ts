@@ -6,7 +6,7 @@ import { DiagnosticError } from '../../../diagnostics/diagnostic.js';
 import type { Msg } from '../../../schema/message.js';
 import { buildPartialNet } from '../caffe/partial-net.js';
 import { LayerFunction, LayerTop } from '../caffe/net-spec.js';
-import { emitLayer, netParameter, newEmitState } from '../caffe/to-proto.js';
+import { emitLayer, netParameter, newEmitState } from '../caffe/net-spec.js';
 import { PyError, typeError } from '../errors.js';
 import type { NamedOnBind } from '../interpreter.js';
 import { ShapeArray } from '../numpy-module.js';

@@ -1,0 +1,53 @@
+// What a plan records about a native (WebAssembly SIMD) kernel: plain data — which kernel and the numbers
+// it is specialised to — so a compiled module carries it as JSON and the runtime generates the kernel when
+// the weights are bound.
+
+
+/** Convolution and Deconvolution geometry as the kernels need it, 0–2 spatial axes widened to 2 (H = 1 for 1-D). */
+export interface ConvParams {
+  /** Product of the axes before the channel axis (the batch). */
+  outer: number;
+  cin: number;
+  cout: number;
+  group: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kernel: [number, number];
+  stride: [number, number];
+  pad: [number, number];
+  dilation: [number, number];
+  bias: boolean;
+}
+
+/** What both native layers read besides their geometry. */
+interface NativeExtras {
+  /** Theano's filter flip: tap (kh−1−ky, kw−1−kx) of the weights. */
+  flip: boolean;
+  /** A ReLU fused after the layer: its negative slope (0 ≤ slope ≤ 1); absent: none. */
+  relu?: number;
+}
+
+/**
+ * A Deconvolution (or the window of it a Crop keeps) over Caffe weights (C_in, C_out/g, kh, kw).
+ * `weights: 'channel-diagonal'` reads only the diagonal blocks w[c, c] (the step runs only where the bound
+ * weights are zero elsewhere), as a depthwise layer.
+ */
+export interface DeconvolutionNativeSpec extends Omit<ConvParams, 'outH' | 'outW'>, NativeExtras {
+  kind: 'deconvolution';
+  weights: 'dense' | 'channel-diagonal';
+  /** The output rows and columns computed (the whole output, or a Crop's window of it). */
+  window: { y0: number; x0: number; h: number; w: number };
+}
+
+/**
+ * A Convolution over Caffe weights (C_out, C_in/g, kh, kw), computed as a stride-1 Deconvolution (so only
+ * stride 1 has one; see src/runtime/wasm/phase-gemm-convolution.ts). A fused ReLU is an in-place ReLU's
+ * native step.
+ */
+export interface ConvolutionNativeSpec extends ConvParams, NativeExtras {
+  kind: 'convolution';
+}
+
+export type NativeKernelSpec = DeconvolutionNativeSpec | ConvolutionNativeSpec;

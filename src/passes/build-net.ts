@@ -1,0 +1,56 @@
+// NetParameter → IR: keep the layers the state selects, check their types, connect blobs, infer shapes,
+// check parameters. Every frontend (prototxt, net scripts, valid-size probing) ends here.
+import { DiagnosticError, fail } from '../diagnostics/diagnostic.js';
+import { filterLayers, netState } from '../frontend/net-state.js';
+import type { Shape } from '../ir/layer-module.js';
+import { Net, type Phase } from '../ir/net.js';
+import { metaOf, setMeta, type Msg } from '../schema/message.js';
+import { checkLayerTypes } from './check-layer-types.js';
+import { checkParams } from './check-params.js';
+import { connectBlobs } from './connect-blobs.js';
+import { inferShapes } from './infer-shapes.js';
+
+export interface BuildOptions {
+  /** TRAIN or TEST (default TEST, as Caffe's tools); replaces the file's own state.phase. */
+  phase?: Phase | 'train' | 'test';
+  /** Replaces the file's state.level (default 0). */
+  level?: number;
+  /** Appended to the file's state.stage. */
+  stages?: string[];
+  /** Input shapes by blob name: give or override the tops of Input, data and Python layers. */
+  inputs?: Record<string, readonly number[]> | ReadonlyMap<string, readonly number[]>;
+}
+
+/** Builds the IR from an upgraded NetParameter (the DSL frontend enters here too). */
+export function buildNet(upgraded: Msg, options: BuildOptions = {}): Net {
+  const state = netState(upgraded, { ...options, phase: normalisePhase(options.phase) });
+  const layers = filterLayers((upgraded.layer as Msg[] | undefined) ?? [], state);
+  // The IR's source is the net as it runs: same message, only the kept layers.
+  const source: Msg = { ...upgraded, layer: layers };
+  const meta = metaOf(upgraded);
+  if (meta) setMeta(source, meta);
+  const typeErrors = checkLayerTypes(layers);
+  if (typeErrors.length) throw new DiagnosticError(typeErrors);
+  const inputs = inputShapes(options.inputs);
+  const { layers: graph, blobVersions } = connectBlobs(layers);
+  inferShapes(graph, state.phase, inputs);
+  checkParams(graph);
+  return new Net(source, state, graph, blobVersions);
+}
+
+function normalisePhase(phase: BuildOptions['phase']): Phase | undefined {
+  if (phase === undefined) return undefined;
+  const upper = phase.toUpperCase();
+  if (upper !== 'TRAIN' && upper !== 'TEST') fail(`phase must be "train" or "test", not "${phase}"`);
+  return upper;
+}
+
+function inputShapes(inputs: BuildOptions['inputs']): Map<string, Shape> {
+  const entries = inputs instanceof Map ? [...inputs.entries()] : Object.entries(inputs ?? {});
+  for (const [name, dims] of entries) {
+    if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0 || d > 2 ** 31 - 1)) {
+      fail(`--input ${name}: dimensions must be integers from 0 to 2147483647, got ${JSON.stringify(dims)}`);
+    }
+  }
+  return new Map(entries.map(([name, dims]) => [name, [...dims]]));
+}

@@ -1,0 +1,125 @@
+// The host side of the native phase-GEMM kernel (Deconvolution's, and Convolution's as a stride-1
+// Deconvolution): compiles the generated module, writes its tables once, re-lays the weights into its
+// memory once per bound weights, and per call copies the input in (one memcpy; the module spreads it into
+// the zero-bordered grid) and the window out (one copy, after the module moved the output planes
+// together). With threads, a big layer's rows are split between this thread and worker threads running the
+// same module on a shared memory.
+import { KernelWorker } from './kernel-worker.js';
+import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
+import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
+import { deconvolutionModule } from './phase-gemm-module.js';
+import { deconvolutionLayout, type DeconvolutionLayout } from './phase-gemm-layout.js';
+
+function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
+  l.columns.forEach((c, rx) => i32.set([c.q0, c.count, c.outCol], l.at.columns / 4 + rx * 3));
+  l.phases.forEach((p, i) => {
+    i32.set([p.taps.length, l.phaseTapTable[i], l.phaseWeights[i]], l.at.phases / 4 + i * 3);
+    p.taps.forEach(([ty, tx], t) => {
+      i32[l.phaseTapTable[i] / 4 + t] = -(ty.back * l.gridCols + tx.back) * 4;
+    });
+  });
+}
+
+/**
+ * Where the caller's weights hold the tap (wy, wx) from input channel `ci` to output channel `m` of that
+ * channel's group (a Deconvolution's weights are (C_in, C_out/g, kh, kw), a Convolution's (C_out, C_in/g, kh, kw)).
+ */
+export type WeightIndex = (ci: number, m: number, wy: number, wx: number) => number;
+
+/** Weights → per phase, group, channel block, tap, input channel: `co` output channels. */
+function writeWeights(l: DeconvolutionLayout, weightIndex: WeightIndex, f32: Float32Array, w: Float32Array, b: Float32Array | undefined): void {
+  const { spec, groups, cinG, coutG, co, coBlocks } = l;
+  const [kh, kw] = spec.kernel;
+  const diagonal = spec.weights === 'channel-diagonal';
+  l.phases.forEach((p, i) => {
+    let at = l.phaseWeights[i] / 4;
+    for (let g = 0; g < groups; g++) {
+      for (let cob = 0; cob < coBlocks; cob++) {
+        for (const [ty, tx] of p.taps) {
+          const wy = spec.flip ? kh - 1 - ty.k : ty.k;
+          const wx = spec.flip ? kw - 1 - tx.k : tx.k;
+          for (let ciL = 0; ciL < cinG; ciL++) {
+            for (let c = 0; c < co; c++) {
+              const coL = cob * co + c;
+              let value = 0;
+              if (coL < coutG) {
+                const [ci, m] = diagonal ? [g, g] : [g * cinG + ciL, coL];
+                value = w[weightIndex(ci, m, wy, wx)];
+              }
+              f32[at++] = value;
+            }
+          }
+        }
+      }
+    }
+  });
+  for (let g = 0; g < groups; g++) {
+    for (let coL = 0; coL < coBlocks * co; coL++) {
+      f32[l.at.bias / 4 + g * coBlocks * co + coL] = b && coL < coutG ? b[g * coutG + coL] : 0;
+    }
+  }
+}
+
+/** Multiply-adds below which a second thread costs more (its wake-up, the parts ending apart) than it saves. */
+export const THREADED_MIN_MACS = 4e6;
+
+/** Threads for this layer: up to `threads`, only for a big enough one. */
+function threadsFor(spec: DeconvolutionNativeSpec, threads: number, minMacs: number): number {
+  const cinPerOutput = spec.weights === 'channel-diagonal' ? 1 : spec.cin / spec.group;
+  const tapsPerOutput = Math.ceil(spec.kernel[0] / spec.stride[0]) * Math.ceil(spec.kernel[1] / spec.stride[1]);
+  const macs = spec.outer * spec.cout * spec.window.h * spec.window.w * cinPerOutput * tapsPerOutput;
+  return macs >= minMacs ? threads : 1;
+}
+
+/** Threads and `threadedMinMacs` (tests: the size from which a layer uses its threads). */
+export type PhaseGemmOptions = NativeKernelOptions & { threadedMinMacs?: number };
+
+/**
+ * The kernel for `spec` over the caller's input `inset` rows and columns inside the spec's input (see
+ * deconvolutionLayout), reading weights through `weightIndex`.
+ */
+export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, number], weightIndex: WeightIndex, options: PhaseGemmOptions): NativeKernel {
+  const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
+  const shared = l.parts.length > 1;
+  const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
+  const module = new WebAssembly.Module(deconvolutionModule(l, shared));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
+  // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
+  const workers = l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
+  const f32 = new Float32Array(memory.buffer);
+  writeTables(l, new Int32Array(memory.buffer));
+  let boundWeights: Float32Array | undefined;
+  let boundBias: Float32Array | undefined;
+  const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
+
+  return {
+    run([x, weights, bias]) {
+      if (weights !== boundWeights || bias !== boundBias) {
+        writeWeights(l, weightIndex, f32, weights, spec.bias ? bias : undefined);
+        boundWeights = weights;
+        boundBias = bias;
+      }
+      f32.set(x, l.at.staging / 4);
+      spread();
+      Atomics.store(counter, 0, 0);
+      for (const w of workers) w.start();
+      for (let i; (i = Atomics.add(counter, 0, 1)) < items.length; ) run(items[i][0], items[i][1], items[i][2]);
+      for (const w of workers) w.finish();
+      compact();
+      return Promise.resolve(f32.slice(l.at.result / 4, l.at.result / 4 + size));
+    },
+    destroy() {
+      for (const w of workers) w.terminate();
+    },
+  };
+}
+
+/** A Deconvolution's native kernel: weights (C_in, C_out/g, kh, kw). */
+export function deconvolutionNativeKernel(spec: DeconvolutionNativeSpec, options: PhaseGemmOptions = {}): NativeKernel {
+  const [kh, kw] = spec.kernel;
+  const coutG = spec.cout / spec.group;
+  return phaseGemmKernel(spec, [0, 0], (ci, m, wy, wx) => ((ci * coutG + m) * kh + wy) * kw + wx, options);
+}
