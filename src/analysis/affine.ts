@@ -1,6 +1,6 @@
 // A coordinate map `coord_to = a·coord_from + b`, one (a, b) per spatial axis (blob axes 2, 3, …), in
 // exact fractions. Maps compose like functions; a layer's spatial op gives the map from its bottom's
-// coordinates to its top's (REFERENCE §4.4: window centres, so rounding of sizes plays no role).
+// coordinates to its top's (docs/caffe-semantics.md#coordinate-maps: window centres, so rounding of sizes plays no role).
 import type { SpatialOp } from '../ir/layer-module.js';
 import { Fraction, ONE, ZERO } from './fraction.js';
 

@@ -1,5 +1,5 @@
 // A forward convolution with stride s maps s different input sizes to one output size, so the size a
-// transposed convolution should produce is ambiguous (REFERENCE §6.1): I_min = s(O−1) + d(k−1) + 1 − 2p
+// transposed convolution should produce is ambiguous (docs/caffe-semantics.md#transposed-convolution-sizes): I_min = s(O−1) + d(k−1) + 1 − 2p
 // up to I_min + s − 1 all give O. Caffe's Deconvolution always produces I_min; Theano asks for
 // input_shape, PyTorch for output_padding.
 import type { Layer } from '../ir/layer.js';

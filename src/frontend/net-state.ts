@@ -1,4 +1,4 @@
-// Phase, level and stage filtering (Caffe's FilterNet / StateMeetsRule, REFERENCE §3.1). A layer with
+// Phase, level and stage filtering (Caffe's FilterNet / StateMeetsRule, docs/caffe-semantics.md#net-filtering). A layer with
 // include rules is kept if the state meets any of them; otherwise it is kept unless the state meets any
 // exclude rule. A rule is met when all of its conditions hold.
 import { error, DiagnosticError, type Diagnostic } from '../diagnostics/diagnostic.js';

@@ -1,6 +1,6 @@
 // What some layers carry beyond their LayerParameter: facts from other frameworks that Caffe's schema
 // cannot express. Theano's conv2d_grad_wrt_inputs picks one of the s output sizes a stride-s transposed
-// convolution could have (its input_shape, REFERENCE §6.1–6.2), and its filter_flip says whether the
+// convolution could have (its input_shape, docs/caffe-semantics.md#transposed-convolution-sizes, #theano), and its filter_flip says whether the
 // kernel is flipped (a true convolution) instead of correlated as in Caffe. They live beside the message
 // (keyed by it), not in it, so the schema stays Caffe's; shape inference and the kernels read them, and
 // printing such a layer as prototxt is refused instead of silently dropping them.

@@ -18,7 +18,7 @@ export class Layer {
    */
   bottoms!: Blob[];
   tops!: Blob[];
-  /** Parameter blob shapes in Caffe's blobs_ order and layout (REFERENCE §3.5); set by inferShapes (frozen). */
+  /** Parameter blob shapes in Caffe's blobs_ order and layout (docs/caffe-semantics.md#parameter-blobs); set by inferShapes (frozen). */
   paramShapes: Shape[] = NO_PARAMS;
   /**
    * Multiply-accumulates of one forward pass (0 where not meaningful); set by inferShapes. No initial

@@ -1,4 +1,4 @@
-// Accuracy (REFERENCE §2.13): a scalar top (shape []), and optionally per-class accuracies [C]. It reads
+// Accuracy (docs/caffe-semantics.md#accuracy-and-argmax): a scalar top (shape []), and optionally per-class accuracies [C]. It reads
 // predictions along `axis` like SoftmaxWithLoss, but it is not a loss (default loss_weight 0).
 import type { LayerModule } from '../ir/layer-module.js';
 import { between, exactly } from '../ir/layer-module.js';

@@ -1,8 +1,8 @@
-// ArgMax (REFERENCE §2.13, §7.16): whether `axis` is SET changes the output. With it, the top is the
+// ArgMax (docs/caffe-semantics.md#accuracy-and-argmax): whether `axis` is SET changes the output. With it, the top is the
 // bottom with shape[axis] = top_k; without it, each item is searched whole and the top is
 // (N, 1 or 2 with out_max_val, top_k, 1, …) padded with 1s to at least 3 axes.
 //
-// ArgMax (REFERENCE §2.13, §7.16): the top_k largest values along `axis` (or over each whole item when
+// ArgMax (docs/caffe-semantics.md#accuracy-and-argmax): the top_k largest values along `axis` (or over each whole item when
 // axis is unset), ordered as Caffe's partial_sort with std::greater on (value, index) pairs — so equal
 // values rank the larger index first. Tops hold indices, or values with out_max_val (without an axis:
 // indices then values, as (N, 2, top_k)).

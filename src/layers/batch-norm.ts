@@ -1,8 +1,8 @@
-// BatchNorm (REFERENCE §2.14, §7.12): top = bottom shape; three statistics blobs, mean sum [C], variance
+// BatchNorm (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias): top = bottom shape; three statistics blobs, mean sum [C], variance
 // sum [C] and their scale factor [1], with C = shape(1). They are not learned: an explicit param {} with
 // a non-zero lr_mult is refused.
 //
-// BatchNorm (REFERENCE §2.14, §7.12): the stored mean and variance are sums scaled by blobs[2]; the
+// BatchNorm (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias): the stored mean and variance are sums scaled by blobs[2]; the
 // statistics are blobs[i] / blobs[2] (0 when blobs[2] is 0), y = (x − mean) / sqrt(var + eps). With
 // use_global_stats: false (TRAIN's default) the batch's own mean and biased variance are used instead.
 // Caffe has no γ/β here; a Scale layer follows.

@@ -1,7 +1,7 @@
-// Concat (REFERENCE §2.6): bottoms agree on every axis but the concat axis, whose sizes add up. The legacy
+// Concat (docs/caffe-semantics.md#concat): bottoms agree on every axis but the concat axis, whose sizes add up. The legacy
 // `concat_dim` (uint32, used as-is) and `axis` (canonicalised) exclude each other.
 //
-// Concat (REFERENCE §2.6): bottoms joined along one axis; each output element reads the bottom whose
+// Concat (docs/caffe-semantics.md#concat): bottoms joined along one axis; each output element reads the bottom whose
 // range along that axis holds it.
 import { has } from '../schema/message.js';
 import { type LayerModule, atLeast, exactly } from '../ir/layer-module.js';

@@ -1,5 +1,5 @@
 // Kernel, stride, pad and dilation of Convolution, Deconvolution and Im2col, parsed exactly as Caffe's
-// BaseConvolutionLayer::LayerSetUp does (REFERENCE §2.1), with its checks and messages.
+// BaseConvolutionLayer::LayerSetUp does (docs/caffe-semantics.md#convolution), with its checks and messages.
 import { has, type Msg } from '../schema/message.js';
 import type { Shape, ShapeContext } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';

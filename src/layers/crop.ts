@@ -1,8 +1,8 @@
-// Crop (REFERENCE §2.5, §7.5): axes before `axis` keep bottom[0]'s dims (FCN's 21 score channels); from
+// Crop (docs/caffe-semantics.md#crop): axes before `axis` keep bottom[0]'s dims (FCN's 21 score channels); from
 // `axis` on, the top takes bottom[1]'s dims, read at an offset into bottom[0]. One offset is broadcast to
 // every cropped axis; several must number exactly num_axes − axis; none means 0 (not a centre crop).
 //
-// Crop (REFERENCE §2.5): top[k] = bottom0[k + offset] on every axis, offsets 0 before `axis`.
+// Crop (docs/caffe-semantics.md#crop): top[k] = bottom0[k + offset] on every axis, offsets 0 before `axis`.
 // Cropping a Deconvolution's output (FCN's final score crop) is a fusion: src/runtime/fusion-rules.ts.
 import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';

@@ -1,4 +1,4 @@
-// Data-reading layers (REFERENCE §2.16). Caffe shapes their tops from the first record it reads, so only
+// Data-reading layers (docs/caffe-semantics.md#inputs-and-data). Caffe shapes their tops from the first record it reads, so only
 // what the parameters fix is known statically; the rest comes from --input (see source-shape.ts).
 // Label tops are (batch_size).
 import { has, type Msg } from '../schema/message.js';

@@ -1,4 +1,4 @@
-// DummyData (REFERENCE §2.16): constant-filled tops whose shapes are all in the parameters, either as
+// DummyData (docs/caffe-semantics.md#inputs-and-data): constant-filled tops whose shapes are all in the parameters, either as
 // BlobShapes (`shape`, once or once per top) or as legacy 4-D num/channels/height/width lists (each once
 // or once per top); the two forms exclude each other.
 import type { Msg } from '../schema/message.js';

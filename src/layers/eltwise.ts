@@ -1,7 +1,7 @@
-// Eltwise (REFERENCE §2.8, §7.13): PROD, SUM (default) or MAX of identically shaped bottoms; no
+// Eltwise (docs/caffe-semantics.md#eltwise): PROD, SUM (default) or MAX of identically shaped bottoms; no
 // broadcasting. `coeff` is one per bottom and only for SUM (PROD rejects it; MAX ignores it).
 //
-// Eltwise (REFERENCE §2.8): PROD, SUM with one coefficient per bottom (default 1), or MAX, over identically
+// Eltwise (docs/caffe-semantics.md#eltwise): PROD, SUM with one coefficient per bottom (default 1), or MAX, over identically
 // shaped bottoms.
 import { type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
 import { count, formatShape, nums, shapesEqual } from './shape-utils.js';

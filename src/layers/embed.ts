@@ -1,4 +1,4 @@
-// Embed (REFERENCE §2.17): a lookup table; each bottom value is an index in [0, input_dim), so
+// Embed (docs/caffe-semantics.md#tile-reduction-embed-and-im2col): a lookup table; each bottom value is an index in [0, input_dim), so
 // top = bottom.shape ++ [num_output]. Weights are (input_dim, num_output), transposed relative to
 // InnerProduct; a lookup does no multiply-accumulates.
 import type { LayerModule } from '../ir/layer-module.js';

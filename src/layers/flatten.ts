@@ -1,4 +1,4 @@
-// Flatten (REFERENCE §2.10): merges axes axis…end_axis (both inclusive, both canonicalised) into one.
+// Flatten (docs/caffe-semantics.md#flatten): merges axes axis…end_axis (both inclusive, both canonicalised) into one.
 // end_axis = axis − 1 inserts a 1; an earlier end_axis makes Blob::count(start, end) abort.
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';

@@ -1,4 +1,4 @@
-// Im2col (REFERENCE §2.17): Convolution's geometry without the weights. Each output position holds the
+// Im2col (docs/caffe-semantics.md#tile-reduction-embed-and-im2col): Convolution's geometry without the weights. Each output position holds the
 // C·Πk values of its receptive field, so top[channel_axis] = C·Πk and the spatial dims follow the
 // Convolution formula (C++ truncating division). Needs at least one spatial axis.
 import type { LayerModule } from '../ir/layer-module.js';

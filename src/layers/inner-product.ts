@@ -1,8 +1,8 @@
-// InnerProduct (REFERENCE §2.4): everything from `axis` on is flattened into K inputs, so
+// InnerProduct (docs/caffe-semantics.md#innerproduct): everything from `axis` on is flattened into K inputs, so
 // top = bottom[0:axis] ++ [num_output]; weights (num_output, K), or (K, num_output) with transpose.
 // Caffe does not check num_output > 0.
 //
-// InnerProduct (REFERENCE §2.4): everything from `axis` on is one K-vector; y = W·x + b with W (N, K), or
+// InnerProduct (docs/caffe-semantics.md#innerproduct): everything from `axis` on is one K-vector; y = W·x + b with W (N, K), or
 // (K, N) with transpose: true.
 import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';

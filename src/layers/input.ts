@@ -1,4 +1,4 @@
-// Input (REFERENCE §2.16): tops take input_param.shape (0, 1 or one per top); the net's inputs.
+// Input (docs/caffe-semantics.md#inputs-and-data): tops take input_param.shape (0, 1 or one per top); the net's inputs.
 import type { LayerModule } from '../ir/layer-module.js';
 import { atLeast, exactly } from '../ir/layer-module.js';
 import type { Msg } from '../schema/message.js';

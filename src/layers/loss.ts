@@ -1,4 +1,4 @@
-// Loss layers (REFERENCE §2.12, §3.4): two bottoms (predictions, labels) whose first dims agree, and a
+// Loss layers (docs/caffe-semantics.md#softmax-and-losses, #loss-weights): two bottoms (predictions, labels) whose first dims agree, and a
 // scalar top (shape [], 0 axes). Each type adds its own checks; all default to loss_weight 1 on top 0.
 import { has } from '../schema/message.js';
 import type { LayerModule, Shape, ShapeContext, ShapeResult } from '../ir/layer-module.js';

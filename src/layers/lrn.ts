@@ -1,8 +1,8 @@
-// LRN (REFERENCE §2.14): local response normalisation over an odd window of channels (or of pixels with
+// LRN (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias): local response normalisation over an odd window of channels (or of pixels with
 // WITHIN_CHANNEL); 4-D only; top = bottom shape. Not marked in-place: its backward pass reads both the
 // bottom and the top data.
 //
-// LRN (REFERENCE §2.14). ACROSS_CHANNELS: y = x · (k + α/n · Σ x²)^−β over the n channels centred on c
+// LRN (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias). ACROSS_CHANNELS: y = x · (k + α/n · Σ x²)^−β over the n channels centred on c
 // (clipped at the ends). WITHIN_CHANNEL is Caffe's Power → AVE Pooling (n×n, pad (n−1)/2, stride 1) →
 // Power chain: y = x · (1 + α · Σ x² / n²)^−β over the n×n window clipped to the image; with stride 1 and
 // that pad every window fits the padded extent, so the divisor is always n².

@@ -1,7 +1,7 @@
-// Element-wise "neuron" layers (REFERENCE §2.15): one bottom, one top of the same shape, in-place allowed
+// Element-wise "neuron" layers (docs/caffe-semantics.md#neurons): one bottom, one top of the same shape, in-place allowed
 // (except AbsVal, which Caffe refuses: its backward pass needs the bottom data).
 //
-// Element-wise "neuron" layers (REFERENCE §2.15): one formula per type, written twice on purpose: once as
+// Element-wise "neuron" layers (docs/caffe-semantics.md#neurons): one formula per type, written twice on purpose: once as
 // a double-precision JS function for the reference executor and once as kernel source for gpu.js. Tanh
 // and friends are spelled with exp so GLSL ES 1.0 (no tanh) computes them too.
 import { type LayerModule, type ShapeContext, exactly } from '../ir/layer-module.js';

@@ -1,7 +1,7 @@
-// PReLU (REFERENCE §2.15): ReLU with learned negative slopes, one per channel ([C], C = the legacy
+// PReLU (docs/caffe-semantics.md#neurons): ReLU with learned negative slopes, one per channel ([C], C = the legacy
 // channels(), so at most 4 axes) or one for all ([] with channel_shared). Needs at least 2 axes.
 //
-// PReLU (REFERENCE §2.15): y = max(x, 0) + a_c · min(x, 0), one slope per channel (axis 1), or one for
+// PReLU (docs/caffe-semantics.md#neurons): y = max(x, 0) + a_c · min(x, 0), one slope per channel (axis 1), or one for
 // all with channel_shared.
 import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { count, legacyDim } from './shape-utils.js';

@@ -1,4 +1,4 @@
-// Python layers (REFERENCE §2.16): user code reshapes the tops at run time, with no blob-count limits, so
+// Python layers (docs/caffe-semantics.md#inputs-and-data): user code reshapes the tops at run time, with no blob-count limits, so
 // every top shape must come from --input.
 import type { LayerModule } from '../ir/layer-module.js';
 import { atLeast } from '../ir/layer-module.js';

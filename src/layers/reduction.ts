@@ -1,4 +1,4 @@
-// Reduction (REFERENCE §2.17): SUM, ASUM, SUMSQ or MEAN over all axes from `axis` on (only trailing
+// Reduction (docs/caffe-semantics.md#tile-reduction-embed-and-im2col): SUM, ASUM, SUMSQ or MEAN over all axes from `axis` on (only trailing
 // reductions exist), so top = bottom[0:axis]; the default axis 0 gives a scalar [].
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';

@@ -1,4 +1,4 @@
-// Reshape (REFERENCE §2.11, §7.15): replaces bottom axes [start, end) by shape.dim, where 0 copies the
+// Reshape (docs/caffe-semantics.md#reshape): replaces bottom axes [start, end) by shape.dim, where 0 copies the
 // bottom dim at the same position and one −1 is inferred from the count. `axis` is special: a negative
 // value counts from one past the last axis (num_axes + axis + 1), so −1 means "append".
 import type { Msg } from '../schema/message.js';

@@ -1,9 +1,9 @@
-// Scale and Bias (REFERENCE §2.14, §7.14): multiply / add a blob that covers a contiguous run of bottom[0]'s
+// Scale and Bias (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias): multiply / add a blob that covers a contiguous run of bottom[0]'s
 // axes starting at `axis` (not NumPy's right-aligned broadcasting). The blob is bottom[1] when given,
 // else a learned parameter of shape bottom[0].shape[axis : axis+num_axes] (num_axes −1: to the end).
 // A scalar (0-axis) operand fits anywhere. Top = bottom[0]'s shape; in-place is allowed.
 //
-// Scale and Bias (REFERENCE §2.14, §7.14): the operand (bottom[1], or the learned blob) covers the
+// Scale and Bias (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias): the operand (bottom[1], or the learned blob) covers the
 // contiguous axes [axis, axis + operand axes) of bottom[0], so element i uses operand[(i / inner) mod dim].
 // Scale with bias_term adds a second learned blob of the operand's shape.
 import type { Msg } from '../schema/message.js';

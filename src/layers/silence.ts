@@ -1,4 +1,4 @@
-// Silence (REFERENCE §2.9): consumes its bottoms so they are not net outputs; makes nothing.
+// Silence (docs/caffe-semantics.md#split-and-silence): consumes its bottoms so they are not net outputs; makes nothing.
 import type { LayerModule } from '../ir/layer-module.js';
 import { atLeast, exactly } from '../ir/layer-module.js';
 

@@ -1,7 +1,7 @@
-// Slice (REFERENCE §2.7): cuts one axis into consecutive pieces, at `slice_point`s (strictly increasing,
+// Slice (docs/caffe-semantics.md#slice): cuts one axis into consecutive pieces, at `slice_point`s (strictly increasing,
 // one fewer than tops) or into equal parts. `slice_dim` (legacy, uint32) and `axis` exclude each other.
 //
-// Slice (REFERENCE §2.7): consecutive pieces of one axis, one top each: a copy at an offset along the axis.
+// Slice (docs/caffe-semantics.md#slice): consecutive pieces of one axis, one top each: a copy at an offset along the axis.
 import { has } from '../schema/message.js';
 import { type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';

@@ -1,7 +1,7 @@
-// Softmax (REFERENCE §2.12): normalises along `axis` (canonicalised, default 1); top = bottom shape.
+// Softmax (docs/caffe-semantics.md#softmax-and-losses): normalises along `axis` (canonicalised, default 1); top = bottom shape.
 // Caffe copies bottom to top and works in the top, so in-place is safe.
 //
-// Softmax (REFERENCE §2.12) along `axis`: exp(x − max) / Σ exp(x − max), the max subtracted as Caffe does.
+// Softmax (docs/caffe-semantics.md#softmax-and-losses) along `axis`: exp(x − max) / Σ exp(x − max), the max subtracted as Caffe does.
 import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import type { Layer } from '../ir/layer.js';

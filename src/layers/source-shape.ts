@@ -1,4 +1,4 @@
-// Top shapes of layers that read data from outside the net (REFERENCE §2.16): a shape given with --input
+// Top shapes of layers that read data from outside the net (docs/caffe-semantics.md#inputs-and-data): a shape given with --input
 // wins; otherwise the parts Caffe takes from parameters must add up to a whole shape, or the user is asked
 // for it, with the dims that are known already filled into the hint.
 import type { Shape, ShapeContext } from '../ir/layer-module.js';

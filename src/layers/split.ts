@@ -1,4 +1,4 @@
-// Split (REFERENCE §2.9): every top shares the bottom's data, so each has its shape. Caffe refuses
+// Split (docs/caffe-semantics.md#split-and-silence): every top shares the bottom's data, so each has its shape. Caffe refuses
 // in-place computation here (any top equal to the bottom).
 import type { LayerModule } from '../ir/layer-module.js';
 import { atLeast, exactly } from '../ir/layer-module.js';

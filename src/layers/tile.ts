@@ -1,4 +1,4 @@
-// Tile (REFERENCE §2.17): repeats the block from `axis` on `tiles` times, so top[axis] = bottom[axis]·tiles.
+// Tile (docs/caffe-semantics.md#tile-reduction-embed-and-im2col): repeats the block from `axis` on `tiles` times, so top[axis] = bottom[axis]·tiles.
 import { has } from '../schema/message.js';
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';

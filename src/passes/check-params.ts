@@ -1,4 +1,4 @@
-// Checks Caffe makes once shapes are known (REFERENCE §3.4, §3.5): ParamSpecs against parameter blobs,
+// Checks Caffe makes once shapes are known (docs/caffe-semantics.md#loss-weights, #parameter-blobs): ParamSpecs against parameter blobs,
 // loss_weight and propagate_down counts against tops and bottoms, and shared parameters' shapes.
 import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Layer } from '../ir/layer.js';

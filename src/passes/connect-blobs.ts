@@ -1,4 +1,4 @@
-// Caffe's AppendBottom/AppendTop (REFERENCE §3.2), in file order: a bottom must name a blob produced
+// Caffe's AppendBottom/AppendTop (docs/caffe-semantics.md#blobs-and-in-place), in file order: a bottom must name a blob produced
 // earlier; a top may reuse a name only in place (same name at the same index, for layers that allow it),
 // which makes a new version of that blob; any other reuse is an error. Loss layers get anonymous tops.
 // Caffe would also insert Split layers where a blob has several consumers; the IR keeps the consumer

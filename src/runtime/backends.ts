@@ -1,11 +1,11 @@
 // Choosing a gpu.js backend and proving which one ran. gpu.js picks silently and falls back to its CPU
-// kernel when a backend cannot take a kernel (PEERS §2.10: #303, #640, #868); brewnet asks for a mode
+// kernel when a backend cannot take a kernel (gpu.js issues #303, #640 and #868 ask why); brewnet asks for a mode
 // explicitly, refuses one that cannot run here with the reason, and reports every fallback it sees.
 //
 // 'auto' is brewnet's choice, not gpu.js's: gpu.js prefers headlessgl whenever a GL context opens, but
 // under Xvfb (or any machine without a GPU driver) that context is Mesa's software rasteriser, which runs
-// these kernels slower than gpu.js's own CPU backends (../shared/PERF-BASELINE.md: llvmpipe 0.7–1.1
-// GFLOP/s against webasm's 1.2–2.3). So auto reads the GL renderer and takes headlessgl only on hardware.
+// these kernels slower than gpu.js's own CPU backends (docs/performance-notes.md#software-gl: llvmpipe
+// 0.7–1.1 GFLOP/s against webasm's 1.2–2.3). So auto reads the GL renderer and takes headlessgl only on hardware.
 //
 // 'wasm' is brewnet's own: layers with a native WebAssembly SIMD kernel (src/runtime/wasm/) run it, every
 // other layer runs its gpu.js kernels on webasm. Both keep values as host Float32Arrays, so steps chain.

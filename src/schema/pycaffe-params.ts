@@ -1,4 +1,4 @@
-// Where pycaffe puts a layer keyword argument (REFERENCE §4.2): names ending in "param" go to the
+// Where pycaffe puts a layer keyword argument (docs/caffe-semantics.md#netspec-keywords): names ending in "param" go to the
 // LayerParameter; others go to the type's own *_param message when it has such a field, else to the
 // LayerParameter. The type → *_param table is built, as net_spec.py builds it, from the LayerParameter
 // descriptor: every `*_param` field maps its message name minus "Parameter" to the field.

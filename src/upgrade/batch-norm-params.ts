@@ -1,5 +1,5 @@
 // Old BatchNorm layers listed three ParamSpecs to freeze the statistics blobs; Caffe now forces
-// lr_mult 0 and decay_mult 0 on all three (UpgradeNetBatchNorm, REFERENCE §3.6 step 5).
+// lr_mult 0 and decay_mult 0 on all three (UpgradeNetBatchNorm, docs/caffe-semantics.md#upgrades step 5).
 import type { Msg } from '../schema/message.js';
 
 export function upgradeBatchNormParams(net: Msg): void {

@@ -1,5 +1,5 @@
 // Old V1 data layers kept their preprocessing (scale, mean_file, crop_size, mirror) in the data parameter
-// message; Caffe moves it into transform_param (UpgradeNetDataTransformation, REFERENCE §3.6 step 2).
+// message; Caffe moves it into transform_param (UpgradeNetDataTransformation, docs/caffe-semantics.md#upgrades step 2).
 import { copyField, newMessage } from '../schema/build-message.js';
 import { locOf, type Msg } from '../schema/message.js';
 

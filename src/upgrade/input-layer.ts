@@ -1,5 +1,5 @@
 // Net-level `input:` + `input_dim:`/`input_shape` headers become one Input layer named "input" at the
-// front of the net (UpgradeNetInput, REFERENCE §3.6 step 4). With neither dims nor shapes (a legacy
+// front of the net (UpgradeNetInput, docs/caffe-semantics.md#upgrades step 4). With neither dims nor shapes (a legacy
 // caffemodel) Caffe drops the inputs; a prototxt like that then asks for the shapes with --input.
 import { fail } from '../diagnostics/diagnostic.js';
 import { newMessage, setFieldLoc } from '../schema/build-message.js';

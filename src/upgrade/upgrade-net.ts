@@ -1,4 +1,4 @@
-// Caffe's UpgradeNetAsNeeded, in its order (REFERENCE §3.6). Works in place on a typed NetParameter.
+// Caffe's UpgradeNetAsNeeded, in its order (docs/caffe-semantics.md#upgrades). Works in place on a typed NetParameter.
 import type { Msg } from '../schema/message.js';
 import { upgradeBatchNormParams } from './batch-norm-params.js';
 import { upgradeDataTransformation } from './data-transform.js';

@@ -1,4 +1,4 @@
-// Where each V0 field goes in V1, by V0 layer type (Caffe's UpgradeV0LayerParameter, REFERENCE §3.6):
+// Where each V0 field goes in V1, by V0 layer type (Caffe's UpgradeV0LayerParameter, docs/caffe-semantics.md#upgrades):
 // [V1 parameter message field, field inside it]. `repeated` marks V1 fields that became repeated
 // (a conv's pad, kernel_size and stride). A V0 field with no entry for the layer's type is an error.
 export interface V0Target {

@@ -1,4 +1,4 @@
-// V0 layer type strings → V1 enum names (Caffe's UpgradeV0LayerType, REFERENCE §3.6 step 1).
+// V0 layer type strings → V1 enum names (Caffe's UpgradeV0LayerType, docs/caffe-semantics.md#upgrades step 1).
 export const V0_LAYER_TYPES: Readonly<Record<string, string>> = {
   accuracy: 'ACCURACY',
   bnll: 'BNLL',

@@ -1,5 +1,5 @@
 // V0 nets (`layers { layer { type: "conv" kernelsize: 5 … } bottom: … }`, Caffe before 2014) → V1
-// (Caffe's UpgradeV0Net, REFERENCE §3.6 step 1): padding layers fold into the conv/pool they feed, V0
+// (Caffe's UpgradeV0Net, docs/caffe-semantics.md#upgrades step 1): padding layers fold into the conv/pool they feed, V0
 // type strings become V1 enums, and each flat V0 field moves into its type's parameter message.
 // Source locations travel with every field, so later diagnostics still point into the V0 file.
 import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';

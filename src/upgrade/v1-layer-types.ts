@@ -1,4 +1,4 @@
-// V1 layer type enum → V2 type string (Caffe's UpgradeV1LayerType, REFERENCE §3.6). Note SOFTMAX_LOSS,
+// V1 layer type enum → V2 type string (Caffe's UpgradeV1LayerType, docs/caffe-semantics.md#upgrades). Note SOFTMAX_LOSS,
 // which became "SoftmaxWithLoss".
 export const V1_LAYER_TYPES: Readonly<Record<string, string>> = {
   NONE: '',

@@ -1,5 +1,5 @@
 // V1 layers (`layers { type: CONVOLUTION blobs_lr: 1 … }`) → V2 LayerParameter (UpgradeV1LayerParameter,
-// REFERENCE §3.6 step 3): the type enum becomes a string, per-blob learning settings become ParamSpecs,
+// docs/caffe-semantics.md#upgrades step 3): the type enum becomes a string, per-blob learning settings become ParamSpecs,
 // and every `*_param` is carried over as it is. Source locations travel with the fields.
 import { copyField, newMessage, setFieldLoc } from '../schema/build-message.js';
 import { locOf, metaOf, type Msg } from '../schema/message.js';

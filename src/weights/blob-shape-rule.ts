@@ -1,4 +1,4 @@
-// Caffe's Blob::ShapeEquals(BlobProto), the test CopyTrainedLayersFrom applies to every blob (REFERENCE §3.2).
+// Caffe's Blob::ShapeEquals(BlobProto), the test CopyTrainedLayersFrom applies to every blob (docs/caffe-semantics.md#blobs-and-in-place).
 // A blob written with the legacy num/channels/height/width (any of them present) is compared from the end:
 // the net's blob must have at most 4 axes, padded in front with 1s, so an old InnerProduct weight stored as
 // 1×1×N×K equals (N, K) and a bias 1×1×1×N equals (N). Otherwise `shape.dim` must equal the shape exactly.

@@ -1,4 +1,4 @@
-// Caffe's fillers (include/caffe/filler.hpp, REFERENCE §1.4, §5.4): how a parameter blob is initialised when
+// Caffe's fillers (include/caffe/filler.hpp, docs/caffe-semantics.md#fillers, #bilinear-upsampling): how a parameter blob is initialised when
 // no weights file provides it. Every rule and check follows Caffe's, including its quirks: xavier, msra and
 // positive_unitball read the blob's legacy num()/channels() (so they refuse blobs with more than 4 axes),
 // only gaussian supports `sparse`, and arithmetic on float fields is done in float32 as Caffe's Dtype is.

@@ -1,5 +1,5 @@
 // What each parameter blob of a layer is (its role, for messages) and which filler Caffe initialises it with,
-// in blobs_ order (REFERENCE §3.5). Layer-specific defaults are Caffe's: PReLU slopes 0.25 and Scale factors
+// in blobs_ order (docs/caffe-semantics.md#parameter-blobs). Layer-specific defaults are Caffe's: PReLU slopes 0.25 and Scale factors
 // 1 when no filler is written; biases use bias_filler (constant 0 by FillerParameter's defaults).
 //
 // BatchNorm's three blobs (mean sum, variance sum, their scale factor) are set to 0, as Caffe's LayerSetUp

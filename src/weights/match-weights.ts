@@ -1,4 +1,4 @@
-// Weights from a .caffemodel matched to a net as Caffe's Net::CopyTrainedLayersFrom does (REFERENCE §3.2):
+// Weights from a .caffemodel matched to a net as Caffe's Net::CopyTrainedLayersFrom does (docs/caffe-semantics.md#blobs-and-in-place):
 // each file layer goes to the first net layer of the same name, its blob count must equal the layer's, and
 // every blob must pass Blob::ShapeEquals (legacy 4-D shapes compared from the end). A name repeated in the
 // file is copied again, so the last copy wins. Unlike Caffe, which keeps the fillers' values for net layers

@@ -1,4 +1,4 @@
-// Parameter sharing (REFERENCE §3.5): a ParamSpec with a name shares one blob among every layer that names
+// Parameter sharing (docs/caffe-semantics.md#parameter-blobs): a ParamSpec with a name shares one blob among every layer that names
 // it; the first (layer, index) with the name owns it. Caffe's sharing layers point at the owner's memory, so
 // weights copied into any of them, or filled into the owner, are what all of them use. This gives each
 // (layer, blob) the key of the storage it really uses.

@@ -1,4 +1,4 @@
-// Crop offsets of every FCN prototxt in the corpus equal the file's (REFERENCE §5.2); HED's offset-less
+// Crop offsets of every FCN prototxt in the corpus equal the file's (docs/caffe-semantics.md#fcn-crop-offsets); HED's offset-less
 // crops are flagged with the offsets they need (hand-derived below); the per-layer maps of FCN-8s
 // follow the hand derivation of §5.2 on the project's own example.
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ describe.skipIf(!corpusAvailable)('FCN crops in the corpus', () => {
   });
 });
 
-describe('FCN-8s maps (REFERENCE §5.2 hand derivation)', () => {
+describe('FCN-8s maps (the hand derivation of docs/caffe-semantics.md#fcn-crop-offsets)', () => {
   const net = loadNet(join(repoRoot, 'examples', 'fcn8s-deploy.prototxt'));
   const maps = computeCoordMaps(net).maps;
   const data = net.blob('data');

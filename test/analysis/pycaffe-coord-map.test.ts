@@ -1,4 +1,4 @@
-// pycaffe's test_coord_map.py, case by case, with the expected values of REFERENCE §4.5. pycaffe builds
+// pycaffe's test_coord_map.py, case by case, with the expected values of docs/caffe-semantics.md#coordinate-map-tests pycaffe builds
 // its nets without running Caffe's shape checks; where a case's net would not pass them (a Crop whose
 // reference is larger than what it crops, 3-D pooling), the comment says what stands in, and why the
 // map under test is unchanged.
@@ -121,7 +121,7 @@ layer { name: "deconv" type: "Deconvolution" bottom: "pool" top: "deconv" convol
   });
 });
 
-describe('the extra cases of REFERENCE §4.5', () => {
+describe('the extra cases of docs/caffe-semantics.md#coordinate-map-tests', () => {
   it('data → deconv is the identity too', () => {
     expect(mapFromTo(load(coordNet()), 'data', 'deconv')).toEqual({ a: [1, 1], b: [0, 0] });
   });

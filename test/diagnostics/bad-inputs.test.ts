@@ -1,6 +1,6 @@
 // Bad input, case by case: every malformed net a user can write gets one exact diagnostic (the message,
 // file:line:column and, where it helps, the hint). The expected values were worked out from the input by
-// hand (columns counted in the text below; Caffe's own messages from REFERENCE §2–3) and then checked
+// hand (columns counted in the text below; Caffe's own messages from docs/caffe-semantics.md#conventions) and then checked
 // against brewnet. Columns are 1-based and count UTF-16 units, as the parser does.
 //
 // An empty file, or one with only comments, is not an error: protobuf reads it as an empty NetParameter

@@ -32,7 +32,7 @@ describe.skipIf(!corpusAvailable)('FCN scripts on the command line (../shared/co
     expect(json.blobs.score).toEqual([1, 21, 500, 500]);
     const analyze = runCli(['analyze', corpusPath('fcn/voc-fcn8s/net.py'), '--call', "fcn('seg11valid')", '--input', 'data=1,3,500,500', '--input', 'label=1,1,500,500', '--json']);
     expect(analyze.status).toBe(0);
-    // The offsets crop() computed are the ones the analysis computes: 5, 9 and 31 (REFERENCE §5.2).
+    // The offsets crop() computed are the ones the analysis computes: 5, 9 and 31 (docs/caffe-semantics.md#fcn-crop-offsets).
     const crops = JSON.parse(analyze.stdout).crops.map((c: { layer: string; offset_file: number[] }) => [c.layer, c.offset_file]);
     expect(crops).toEqual([
       ['score_pool4c', [5, 5]],

@@ -1,5 +1,5 @@
 // caffe.coord_map in the sandbox, on the nets of python/caffe/test/test_coord_map.py (written here as a
-// snippet), with the values REFERENCE §4.5 gives from running pycaffe's coord_map.py: every test of the
+// snippet), with the values pycaffe's coord_map.py gives (docs/caffe-semantics.md#coordinate-map-tests): every test of the
 // file, its extra cases, and pycaffe's failure messages.
 import { describe, expect, it } from 'vitest';
 import { py, pyFailure, runPy } from './run-py.js';

@@ -1,6 +1,6 @@
 // examples/fcn8s-netspec.py, written for brewnet's DSL and runnable under Caffe's Python, rebuilds
 // examples/fcn8s-deploy.prototxt exactly, with crop() finding the offsets the file gives by hand
-// (5, 9 and 31, REFERENCE §5.2).
+// (5, 9 and 31, docs/caffe-semantics.md#fcn-crop-offsets).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// pycaffe NetSpec semantics (REFERENCE §4.1–4.3), on the nets of python/caffe/test/test_net_spec.py
+// pycaffe NetSpec semantics (docs/caffe-semantics.md#netspec-objects, #netspec-keywords, #netspec-order), on the nets of python/caffe/test/test_net_spec.py
 // (written here as snippets) and examples/pycaffe/caffenet.py: layer order, automatic names, in-place
 // layers, top-less layers, keyword routing, and pycaffe's failures.
 import { readFileSync } from 'node:fs';
@@ -115,7 +115,7 @@ describe('test_net_spec.py nets', () => {
   });
 });
 
-describe('keyword routing and naming (REFERENCE §4.2)', () => {
+describe('keyword routing and naming (docs/caffe-semantics.md#netspec-keywords)', () => {
   const HEAD = 'import caffe\nfrom caffe import layers as L, params as P\nn = caffe.NetSpec()\nn.data = L.Input(shape=dict(dim=[1, 3, 8, 8]))\n';
   const text = (body: string) => runPy(`${HEAD}${body}\nwith open('n.prototxt', 'w') as f:\n    f.write(str(n.to_proto()))\n`).files.get('n.prototxt')!;
 

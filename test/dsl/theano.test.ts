@@ -1,4 +1,4 @@
-// Theano scripts in the sandbox (REFERENCE §6): conv2d, conv2d_grad_wrt_inputs / conv2d_transpose /
+// Theano scripts in the sandbox (docs/caffe-semantics.md#theano): conv2d, conv2d_grad_wrt_inputs / conv2d_transpose /
 // AbstractConv2d_gradInputs, pool_2d and element-wise ops become Caffe layers with Theano's sizes;
 // input_shape chooses among the s sizes a stride-s transposed convolution may make (carried as an
 // output adjustment that prototxt cannot hold) and filter_flip travels as a flag.

@@ -1,4 +1,4 @@
-// Caffe's FilterNet / StateMeetsRule (REFERENCE §3.1), including test_net.cpp's multi-rule example.
+// Caffe's FilterNet / StateMeetsRule (docs/caffe-semantics.md#net-filtering), including test_net.cpp's multi-rule example.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 import { stateMeetsRule } from '../../src/frontend/net-state.js';

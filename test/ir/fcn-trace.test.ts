@@ -1,4 +1,4 @@
-// The FCN-8s shape trace at 500×500 from REFERENCE §5.3 (Caffe's formulas: pooling rounds up, pad 100,
+// The FCN-8s shape trace at 500×500 from docs/caffe-semantics.md#fcn-shape-trace (Caffe's formulas: pooling rounds up, pad 100,
 // deconvolution s(i−1)+k−2p, crops by 5, 9 and 31), run on the project's own example.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Blob naming and in-place rules (Caffe's AppendTop/AppendBottom, REFERENCE §3.2) as the IR shows them.
+// Blob naming and in-place rules (Caffe's AppendTop/AppendBottom, docs/caffe-semantics.md#blobs-and-in-place) as the IR shows them.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 

@@ -1,4 +1,4 @@
-// Accuracy and ArgMax (REFERENCE §2.13, §7.16).
+// Accuracy and ArgMax (docs/caffe-semantics.md#accuracy-and-argmax).
 import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Concat and Slice (REFERENCE §2.6, §2.7).
+// Concat and Slice (docs/caffe-semantics.md#concat, #slice).
 import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';
 

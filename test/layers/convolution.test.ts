@@ -1,4 +1,4 @@
-// Convolution, Deconvolution and Im2col (REFERENCE §2.1, §2.2, §2.17, §7.2–7.4).
+// Convolution, Deconvolution and Im2col (docs/caffe-semantics.md#convolution, #deconvolution, #tile-reduction-embed-and-im2col).
 import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Crop (REFERENCE §2.5, §5.3, §7.5).
+// Crop (docs/caffe-semantics.md#crop, #fcn-shape-trace).
 import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';
 

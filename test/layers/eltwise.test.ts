@@ -1,4 +1,4 @@
-// Eltwise (REFERENCE §2.8, §7.13).
+// Eltwise (docs/caffe-semantics.md#eltwise).
 import { describe, expect, it } from 'vitest';
 import { failure, infer } from '../helpers/shape-context.js';
 

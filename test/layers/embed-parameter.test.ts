@@ -1,4 +1,4 @@
-// InnerProduct, Embed and Parameter: layers defined by their weight blobs (REFERENCE §2.4, §2.17, §3.5).
+// InnerProduct, Embed and Parameter: layers defined by their weight blobs (docs/caffe-semantics.md#innerproduct, #tile-reduction-embed-and-im2col, #parameter-blobs).
 import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 

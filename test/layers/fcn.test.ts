@@ -1,4 +1,4 @@
-// The FCN shape trace of REFERENCE §5.3 (1×3×500×500 input), one layer at a time: each step feeds the
+// The FCN shape trace of docs/caffe-semantics.md#fcn-shape-trace (1×3×500×500 input), one layer at a time: each step feeds the
 // previous top into the next registered module, and the table's numbers must come out.
 import { describe, expect, it } from 'vitest';
 import type { Shape } from '../../src/ir/layer-module.js';
@@ -17,7 +17,7 @@ function run(input: Shape, steps: Step[]): number[] {
 const conv = (n: number, k: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ num_output: n, kernel_size: [k], ...extra });
 const pool2 = { pool: 'MAX', kernel_size: 2, stride: 2 };
 
-describe('FCN shape trace (REFERENCE §5.3)', () => {
+describe('FCN shape trace (docs/caffe-semantics.md#fcn-shape-trace)', () => {
   it('voc-fcn32s: 698, 349, 175, 88, 44, 22, 16, 544', () => {
     const steps: Step[] = [
       ['Convolution', conv(64, 3, { pad: [100] }), 698], // 500 + 200 − 3 + 1

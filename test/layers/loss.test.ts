@@ -1,4 +1,4 @@
-// Loss layers (REFERENCE §2.12, §3.4, §7.17): scalar top [], the LossLayer first-dim check, and each
+// Loss layers (docs/caffe-semantics.md#softmax-and-losses, #loss-weights): scalar top [], the LossLayer first-dim check, and each
 // type's own checks.
 import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';

@@ -1,4 +1,4 @@
-// Element-wise layers and PReLU (REFERENCE §2.15).
+// Element-wise layers and PReLU (docs/caffe-semantics.md#neurons).
 import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Softmax, LRN, BatchNorm, MVN (REFERENCE §2.12, §2.14, §3.5, §7.12).
+// Softmax, LRN, BatchNorm, MVN (docs/caffe-semantics.md#softmax-and-losses, #lrn-batchnorm-scale-and-bias, #parameter-blobs).
 import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Split, Silence, Flatten, Tile, Reduction (REFERENCE §2.9, §2.10, §2.17).
+// Split, Silence, Flatten, Tile, Reduction (docs/caffe-semantics.md#split-and-silence, #flatten, #tile-reduction-embed-and-im2col).
 import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';
 

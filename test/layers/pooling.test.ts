@@ -1,4 +1,4 @@
-// Pooling and SPP (REFERENCE §2.3, §7.1; spp_layer.cpp).
+// Pooling and SPP (docs/caffe-semantics.md#pooling; spp_layer.cpp).
 import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Reshape (REFERENCE §2.11, §7.15): the examples from caffe.proto's ReshapeParameter comments, input 2×8.
+// Reshape (docs/caffe-semantics.md#reshape): the examples from caffe.proto's ReshapeParameter comments, input 2×8.
 import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Scale and Bias (REFERENCE §2.14, §3.5, §7.14): a contiguous run of axes from `axis`, not NumPy broadcasting.
+// Scale and Bias (docs/caffe-semantics.md#lrn-batchnorm-scale-and-bias, #parameter-blobs): a contiguous run of axes from `axis`, not NumPy broadcasting.
 import { describe, expect, it } from 'vitest';
 import { failure, infer } from '../helpers/shape-context.js';
 

@@ -1,4 +1,4 @@
-// Layers whose tops come from outside the net (REFERENCE §2.16): what the parameters fix, what --input
+// Layers whose tops come from outside the net (docs/caffe-semantics.md#inputs-and-data): what the parameters fix, what --input
 // must give, and the hint the error carries.
 import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';

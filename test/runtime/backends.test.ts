@@ -1,5 +1,5 @@
 // The 'auto' backend: headlessgl only on a hardware GL renderer (software GL — Mesa's llvmpipe under Xvfb —
-// runs these kernels slower than the CPU backends, ../shared/PERF-BASELINE.md), else wasm (brewnet's native
+// runs these kernels slower than the CPU backends, docs/performance-notes.md#software-gl), else wasm (brewnet's native
 // SIMD kernels) where WebAssembly SIMD runs, else webasm, else cpu.
 // The rule is a pure function of what this process can run; one integration check says what auto picks
 // here and that the executor reports it with the reason.

@@ -1,4 +1,4 @@
-// Upgrades follow Caffe's UpgradeNetAsNeeded (REFERENCE §3.6); expected values come from that text.
+// Upgrades follow Caffe's UpgradeNetAsNeeded (docs/caffe-semantics.md#upgrades); expected values come from Caffe's rules there.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, loadNet, readNet } from '../../src/index.js';
 import { toProtoJSON } from '../../src/printer/json-printer.js';

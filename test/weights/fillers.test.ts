@@ -1,5 +1,5 @@
-// Caffe's fillers (include/caffe/filler.hpp, REFERENCE §1.4, §5.4): exact values where the filler is
-// deterministic (constant, bilinear: REFERENCE's kernels), the formulas' statistics over large blobs where it
+// Caffe's fillers (include/caffe/filler.hpp, docs/caffe-semantics.md#fillers, #bilinear-upsampling): exact values where the filler is
+// deterministic (constant, bilinear: the kernels those notes give), the formulas' statistics over large blobs where it
 // is random, and Caffe's checks as diagnostics.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, formatDiagnostic } from '../../src/index.js';
@@ -49,7 +49,7 @@ describe('constant', () => {
   });
 });
 
-describe('bilinear (REFERENCE §5.4)', () => {
+describe('bilinear (docs/caffe-semantics.md#bilinear-upsampling)', () => {
   it('k = 4 (factor 2): [0.25, 0.75, 0.75, 0.25]², in every (i, j) slice', () => {
     const w = filled([2, 3, 4, 4], { type: 'bilinear' });
     const kernel = outer([0.25, 0.75, 0.75, 0.25]);

@@ -1,4 +1,4 @@
-// Matching a weights file to a net as Caffe's CopyTrainedLayersFrom does (REFERENCE §3.2): by name, blob
+// Matching a weights file to a net as Caffe's CopyTrainedLayersFrom does (docs/caffe-semantics.md#blobs-and-in-place): by name, blob
 // count, Blob::ShapeEquals (legacy 4-D dims from the end), the last copy of a repeated layer; and brewnet's
 // diagnostics for everything Caffe would abort on, or silently leave to the fillers.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Convolution (REFERENCE §2.1): cross-correlation, out = trunc((in + 2p − (d(k−1)+1)) / s) + 1 per axis.
+// Convolution (docs/caffe-semantics.md#convolution): cross-correlation, out = trunc((in + 2p − (d(k−1)+1)) / s) + 1 per axis.
 import type { LayerModule } from '../../ir/layer-module.js';
 import { atLeast } from '../../ir/layer-module.js';
 import { checkSameBottoms, convChannels, convGeometry, kernelField } from '../conv-geometry.js';

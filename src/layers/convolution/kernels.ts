@@ -1,4 +1,4 @@
-// Convolution (REFERENCE §2.1): cross-correlation with group and dilation, weights (C_out, C_in/g, kh, kw).
+// Convolution (docs/caffe-semantics.md#convolution): cross-correlation with group and dilation, weights (C_out, C_in/g, kh, kw).
 // Several bottoms share the weights, one top each. Theano's conv2d with filter_flip=True (its default) is a
 // true convolution: tap (ky, kx) reads weight (kh−1−ky, kw−1−kx). A stride-1 layer also has a native
 // kernel (convolution/native.ts), run instead on backend 'wasm'.

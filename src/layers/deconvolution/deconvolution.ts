@@ -1,8 +1,8 @@
-// Deconvolution (REFERENCE §2.2): the transpose of Convolution with the same blob. Per spatial axis
+// Deconvolution (docs/caffe-semantics.md#deconvolution): the transpose of Convolution with the same blob. Per spatial axis
 // out = s(i−1) + d(k−1) + 1 − 2p (the smallest size the forward conv maps back to); weights are laid out
 // (C_in, num_output/group, k…) because Caffe swaps conv_in/conv_out channels when dimensions are reversed.
-// A layer from Theano's conv2d_grad_wrt_inputs carries the size it asked for (its input_shape, REFERENCE
-// §6.2): any of the s sizes the forward convolution maps back, so Caffe's size plus 0 ≤ a < s.
+// A layer from Theano's conv2d_grad_wrt_inputs carries the size it asked for (its input_shape,
+// docs/caffe-semantics.md#theano): any of the s sizes the forward convolution maps back, so Caffe's size plus 0 ≤ a < s.
 import type { LayerModule } from '../../ir/layer-module.js';
 import { atLeast } from '../../ir/layer-module.js';
 import { checkSameBottoms, convChannels, convGeometry, transposedSizes } from '../conv-geometry.js';

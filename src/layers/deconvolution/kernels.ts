@@ -1,4 +1,4 @@
-// Deconvolution (REFERENCE §2.2, §6.5) as a gather: each output element sums only the kernel taps that land
+// Deconvolution (docs/caffe-semantics.md#deconvolution, #deconvolution-equivalents) as a gather: each output element sums only the kernel taps that land
 // on it — per axis, taps k with (o + p − k·d) divisible by s, reading input (o + p − k·d)/s — so there is no
 // scatter and no atomics. Weights are (C_in, C_out/g, kh, kw); Theano's filter flip reads tap K−1−k instead
 // of k. A larger top (Theano's output adjustment) simply has more rows with fewer taps. This file holds the

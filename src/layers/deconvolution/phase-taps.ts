@@ -2,7 +2,7 @@
 //
 // Why phases: output o receives tap k from input i = (o + p − k·d)/s only when that division is exact.
 // With dilation 1 the valid taps are exactly k ≡ (o + p) mod s, so the loop visits ⌈k/s⌉ candidates and
-// never tests divisibility (phase decomposition, PEERS §4.3). When k is a multiple of s (FCN: k = 2s)
+// never tests divisibility (docs/caffe-semantics.md#phase-decomposition). When k is a multiple of s (FCN: k = 2s)
 // every candidate is a real tap, so only the input bounds remain to test. With dilation the loop tests
 // every tap for divisibility (rare: no known net uses a dilated Deconvolution).
 import { int } from '../kernel-source.js';

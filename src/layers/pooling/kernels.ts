@@ -1,4 +1,4 @@
-// Pooling (REFERENCE §2.3, §7.24) as Caffe's PoolingLayer::Forward_cpu: windows start at o·s − p and are
+// Pooling (docs/caffe-semantics.md#pooling) as Caffe's PoolingLayer::Forward_cpu: windows start at o·s − p and are
 // clipped to the image; MAX keeps the first largest value (and its flat h·W + w index for the optional mask
 // top); AVE divides by the window clipped to the *padded* extent [−p, in + p), counted before clipping to
 // the image. STOCHASTIC pooling is random in TRAIN and not lowered.

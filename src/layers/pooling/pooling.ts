@@ -1,4 +1,4 @@
-// Pooling (REFERENCE §2.3, §7.1): 4-D only; CEIL rounding by default, computed in float32; when any pad is
+// Pooling (docs/caffe-semantics.md#pooling): 4-D only; CEIL rounding by default, computed in float32; when any pad is
 // non-zero the last window must start before in + pad (not in the trailing pad), a clip applied to BOTH axes.
 // Only MAX pooling may have a second top (the argmax mask, same shape).
 import { has, type Msg } from '../../schema/message.js';

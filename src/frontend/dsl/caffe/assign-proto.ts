@@ -1,4 +1,4 @@
-// pycaffe's assign_proto (REFERENCE §4.2) over brewnet's typed messages: a repeated field given a value
+// pycaffe's assign_proto (docs/caffe-semantics.md#netspec-keywords) over brewnet's typed messages: a repeated field given a value
 // that is not a list gets [value] (tuples are not lists!); a list of dicts adds one sub-message per dict;
 // other lists extend; a dict fills a sub-message; anything else is set, with protobuf's type checks
 // (an int field refuses 1.5, an enum takes P.* numbers or names). Every field set records the position

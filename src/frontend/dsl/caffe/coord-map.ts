@@ -1,4 +1,4 @@
-// caffe.coord_map's crop() and coord_map_from_to() (REFERENCE §4.4) in the sandbox. The walk is
+// caffe.coord_map's crop() and coord_map_from_to() (docs/caffe-semantics.md#coordinate-maps) in the sandbox. The walk is
 // pycaffe's: from each top back through its layer's inputs (a Crop's first input only), composing the
 // layers' maps, until the two walks meet. Each layer's map comes from its typed parameters through
 // brewnet's exact affine maps (fractions, so "is the offset an integer" is decided exactly), and needs

@@ -1,4 +1,4 @@
-// pycaffe's NetSpec objects (REFERENCE §4.1): `L.<Type>(*bottoms, **kwargs)` makes a layer Function
+// pycaffe's NetSpec objects (docs/caffe-semantics.md#netspec-objects): `L.<Type>(*bottoms, **kwargs)` makes a layer Function
 // (returned as its Function, its Top, or a tuple of Tops by ntop), `P.<Msg>.<ENUM>` reads enum values,
 // and a NetSpec remembers the tops assigned to it, in assignment order, by name.
 // to_proto() — NetSpec.to_proto() and caffe.to_proto(*tops) — is at the end of this file.
@@ -274,7 +274,7 @@ export function lookupMessage(name: string): protobuf.Type | undefined {
 export { messageType };
 
 // ---- to_proto ----
-// NetSpec.to_proto() and caffe.to_proto(*tops) (REFERENCE §4.2–4.3): each top's layer is emitted after
+// NetSpec.to_proto() and caffe.to_proto(*tops) (docs/caffe-semantics.md#netspec-keywords, #netspec-order): each top's layer is emitted after
 // its inputs (depth-first, memoised), tops are named from the NetSpec or automatically (`Convolution1`,
 // counted per type), in-place layers write their bottoms, and keywords are routed and assigned as
 // pycaffe does. Where pycaffe would fail to serialise, the same failure is reported at the keyword,

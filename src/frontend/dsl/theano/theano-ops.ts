@@ -1,4 +1,4 @@
-// Theano's ops as Caffe layers (REFERENCE §6): conv2d → Convolution; conv2d_grad_wrt_inputs,
+// Theano's ops as Caffe layers (docs/caffe-semantics.md#theano): conv2d → Convolution; conv2d_grad_wrt_inputs,
 // conv2d_transpose and AbstractConv2d_gradInputs → Deconvolution (the filters are the forward conv's,
 // which is Caffe's Deconvolution blob layout); pool_2d → Pooling; relu/sigmoid/tanh/softmax; and
 // arithmetic: a per-channel bias (b.dimshuffle('x', 0, 'x', 'x')) folds into the convolution before it,
@@ -70,7 +70,7 @@ function pair(v: PyValue, what: string): [number, number] {
   return [n, n];
 }
 
-/** Theano's border_mode as Caffe's pad, per axis (REFERENCE §6.2). */
+/** Theano's border_mode as Caffe's pad, per axis (docs/caffe-semantics.md#theano). */
 function padsOf(mode: PyValue, kernel: [number, number], dilation: [number, number]): [number, number] {
   const extent = kernel.map((k, i) => dilation[i] * (k - 1) + 1);
   if (mode === 'valid') return [0, 0];
@@ -178,7 +178,7 @@ export const conv2d: NativeFn = (args, kwargs, rt) => {
   return convolutionOp('Convolution', input, shape, rt, flipExtension(rt.truthy(a.get('filter_flip')!), "Theano's conv2d"));
 };
 
-/** conv2d_grad_wrt_inputs: the transposed convolution, sized by input_shape (REFERENCE §6.2). */
+/** conv2d_grad_wrt_inputs: the transposed convolution, sized by input_shape (docs/caffe-semantics.md#theano). */
 function gradInputs(name: string, a: Map<string, PyValue>, rt: Runtime): TheanoVariable {
   if (rt.truthy(a.get('unshared') ?? false)) throw new PyError('NotImplementedError', 'unshared convolutions have no Caffe layer');
   const input = tensor(a.get('output_grad')!, `${name} output_grad`);
