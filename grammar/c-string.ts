@@ -93,11 +93,6 @@ export function decodeUtf8(bytes: number[]): { text: string; valid: boolean } {
   }
 }
 
-/** Decodes one quoted literal including its quotes, leniently (bad escapes and bytes are kept as they can be). */
-export function decodeCString(quoted: string): string {
-  return decodeUtf8(unescapeCString(quoted).bytes).text;
-}
-
 /** Encodes a string the way protobuf's printers do: double quotes, C escapes, non-ASCII bytes as octal. */
 export function encodeCString(text: string): string {
   let out = '"';

@@ -5,7 +5,7 @@
 //   body     := '{' message '}' | '<' message '>'
 //   value    := body | string+ | ['-'] ( number | identifier )
 //   list     := '[' [ value ( ',' value )* ] ']'
-import { EmbeddedActionsParser, type IToken, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, type IToken, type IParserErrorMessageProvider } from 'chevrotain';
 import {
   allTokens,
   Colon,
@@ -232,5 +232,3 @@ export class PrototxtParser extends EmbeddedActionsParser {
     };
   });
 }
-
-export const unterminatedStringToken: TokenType = UnterminatedString;

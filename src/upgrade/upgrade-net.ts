@@ -16,8 +16,3 @@ export function upgradeNet(net: Msg): Msg {
   upgradeBatchNormParams(net);
   return net;
 }
-
-/** Whether the net uses a format that upgradeNet rewrites (for `convert --no-upgrade` and messages). */
-export function needsUpgrade(net: Msg): boolean {
-  return Boolean((net.layers as Msg[] | undefined)?.length || (net.input as string[] | undefined)?.length);
-}

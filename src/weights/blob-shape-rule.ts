@@ -18,11 +18,6 @@ export function blobShapeEquals(expected: Shape, blob: WeightBlob): boolean {
   return expected.length === blob.shape.length && expected.every((d, k) => d === blob.shape[k]);
 }
 
-/** The element count the blob's own shape declares (what its values must number, as Blob::FromProto checks). */
-export function blobProtoCount(blob: WeightBlob): number {
-  return (blob.legacy ?? blob.shape).reduce((n, d) => n * d, 1);
-}
-
 /** A blob's shape as written in the file, for messages. */
 export function showBlobShape(blob: WeightBlob): string {
   if (blob.legacy) return `${blob.legacy.join('×')} (legacy num×channels×height×width)`;

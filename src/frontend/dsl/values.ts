@@ -218,10 +218,6 @@ export interface HostServices {
 
 export const None = null;
 
-export function isInt(v: PyValue): v is bigint {
-  return typeof v === 'bigint';
-}
-
 export function typeName(v: PyValue): string {
   if (v === null) return 'NoneType';
   switch (typeof v) {

@@ -182,7 +182,3 @@ function shapeOf(v: TheanoVariable, rt: Runtime): number[] {
     throw e;
   }
 }
-
-export function variableOf(top: LayerTop): TheanoVariable | undefined {
-  return variables.get(top);
-}
