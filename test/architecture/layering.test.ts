@@ -70,7 +70,20 @@ export function importsOf(text: string, file = 'x.ts'): { spec: string; typeOnly
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return out.filter((i) => i.spec.startsWith('.'));
+  return out.filter((i) => i.spec.startsWith('.') || i.spec.startsWith('#'));
+}
+
+/** Where a package.json "imports" specifier (`#platform`) points in the sources: its first target, as a source path. */
+function resolveSubpath(spec: string): string | undefined {
+  const imports = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { imports?: Record<string, unknown> }).imports ?? {};
+  const targets = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(targets) : [];
+  const entry = Object.entries(imports).find(([key]) => key === spec || (key.endsWith('*') && spec.startsWith(key.slice(0, -1))));
+  if (!entry) return undefined;
+  const rest = entry[0].endsWith('*') ? spec.slice(entry[0].length - 1) : '';
+  return targets(entry[1])
+    .map((t) => t.replace('*', rest).replace(/^\.\//, '').replace(/^dist\//, '').replace(/\.js$/, '.ts'))
+    .find((t) => t.startsWith('src/') || t.startsWith('grammar/'));
 }
 
 /** The layer index of a repository path, or -1 if no entry claims it. */
@@ -93,7 +106,8 @@ function importGraphs(): { all: Graph; runtime: Graph } {
   const runtime: Graph = new Map();
   for (const file of [...sources('src'), ...sources('grammar')]) {
     const imports = importsOf(readFileSync(join(root, file), 'utf8'), file);
-    const target = (spec: string) => relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');
+    const target = (spec: string) =>
+      spec.startsWith('#') ? (resolveSubpath(spec) ?? spec) : relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');
     all.set(file, [...new Set(imports.map((i) => target(i.spec)))]);
     runtime.set(file, [...new Set(imports.filter((i) => !i.typeOnly).map((i) => target(i.spec)))]);
   }
