@@ -2,8 +2,7 @@
 // IR. The phases run in a fixed order, each one small and in its own file, like a compiler pipeline:
 //   scan+parse (grammar/) → type (frontend/prototxt) → upgrade (upgrade/) → filter by state
 //   → check layer types → connect blobs → infer shapes → check params.
-import { isAscii } from 'node:buffer';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { pathKind, readTextFile } from '#platform';
 import { fail } from '../diagnostics/diagnostic.js';
 import { readNetParameter } from '../frontend/prototxt/read-net-parameter.js';
 import type { Net } from '../ir/net.js';
@@ -36,19 +35,13 @@ export interface SourceText {
 export function readSource(pathOrText: string, file?: string): SourceText {
   // No path is longer than PATH_MAX (4096): a longer string is text, however odd.
   const looksLikeText = pathOrText === '' || pathOrText.length > 4096 || /[\n{:]/.test(pathOrText);
-  if (!looksLikeText || existsSync(pathOrText)) {
-    if (!existsSync(pathOrText)) fail(`no such file: ${pathOrText}`);
-    if (statSync(pathOrText).isDirectory()) fail(`${pathOrText} is a directory, not a prototxt file`);
+  const kind = pathKind(pathOrText);
+  if (!looksLikeText || kind !== 'missing') {
+    if (kind === 'missing') fail(`no such file: ${pathOrText}`);
+    if (kind === 'directory') fail(`${pathOrText} is a directory, not a prototxt file`);
     return { text: readTextFile(pathOrText), file: file ?? pathOrText };
   }
   return { text: pathOrText, file: file ?? '<input>' };
-}
-
-/** A file's text, decoded as UTF-8 (bad bytes become U+FFFD, which the parser reports as binary). */
-function readTextFile(path: string): string {
-  const bytes = readFileSync(path);
-  // Most nets are pure ASCII, where Latin-1 decoding gives the same text several times faster.
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** Whether a source is a net script (Python, run in the sandbox) rather than prototxt. */

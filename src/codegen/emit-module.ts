@@ -65,8 +65,9 @@ export const kernels = [${plan.kernels.map((_, i) => `k${i}`).join(', ')}];
 export const defaultWeights = ${weights};
 
 /**
- * Loads the weights (a .caffemodel path, URL or bytes; default: the compile-time file) and builds the
- * kernels on a backend ('cpu', 'webasm', 'wasm', 'headlessgl' or 'auto'). threads: on webasm, big gpu.js
+ * Loads the weights (a .caffemodel path, URL, Response or bytes; default: the compile-time file, fetched
+ * in a web page) and builds the kernels on a backend ('cpu', 'webasm', 'wasm', 'headlessgl', in a page
+ * 'webgl2' or 'webgl', or 'auto'). threads: on webasm, big gpu.js
  * kernels on gpu.js's worker pool; on wasm, big native kernels split with a worker thread.
  */
 export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {

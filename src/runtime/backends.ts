@@ -10,10 +10,14 @@
 // 'wasm' is brewnet's own: layers with a native WebAssembly SIMD kernel (src/runtime/wasm/) run it, every
 // other layer runs its gpu.js kernels on webasm. Both keep values as host Float32Arrays, so steps chain.
 import type { GPU as GPUClass } from 'gpu.js';
+import { envVar } from '#platform';
 import { fail } from '../diagnostics/diagnostic.js';
 import { wasmSimdSupported } from './wasm/simd-support.js';
 
-export const BACKENDS = ['cpu', 'webasm', 'wasm', 'headlessgl', 'auto'] as const;
+export const BACKENDS = ['cpu', 'webasm', 'wasm', 'headlessgl', 'webgl2', 'webgl', 'auto'] as const;
+/** The GL backends: gpu.js kernels in pipeline mode on a WebGL context (headless-gl in Node, a canvas in a page). */
+export const GL_BACKENDS = ['headlessgl', 'webgl2', 'webgl'] as const;
+type GLBackend = (typeof GL_BACKENDS)[number];
 export type BackendName = (typeof BACKENDS)[number];
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
@@ -30,10 +34,12 @@ export function unavailableReason(GPU: GPUConstructor, backend: BackendName, sim
     return "this JavaScript engine has no WebAssembly SIMD, which brewnet's native kernels need (Node ≥ 16.4 has it unless turned off)";
   }
   if (backend === 'headlessgl' && !GPU.isHeadlessGLSupported) {
-    return process.env.DISPLAY
+    return envVar('DISPLAY')
       ? 'no headless-gl context could be created (is gpu.js\'s optional native module "gl" built? check node_modules/gl/build/Release/webgl.node)'
       : 'no X display: headless-gl needs one (run under xvfb-run), and gpu.js\'s optional native module "gl" must be built';
   }
+  if (backend === 'webgl2' && !GPU.isWebGL2Supported) return 'no WebGL2 context (a web browser with WebGL2 is needed; in Node use headlessgl)';
+  if (backend === 'webgl' && !GPU.isWebGLSupported) return 'no WebGL context (a web browser with WebGL is needed; in Node use headlessgl)';
   return undefined;
 }
 
@@ -43,6 +49,9 @@ export interface BackendFacts {
   /** WebAssembly SIMD, which the native kernels of backend 'wasm' need. */
   wasmSimd: boolean;
   headlessgl: boolean;
+  /** In a web page: whether gpu.js opened a WebGL2 / WebGL context. */
+  webgl2?: boolean;
+  webgl?: boolean;
   /** The driver's renderer string behind the GL context (e.g. "ANGLE (Mesa/X.org llvmpipe (LLVM 15.0.6…)…)"). */
   glRenderer?: string;
 }
@@ -69,15 +78,17 @@ export function isSoftwareRenderer(renderer: string): boolean {
  */
 export function chooseBackend(facts: BackendFacts): BackendChoice {
   const fallback: ConcreteBackend = facts.webasm ? (facts.wasmSimd ? 'wasm' : 'webasm') : 'cpu';
-  if (!facts.headlessgl) {
-    return { backend: fallback, reason: `no GL context here (no X display or no built "gl" module), so ${fallback}` };
+  // A page's WebGL2 (else WebGL) context, or Node's headless-gl: the same rule on the renderer.
+  const gl: GLBackend | undefined = facts.webgl2 ? 'webgl2' : facts.webgl ? 'webgl' : facts.headlessgl ? 'headlessgl' : undefined;
+  if (!gl) {
+    return { backend: fallback, reason: `no GL context here (no X display or no built "gl" module; in a page, no WebGL), so ${fallback}` };
   }
   const renderer = facts.glRenderer?.trim();
   if (!renderer) return { backend: fallback, reason: `GL renderer unknown, taken as software rendering, so ${fallback}` };
   if (isSoftwareRenderer(renderer)) {
     return { backend: fallback, reason: `GL renders in software (${renderer}), slower than ${fallback} on the CPU` };
   }
-  return { backend: 'headlessgl', reason: `GL runs on a hardware renderer (${renderer})` };
+  return { backend: gl, reason: `GL runs on a hardware renderer (${renderer})` };
 }
 
 /**
@@ -108,12 +119,15 @@ interface WebGLLike {
 /** The facts about this process: gpu.js's own support checks, and the renderer of its GL test context. */
 export function backendFacts(GPU: GPUConstructor): BackendFacts {
   const headlessgl = GPU.isHeadlessGLSupported;
+  const webgl2 = GPU.isWebGL2Supported === true;
+  const webgl = GPU.isWebGLSupported === true;
+  const mode: GLBackend | undefined = webgl2 ? 'webgl2' : webgl ? 'webgl' : headlessgl ? 'headlessgl' : undefined;
   // The kernel class of this GPU's own gpu.js copy (a compiled module may bring another copy than brewnet's);
   // its static testContext is the context gpu.js opened to check support. An instance with no kernels holds
   // nothing to release.
-  const Kernel = headlessgl ? (new GPU({ mode: 'headlessgl' }) as unknown as { Kernel: { testContext?: WebGLLike | null } }).Kernel : undefined;
+  const Kernel = mode ? (new GPU({ mode }) as unknown as { Kernel: { testContext?: WebGLLike | null } }).Kernel : undefined;
   const context = Kernel?.testContext ?? null;
-  return { webasm: GPU.isWebAssemblySupported, wasmSimd: wasmSimdSupported(), headlessgl, glRenderer: context ? glRendererOf(context) : undefined };
+  return { webasm: GPU.isWebAssemblySupported, wasmSimd: wasmSimdSupported(), headlessgl, webgl2, webgl, glRenderer: context ? glRendererOf(context) : undefined };
 }
 
 /** The gpu.js mode that runs a backend's gpu.js kernels ('wasm' runs the layers without a native kernel on webasm). */
@@ -128,7 +142,7 @@ export function createGPU(GPU: GPUConstructor, backend: BackendName, simd: () =>
   }
   const why = unavailableReason(GPU, backend, simd);
   if (why) {
-    const hint = backend === 'headlessgl' ? 'use --backend webasm or cpu' : backend === 'wasm' ? 'use --backend webasm (gpu.js kernels only) or cpu' : undefined;
+    const hint = backend === 'headlessgl' ? 'use --backend webasm or cpu' : backend === 'webgl2' || backend === 'webgl' ? "use backend 'wasm' (or 'auto')" : backend === 'wasm' ? 'use --backend webasm (gpu.js kernels only) or cpu' : undefined;
     fail(`backend "${backend}" cannot run here: ${why}`, undefined, hint);
   }
   return { gpu: new GPU({ mode: gpuMode(backend) }), backend, reason: 'asked for' };

@@ -9,12 +9,16 @@ import type { ExecutionPlan } from './execution-plan.js';
 import { createExecutor, type Executor, type ForwardOptions } from './gpu-executor.js';
 import { paramsForPlan, type ParamMap } from './plan-params.js';
 import type { Tensor } from '../ir/tensor.js';
+import { resolveWeightSource, type ResolvedWeights, type WeightSource } from './weight-source.js';
 import { fillWeights } from '../weights/fill-weights.js';
 import { loadWeights } from '../weights/match-weights.js';
 
 export interface CompileOptions {
-  /** Parameter blobs by layer name (Caffe's order and layout), or a .caffemodel path or its bytes. */
-  weights?: ParamMap | string | Uint8Array;
+  /**
+   * Parameter blobs by layer name (Caffe's order and layout), or a .caffemodel: a path (Node), its bytes
+   * (Uint8Array, ArrayBuffer), a fetch Response, or a URL (fetched; a file: URL is a path in Node).
+   */
+  weights?: ParamMap | WeightSource;
   /** Without weights: every parameter from the prototxt's fillers, seeded (default 0). */
   seed?: number;
   /** With a .caffemodel: fill the layers it lacks from their fillers instead of failing. */
@@ -38,7 +42,8 @@ export interface CompiledNet {
 
 export async function compile(net: Net, options: CompileOptions): Promise<CompiledNet> {
   const plan = buildPlan(net);
-  const params = paramsForPlan(plan, resolveWeights(net, options).params);
+  const weights = options.weights === undefined || isParamMap(options.weights) ? options.weights : await resolveWeightSource(options.weights);
+  const params = paramsForPlan(plan, resolveWeights(net, { ...options, weights }).params);
   const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto', { threads: options.threads });
   return {
     plan,
@@ -53,9 +58,15 @@ export async function compile(net: Net, options: CompileOptions): Promise<Compil
 }
 
 /** The parameter blobs compile() runs with: given, read from a .caffemodel, or filled from the fillers. */
-export function resolveWeights(net: Net, options: Pick<CompileOptions, 'weights' | 'seed' | 'allowMissingWeights'>): { params: ParamMap; warnings: Diagnostic[] } {
+export function resolveWeights(
+  net: Net,
+  options: Pick<CompileOptions, 'seed' | 'allowMissingWeights'> & { weights?: ParamMap | string | Uint8Array | ResolvedWeights },
+): { params: ParamMap; warnings: Diagnostic[] } {
   const { weights } = options;
-  if (weights instanceof Map) return { params: weights, warnings: [] };
+  if (isParamMap(weights)) return { params: weights, warnings: [] };
   if (weights === undefined) return { params: fillWeights(net, options.seed ?? 0), warnings: [] };
-  return loadWeights(net, weights as string | Uint8Array, { allowMissing: options.allowMissingWeights, seed: options.seed });
+  const { source, file } = typeof weights === 'string' || weights instanceof Uint8Array ? { source: weights, file: undefined } : weights;
+  return loadWeights(net, source, { allowMissing: options.allowMissingWeights, seed: options.seed, file });
 }
+
+const isParamMap = (w: unknown): w is ParamMap => w instanceof Map;

@@ -5,7 +5,7 @@
 // bound weights have it; a step runs only if the values asked for need it; re-layouts of weights (steps
 // reading parameter blobs only) run once. On backend 'wasm' a layer's native kernel (src/runtime/wasm/)
 // replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
-import { availableParallelism } from 'node:os';
+import { hardwareThreads } from '#platform';
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
@@ -155,7 +155,7 @@ export function createExecutor(
 }
 
 /** Threads for native kernels with `threads`: two where there are two cores (the machines measured have two). */
-const nativeThreads = () => Math.min(2, availableParallelism());
+const nativeThreads = () => Math.min(2, hardwareThreads());
 
 /** A value as a Float32Array (webasm's results already are; anything else is read back). */
 function hostArray(v: Value): Float32Array {

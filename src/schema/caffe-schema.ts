@@ -1,17 +1,16 @@
-// The Caffe schema, loaded once from proto/caffe.proto with protobufjs. Every typed value in brewnet is
-// checked against this reflection: the .proto file is the single source of field names, numbers and types.
+// The Caffe schema as protobufjs reflection, built once from proto/caffe.proto baked in at build time
+// (caffe-proto.generated.ts, written by tools/generate-caffe-schema.mjs). Every typed value in brewnet is
+// checked against this reflection: the .proto file is the single source of field names, numbers and types,
+// and no file is read at run time, so the same code runs in a web page.
 import protobuf from 'protobufjs';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from './package-root.js';
+import { CAFFE_PROTO_JSON } from './caffe-proto.generated.js';
 
 let root: protobuf.Root | undefined;
 
 export function caffeRoot(): protobuf.Root {
   if (!root) {
-    // keepCase: prototxt spells fields in snake_case, exactly as the .proto declares them.
-    const source = readFileSync(join(packageRoot(), 'proto', 'caffe.proto'), 'utf8');
-    root = protobuf.parse(source, { keepCase: true }).root;
+    // Field names stay snake_case, as the .proto declares them (the generator parsed it with keepCase).
+    root = protobuf.Root.fromJSON(CAFFE_PROTO_JSON as protobuf.INamespace);
     root.resolveAll();
   }
   return root;

@@ -3,10 +3,10 @@
 // as typed arrays do on every little-endian host); doubles go through a small aligned scratch array and are
 // rounded to float32, the type Caffe computes in. Unpacked values, or several packed runs of the same field
 // (legal in proto2: they concatenate), are collected and joined once at the end.
-import { endianness } from 'node:os';
+import { LITTLE_ENDIAN } from '#platform';
 import type { WireReader } from './wire-reader.js';
 
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+const LITTLE_ENDIAN_HOST = LITTLE_ENDIAN;
 const DOUBLE_PIECE = 1 << 16;
 
 /** Reverses every `width`-byte group: protobuf's little-endian values on a big-endian host. */

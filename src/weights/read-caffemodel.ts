@@ -3,7 +3,7 @@
 // V0 layer nested in one, as Caffe's upgrade takes it). Only names, types and blobs are decoded; every other
 // field is skipped by its wire type. A truncated or corrupt file is a diagnostic that says where (byte offset
 // and the layer, blob and field being read), never a crash or a hang.
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { openFile } from '#platform';
 import { DiagnosticError, error, fail } from '../diagnostics/diagnostic.js';
 import { caffemodelFields } from './caffemodel-fields.js';
 import { decodeBlob, type ReadingAt, type WeightBlob } from './decode-blob.js';
@@ -192,18 +192,12 @@ function decode(r: WireReader, file: string, options: ReadCaffemodelOptions): Ca
 export function readCaffemodel(source: string | Uint8Array, options: ReadCaffemodelOptions = {}): Caffemodel {
   if (typeof source !== 'string') return decode(WireReader.fromBuffer(source), options.file ?? '<weights>', options);
   const file = options.file ?? source;
-  let fd: number;
+  const opened = openFile(source);
+  if (opened.error !== undefined) fail(opened.error === 'missing' ? `no such weights file: ${source}` : `cannot read weights file ${source}: ${opened.error}`);
   try {
-    fd = openSync(source, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    fail(code === 'ENOENT' ? `no such weights file: ${source}` : `cannot read weights file ${source}: ${(e as Error).message}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) fail(`${source} is a directory, not a .caffemodel file`);
-    return decode(WireReader.fromFile(fd, stat.size, options.windowBytes), file, options);
+    if (opened.directory) fail(`${source} is a directory, not a .caffemodel file`);
+    return decode(WireReader.fromFile(opened.read, opened.size, options.windowBytes), file, options);
   } finally {
-    closeSync(fd);
+    opened.close();
   }
 }

@@ -3,7 +3,6 @@
 // their destination, so a 500 MB .caffemodel is never held twice. Every length and varint is checked
 // against the source's size; reads past the end throw a WireError('truncated'), malformed bytes a
 // WireError('corrupt'). Nothing here knows Caffe's messages (see read-caffemodel.ts).
-import { readSync } from 'node:fs';
 
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, START_GROUP: 3, END_GROUP: 4, I32: 5 } as const;
 
@@ -25,6 +24,9 @@ const WINDOW_BYTES = 1 << 20;
 const READ_PIECE = 16 << 20;
 const MAX_VARINT_BYTES = 10;
 const MAX_GROUP_DEPTH = 64;
+
+/** Reads up to `length` bytes at file `position` into `target[offset…]`; the count read (0 at the end). */
+export type FileReadFn = (target: Uint8Array, offset: number, length: number, position: number) => number;
 
 export class WireReader {
   /** Absolute offset of the next byte to read. */
@@ -48,7 +50,7 @@ export class WireReader {
 
   private constructor(
     readonly size: number,
-    private readonly fd: number | undefined,
+    private readonly source: FileReadFn | undefined,
     buffer: Uint8Array | undefined,
     windowBytes = WINDOW_BYTES,
   ) {
@@ -62,8 +64,8 @@ export class WireReader {
     return new WireReader(buffer.length, undefined, buffer);
   }
 
-  static fromFile(fd: number, size: number, windowBytes?: number): WireReader {
-    return new WireReader(size, fd, undefined, windowBytes);
+  static fromFile(read: FileReadFn, size: number, windowBytes?: number): WireReader {
+    return new WireReader(size, read, undefined, windowBytes);
   }
 
   /** A read that needed bytes up to `needEnd`, beyond the end of the source. */
@@ -80,7 +82,7 @@ export class WireReader {
     const offset = this.pos - this.winStart;
     if (offset >= 0 && offset + n <= this.winLength) return offset;
     if (this.pos + n > this.size) throw this.truncated(this.pos + n);
-    if (this.fd === undefined) throw new Error('unreachable: an in-memory source holds every byte');
+    if (this.source === undefined) throw new Error('unreachable: an in-memory source holds every byte');
     this.winStart = this.pos;
     this.winLength = Math.min(this.win.length, this.size - this.pos);
     this.fill(this.win, 0, this.winLength, this.pos);
@@ -92,7 +94,7 @@ export class WireReader {
   private fill(target: Uint8Array, offset: number, length: number, position: number): void {
     let done = 0;
     while (done < length) {
-      const n = readSync(this.fd as number, target, offset + done, length - done, position + done);
+      const n = (this.source as FileReadFn)(target, offset + done, length - done, position + done);
       if (n === 0) throw new WireError('truncated', position + done, 'the file shrank while being read', length - done);
       done += n;
     }

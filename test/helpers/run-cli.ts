@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
+  const result = spawnSync(process.execPath, ['--conditions=brewnet-source', '--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

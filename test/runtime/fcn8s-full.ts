@@ -1,5 +1,5 @@
 // FCN-8s at the acceptance size, 1×3×500×500, outside the test suite (it takes minutes on two cores):
-//   node --import tsx test/runtime/fcn8s-full.ts <reference|cpu|webasm|wasm|headlessgl|auto> OUT.npy
+//   node --conditions=brewnet-source --import tsx test/runtime/fcn8s-full.ts <reference|cpu|webasm|wasm|headlessgl|auto> OUT.npy
 // runs one executor on the same seeded input and parameters as the others, prints its time and writes the
 // 21×500×500 score; `compare A.npy B.npy` prints their largest difference relative to the largest value.
 import { readFileSync, writeFileSync } from 'node:fs';

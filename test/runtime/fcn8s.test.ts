@@ -1,7 +1,7 @@
 // FCN-8s (examples/fcn8s-deploy.prototxt: pad 100, ceil pooling, bilinear Deconvolutions, Crops) compiles and
 // runs on the default backend and matches the reference executor. The acceptance size 1×3×500×500 takes
 // minutes on two cores (182 G multiply-accumulates); the test runs the smallest input the net accepts
-// (1×3×1×1: still 12.5 G MACs, conv1 at 199×199) and test/runtime/fcn8s-full.ts runs the full size (node --import tsx).
+// (1×3×1×1: still 12.5 G MACs, conv1 at 199×199) and test/runtime/fcn8s-full.ts runs the full size (node --conditions=brewnet-source --import tsx).
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { compile } from '../../src/runtime/compile.js';

@@ -4,7 +4,6 @@
 // file it wrote (--net NAME picks one of several), or, if it wrote none, the one net it leaves in a
 // module-level variable. A written file that is exactly str() of a NetParameter keeps that message, so
 // later diagnostics point into the script.
-import { basename } from 'node:path';
 import { parsePython, PythonSyntaxError } from '../../../grammar/python-parser.js';
 import { DiagnosticError, error, fail } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
@@ -141,4 +140,9 @@ function positionsIn(node: unknown, out = new Set<object>()): Set<object> {
     }
   }
   return out;
+}
+
+/** The last segment of a '/'-separated path (what Node's path.basename gives on POSIX). */
+function basename(path: string): string {
+  return path.replace(/\/+$/, '').split('/').pop() ?? path;
 }

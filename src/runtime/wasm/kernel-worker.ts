@@ -9,7 +9,7 @@
 // A call is handed over through a small shared control block with Atomics (wait/notify), not messages: a
 // postMessage round trip measured 0.7–2.5 ms of start lag on 2 busy cores, more than the split saves on a
 // 2 ms layer; a futex wake costs microseconds.
-import { Worker } from 'node:worker_threads';
+import { CAN_BLOCK, startWorker, type PlatformWorker } from '#platform';
 
 /** Control block slots (Int32): request and done counters, failure flag, quit flag. */
 const REQUEST = 0;
@@ -18,8 +18,7 @@ const FAILED = 2;
 const QUIT = 3;
 
 const SOURCE = `
-const { parentPort } = require('node:worker_threads');
-parentPort.once('message', ({ module, memory, control, counter, name, items }) => {
+receive(({ module, memory, control, counter, name, items }) => {
   const run = new WebAssembly.Instance(module, { env: { memory } }).exports[name];
   const c = new Int32Array(control);
   const next = new Int32Array(counter);
@@ -49,7 +48,7 @@ const SPIN = 1_000;
 const TIMEOUT_MS = 60_000;
 
 export class KernelWorker {
-  private readonly worker: Worker;
+  private readonly worker: PlatformWorker;
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private sent = 0;
   private pending = false;
@@ -60,11 +59,10 @@ export class KernelWorker {
    * shared with the other threads of the layer, reset by the caller before start()).
    */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, name: string, items: readonly (readonly number[])[], counter: Int32Array) {
-    this.worker = new Worker(SOURCE, { eval: true });
-    this.worker.on('error', (e) => (this.failure = e));
+    // A Node worker thread or a Web Worker (src/platform); it does not keep a Node process alive.
+    this.worker = startWorker(SOURCE);
+    this.worker.onError((e) => (this.failure = e));
     this.worker.postMessage({ module, memory, control: this.control.buffer, counter: counter.buffer, name, items });
-    // The worker sleeps in Atomics.wait between calls; it must not keep the process alive.
-    this.worker.unref();
   }
 
   /** Wakes the worker to claim items; finish() waits until it found none left. */
@@ -86,7 +84,8 @@ export class KernelWorker {
     const deadline = Date.now() + TIMEOUT_MS;
     for (let done = Atomics.load(c, DONE); done !== this.sent; done = Atomics.load(c, DONE)) {
       const left = deadline - Date.now();
-      if (this.failure || left <= 0 || Atomics.wait(c, DONE, done, left) === 'timed-out') {
+      // A page's main thread may not sleep in Atomics.wait: there it polls until the deadline.
+      if (this.failure || left <= 0 || (CAN_BLOCK && Atomics.wait(c, DONE, done, left) === 'timed-out')) {
         throw new Error(`native kernel worker did not finish its part${this.failure ? `: ${this.failure.message}` : ` within ${TIMEOUT_MS} ms`}`);
       }
     }

@@ -86,7 +86,8 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
   // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
-  const counter = new Int32Array(new SharedArrayBuffer(4));
+  // Shared only with threads (a page that is not cross-origin isolated has no SharedArrayBuffer at all).
+  const counter = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
   const workers = l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
   const f32 = new Float32Array(memory.buffer);
