@@ -49,6 +49,11 @@ export function hardwareThreads(): number {
   return shared ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
 }
 
+/** A page has no stderr: progress bars do not show. */
+export function stderrStream(): { isTTY?: boolean; write(text: string): unknown } | undefined {
+  return undefined;
+}
+
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A page's main thread may not block in Atomics.wait; a worker may. */

@@ -63,10 +63,15 @@ export function hardwareThreads(): number {
   return availableParallelism();
 }
 
+/** The process's stderr (progress bars), where there is one. */
+export function stderrStream(): { isTTY?: boolean; write(text: string): unknown } | undefined {
+  return process.stderr;
+}
+
 export const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
-export const CAN_BLOCK = true;
+export const CAN_BLOCK: boolean = true;
 
 /**
  * Starts a worker running `source`, a script in which `receive(handler)` calls `handler` with the first

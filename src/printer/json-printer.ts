@@ -53,6 +53,13 @@ function valueToJson(field: protobuf.Field, value: Scalar | Msg): JsonValue {
   if (INT64_TYPES.has(field.type)) {
     return typeof value === 'number' ? BigInt(Math.trunc(value)).toString() : String(value);
   }
-  if (field.type === 'bytes') return Buffer.from(String(value), 'utf8').toString('base64');
+  if (field.type === 'bytes') return base64(new TextEncoder().encode(String(value)));
   return value as Scalar;
+}
+
+/** Standard base64 (what Node's Buffer and protobuf's JSON mapping write), without Node's Buffer. */
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
 }

@@ -1,6 +1,8 @@
 // A one-line progress bar on stderr while a big weights file loads. Only on a terminal (nothing in pipes,
 // logs or CI), only for files worth waiting for, and redrawn only when the percentage changes.
 
+import { stderrStream } from '#platform';
+
 const MIN_BYTES = 50 * 1024 * 1024;
 const WIDTH = 30;
 
@@ -15,7 +17,8 @@ interface Stream {
 }
 
 /** A bar for `total` bytes, or undefined when none should show (`force` overrides the TTY/size rule). */
-export function progressBar(total: number, label: string, force?: boolean, stream: Stream = process.stderr): ProgressBar | undefined {
+export function progressBar(total: number, label: string, force?: boolean, stream: Stream | undefined = stderrStream()): ProgressBar | undefined {
+  if (!stream) return undefined; // a web page has no terminal
   const show = force ?? (stream.isTTY === true && total >= MIN_BYTES);
   if (!show || total <= 0) return undefined;
   const mb = (n: number) => (n / (1024 * 1024)).toFixed(0);

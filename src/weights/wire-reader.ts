@@ -25,6 +25,8 @@ const READ_PIECE = 16 << 20;
 const MAX_VARINT_BYTES = 10;
 const MAX_GROUP_DEPTH = 64;
 
+const UTF8 = new TextDecoder(); // bad bytes become U+FFFD, as Node's Buffer decodes them
+
 /** Reads up to `length` bytes at file `position` into `target[offset…]`; the count read (0 at the end). */
 export type FileReadFn = (target: Uint8Array, offset: number, length: number, position: number) => number;
 
@@ -191,7 +193,7 @@ export class WireReader {
     this.require(n);
     const bytes = new Uint8Array(n);
     this.readInto(bytes);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('utf8');
+    return UTF8.decode(bytes);
   }
 
   /** Reads a field tag into `field` and `wireType`; field 0 and wire types 6, 7 are corrupt. */

@@ -1,5 +1,6 @@
 // Running a net script: parse it, run it in the sandbox with brewnet's modules, and collect what it
 // produced (captured output files, and the interpreter for evaluating --call expressions afterwards).
+import { stderrStream } from '#platform';
 import { parsePython } from '../../../grammar/python-parser.js';
 import { createBuiltins } from './builtins.js';
 import { PyError } from './errors.js';
@@ -60,7 +61,7 @@ export function runScript(text: string, options: ScriptOptions, modules: Map<str
     host,
     builtins: createBuiltins(),
     importModule: (name, rt) => registry.import(name, rt),
-    writeStderr: options.stderr ?? ((t) => process.stderr.write(t)),
+    writeStderr: options.stderr ?? ((t) => (stderrStream() ?? { write: (x: string) => console.log(x.replace(/\n$/, '')) }).write(t)),
     moduleName: options.moduleName ?? '__main__',
   });
   try {

@@ -16,12 +16,15 @@ const REQUEST = 0;
 const DONE = 1;
 const FAILED = 2;
 const QUIT = 3;
+/** Set by the worker once its module instance is ready. */
+const READY = 4;
 
 const SOURCE = `
 receive(({ module, memory, control, counter, name, items }) => {
   const run = new WebAssembly.Instance(module, { env: { memory } }).exports[name];
   const c = new Int32Array(control);
   const next = new Int32Array(counter);
+  Atomics.store(c, ${READY}, 1);
   let seen = 0;
   for (;;) {
     Atomics.wait(c, ${REQUEST}, seen);
@@ -49,7 +52,7 @@ const TIMEOUT_MS = 60_000;
 
 export class KernelWorker {
   private readonly worker: PlatformWorker;
-  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private readonly control = new Int32Array(new SharedArrayBuffer(20));
   private sent = 0;
   private pending = false;
   private failure: Error | undefined;
@@ -63,6 +66,20 @@ export class KernelWorker {
     this.worker = startWorker(SOURCE);
     this.worker.onError((e) => (this.failure = e));
     this.worker.postMessage({ module, memory, control: this.control.buffer, counter: counter.buffer, name, items });
+  }
+
+  /**
+   * Resolves once the worker runs. A page's main thread must await this before its first call: Chromium
+   * starts a Web Worker through tasks on the page's own event loop, so a main thread polling for the
+   * worker's part before it started would wait for ever.
+   */
+  async whenReady(): Promise<void> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (Atomics.load(this.control, READY) !== 1) {
+      if (this.failure) throw new Error(`native kernel worker failed to start: ${this.failure.message}`);
+      if (Date.now() > deadline) throw new Error(`native kernel worker did not start within ${TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   /** Wakes the worker to claim items; finish() waits until it found none left. */

@@ -4,6 +4,7 @@
 // the zero-bordered grid) and the window out (one copy, after the module moved the output planes
 // together). With threads, a big layer's rows are split between this thread and worker threads running the
 // same module on a shared memory.
+import { CAN_BLOCK } from '#platform';
 import { KernelWorker } from './kernel-worker.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
@@ -93,11 +94,15 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
+  let workersReady = false;
   let boundBias: Float32Array | undefined;
   const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
 
   return {
-    run([x, weights, bias]) {
+    async run([x, weights, bias]) {
+      // In a page, workers start only while the main thread yields (see KernelWorker.whenReady).
+      if (!workersReady && !CAN_BLOCK) await Promise.all(workers.map((w) => w.whenReady()));
+      workersReady = true;
       if (weights !== boundWeights || bias !== boundBias) {
         writeWeights(l, weightIndex, f32, weights, spec.bias ? bias : undefined);
         boundWeights = weights;
@@ -110,7 +115,7 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
       for (let i; (i = Atomics.add(counter, 0, 1)) < items.length; ) run(items[i][0], items[i][1], items[i][2]);
       for (const w of workers) w.finish();
       compact();
-      return Promise.resolve(f32.slice(l.at.result / 4, l.at.result / 4 + size));
+      return f32.slice(l.at.result / 4, l.at.result / 4 + size);
     },
     destroy() {
       for (const w of workers) w.terminate();
