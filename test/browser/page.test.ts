@@ -6,9 +6,10 @@
 // for the numerics fixtures, whose .caffemodel goes to the page as bytes) within 1e-4 of each blob's
 // largest value. Skips, saying why, where Chromium is absent (BREWNET_CHROMIUM names another binary).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
@@ -17,6 +18,7 @@ import type { Tensor } from '../../src/runtime/tensor.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError } from '../helpers/random-params.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const CHROMIUM = process.env.BREWNET_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -90,6 +92,8 @@ describe.skipIf(!haveChromium)('web page in Chromium', () => {
     const graph = await page.textContent('#graph');
     for (const layer of node.layers) expect(graph).toContain(layer.name);
     expect(pageErrors).toEqual([]);
+    // To look at the page: BREWNET_SCREENSHOTS=dir npx vitest run test/browser/page.test.ts
+    if (process.env.BREWNET_SCREENSHOTS) await page.screenshot({ path: join(process.env.BREWNET_SCREENSHOTS, 'page-fcn8s.png'), fullPage: true });
   });
 
   it('the NetSpec script of FCN-8s gives the same net, GoogLeNet its own shapes', async () => {
@@ -113,6 +117,44 @@ describe.skipIf(!haveChromium)('web page in Chromium', () => {
     expect(shown).toContain('did you mean "kernel_size"?');
     expect(shown).toContain('    3 | layer { name: "c"');
   });
+
+  it('a module written by brewnet compile, bundled by esbuild, runs in a page and fetches its weights from beside it', async () => {
+    const c = loadCase(numericsCases().find((m) => m.name === 'deconv')!);
+    const dir = mkdtempSync(join(tmpdir(), 'brewnet-module-web-'));
+    const compiled = runCli(['compile', join(c.dir, 'net.prototxt'), '--weights', join(c.dir, 'weights.caffemodel'), '-o', join(dir, 'net.mjs')]);
+    expect(compiled.stderr).toBe('');
+    copyFileSync(join(c.dir, 'weights.caffemodel'), join(dir, 'weights.caffemodel'));
+    const inputs = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, { shape: [...t.shape], data: Array.from(t.data) }]));
+    writeFileSync(
+      join(dir, 'main.js'),
+      `import { createNet } from './net.mjs';
+const inputs = ${JSON.stringify(inputs)};
+for (const t of Object.values(inputs)) t.data = Float32Array.from(t.data);
+const net = await createNet({ backend: 'wasm' });
+const out = await net.forward(inputs, { blobs: 'all' });
+globalThis.result = { backend: net.backend, out: Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Array.from(t.data)])) };
+`,
+    );
+    // As a user's project would have them: brewnet and gpu.js installed.
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(repoRoot, join(dir, 'node_modules', 'brewnet'), 'dir');
+    symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
+    const web = join(dir, 'dist');
+    await build({ entryPoints: [join(dir, 'main.js')], outfile: join(web, 'main.js'), bundle: true, platform: 'browser', format: 'esm', conditions: ['brewnet-source'], logLevel: 'silent' });
+    // The module's default weights: new URL('weights.caffemodel', import.meta.url), beside the bundle.
+    copyFileSync(join(dir, 'weights.caffemodel'), join(web, 'weights.caffemodel'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><script type="module" src="main.js"></script>');
+    const p = await servedPage(browser, web);
+    try {
+      await p.goto(`${ORIGIN}/`);
+      await p.waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 60_000 });
+      const r = (await p.evaluate(() => (globalThis as unknown as { result: { backend: string; out: Record<string, number[]> } }).result));
+      expect(r.backend).toBe('wasm');
+      for (const [blob, expected] of c.expected) expect(maxRelativeError(Float32Array.from(r.out[blob]), expected.data), blob).toBeLessThan(1e-4);
+    } finally {
+      await p.close();
+    }
+  }, 120_000);
 
   // The PyTorch fixtures: weights go to the page as .caffemodel bytes; the page's outputs must match
   // PyTorch's values and Node's forward pass on the same backend.
