@@ -7,7 +7,7 @@ import type { FileKind, PlatformWorker, RandomAccessFile } from './types.js';
 
 export type { FileKind, PlatformWorker, RandomAccessFile } from './types.js';
 
-export const PLATFORM = 'browser';
+export const PLATFORM: 'node' | 'browser' = 'browser';
 
 const NO_FILES = 'a web page has no file system: pass the text or the bytes (Uint8Array, ArrayBuffer, Response or URL) instead of a path';
 

@@ -12,7 +12,7 @@ import type { FileKind, PlatformWorker, RandomAccessFile } from './types.js';
 
 export type { FileKind, PlatformWorker, RandomAccessFile } from './types.js';
 
-export const PLATFORM = 'node';
+export const PLATFORM: 'node' | 'browser' = 'node';
 
 /** Whether `path` names a file, a directory, or nothing. */
 export function pathKind(path: string): FileKind {

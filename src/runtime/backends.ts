@@ -10,7 +10,7 @@
 // 'wasm' is brewnet's own: layers with a native WebAssembly SIMD kernel (src/runtime/wasm/) run it, every
 // other layer runs its gpu.js kernels on webasm. Both keep values as host Float32Arrays, so steps chain.
 import type { GPU as GPUClass } from 'gpu.js';
-import { envVar } from '#platform';
+import { envVar, PLATFORM } from '#platform';
 import { fail } from '../diagnostics/diagnostic.js';
 import { wasmSimdSupported } from './wasm/simd-support.js';
 
@@ -81,7 +81,8 @@ export function chooseBackend(facts: BackendFacts): BackendChoice {
   // A page's WebGL2 (else WebGL) context, or Node's headless-gl: the same rule on the renderer.
   const gl: GLBackend | undefined = facts.webgl2 ? 'webgl2' : facts.webgl ? 'webgl' : facts.headlessgl ? 'headlessgl' : undefined;
   if (!gl) {
-    return { backend: fallback, reason: `no GL context here (no X display or no built "gl" module; in a page, no WebGL), so ${fallback}` };
+    const why = PLATFORM === 'browser' ? 'this page has no WebGL' : 'no X display or no built "gl" module';
+    return { backend: fallback, reason: `no GL context here (${why}), so ${fallback}` };
   }
   const renderer = facts.glRenderer?.trim();
   if (!renderer) return { backend: fallback, reason: `GL renderer unknown, taken as software rendering, so ${fallback}` };

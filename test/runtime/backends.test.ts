@@ -57,6 +57,20 @@ describe('auto backend choice', () => {
     expect(chooseBackend({ webasm: true, wasmSimd: false, headlessgl: true, glRenderer: '  ' }).backend).toBe('webasm');
   });
 
+  it('in a page: WebGL2 (else WebGL) on a hardware renderer, wasm on SwiftShader', () => {
+    const page = { webasm: true, wasmSimd: true, headlessgl: false };
+    const gpu = 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)';
+    expect(chooseBackend({ ...page, webgl2: true, webgl: true, glRenderer: gpu })).toEqual({ backend: 'webgl2', reason: `GL runs on a hardware renderer (${gpu})` });
+    expect(chooseBackend({ ...page, webgl2: false, webgl: true, glRenderer: gpu }).backend).toBe('webgl');
+    const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
+    expect(chooseBackend({ ...page, webgl2: true, webgl: true, glRenderer: swiftshader }).backend).toBe('wasm');
+  });
+
+  it('webgl2 and webgl cannot run in Node: refused with the reason', () => {
+    expect(() => createGPU(GPU, 'webgl2')).toThrow(/backend "webgl2" cannot run here: no WebGL2 context/);
+    expect(() => createGPU(GPU, 'webgl')).toThrow(/backend "webgl" cannot run here: no WebGL context/);
+  });
+
   it('without GL: wasm, else webasm, else cpu, saying there is no GL', () => {
     expect(chooseBackend({ webasm: true, wasmSimd: true, headlessgl: false })).toEqual({
       backend: 'wasm',
