@@ -118,19 +118,20 @@ describe.skipIf(!haveChromium)('web page in Chromium', () => {
     expect(shown).toContain('    3 | layer { name: "c"');
   });
 
-  it('a module written by brewnet compile, bundled by esbuild, runs in a page and fetches its weights from beside it', async () => {
+  it('a module written by brewnet compile, bundled by esbuild, runs in a page with its weights from a fetch Response', async () => {
     const c = loadCase(numericsCases().find((m) => m.name === 'deconv')!);
     const dir = mkdtempSync(join(tmpdir(), 'brewnet-module-web-'));
-    const compiled = runCli(['compile', join(c.dir, 'net.prototxt'), '--weights', join(c.dir, 'weights.caffemodel'), '-o', join(dir, 'net.mjs')]);
-    expect(compiled.stderr).toBe('');
     copyFileSync(join(c.dir, 'weights.caffemodel'), join(dir, 'weights.caffemodel'));
+    const compiled = runCli(['compile', join(c.dir, 'net.prototxt'), '--weights', join(dir, 'weights.caffemodel'), '-o', join(dir, 'net.mjs')]);
+    expect(compiled.stderr).toBe('');
     const inputs = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, { shape: [...t.shape], data: Array.from(t.data) }]));
     writeFileSync(
       join(dir, 'main.js'),
       `import { createNet } from './net.mjs';
 const inputs = ${JSON.stringify(inputs)};
 for (const t of Object.values(inputs)) t.data = Float32Array.from(t.data);
-const net = await createNet({ backend: 'wasm' });
+// With --weights the module names the file by its path (for Node); a page hands over a fetch Response.
+const net = await createNet({ backend: 'wasm', weights: await fetch('weights.caffemodel') });
 const out = await net.forward(inputs, { blobs: 'all' });
 globalThis.result = { backend: net.backend, out: Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Array.from(t.data)])) };
 `,
@@ -141,13 +142,16 @@ globalThis.result = { backend: net.backend, out: Object.fromEntries(Object.entri
     symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
     const web = join(dir, 'dist');
     await build({ entryPoints: [join(dir, 'main.js')], outfile: join(web, 'main.js'), bundle: true, platform: 'browser', format: 'esm', conditions: ['brewnet-source'], logLevel: 'silent' });
-    // The module's default weights: new URL('weights.caffemodel', import.meta.url), beside the bundle.
     copyFileSync(join(dir, 'weights.caffemodel'), join(web, 'weights.caffemodel'));
     writeFileSync(join(web, 'index.html'), '<!doctype html><script type="module" src="main.js"></script>');
     const p = await servedPage(browser, web);
     try {
       await p.goto(`${ORIGIN}/`);
-      await p.waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 60_000 });
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 60_000 }).catch((e: Error) => {
+        throw new Error(`${e.message}; page errors: ${errors.join('; ') || 'none'}`);
+      });
       const r = (await p.evaluate(() => (globalThis as unknown as { result: { backend: string; out: Record<string, number[]> } }).result));
       expect(r.backend).toBe('wasm');
       for (const [blob, expected] of c.expected) expect(maxRelativeError(Float32Array.from(r.out[blob]), expected.data), blob).toBeLessThan(1e-4);
