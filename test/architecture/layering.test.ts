@@ -33,6 +33,7 @@ export const LAYERS: { name: string; paths: string[]; why: string }[] = [
   { name: 'api', paths: ['src/api/'], why: 'the library entry points: load a net from a path, text or script' },
   { name: 'cli', paths: ['src/cli/'], why: 'the brewnet command: options, tables, exit codes' },
   { name: 'index', paths: ['src/index.ts'], why: "the package's public surface" },
+  { name: 'web', paths: ['web/'], why: 'the static page (npm run web): a user of the public API, like the CLI' },
 ];
 
 const root = resolve(__dirname, '../..');
@@ -104,7 +105,7 @@ export type Graph = Map<string, string[]>;
 function importGraphs(): { all: Graph; runtime: Graph } {
   const all: Graph = new Map();
   const runtime: Graph = new Map();
-  for (const file of [...sources('src'), ...sources('grammar')]) {
+  for (const file of [...sources('src'), ...sources('grammar'), ...sources('web')]) {
     const imports = importsOf(readFileSync(join(root, file), 'utf8'), file);
     const target = (spec: string) =>
       spec.startsWith('#') ? (resolveSubpath(spec) ?? spec) : relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');

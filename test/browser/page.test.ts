@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { compile } from '../../src/runtime/compile.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
 import { maxRelativeError } from '../helpers/random-params.js';
