@@ -17,7 +17,11 @@ const EXAMPLES: Record<string, { file: string; text: string; inputs: string }> =
 };
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+) => {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...children);
   return e;
@@ -35,7 +39,12 @@ const state: State = { file: 'net.prototxt' };
 const thousands = (n: number) => n.toLocaleString('en-US');
 function compact(n: number): string {
   if (n === 0) return '0';
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [v, u] of units) if (n >= v) return `${(n / v).toPrecision(3).replace(/\.?0+$/, '')}${u}`;
   return String(n);
 }
@@ -72,7 +81,8 @@ async function load(text: string, file: string, inputsText: string): Promise<Loa
     net = loadNet(text, { file, inputs: parseInputShapes(inputsText) });
   } catch (e) {
     state.net = undefined;
-    const diagnostics = e instanceof DiagnosticError ? e.diagnostics : [{ severity: 'error' as const, message: `internal error: ${(e as Error).message}` }];
+    const diagnostics =
+      e instanceof DiagnosticError ? e.diagnostics : [{ severity: 'error' as const, message: `internal error: ${(e as Error).message}` }];
     showDiagnostics(diagnostics, text);
     $('summary').textContent = 'The net did not load: see the diagnostics.';
     for (const id of ['shapes', 'analysis', 'graph']) $(id).replaceChildren();
@@ -83,14 +93,29 @@ async function load(text: string, file: string, inputsText: string): Promise<Loa
   showDiagnostics(warnings, text);
   await renderGraph(net, $('graph'));
   const json = net.toJSON();
-  return { ok: true, name: net.name, layers: net.layers.length, params: net.totalParams, macs: net.totalMacs, blobs: json.blobs, inputs: net.inputs, outputs: net.outputs, diagnostics: warnings };
+  return {
+    ok: true,
+    name: net.name,
+    layers: net.layers.length,
+    params: net.totalParams,
+    macs: net.totalMacs,
+    blobs: json.blobs,
+    inputs: net.inputs,
+    outputs: net.outputs,
+    diagnostics: warnings,
+  };
 }
 
 function showShapesAndAnalysis(net: Net): Diagnostic[] {
   const json = net.toJSON();
   const memory = json.layers.reduce((sum, l) => sum + l.top_shapes.reduce((s, t) => s + 4 * t.reduce((a, b) => a * b, 1), 0), 0);
   $('summary').replaceChildren(
-    el('p', {}, el('strong', {}, net.name ?? '(unnamed net)'), ` · ${net.layers.length} layers · ${thousands(net.totalParams)} parameters (${bytes(4 * net.totalParams)}) · ${compact(net.totalMacs)} MACs · blobs ${bytes(memory)} (float32)`),
+    el(
+      'p',
+      {},
+      el('strong', {}, net.name ?? '(unnamed net)'),
+      ` · ${net.layers.length} layers · ${thousands(net.totalParams)} parameters (${bytes(4 * net.totalParams)}) · ${compact(net.totalMacs)} MACs · blobs ${bytes(memory)} (float32)`,
+    ),
     el('p', {}, `inputs: ${net.inputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`),
     el('p', {}, `outputs: ${net.outputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`),
   );
@@ -104,13 +129,31 @@ function showShapesAndAnalysis(net: Net): Diagnostic[] {
     const flow = inPlace ? `${tops} (in place)` : `${l.bottom.join(', ')}${l.bottom.length ? ' ' : ''}→ ${tops}`;
     const params = l.params.length ? `${l.params.map(showShape).join(' + ')} (${thousands(layer.paramCount)})` : '';
     const mem = l.top_shapes.reduce((s, t) => s + 4 * t.reduce((a, b) => a * b, 1), 0);
-    const row = el('tr', {}, el('td', {}, l.name), el('td', {}, l.type), el('td', {}, flow), el('td', {}, params), el('td', { className: 'num', title: thousands(l.macs) }, l.macs ? compact(l.macs) : ''), el('td', { className: 'num' }, inPlace ? '' : bytes(mem)));
+    const row = el(
+      'tr',
+      {},
+      el('td', {}, l.name),
+      el('td', {}, l.type),
+      el('td', {}, flow),
+      el('td', {}, params),
+      el('td', { className: 'num', title: thousands(l.macs) }, l.macs ? compact(l.macs) : ''),
+      el('td', { className: 'num' }, inPlace ? '' : bytes(mem)),
+    );
     row.dataset.layer = l.name;
     if (layer.loc) row.title = `line ${layer.loc.line}`;
     row.addEventListener('click', () => layer.loc && selectLine(layer.loc.line));
     return row;
   });
-  const total = el('tr', { className: 'total' }, el('td', {}, 'total'), el('td', {}, ''), el('td', {}, ''), el('td', {}, thousands(net.totalParams)), el('td', { className: 'num' }, compact(net.totalMacs)), el('td', { className: 'num' }, bytes(memory)));
+  const total = el(
+    'tr',
+    { className: 'total' },
+    el('td', {}, 'total'),
+    el('td', {}, ''),
+    el('td', {}, ''),
+    el('td', {}, thousands(net.totalParams)),
+    el('td', { className: 'num' }, compact(net.totalMacs)),
+    el('td', { className: 'num' }, bytes(memory)),
+  );
   table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows, total));
 
   // Analysis: crops (offsets in the file and computed), merges, what crops cut away, receptive fields.
@@ -121,37 +164,122 @@ function showShapesAndAnalysis(net: Net): Diagnostic[] {
   try {
     report = analyzeNet(net);
   } catch (e) {
-    const diagnostics = e instanceof DiagnosticError ? e.diagnostics : [{ severity: 'error' as const, message: `analysis failed: ${(e as Error).message}` }];
+    const diagnostics =
+      e instanceof DiagnosticError ? e.diagnostics : [{ severity: 'error' as const, message: `analysis failed: ${(e as Error).message}` }];
     target.append(el('p', { className: 'note' }, 'No analysis for this net: see the diagnostics.'));
     return diagnostics;
   }
   const a = analysisJSON(report) as {
     input: string | null;
-    crops: { layer: string; axis: number; offset_file: number[]; offset_computed: number[] | null; ok: boolean; reason?: string; cropped_border: { axis: number; side: string; units: number[]; kinds: Record<string, number> }[] }[];
+    crops: {
+      layer: string;
+      axis: number;
+      offset_file: number[];
+      offset_computed: number[] | null;
+      ok: boolean;
+      reason?: string;
+      cropped_border: { axis: number; side: string; units: number[]; kinds: Record<string, number> }[];
+    }[];
     merges: { layer: string; ok: boolean; reason?: string }[];
     maps: Record<string, Record<string, { a: number[]; b: number[] }>>;
     receptive_fields: Record<string, { size: number[]; jump: number[]; start: number[] }>;
   };
-  for (const c of report.crops) if (!c.ok) warnings.push({ severity: 'warning', message: `Crop "${c.layer.name}": offset ${c.offsetFile.join(', ')} in the file, ${c.offsetComputed ? `${c.offsetComputed.join(', ')} aligns its bottoms` : 'cannot be computed'}${c.reason ? ` (${c.reason})` : ''}`, location: c.layer.loc });
-  for (const m of report.merges) if (!m.ok) warnings.push({ severity: 'warning', message: `${m.layer.type} "${m.layer.name}" joins misaligned blobs${m.reason ? `: ${m.reason}` : ''}`, location: m.layer.loc });
+  for (const c of report.crops)
+    if (!c.ok)
+      warnings.push({
+        severity: 'warning',
+        message: `Crop "${c.layer.name}": offset ${c.offsetFile.join(', ')} in the file, ${c.offsetComputed ? `${c.offsetComputed.join(', ')} aligns its bottoms` : 'cannot be computed'}${c.reason ? ` (${c.reason})` : ''}`,
+        location: c.layer.loc,
+      });
+  for (const m of report.merges)
+    if (!m.ok)
+      warnings.push({
+        severity: 'warning',
+        message: `${m.layer.type} "${m.layer.name}" joins misaligned blobs${m.reason ? `: ${m.reason}` : ''}`,
+        location: m.layer.loc,
+      });
 
   if (a.crops.length) {
     const rows = a.crops.map((c) =>
-      el('tr', { className: c.ok ? '' : 'bad' }, el('td', {}, c.layer), el('td', {}, String(c.axis)), el('td', {}, c.offset_file.join(', ')), el('td', {}, c.offset_computed?.join(', ') ?? '—'), el('td', {}, c.ok ? 'ok' : (c.reason ?? 'wrong')),
-        el('td', {}, c.cropped_border.map((b) => `axis ${b.axis} ${b.side} units ${b.units.join('–')}: ${b.kinds.padding ?? 0} padding only, ${b.kinds.partial ?? 0} partly real, ${b.kinds.inside ?? 0} entirely real`).join('; '))),
+      el(
+        'tr',
+        { className: c.ok ? '' : 'bad' },
+        el('td', {}, c.layer),
+        el('td', {}, String(c.axis)),
+        el('td', {}, c.offset_file.join(', ')),
+        el('td', {}, c.offset_computed?.join(', ') ?? '—'),
+        el('td', {}, c.ok ? 'ok' : (c.reason ?? 'wrong')),
+        el(
+          'td',
+          {},
+          c.cropped_border
+            .map(
+              (b) =>
+                `axis ${b.axis} ${b.side} units ${b.units.join('–')}: ${b.kinds.padding ?? 0} padding only, ${b.kinds.partial ?? 0} partly real, ${b.kinds.inside ?? 0} entirely real`,
+            )
+            .join('; '),
+        ),
+      ),
     );
-    target.append(el('h3', {}, 'Crops'), el('table', {}, el('thead', {}, el('tr', {}, ...['layer', 'axis', 'file offset', 'computed', 'status', 'what it cuts away'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows)));
+    target.append(
+      el('h3', {}, 'Crops'),
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el('tr', {}, ...['layer', 'axis', 'file offset', 'computed', 'status', 'what it cuts away'].map((h) => el('th', {}, h))),
+        ),
+        el('tbody', {}, ...rows),
+      ),
+    );
   } else target.append(el('p', { className: 'note' }, 'No Crop layers.'));
   if (a.merges.length) {
-    target.append(el('h3', {}, 'Merges'), el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'layer'), el('th', {}, 'aligned'))), el('tbody', {}, ...a.merges.map((m) => el('tr', { className: m.ok ? '' : 'bad' }, el('td', {}, m.layer), el('td', {}, m.ok ? 'yes' : `no: ${m.reason ?? ''}`))))));
+    target.append(
+      el('h3', {}, 'Merges'),
+      el(
+        'table',
+        {},
+        el('thead', {}, el('tr', {}, el('th', {}, 'layer'), el('th', {}, 'aligned'))),
+        el(
+          'tbody',
+          {},
+          ...a.merges.map((m) =>
+            el('tr', { className: m.ok ? '' : 'bad' }, el('td', {}, m.layer), el('td', {}, m.ok ? 'yes' : `no: ${m.reason ?? ''}`)),
+          ),
+        ),
+      ),
+    );
   }
   const rf = Object.entries(a.receptive_fields);
   if (rf.length && a.input) {
     const rows = rf.map(([blob, f]) => {
       const map = a.maps[blob]?.[a.input!];
-      return el('tr', {}, el('td', {}, blob), el('td', {}, showShape(net.blob(blob).shape)), el('td', {}, map ? map.a.map((x, i) => `${x}·x ${map.b[i] >= 0 ? '+' : '−'} ${Math.abs(map.b[i])}`).join(' | ') : ''), el('td', { className: 'num' }, f.size.join(' × ')), el('td', { className: 'num' }, f.jump.join(', ')), el('td', { className: 'num' }, f.start.join(', ')));
+      return el(
+        'tr',
+        {},
+        el('td', {}, blob),
+        el('td', {}, showShape(net.blob(blob).shape)),
+        el('td', {}, map ? map.a.map((x, i) => `${x}·x ${map.b[i] >= 0 ? '+' : '−'} ${Math.abs(map.b[i])}`).join(' | ') : ''),
+        el('td', { className: 'num' }, f.size.join(' × ')),
+        el('td', { className: 'num' }, f.jump.join(', ')),
+        el('td', { className: 'num' }, f.start.join(', ')),
+      );
     });
-    target.append(el('h3', {}, `Coordinate maps and receptive fields (relative to "${a.input}")`), el('div', { className: 'scroll short' }, el('table', {}, el('thead', {}, el('tr', {}, ...['blob', 'shape', 'blob = a·x + b', 'field size', 'jump', 'start'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows))));
+    target.append(
+      el('h3', {}, `Coordinate maps and receptive fields (relative to "${a.input}")`),
+      el(
+        'div',
+        { className: 'scroll short' },
+        el(
+          'table',
+          {},
+          el('thead', {}, el('tr', {}, ...['blob', 'shape', 'blob = a·x + b', 'field size', 'jump', 'start'].map((h) => el('th', {}, h)))),
+          el('tbody', {}, ...rows),
+        ),
+      ),
+    );
   }
   return warnings;
 }
@@ -167,10 +295,22 @@ function showDiagnostics(diagnostics: Diagnostic[], text: string): void {
     ...diagnostics.map((d) => {
       const loc = d.location;
       const where = loc ? `${loc.file}:${loc.line}:${loc.column}: ` : '';
-      const item = el('li', { className: d.severity }, el('span', { className: 'where' }, where), el('strong', {}, `${d.severity}: `), d.message);
+      const item = el(
+        'li',
+        { className: d.severity },
+        el('span', { className: 'where' }, where),
+        el('strong', {}, `${d.severity}: `),
+        d.message,
+      );
       if (loc && lines[loc.line - 1] !== undefined) {
         const src = lines[loc.line - 1];
-        item.append(el('pre', { className: 'excerpt' }, `${String(loc.line).padStart(5)} | ${src}\n      | ${' '.repeat(Math.max(0, loc.column - 1))}^`));
+        item.append(
+          el(
+            'pre',
+            { className: 'excerpt' },
+            `${String(loc.line).padStart(5)} | ${src}\n      | ${' '.repeat(Math.max(0, loc.column - 1))}^`,
+          ),
+        );
         item.addEventListener('click', () => selectLine(loc.line));
         item.title = 'show this line in the source';
       }
@@ -217,13 +357,19 @@ async function forward(req: ForwardRequest): Promise<ForwardResult> {
   if (!net) throw new Error('load a net first');
   const inputs: Record<string, Tensor> = {};
   if (req.inputs) {
-    for (const [name, t] of Object.entries(req.inputs)) inputs[name] = { shape: t.shape, data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data) };
+    for (const [name, t] of Object.entries(req.inputs))
+      inputs[name] = { shape: t.shape, data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data) };
   } else {
     for (const name of net.inputs) inputs[name] = imageInput(net.blob(name).shape);
   }
   const weights = req.weights ?? state.weights?.bytes;
   const t0 = performance.now();
-  const compiled = await compile(net, weights ? { weights, backend: req.backend as never, threads: req.threads ?? true } : { seed: req.seed ?? 1, backend: req.backend as never, threads: req.threads ?? true });
+  const compiled = await compile(
+    net,
+    weights
+      ? { weights, backend: req.backend as never, threads: req.threads ?? true }
+      : { seed: req.seed ?? 1, backend: req.backend as never, threads: req.threads ?? true },
+  );
   try {
     const t1 = performance.now();
     const options = req.blobs ? { blobs: req.blobs } : {};
@@ -231,7 +377,14 @@ async function forward(req: ForwardRequest): Promise<ForwardResult> {
     const t2 = performance.now();
     const outputs = await compiled.forward(inputs, options);
     const t3 = performance.now();
-    return { backend: compiled.backend, reason: compiled.backendReason, compileMs: t1 - t0, firstMs: t2 - t1, secondMs: t3 - t2, outputs: outputs as ForwardResult['outputs'] };
+    return {
+      backend: compiled.backend,
+      reason: compiled.backendReason,
+      compileMs: t1 - t0,
+      firstMs: t2 - t1,
+      secondMs: t3 - t2,
+      outputs: outputs as ForwardResult['outputs'],
+    };
   } finally {
     compiled.destroy();
   }
@@ -243,12 +396,18 @@ function readPreprocess(): Preprocess {
     if (!Number.isFinite(v)) throw new Error(`${id}: not a number`);
     return v;
   };
-  return { mean: parseNumbers($<HTMLInputElement>('mean').value, 'mean'), rawScale: num('raw-scale'), inputScale: num('input-scale'), swap: parseNumbers($<HTMLInputElement>('swap').value, 'channel swap') };
+  return {
+    mean: parseNumbers($<HTMLInputElement>('mean').value, 'mean'),
+    rawScale: num('raw-scale'),
+    inputScale: num('input-scale'),
+    swap: parseNumbers($<HTMLInputElement>('swap').value, 'channel swap'),
+  };
 }
 
 /** The image (or a colour test pattern) resized to the input's H×W on a canvas, preprocessed as Caffe does. */
 function imageInput(shape: number[]): Tensor {
-  if (shape.length !== 4) throw new Error(`input of shape ${showShape(shape)}: an image fills N×C×H×W inputs; give inputs by hand (brewnetPage.forward)`);
+  if (shape.length !== 4)
+    throw new Error(`input of shape ${showShape(shape)}: an image fills N×C×H×W inputs; give inputs by hand (brewnetPage.forward)`);
   const [n, c, h, w] = shape;
   const canvas = document.createElement('canvas');
   canvas.width = w;
@@ -275,7 +434,9 @@ async function runSelected(): Promise<void> {
   const backends = [...document.querySelectorAll<HTMLInputElement>('#backends input:checked')].map((b) => b.value);
   const timings = $('timings');
   const result = $('result');
-  timings.replaceChildren(el('tr', {}, ...['backend', 'ran on', 'compile', '1st forward', '2nd forward', 'vs first backend'].map((h) => el('th', {}, h))));
+  timings.replaceChildren(
+    el('tr', {}, ...['backend', 'ran on', 'compile', '1st forward', '2nd forward', 'vs first backend'].map((h) => el('th', {}, h))),
+  );
   result.replaceChildren();
   let first: ForwardResult | undefined;
   for (const backend of backends) {
@@ -285,13 +446,21 @@ async function runSelected(): Promise<void> {
     try {
       const r = await forward({ backend, seed: Number($<HTMLInputElement>('seed').value) || 0 });
       const diff = first ? maxRelativeDifference(first.outputs, r.outputs) : undefined;
-      row.replaceChildren(el('td', {}, backend), el('td', { title: r.reason }, r.backend), ...[r.compileMs, r.firstMs, r.secondMs].map((ms) => el('td', { className: 'num' }, `${ms.toFixed(0)} ms`)), el('td', { className: 'num' }, diff === undefined ? '—' : diff.toExponential(1)));
+      row.replaceChildren(
+        el('td', {}, backend),
+        el('td', { title: r.reason }, r.backend),
+        ...[r.compileMs, r.firstMs, r.secondMs].map((ms) => el('td', { className: 'num' }, `${ms.toFixed(0)} ms`)),
+        el('td', { className: 'num' }, diff === undefined ? '—' : diff.toExponential(1)),
+      );
       if (!first) {
         first = r;
         showOutputs(r.outputs);
       }
     } catch (e) {
-      const message = e instanceof DiagnosticError ? e.diagnostics.map((d) => d.message + (d.hint ? ` (hint: ${d.hint})` : '')).join('; ') : (e as Error).message;
+      const message =
+        e instanceof DiagnosticError
+          ? e.diagnostics.map((d) => d.message + (d.hint ? ` (hint: ${d.hint})` : '')).join('; ')
+          : (e as Error).message;
       row.replaceChildren(el('td', {}, backend), el('td', { colSpan: 5, className: 'error' }, message));
     }
   }
@@ -312,7 +481,29 @@ function maxRelativeDifference(a: ForwardResult['outputs'], b: ForwardResult['ou
   return worst;
 }
 
-const PALETTE = [[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0], [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128], [64, 0, 0], [192, 0, 0], [64, 128, 0], [192, 128, 0], [64, 0, 128], [192, 0, 128], [64, 128, 128], [192, 128, 128], [0, 64, 0], [128, 64, 0], [0, 192, 0], [128, 192, 0], [0, 64, 128]];
+const PALETTE = [
+  [0, 0, 0],
+  [128, 0, 0],
+  [0, 128, 0],
+  [128, 128, 0],
+  [0, 0, 128],
+  [128, 0, 128],
+  [0, 128, 128],
+  [128, 128, 128],
+  [64, 0, 0],
+  [192, 0, 0],
+  [64, 128, 0],
+  [192, 128, 0],
+  [64, 0, 128],
+  [192, 0, 128],
+  [64, 128, 128],
+  [192, 128, 128],
+  [0, 64, 0],
+  [128, 64, 0],
+  [0, 192, 0],
+  [128, 192, 0],
+  [0, 64, 128],
+];
 
 /** Classification outputs as a top-5 list; spatial score maps as a per-pixel argmax picture (VOC colours). */
 function showOutputs(outputs: ForwardResult['outputs']): void {
@@ -335,15 +526,25 @@ function showOutputs(outputs: ForwardResult['outputs']): void {
       result.append(el('p', {}, `${name} ${showShape(s)}: argmax per pixel`), canvas);
     } else {
       const per = t.data.length / (s[0] || 1);
-      const top = [...t.data.subarray(0, per)].map((v, i) => [i, v]).sort((x, y) => y[1] - x[1]).slice(0, 5);
-      result.append(el('p', {}, `${name} ${showShape(s)}: top ${top.length}`), el('ol', { start: 1 }, ...top.map(([i, v]) => el('li', {}, `class ${i}: ${v.toPrecision(4)}`))));
+      const top = [...t.data.subarray(0, per)]
+        .map((v, i) => [i, v])
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 5);
+      result.append(
+        el('p', {}, `${name} ${showShape(s)}: top ${top.length}`),
+        el('ol', { start: 1 }, ...top.map(([i, v]) => el('li', {}, `class ${i}: ${v.toPrecision(4)}`))),
+      );
     }
   }
 }
 
 // ---- wiring ----
 async function loadFromBox(): Promise<LoadSummary> {
-  return load($<HTMLTextAreaElement>('source').value, $<HTMLInputElement>('file-name').value || 'net.prototxt', $<HTMLInputElement>('input-shapes').value);
+  return load(
+    $<HTMLTextAreaElement>('source').value,
+    $<HTMLInputElement>('file-name').value || 'net.prototxt',
+    $<HTMLInputElement>('input-shapes').value,
+  );
 }
 
 async function loadExample(key: string): Promise<LoadSummary> {
@@ -374,7 +575,8 @@ async function takeFiles(files: Iterable<File>): Promise<void> {
 }
 
 function wire(): void {
-  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-example]')) b.addEventListener('click', () => void loadExample(b.dataset.example!));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-example]'))
+    b.addEventListener('click', () => void loadExample(b.dataset.example!));
   $('load').addEventListener('click', () => void loadFromBox());
   $('run').addEventListener('click', () => void runSelected());
   $<HTMLInputElement>('files').addEventListener('change', (e) => void takeFiles((e.target as HTMLInputElement).files ?? []));
@@ -391,7 +593,8 @@ function wire(): void {
     void takeFiles(e.dataTransfer?.files ?? []);
   });
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  $('env').textContent = `Threads: ${isolated ? `Web Workers (cross-origin isolated, ${navigator.hardwareConcurrency} cores)` : 'one (serve the page with COOP/COEP headers for Web Workers)'}. Timings include kernel compilation on the 1st forward pass (GL shaders, WebAssembly).`;
+  $('env').textContent =
+    `Threads: ${isolated ? `Web Workers (cross-origin isolated, ${navigator.hardwareConcurrency} cores)` : 'one (serve the page with COOP/COEP headers for Web Workers)'}. Timings include kernel compilation on the 1st forward pass (GL shaders, WebAssembly).`;
 }
 
 declare global {

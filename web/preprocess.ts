@@ -21,9 +21,11 @@ export const CAFFE_DEFAULTS: Preprocess = { mean: [104, 117, 123], rawScale: 1, 
  * channels (1: the grey value of the swapped first channel; 3: the swapped channels).
  */
 export function toBlob(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number, channels: number, p: Preprocess): Float32Array {
-  if (rgba.length !== width * height * 4) throw new Error(`expected ${width}×${height} RGBA pixels (${width * height * 4} bytes), got ${rgba.length}`);
+  if (rgba.length !== width * height * 4)
+    throw new Error(`expected ${width}×${height} RGBA pixels (${width * height * 4} bytes), got ${rgba.length}`);
   if (channels !== 1 && channels !== 3) throw new Error(`an image fills 1 or 3 channels; this input has ${channels}`);
-  if (p.swap.length !== 3 || p.swap.some((s) => s !== 0 && s !== 1 && s !== 2)) throw new Error('channel swap must list 3 channels from 0, 1, 2');
+  if (p.swap.length !== 3 || p.swap.some((s) => s !== 0 && s !== 1 && s !== 2))
+    throw new Error('channel swap must list 3 channels from 0, 1, 2');
   const out = new Float32Array(channels * width * height);
   const plane = width * height;
   for (let c = 0; c < channels; c++) {
@@ -41,6 +43,7 @@ export function toBlob(rgba: Uint8ClampedArray | Uint8Array, width: number, heig
 export function parseNumbers(text: string, what: string): number[] {
   const parts = text.split(/[\s,]+/).filter(Boolean);
   const values = parts.map(Number);
-  if (!parts.length || values.some((v) => !Number.isFinite(v))) throw new Error(`${what}: expected numbers separated by commas, got "${text}"`);
+  if (!parts.length || values.some((v) => !Number.isFinite(v)))
+    throw new Error(`${what}: expected numbers separated by commas, got "${text}"`);
   return values;
 }

@@ -52,12 +52,20 @@ export function isScript(file: string): boolean {
 /** Parses and upgrades, without building the graph (what `convert` prints). A .py script is run first. */
 export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean } & ScriptSelection = {}): Msg {
   const { text, file } = readSource(pathOrText, options.file);
-  const net = isScript(file) ? scriptNet(text, { file, call: options.call, net: options.net, limits: options.limits, inputs: shapeMap(options.inputs) }) : readNetParameter(text, file);
+  const net = isScript(file)
+    ? scriptNet(text, { file, call: options.call, net: options.net, limits: options.limits, inputs: shapeMap(options.inputs) })
+    : readNetParameter(text, file);
   return options.upgrade === false ? net : upgradeNet(net);
 }
 
 export function loadNet(pathOrText: string, options: LoadOptions = {}): Net {
-  const upgraded = readNet(pathOrText, { file: options.file, call: options.call, net: options.net, limits: options.limits, inputs: options.inputs });
+  const upgraded = readNet(pathOrText, {
+    file: options.file,
+    call: options.call,
+    net: options.net,
+    limits: options.limits,
+    inputs: options.inputs,
+  });
   return buildNet(upgraded, options);
 }
 

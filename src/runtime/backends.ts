@@ -38,7 +38,8 @@ export function unavailableReason(GPU: GPUConstructor, backend: BackendName, sim
       ? 'no headless-gl context could be created (is gpu.js\'s optional native module "gl" built? check node_modules/gl/build/Release/webgl.node)'
       : 'no X display: headless-gl needs one (run under xvfb-run), and gpu.js\'s optional native module "gl" must be built';
   }
-  if (backend === 'webgl2' && !GPU.isWebGL2Supported) return 'no WebGL2 context (a web browser with WebGL2 is needed; in Node use headlessgl)';
+  if (backend === 'webgl2' && !GPU.isWebGL2Supported)
+    return 'no WebGL2 context (a web browser with WebGL2 is needed; in Node use headlessgl)';
   if (backend === 'webgl' && !GPU.isWebGLSupported) return 'no WebGL context (a web browser with WebGL is needed; in Node use headlessgl)';
   return undefined;
 }
@@ -128,14 +129,25 @@ export function backendFacts(GPU: GPUConstructor): BackendFacts {
   // nothing to release.
   const Kernel = mode ? (new GPU({ mode }) as unknown as { Kernel: { testContext?: WebGLLike | null } }).Kernel : undefined;
   const context = Kernel?.testContext ?? null;
-  return { webasm: GPU.isWebAssemblySupported, wasmSimd: wasmSimdSupported(), headlessgl, webgl2, webgl, glRenderer: context ? glRendererOf(context) : undefined };
+  return {
+    webasm: GPU.isWebAssemblySupported,
+    wasmSimd: wasmSimdSupported(),
+    headlessgl,
+    webgl2,
+    webgl,
+    glRenderer: context ? glRendererOf(context) : undefined,
+  };
 }
 
 /** The gpu.js mode that runs a backend's gpu.js kernels ('wasm' runs the layers without a native kernel on webasm). */
 export const gpuMode = (backend: ConcreteBackend): Exclude<ConcreteBackend, 'wasm'> => (backend === 'wasm' ? 'webasm' : backend);
 
 /** The gpu.js instance for a backend, and why it was chosen ('auto' resolved by chooseBackend). */
-export function createGPU(GPU: GPUConstructor, backend: BackendName, simd: () => boolean = wasmSimdSupported): { gpu: InstanceType<GPUConstructor> } & BackendChoice {
+export function createGPU(
+  GPU: GPUConstructor,
+  backend: BackendName,
+  simd: () => boolean = wasmSimdSupported,
+): { gpu: InstanceType<GPUConstructor> } & BackendChoice {
   if (!isBackendName(backend)) fail(`unknown backend "${String(backend)}"; choose one of ${BACKENDS.join(', ')}`);
   if (backend === 'auto') {
     const choice = chooseBackend({ ...backendFacts(GPU), wasmSimd: simd() });
@@ -143,7 +155,14 @@ export function createGPU(GPU: GPUConstructor, backend: BackendName, simd: () =>
   }
   const why = unavailableReason(GPU, backend, simd);
   if (why) {
-    const hint = backend === 'headlessgl' ? 'use --backend webasm or cpu' : backend === 'webgl2' || backend === 'webgl' ? "use backend 'wasm' (or 'auto')" : backend === 'wasm' ? 'use --backend webasm (gpu.js kernels only) or cpu' : undefined;
+    const hint =
+      backend === 'headlessgl'
+        ? 'use --backend webasm or cpu'
+        : backend === 'webgl2' || backend === 'webgl'
+          ? "use backend 'wasm' (or 'auto')"
+          : backend === 'wasm'
+            ? 'use --backend webasm (gpu.js kernels only) or cpu'
+            : undefined;
     fail(`backend "${backend}" cannot run here: ${why}`, undefined, hint);
   }
   return { gpu: new GPU({ mode: gpuMode(backend) }), backend, reason: 'asked for' };

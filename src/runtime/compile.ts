@@ -42,7 +42,8 @@ export interface CompiledNet {
 
 export async function compile(net: Net, options: CompileOptions): Promise<CompiledNet> {
   const plan = buildPlan(net);
-  const weights = options.weights === undefined || isParamMap(options.weights) ? options.weights : await resolveWeightSource(options.weights);
+  const weights =
+    options.weights === undefined || isParamMap(options.weights) ? options.weights : await resolveWeightSource(options.weights);
   const params = paramsForPlan(plan, resolveWeights(net, { ...options, weights }).params);
   const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto', { threads: options.threads });
   return {

@@ -17,7 +17,12 @@ interface Stream {
 }
 
 /** A bar for `total` bytes, or undefined when none should show (`force` overrides the TTY/size rule). */
-export function progressBar(total: number, label: string, force?: boolean, stream: Stream | undefined = stderrStream()): ProgressBar | undefined {
+export function progressBar(
+  total: number,
+  label: string,
+  force?: boolean,
+  stream: Stream | undefined = stderrStream(),
+): ProgressBar | undefined {
   if (!stream) return undefined; // a web page has no terminal
   const show = force ?? (stream.isTTY === true && total >= MIN_BYTES);
   if (!show || total <= 0) return undefined;

@@ -79,7 +79,13 @@ function expectLength(r: WireReader, what: string): void {
   }
 }
 
-function readLayer(r: WireReader, end: number, spec: LayerSpec, at: Position, keepData: (name: string) => boolean): Omit<WeightLayer, 'index'> {
+function readLayer(
+  r: WireReader,
+  end: number,
+  spec: LayerSpec,
+  at: Position,
+  keepData: (name: string) => boolean,
+): Omit<WeightLayer, 'index'> {
   const F = caffemodelFields();
   let name: string | undefined;
   let type = '';
@@ -95,7 +101,8 @@ function readLayer(r: WireReader, end: number, spec: LayerSpec, at: Position, ke
       at.name = name;
     } else if (r.field === spec.type && spec.v1) {
       at.field = 'type';
-      if (r.wireType !== WireType.VARINT) throw r.corrupt(r.tagAt, `field type (${r.field}) has wire type ${r.wireType}, which that field cannot have`);
+      if (r.wireType !== WireType.VARINT)
+        throw r.corrupt(r.tagAt, `field type (${r.field}) has wire type ${r.wireType}, which that field cannot have`);
       r.varintParts();
       type = spec.v1.typeNames[r.int32] ?? `V1 type ${r.int32}`;
     } else if (r.field === spec.type) {
@@ -166,10 +173,16 @@ function diagnose(e: WireError, file: string, at: Position): DiagnosticError {
   if (e.kind === 'truncated') {
     const needed = Math.max(e.at + e.missing, at.layerIndex === undefined ? 0 : at.layerEnd) - e.at;
     return new DiagnosticError([
-      error(`${file}: truncated at byte ${e.at} while reading ${at.describe()} (expected ${needed} more byte${needed === 1 ? '' : 's'})`, undefined, TRUNCATED_HINT),
+      error(
+        `${file}: truncated at byte ${e.at} while reading ${at.describe()} (expected ${needed} more byte${needed === 1 ? '' : 's'})`,
+        undefined,
+        TRUNCATED_HINT,
+      ),
     ]);
   }
-  return new DiagnosticError([error(`${file}: corrupt at byte ${e.at} while reading ${at.describe()}: ${e.detail}`, undefined, CORRUPT_HINT)]);
+  return new DiagnosticError([
+    error(`${file}: corrupt at byte ${e.at} while reading ${at.describe()}: ${e.detail}`, undefined, CORRUPT_HINT),
+  ]);
 }
 
 function decode(r: WireReader, file: string, options: ReadCaffemodelOptions): Caffemodel {
@@ -193,7 +206,8 @@ export function readCaffemodel(source: string | Uint8Array, options: ReadCaffemo
   if (typeof source !== 'string') return decode(WireReader.fromBuffer(source), options.file ?? '<weights>', options);
   const file = options.file ?? source;
   const opened = openFile(source);
-  if (opened.error !== undefined) fail(opened.error === 'missing' ? `no such weights file: ${source}` : `cannot read weights file ${source}: ${opened.error}`);
+  if (opened.error !== undefined)
+    fail(opened.error === 'missing' ? `no such weights file: ${source}` : `cannot read weights file ${source}: ${opened.error}`);
   try {
     if (opened.directory) fail(`${source} is a directory, not a .caffemodel file`);
     return decode(WireReader.fromFile(opened.read, opened.size, options.windowBytes), file, options);

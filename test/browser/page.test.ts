@@ -48,15 +48,32 @@ async function servedPage(b: Browser, dir: string): Promise<Page> {
   return p;
 }
 
-type Summary = { ok: boolean; blobs?: Record<string, number[]>; params?: number; macs?: number; layers?: number; diagnostics: { severity: string; message: string; location?: { line: number; column: number } }[] };
+type Summary = {
+  ok: boolean;
+  blobs?: Record<string, number[]>;
+  params?: number;
+  macs?: number;
+  layers?: number;
+  diagnostics: { severity: string; message: string; location?: { line: number; column: number } }[];
+};
 
 const loadExample = (key: string) => page.evaluate((k) => window.brewnetPage.loadExample(k), key) as Promise<Summary>;
 
 /** A forward pass in the page; outputs come back as plain arrays. */
-async function pageForward(request: { backend: string; seed?: number; weights?: number[]; inputs?: Record<string, { shape: number[]; data: number[] }>; blobs?: string[] }) {
+async function pageForward(request: {
+  backend: string;
+  seed?: number;
+  weights?: number[];
+  inputs?: Record<string, { shape: number[]; data: number[] }>;
+  blobs?: string[];
+}) {
   return page.evaluate(async (req) => {
     const r = await window.brewnetPage.forward({ ...req, weights: req.weights ? new Uint8Array(req.weights) : undefined });
-    return { backend: r.backend, reason: r.reason, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, t]) => [k, { shape: t.shape, data: Array.from(t.data) }])) };
+    return {
+      backend: r.backend,
+      reason: r.reason,
+      outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, t]) => [k, { shape: t.shape, data: Array.from(t.data) }])),
+    };
   }, request);
 }
 
@@ -93,7 +110,8 @@ describe.skipIf(!haveChromium)('web page in Chromium', () => {
     for (const layer of node.layers) expect(graph).toContain(layer.name);
     expect(pageErrors).toEqual([]);
     // To look at the page: BREWNET_SCREENSHOTS=dir npx vitest run test/browser/page.test.ts
-    if (process.env.BREWNET_SCREENSHOTS) await page.screenshot({ path: join(process.env.BREWNET_SCREENSHOTS, 'page-fcn8s.png'), fullPage: true });
+    if (process.env.BREWNET_SCREENSHOTS)
+      await page.screenshot({ path: join(process.env.BREWNET_SCREENSHOTS, 'page-fcn8s.png'), fullPage: true });
   });
 
   it('the NetSpec script of FCN-8s gives the same net, GoogLeNet its own shapes', async () => {
@@ -108,10 +126,15 @@ describe.skipIf(!haveChromium)('web page in Chromium', () => {
   });
 
   it('shows a diagnostic at its line with the source line and the hint', async () => {
-    const text = 'name: "bad"\nlayer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }\nlayer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernal_size: 3 } }\n';
+    const text =
+      'name: "bad"\nlayer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }\nlayer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernal_size: 3 } }\n';
     const summary = (await page.evaluate((t) => window.brewnetPage.load(t, 'bad.prototxt', ''), text)) as Summary;
     expect(summary.ok).toBe(false);
-    expect(summary.diagnostics[0]).toMatchObject({ severity: 'error', message: 'unknown field "kernal_size" in ConvolutionParameter', location: { line: 3 } });
+    expect(summary.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      message: 'unknown field "kernal_size" in ConvolutionParameter',
+      location: { line: 3 },
+    });
     const shown = await page.textContent('#diagnostics');
     expect(shown).toContain(`bad.prototxt:3:${summary.diagnostics[0].location!.column}:`);
     expect(shown).toContain('did you mean "kernel_size"?');
@@ -122,7 +145,14 @@ describe.skipIf(!haveChromium)('web page in Chromium', () => {
     const c = loadCase(numericsCases().find((m) => m.name === 'deconv')!);
     const dir = mkdtempSync(join(tmpdir(), 'brewnet-module-web-'));
     copyFileSync(join(c.dir, 'weights.caffemodel'), join(dir, 'weights.caffemodel'));
-    const compiled = runCli(['compile', join(c.dir, 'net.prototxt'), '--weights', join(dir, 'weights.caffemodel'), '-o', join(dir, 'net.mjs')]);
+    const compiled = runCli([
+      'compile',
+      join(c.dir, 'net.prototxt'),
+      '--weights',
+      join(dir, 'weights.caffemodel'),
+      '-o',
+      join(dir, 'net.mjs'),
+    ]);
     expect(compiled.stderr).toBe('');
     const inputs = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, { shape: [...t.shape], data: Array.from(t.data) }]));
     writeFileSync(
@@ -141,7 +171,15 @@ globalThis.result = { backend: net.backend, out: Object.fromEntries(Object.entri
     symlinkSync(repoRoot, join(dir, 'node_modules', 'brewnet'), 'dir');
     symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
     const web = join(dir, 'dist');
-    await build({ entryPoints: [join(dir, 'main.js')], outfile: join(web, 'main.js'), bundle: true, platform: 'browser', format: 'esm', conditions: ['brewnet-source'], logLevel: 'silent' });
+    await build({
+      entryPoints: [join(dir, 'main.js')],
+      outfile: join(web, 'main.js'),
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      conditions: ['brewnet-source'],
+      logLevel: 'silent',
+    });
     copyFileSync(join(dir, 'weights.caffemodel'), join(web, 'weights.caffemodel'));
     writeFileSync(join(web, 'index.html'), '<!doctype html><script type="module" src="main.js"></script>');
     const p = await servedPage(browser, web);
@@ -149,12 +187,15 @@ globalThis.result = { backend: net.backend, out: Object.fromEntries(Object.entri
       await p.goto(`${ORIGIN}/`);
       const errors: string[] = [];
       p.on('pageerror', (e) => errors.push(e.message));
-      await p.waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 60_000 }).catch((e: Error) => {
-        throw new Error(`${e.message}; page errors: ${errors.join('; ') || 'none'}`);
-      });
-      const r = (await p.evaluate(() => (globalThis as unknown as { result: { backend: string; out: Record<string, number[]> } }).result));
+      await p
+        .waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 60_000 })
+        .catch((e: Error) => {
+          throw new Error(`${e.message}; page errors: ${errors.join('; ') || 'none'}`);
+        });
+      const r = await p.evaluate(() => (globalThis as unknown as { result: { backend: string; out: Record<string, number[]> } }).result);
       expect(r.backend).toBe('wasm');
-      for (const [blob, expected] of c.expected) expect(maxRelativeError(Float32Array.from(r.out[blob]), expected.data), blob).toBeLessThan(1e-4);
+      for (const [blob, expected] of c.expected)
+        expect(maxRelativeError(Float32Array.from(r.out[blob]), expected.data), blob).toBeLessThan(1e-4);
     } finally {
       await p.close();
     }
@@ -163,44 +204,60 @@ globalThis.result = { backend: net.backend, out: Object.fromEntries(Object.entri
   // The PyTorch fixtures: weights go to the page as .caffemodel bytes; the page's outputs must match
   // PyTorch's values and Node's forward pass on the same backend.
   describe.each(['conv', 'deconv'])('numerics fixture %s', (name) => {
-    it.each(['wasm', 'webgl2'])('%s: equals PyTorch and Node within 1e-4', async (backend) => {
-      const c = loadCase(numericsCases().find((m) => m.name === name)!);
-      const text = readFileSync(join(c.dir, 'net.prototxt'), 'utf8');
-      const shapes = Object.entries(c.inputs).map(([n, t]) => `${n}=${t.shape.join(',')}`).join(' ');
-      const loaded = (await page.evaluate(([t, s]) => window.brewnetPage.load(t, 'net.prototxt', s), [text, shapes])) as Summary;
-      expect(loaded.ok).toBe(true);
-      const weights = readFileSync(join(c.dir, 'weights.caffemodel'));
-      const inputs = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, { shape: [...t.shape], data: Array.from(t.data) }]));
-      const outputs = [...c.expected.keys()].filter((b) => !(b in c.inputs));
-      const r = await pageForward({ backend, weights: Array.from(weights), inputs, blobs: outputs });
-      expect(r.backend).toBe(backend);
-      const node = await compile(c.net, { weights: new Uint8Array(weights), backend: 'wasm' });
-      const nodeOut = await node.forward(c.inputs, { blobs: outputs });
-      node.destroy();
-      for (const blob of outputs) {
-        const got = r.outputs[blob];
-        expect(got.shape).toEqual(c.expected.get(blob)!.shape);
-        expect(maxRelativeError(Float32Array.from(got.data), c.expected.get(blob)!.data), `${blob} vs PyTorch`).toBeLessThan(1e-4);
-        expect(maxRelativeError(Float32Array.from(got.data), nodeOut[blob].data), `${blob} vs Node`).toBeLessThan(1e-4);
-      }
-    }, 120_000);
+    it.each(['wasm', 'webgl2'])(
+      '%s: equals PyTorch and Node within 1e-4',
+      async (backend) => {
+        const c = loadCase(numericsCases().find((m) => m.name === name)!);
+        const text = readFileSync(join(c.dir, 'net.prototxt'), 'utf8');
+        const shapes = Object.entries(c.inputs)
+          .map(([n, t]) => `${n}=${t.shape.join(',')}`)
+          .join(' ');
+        const loaded = (await page.evaluate(([t, s]) => window.brewnetPage.load(t, 'net.prototxt', s), [text, shapes])) as Summary;
+        expect(loaded.ok).toBe(true);
+        const weights = readFileSync(join(c.dir, 'weights.caffemodel'));
+        const inputs = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, { shape: [...t.shape], data: Array.from(t.data) }]));
+        const outputs = [...c.expected.keys()].filter((b) => !(b in c.inputs));
+        const r = await pageForward({ backend, weights: Array.from(weights), inputs, blobs: outputs });
+        expect(r.backend).toBe(backend);
+        const node = await compile(c.net, { weights: new Uint8Array(weights), backend: 'wasm' });
+        const nodeOut = await node.forward(c.inputs, { blobs: outputs });
+        node.destroy();
+        for (const blob of outputs) {
+          const got = r.outputs[blob];
+          expect(got.shape).toEqual(c.expected.get(blob)!.shape);
+          expect(maxRelativeError(Float32Array.from(got.data), c.expected.get(blob)!.data), `${blob} vs PyTorch`).toBeLessThan(1e-4);
+          expect(maxRelativeError(Float32Array.from(got.data), nodeOut[blob].data), `${blob} vs Node`).toBeLessThan(1e-4);
+        }
+      },
+      120_000,
+    );
   });
 
   // GoogLeNet on webgl2 compiles ~140 shaders in SwiftShader (minutes on two busy cores): only with
   // BREWNET_BROWSER_FULL=1; webgl2 is checked above on the fixtures.
   const googleBackends = process.env.BREWNET_BROWSER_FULL === '1' ? ['wasm', 'webgl2'] : ['wasm'];
-  it.each(googleBackends)('GoogLeNet on %s (fillers, seed 1, 1×3×224×224) equals Node within 1e-4', async (backend) => {
-    await page.evaluate(() => window.brewnetPage.loadExample('googlenet'));
-    await page.evaluate(() => window.brewnetPage.load((document.getElementById('source') as HTMLTextAreaElement).value, 'googlenet-deploy.prototxt', 'data=1,3,224,224'));
-    const data = Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37) * 50);
-    const inputs = { data: { shape: [1, 3, 224, 224], data: Array.from(data) } };
-    const r = await pageForward({ backend, seed: 1, inputs });
-    expect(r.backend).toBe(backend);
-    const net = loadNet(join(repoRoot, 'examples', 'googlenet-deploy.prototxt'), { inputs: { data: [1, 3, 224, 224] } });
-    const node = await compile(net, { seed: 1, backend: 'wasm' });
-    const expected = (await node.forward({ data: { shape: [1, 3, 224, 224], data } })) as Record<string, Tensor>;
-    node.destroy();
-    expect(r.outputs.prob.shape).toEqual([1, 1000]);
-    expect(maxRelativeError(Float32Array.from(r.outputs.prob.data), expected.prob.data)).toBeLessThan(1e-4);
-  }, 300_000);
+  it.each(googleBackends)(
+    'GoogLeNet on %s (fillers, seed 1, 1×3×224×224) equals Node within 1e-4',
+    async (backend) => {
+      await page.evaluate(() => window.brewnetPage.loadExample('googlenet'));
+      await page.evaluate(() =>
+        window.brewnetPage.load(
+          (document.getElementById('source') as HTMLTextAreaElement).value,
+          'googlenet-deploy.prototxt',
+          'data=1,3,224,224',
+        ),
+      );
+      const data = Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37) * 50);
+      const inputs = { data: { shape: [1, 3, 224, 224], data: Array.from(data) } };
+      const r = await pageForward({ backend, seed: 1, inputs });
+      expect(r.backend).toBe(backend);
+      const net = loadNet(join(repoRoot, 'examples', 'googlenet-deploy.prototxt'), { inputs: { data: [1, 3, 224, 224] } });
+      const node = await compile(net, { seed: 1, backend: 'wasm' });
+      const expected = (await node.forward({ data: { shape: [1, 3, 224, 224], data } })) as Record<string, Tensor>;
+      node.destroy();
+      expect(r.outputs.prob.shape).toEqual([1, 1000]);
+      expect(maxRelativeError(Float32Array.from(r.outputs.prob.data), expected.prob.data)).toBeLessThan(1e-4);
+    },
+    300_000,
+  );
 });

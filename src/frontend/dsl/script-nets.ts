@@ -49,7 +49,8 @@ export function scriptNets(text: string, options: ScriptNetOptions): ScriptNets 
   for (const [path, content] of run.files) {
     const known = remembered.get(content) ?? remembered.get(content.replace(/\n$/, ''));
     if (known) nets.push({ name: path, net: known });
-    else if (/\.(prototxt|pt)$/i.test(path) || looksLikeNet(content)) nets.push({ name: path, net: readNetParameter(content, `${path} (written by ${options.file})`) });
+    else if (/\.(prototxt|pt)$/i.test(path) || looksLikeNet(content))
+      nets.push({ name: path, net: readNetParameter(content, `${path} (written by ${options.file})`) });
   }
   if (run.files.size === 0) {
     for (const [name, value] of run.interpreter.globals.vars) {
@@ -68,7 +69,8 @@ function looksLikeNet(text: string): boolean {
 /** The one net a script means (see the top of this file), as a NetParameter. */
 export function scriptNet(text: string, options: ScriptNetOptions): Msg {
   if (options.call !== undefined) {
-    if (options.net !== undefined) fail('--net and --call cannot be used together', undefined, '--call builds the net itself; --net picks one the script wrote');
+    if (options.net !== undefined)
+      fail('--net and --call cannot be used together', undefined, '--call builds the net itself; --net picks one the script wrote');
     return callNet(text, options);
   }
   const { nets, files } = scriptNets(text, options);
@@ -103,7 +105,8 @@ function callNet(text: string, options: ScriptNetOptions): Msg {
   let expr;
   try {
     const body = parsePython(options.call!);
-    if (body.length !== 1 || body[0].kind !== 'expr') throw new PythonSyntaxError('SyntaxError', '--call takes one expression, e.g. fcn("train")', 1, 1);
+    if (body.length !== 1 || body[0].kind !== 'expr')
+      throw new PythonSyntaxError('SyntaxError', '--call takes one expression, e.g. fcn("train")', 1, 1);
     expr = body[0].value;
   } catch (e) {
     throw scriptDiagnostic(e, callFile) ?? e;
@@ -126,7 +129,11 @@ function callNet(text: string, options: ScriptNetOptions): Msg {
     const net = netOfValue(value, run.interpreter);
     if (net) return net;
     throw new DiagnosticError([
-      error(`--call ${options.call} returned ${run.interpreter.repr(value).slice(0, 60)}, not a net`, undefined, 'return a NetSpec, n.to_proto(), a Top, a Theano variable, or prototxt text'),
+      error(
+        `--call ${options.call} returned ${run.interpreter.repr(value).slice(0, 60)}, not a net`,
+        undefined,
+        'return a NetSpec, n.to_proto(), a Top, a Theano variable, or prototxt text',
+      ),
     ]);
   });
 }

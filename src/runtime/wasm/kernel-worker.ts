@@ -61,7 +61,13 @@ export class KernelWorker {
    * Each call runs exported function `name` on the items it claims from `counter` (an index into `items`,
    * shared with the other threads of the layer, reset by the caller before start()).
    */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, name: string, items: readonly (readonly number[])[], counter: Int32Array) {
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    name: string,
+    items: readonly (readonly number[])[],
+    counter: Int32Array,
+  ) {
     // A Node worker thread or a Web Worker (src/platform); it does not keep a Node process alive.
     this.worker = startWorker(SOURCE);
     this.worker.onError((e) => (this.failure = e));
@@ -103,7 +109,9 @@ export class KernelWorker {
       const left = deadline - Date.now();
       // A page's main thread may not sleep in Atomics.wait: there it polls until the deadline.
       if (this.failure || left <= 0 || (CAN_BLOCK && Atomics.wait(c, DONE, done, left) === 'timed-out')) {
-        throw new Error(`native kernel worker did not finish its part${this.failure ? `: ${this.failure.message}` : ` within ${TIMEOUT_MS} ms`}`);
+        throw new Error(
+          `native kernel worker did not finish its part${this.failure ? `: ${this.failure.message}` : ` within ${TIMEOUT_MS} ms`}`,
+        );
       }
     }
     if (Atomics.exchange(c, FAILED, 0)) throw new Error('native kernel worker: its part of the layer failed');

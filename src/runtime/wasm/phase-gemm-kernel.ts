@@ -28,7 +28,13 @@ function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
 export type WeightIndex = (ci: number, m: number, wy: number, wx: number) => number;
 
 /** Weights → per phase, group, channel block, tap, input channel: `co` output channels. */
-function writeWeights(l: DeconvolutionLayout, weightIndex: WeightIndex, f32: Float32Array, w: Float32Array, b: Float32Array | undefined): void {
+function writeWeights(
+  l: DeconvolutionLayout,
+  weightIndex: WeightIndex,
+  f32: Float32Array,
+  w: Float32Array,
+  b: Float32Array | undefined,
+): void {
   const { spec, groups, cinG, coutG, co, coBlocks } = l;
   const [kh, kw] = spec.kernel;
   const diagonal = spec.weights === 'channel-diagonal';
@@ -79,18 +85,28 @@ export type PhaseGemmOptions = NativeKernelOptions & { threadedMinMacs?: number 
  * The kernel for `spec` over the caller's input `inset` rows and columns inside the spec's input (see
  * deconvolutionLayout), reading weights through `weightIndex`.
  */
-export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, number], weightIndex: WeightIndex, options: PhaseGemmOptions): NativeKernel {
+export function phaseGemmKernel(
+  spec: DeconvolutionNativeSpec,
+  inset: [number, number],
+  weightIndex: WeightIndex,
+  options: PhaseGemmOptions,
+): NativeKernel {
   const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
   const shared = l.parts.length > 1;
   const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
   const module = new WebAssembly.Module(deconvolutionModule(l, shared));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
+  const { run, spread, compact } = instance.exports as {
+    run: (oyStart: number, oyEnd: number, outBase: number) => void;
+    spread: () => void;
+    compact: () => void;
+  };
   // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
   // Shared only with threads (a page that is not cross-origin isolated has no SharedArrayBuffer at all).
   const counter = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
-  const workers = l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
+  const workers =
+    l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
@@ -112,7 +128,7 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
       spread();
       Atomics.store(counter, 0, 0);
       for (const w of workers) w.start();
-      for (let i; (i = Atomics.add(counter, 0, 1)) < items.length; ) run(items[i][0], items[i][1], items[i][2]);
+      for (let i; (i = Atomics.add(counter, 0, 1)) < items.length;) run(items[i][0], items[i][1], items[i][2]);
       for (const w of workers) w.finish();
       compact();
       return f32.slice(l.at.result / 4, l.at.result / 4 + size);
