@@ -1,0 +1,100 @@
+// Turns a net into an ONNX graph: names every blob version (the rule below), makes the Input layers' tops
+// graph inputs and the net's outputs graph outputs, and asks the mapping table (mappings.ts) for each
+// layer's nodes. Parameters reach the graph as initializers whose values are read from `params` only when
+// the writer streams them.
+//
+// Names. The value holding a blob's final version — what Caffe's net.blobs holds after a forward pass, and
+// every graph input and output — keeps the blob's Caffe name. A version that a later in-place layer
+// overwrites (conv1 before its in-place ReLU) is `name@v`, v its version number (0 for the layer that first
+// wrote it). A decomposition's intermediate values are `layer/what`; initializers are `layer/role`. Any
+// name already taken gets `#2`, `#3`, … appended. Nodes are named after their layer (`layer`, then
+// `layer/OpType` for the others of a decomposition).
+import { DiagnosticError, error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Blob } from '../../ir/blob.js';
+import type { Layer } from '../../ir/layer.js';
+import type { Net } from '../../ir/net.js';
+import { checkRunnable } from '../../runtime/build-plan.js';
+import { onnxMappings, type LayerContext } from './mappings.js';
+import { OnnxGraph, valueInfo, type AttrValue } from './onnx-graph.js';
+
+/** A layer's parameter blobs (Caffe's order and layout), asked for once per initializer as it is written. */
+export type ParamSource = (layer: Layer) => readonly Float32Array[];
+
+export interface BuildOptions {
+  opset: number;
+  /** Name the graph inputs' first axis with this symbol instead of its number (a free batch size). */
+  batchSymbol?: string;
+}
+
+export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOptions): OnnxGraph {
+  checkRunnable(net);
+  const graph = new OnnxGraph();
+  const finals = new Set(net.blobs.map((b) => b.id));
+  for (const b of net.blobs) graph.reserve(b.name);
+  const names = new Map<string, string>();
+  for (const b of net.blobVersions) {
+    names.set(b.id, finals.has(b.id) ? b.name : graph.unique(`${b.name}@${b.version}`));
+  }
+  const nameOf = (b: Blob) => names.get(b.id)!;
+  const dims = (b: Blob) => (options.batchSymbol && b.shape.length > 0 ? [options.batchSymbol, ...b.shape.slice(1)] : b.shape);
+
+  const problems: Diagnostic[] = [];
+  for (const layer of net.layers) {
+    if (layer.type === 'Input') {
+      for (const top of layer.tops) graph.inputs.push(valueInfo(nameOf(top), dims(top)));
+      continue;
+    }
+    const mapping = onnxMappings[layer.type];
+    if (!mapping) {
+      problems.push(error(`layer "${layer.name}" (${layer.type}) has no ONNX form in brewnet's export`, layer.loc, `the layer types that export are listed in README.md ("ONNX export")`));
+      continue;
+    }
+    try {
+      mapping(layerContext(layer, graph, params, nameOf, options.opset));
+    } catch (e) {
+      if (e instanceof DiagnosticError) problems.push(...e.diagnostics);
+      else throw e;
+    }
+  }
+  if (problems.length) throw new DiagnosticError(problems);
+
+  const outputs = new Set(net.outputs);
+  for (const b of net.blobs) {
+    if (outputs.has(b.name)) graph.outputs.push(valueInfo(nameOf(b), dims(b)));
+  }
+  const io = new Set([...graph.inputs, ...graph.outputs].map((v) => v.name));
+  for (const b of net.blobVersions) {
+    if (!b.automatic && !io.has(nameOf(b)) && b.producer.type !== 'Input') graph.valueInfo.push(valueInfo(nameOf(b), dims(b)));
+  }
+  return graph;
+}
+
+function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameOf: (b: Blob) => string, opset: number): LayerContext {
+  let nodes = 0;
+  return {
+    layer,
+    opset,
+    bottom: (i) => nameOf(layer.bottoms[i]),
+    top: (i) => nameOf(layer.tops[i]),
+    temp: (what) => graph.unique(`${layer.name}/${what}`),
+    node(opType: string, input: string[], output: string[], attrs?: Record<string, AttrValue | undefined>) {
+      const name = graph.unique(nodes++ === 0 ? layer.name : `${layer.name}/${opType}`);
+      graph.node(opType, name, input, output, attrs);
+    },
+    param(j, role, options = {}) {
+      const shape = layer.paramShapes[j];
+      return graph.floatTensor(`${layer.name}/${role}`, options.dims ?? shape, () => {
+        const blob = params(layer)[j];
+        return options.transform ? options.transform(blob) : blob;
+      });
+    },
+    derived(role, dimsOf, make) {
+      return graph.floatTensor(`${layer.name}/${role}`, dimsOf, () => make(params(layer)));
+    },
+    floatConst: (role, d, values) => graph.floatConst(`${layer.name}/${role}`, d, values),
+    int64Const: (role, values, scalar) => graph.int64Const(`${layer.name}/${role}`, values, scalar),
+    fail(message, hint) {
+      throw new DiagnosticError([error(`layer "${layer.name}" (${layer.type}): ${message}`, layer.loc, hint)]);
+    },
+  };
+}
