@@ -3,16 +3,11 @@
 // of the output's largest magnitude. The bytes are also decoded back and checked against ONNX's rules.
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src/export/onnx/export-onnx.js';
-import { checkOnnxModel, type ModelLike } from '../../src/export/onnx/check-model.js';
+import { checkOnnxModel } from '../../src/export/onnx/check-model.js';
 import { compareOutputs, runOnnxruntime } from '../../src/export/onnx/check-onnxruntime.js';
-import { onnxSchema } from '../../src/export/onnx/write-model.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
-
-export function decodeModel(bytes: Uint8Array): ModelLike {
-  const Model = onnxSchema().lookupType('onnx.ModelProto');
-  return Model.toObject(Model.decode(bytes), { longs: Number, bytes: Uint8Array as unknown as typeof String, defaults: false }) as ModelLike;
-}
+import { decodeModel } from './onnx-decode.js';
 
 describe('ONNX export of the numerics fixtures', () => {
   for (const c of numericsCases()) {
