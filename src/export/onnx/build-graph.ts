@@ -50,7 +50,7 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
       continue;
     }
     try {
-      mapping(layerContext(layer, graph, params, nameOf, options.opset));
+      mapping(layerContext(layer, graph, params, nameOf, options));
     } catch (e) {
       if (e instanceof DiagnosticError) problems.push(...e.diagnostics);
       else throw e;
@@ -69,11 +69,27 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
   return graph;
 }
 
-function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameOf: (b: Blob) => string, opset: number): LayerContext {
+function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameOf: (b: Blob) => string, options: BuildOptions): LayerContext {
   let nodes = 0;
+  const symbolicBatch = options.batchSymbol !== undefined;
+  const fail = (message: string, hint?: string): never => {
+    throw new DiagnosticError([error(`layer "${layer.name}" (${layer.type}): ${message}`, layer.loc, hint)]);
+  };
   return {
     layer,
-    opset,
+    opset: options.opset,
+    symbolicBatch,
+    shapeConst(role, shape, from) {
+      const dims = [...shape];
+      if (symbolicBatch) {
+        if (shape[0] !== from[0]) fail(`it changes the batch axis (${from[0]} → ${shape[0]}), so the batch cannot be symbolic`, 'export without --batch');
+        dims[0] = 0;
+      }
+      return graph.int64Const(`${layer.name}/${role}`, dims);
+    },
+    notBatchAxis(axis, what) {
+      if (symbolicBatch && axis === 0) fail(`${what} depends on the batch size, so the batch cannot be symbolic`, 'export without --batch');
+    },
     bottom: (i) => nameOf(layer.bottoms[i]),
     top: (i) => nameOf(layer.tops[i]),
     temp: (what) => graph.unique(`${layer.name}/${what}`),
@@ -93,8 +109,6 @@ function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameO
     },
     floatConst: (role, d, values) => graph.floatConst(`${layer.name}/${role}`, d, values),
     int64Const: (role, values, scalar) => graph.int64Const(`${layer.name}/${role}`, values, scalar),
-    fail(message, hint) {
-      throw new DiagnosticError([error(`layer "${layer.name}" (${layer.type}): ${message}`, layer.loc, hint)]);
-    },
+    fail,
   };
 }

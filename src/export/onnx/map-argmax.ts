@@ -17,6 +17,7 @@ export const argmaxMapping: OnnxMapping = (ctx) => {
   if (hasAxis) {
     const raw = Number(p.axis);
     axis = raw < 0 ? raw + shape.length : raw;
+    ctx.notBatchAxis(axis, 'ranking along the batch axis');
   } else {
     axis = 1;
     const flat = ctx.temp('flat');
@@ -40,10 +41,10 @@ export const argmaxMapping: OnnxMapping = (ctx) => {
   const indexFloat = ctx.temp('indices_float');
   ctx.node('Cast', [index], [indexFloat], { to: 1 });
   if (!values) {
-    ctx.node('Reshape', [indexFloat, ctx.int64Const('shape', top)], [ctx.top(0)]);
+    ctx.node('Reshape', [indexFloat, ctx.shapeConst('shape', top, shape)], [ctx.top(0)]);
     return;
   }
   const both = ctx.temp('indices_values');
   ctx.node('Concat', [indexFloat, topValues], [both], { axis: 1 });
-  ctx.node('Reshape', [both, ctx.int64Const('shape', top)], [ctx.top(0)]);
+  ctx.node('Reshape', [both, ctx.shapeConst('shape', top, shape)], [ctx.top(0)]);
 };

@@ -24,6 +24,12 @@ export interface LayerContext {
   derived(role: string, dims: number[], make: (params: readonly Float32Array[]) => Float32Array): string;
   floatConst(role: string, dims: number[], values: readonly number[]): string;
   int64Const(role: string, values: readonly number[], scalar?: boolean): string;
+  /** Whether the graph's batch axis is symbolic (--batch): shapes must not bake in its size. */
+  readonly symbolicBatch: boolean;
+  /** A Reshape target for `shape`: with a symbolic batch, axis 0 copies the input's (0) where the sizes agree. */
+  shapeConst(role: string, shape: readonly number[], from: readonly number[]): string;
+  /** With a symbolic batch, fails when `axis` is the batch axis (the layer's result depends on its size). */
+  notBatchAxis(axis: number, what: string): void;
   /** Throws a diagnostic located at the layer: `layer "name" (Type): message`. */
   fail(message: string, hint?: string): never;
 }
@@ -38,7 +44,8 @@ const canonical = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis
 const identity: OnnxMapping = (ctx) => ctx.layer.tops.forEach((_, i) => ctx.node('Identity', [ctx.bottom(0)], [ctx.top(i)]));
 
 /** A tensor reshaped to the top's (static) shape. */
-const reshapeToTop: OnnxMapping = (ctx) => ctx.node('Reshape', [ctx.bottom(0), ctx.int64Const('shape', ctx.layer.tops[0].shape)], [ctx.top(0)]);
+const reshapeToTop: OnnxMapping = (ctx) =>
+  ctx.node('Reshape', [ctx.bottom(0), ctx.shapeConst('shape', ctx.layer.tops[0].shape, ctx.layer.bottoms[0].shape)], [ctx.top(0)]);
 
 /** y = shift + scale·x, skipping the identity parts as Caffe's Power/Exp/Log do; returns the value name. */
 function affine(ctx: LayerContext, x: string, scale: number, shift: number): string {
@@ -61,7 +68,9 @@ const power: OnnxMapping = (ctx) => {
   const [scale, shift] = [num(ctx, 'scale', 1), num(ctx, 'shift', 0)];
   if (p === 0) {
     // Caffe's PowerLayer writes 1 everywhere, whatever the input (inf and NaN included).
-    ctx.node('Expand', [ctx.floatConst('one', [], [1]), ctx.int64Const('shape', ctx.layer.tops[0].shape)], [ctx.top(0)]);
+    const shape = ctx.temp('shape');
+    ctx.node('Shape', [ctx.bottom(0)], [shape]);
+    ctx.node('Expand', [ctx.floatConst('one', [], [1]), shape], [ctx.top(0)]);
     return;
   }
   const base = affine(ctx, ctx.bottom(0), scale, shift);
@@ -141,6 +150,7 @@ const innerProduct: OnnxMapping = (ctx) => {
   const top = layer.tops[0].shape;
   const bottom = layer.bottoms[0].shape;
   const axis = canonical(Number(p.axis ?? 1), bottom.length);
+  ctx.notBatchAxis(axis === 0 ? 0 : -1, 'InnerProduct over axis 0');
   // Caffe flattens [0, axis) to M rows and [axis, end) to K columns; ONNX's Flatten does exactly that.
   const flat = ctx.temp('flat');
   ctx.node('Flatten', [ctx.bottom(0)], [flat], { axis });
@@ -154,7 +164,7 @@ const innerProduct: OnnxMapping = (ctx) => {
   }
   const product = ctx.temp('gemm');
   ctx.node('Gemm', inputs, [product], { transB: transpose ? 0 : 1 });
-  ctx.node('Reshape', [product, ctx.int64Const('shape', top)], [ctx.top(0)]);
+  ctx.node('Reshape', [product, ctx.shapeConst('shape', top, bottom)], [ctx.top(0)]);
 };
 
 const lrn: OnnxMapping = (ctx) => {
@@ -229,6 +239,7 @@ const scaleBias: OnnxMapping = (ctx) => {
   const operand = given ? layer.bottoms[1].shape : layer.paramShapes[0];
   const raw = Number(layer.typeParam.axis ?? 1);
   const axis = operand.length === 0 ? 0 : canonical(raw, shape.length);
+  if (operand.length > 0) ctx.notBatchAxis(axis, `an operand over axis ${axis}`);
   const trailing = shape.length - axis - operand.length;
   const dims = operand.length === 0 ? [] : [...operand, ...new Array<number>(trailing).fill(1)];
   let operandValue: string;
@@ -289,6 +300,7 @@ const concat: OnnxMapping = (ctx) => {
   const p = ctx.layer.typeParam;
   const rank = ctx.layer.tops[0].shape.length;
   const axis = p.concat_dim !== undefined ? Number(p.concat_dim) : canonical(Number(p.axis ?? 1), rank);
+  ctx.notBatchAxis(axis, 'joining along the batch axis');
   ctx.node('Concat', ctx.layer.bottoms.map((_, i) => ctx.bottom(i)), [ctx.top(0)], { axis });
 };
 
@@ -296,6 +308,7 @@ const slice: OnnxMapping = (ctx) => {
   const p = ctx.layer.typeParam;
   const rank = rankOf(ctx);
   const axis = p.slice_dim !== undefined ? Number(p.slice_dim) : canonical(Number(p.axis ?? 1), rank);
+  ctx.notBatchAxis(axis, 'slicing the batch axis');
   let at = 0;
   const axes = ctx.int64Const('axes', [axis]);
   ctx.layer.tops.forEach((t, k) => {
@@ -310,6 +323,7 @@ const crop: OnnxMapping = (ctx) => {
   if (!op || op.kind !== 'crop') throw new Error('internal: Crop without offsets');
   const top = ctx.layer.tops[0].shape;
   const axes = op.offset.map((_, i) => op.firstAxis + i);
+  ctx.notBatchAxis(axes[0], 'cropping the batch axis');
   ctx.node(
     'Slice',
     [ctx.bottom(0), ctx.int64Const('starts', op.offset), ctx.int64Const('ends', op.offset.map((o, i) => o + top[axes[i]])), ctx.int64Const('axes', axes)],
