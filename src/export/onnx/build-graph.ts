@@ -9,16 +9,15 @@
 // wrote it). A decomposition's intermediate values are `layer/what`; initializers are `layer/role`. Any
 // name already taken gets `#2`, `#3`, … appended. Nodes are named after their layer (`layer`, then
 // `layer/OpType` for the others of a decomposition).
-import { DiagnosticError, error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { DiagnosticError, error, fail, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Blob } from '../../ir/blob.js';
 import type { Layer } from '../../ir/layer.js';
 import type { Net } from '../../ir/net.js';
-import { checkRunnable } from '../../runtime/build-plan.js';
 import { onnxMappings, type LayerContext } from './mappings.js';
 import { OnnxGraph, valueInfo, type AttrValue } from './onnx-graph.js';
 
-/** A layer's parameter blobs (Caffe's order and layout), asked for once per initializer as it is written. */
-export type ParamSource = (layer: Layer) => readonly Float32Array[];
+/** Parameter blob j of a layer (Caffe's layout), asked for when the initializer made from it is written. */
+export type ParamSource = (layer: Layer, j: number) => Float32Array;
 
 export interface BuildOptions {
   opset: number;
@@ -27,21 +26,26 @@ export interface BuildOptions {
 }
 
 export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOptions): OnnxGraph {
-  checkRunnable(net);
+  if (net.state.phase !== 'TEST') fail('ONNX export writes the net as it runs for inference: load it in the TEST phase (--phase test)');
   const graph = new OnnxGraph();
-  const finals = new Set(net.blobs.map((b) => b.id));
+  // Keyed by the Blob itself: ids can coincide (blob "x" version 1 and a blob named "x@1" are both `x@1`).
+  const finals = new Set(net.blobs);
   for (const b of net.blobs) graph.reserve(b.name);
-  const names = new Map<string, string>();
+  const names = new Map<Blob, string>();
   for (const b of net.blobVersions) {
-    names.set(b.id, finals.has(b.id) ? b.name : graph.unique(`${b.name}@${b.version}`));
+    names.set(b, finals.has(b) ? b.name : graph.unique(`${b.name}@${b.version}`));
   }
-  const nameOf = (b: Blob) => names.get(b.id)!;
+  const nameOf = (b: Blob) => names.get(b)!;
   const dims = (b: Blob) => (options.batchSymbol && b.shape.length > 0 ? [options.batchSymbol, ...b.shape.slice(1)] : b.shape);
 
   const problems: Diagnostic[] = [];
   for (const layer of net.layers) {
     if (layer.type === 'Input') {
       for (const top of layer.tops) graph.inputs.push(valueInfo(nameOf(top), dims(top)));
+      continue;
+    }
+    if (layer.module.source) {
+      problems.push(error(`layer "${layer.name}" (${layer.type}) reads its data from outside the net; ONNX export needs its tops as graph inputs`, layer.loc, 'replace it by an Input layer (or give its tops with --input name=dims and an Input layer)'));
       continue;
     }
     const mapping = onnxMappings[layer.type];
@@ -100,12 +104,12 @@ function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameO
     param(j, role, options = {}) {
       const shape = layer.paramShapes[j];
       return graph.floatTensor(`${layer.name}/${role}`, options.dims ?? shape, () => {
-        const blob = params(layer)[j];
+        const blob = params(layer, j);
         return options.transform ? options.transform(blob) : blob;
       });
     },
     derived(role, dimsOf, make) {
-      return graph.floatTensor(`${layer.name}/${role}`, dimsOf, () => make(params(layer)));
+      return graph.floatTensor(`${layer.name}/${role}`, dimsOf, () => make(layer.paramShapes.map((_, j) => params(layer, j))));
     },
     floatConst: (role, d, values) => graph.floatConst(`${layer.name}/${role}`, d, values),
     int64Const: (role, values, scalar) => graph.int64Const(`${layer.name}/${role}`, values, scalar),

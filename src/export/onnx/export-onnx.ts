@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSyn
 import { basename, dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../../diagnostics/diagnostic.js';
+import { DiagnosticError, error, fail } from '../../diagnostics/diagnostic.js';
 import type { Layer } from '../../ir/layer.js';
 import type { Net } from '../../ir/net.js';
 import type { ParamMap } from '../../runtime/plan-params.js';
@@ -72,10 +72,21 @@ function checkedOpset(opset: number | undefined): number {
 /** Parameters as the writer asks for them: from a map, a .caffemodel, or filled lazily from the fillers. */
 export function paramSource(net: Net, options: Pick<ExportOnnxOptions, 'weights' | 'seed' | 'allowMissingWeights'>): ParamSource {
   const { weights } = options;
-  if (weights instanceof Map) return (layer) => weights.get(layer.name) ?? fail(`no parameters for layer "${layer.name}" (${layer.type})`, layer.loc);
+  if (weights instanceof Map) {
+    const problems = weightTargets(net).withParams.flatMap((layer) =>
+      layer.paramShapes.flatMap((shape, j) => {
+        const blob = weights.get(layer.name)?.[j];
+        const n = shape.reduce((a, d) => a * d, 1);
+        if (blob?.length === n) return [];
+        return [error(`layer "${layer.name}" (${layer.type}) parameter blob ${j}: expected ${shape.join('×')} (${n} values), got ${blob ? `${blob.length} values` : 'none'}`, layer.loc)];
+      }),
+    );
+    if (problems.length) throw new DiagnosticError(problems);
+    return (layer, j) => weights.get(layer.name)?.[j] ?? fail(`no parameter blob ${j} for layer "${layer.name}" (${layer.type})`, layer.loc);
+  }
   if (weights !== undefined) {
     const { params } = loadWeights(net, weights as string | Uint8Array, { allowMissing: options.allowMissingWeights, seed: options.seed });
-    return (layer) => params.get(layer.name)!;
+    return (layer, j) => params.get(layer.name)![j];
   }
   const seed = options.seed ?? 0;
   const targets = weightTargets(net).withParams;
@@ -83,11 +94,10 @@ export function paramSource(net: Net, options: Pick<ExportOnnxOptions, 'weights'
   for (const layer of targets) paramBlobSpecs(layer);
   const keys = storageKeys(targets);
   // A shared blob (ParamSpec name) is its owner's: key "layerIndex/j" names the owner and its blob.
-  return (layer: Layer) =>
-    (keys.get(layer) ?? []).map((key) => {
-      const [owner, j] = key.split('/').map(Number);
-      return fillBlob(net.layers[owner], j, seed);
-    });
+  return (layer: Layer, j: number) => {
+    const [owner, ownerBlob] = keys.get(layer)![j].split('/').map(Number);
+    return fillBlob(net.layers[owner], ownerBlob, seed);
+  };
 }
 
 function meta(net: Net, opset: number): ModelMeta {

@@ -47,19 +47,21 @@ const identity: OnnxMapping = (ctx) => ctx.layer.tops.forEach((_, i) => ctx.node
 const reshapeToTop: OnnxMapping = (ctx) =>
   ctx.node('Reshape', [ctx.bottom(0), ctx.shapeConst('shape', ctx.layer.tops[0].shape, ctx.layer.bottoms[0].shape)], [ctx.top(0)]);
 
-/** y = shift + scale·x, skipping the identity parts as Caffe's Power/Exp/Log do; returns the value name. */
-function affine(ctx: LayerContext, x: string, scale: number, shift: number): string {
+/**
+ * y = shift + scale·x, skipping the identity parts as Caffe's Power/Exp/Log do; returns the value name.
+ * With `out`, the last node writes `out` (an Identity when there is nothing to compute).
+ */
+function affine(ctx: LayerContext, x: string, scale: number, shift: number, out?: string): string {
+  const steps: [string, string][] = [];
+  if (scale !== 1) steps.push(['Mul', ctx.floatConst('scale', [], [scale])]);
+  if (shift !== 0) steps.push(['Add', ctx.floatConst('shift', [], [shift])]);
+  if (steps.length === 0 && out) steps.push(['Identity', '']);
   let v = x;
-  if (scale !== 1) {
-    const out = ctx.temp('scaled');
-    ctx.node('Mul', [v, ctx.floatConst('scale', [], [scale])], [out]);
-    v = out;
-  }
-  if (shift !== 0) {
-    const out = ctx.temp('shifted');
-    ctx.node('Add', [v, ctx.floatConst('shift', [], [shift])], [out]);
-    v = out;
-  }
+  steps.forEach(([op, operand], i) => {
+    const next = out && i === steps.length - 1 ? out : ctx.temp(op === 'Mul' ? 'scaled' : 'shifted');
+    ctx.node(op, operand ? [v, operand] : [v], [next]);
+    v = next;
+  });
   return v;
 }
 
@@ -73,9 +75,12 @@ const power: OnnxMapping = (ctx) => {
     ctx.node('Expand', [ctx.floatConst('one', [], [1]), shape], [ctx.top(0)]);
     return;
   }
+  if (p === 1) {
+    affine(ctx, ctx.bottom(0), scale, shift, ctx.top(0));
+    return;
+  }
   const base = affine(ctx, ctx.bottom(0), scale, shift);
-  if (p === 1) ctx.node('Identity', [base], [ctx.top(0)]);
-  else if (p === 2) ctx.node('Mul', [base, base], [ctx.top(0)]);
+  if (p === 2) ctx.node('Mul', [base, base], [ctx.top(0)]);
   else if (p === 0.5) ctx.node('Sqrt', [base], [ctx.top(0)]);
   else ctx.node('Pow', [base, ctx.floatConst('power', [], [p])], [ctx.top(0)]);
 };
