@@ -47,5 +47,15 @@ export async function onnxCommand(file: string, flags: OnnxFlags): Promise<void>
   for (const o of check.outputs) {
     process.stdout.write(`  ${o.name} ${o.shape.join('×')}: max |onnxruntime − reference| = ${o.maxAbs.toExponential(2)} (${o.relative.toExponential(2)} of the largest value)\n`);
   }
+  const constant = check.outputs.filter((o) => o.constant).map((o) => o.name);
+  if (constant.length) {
+    printDiagnostics([
+      {
+        severity: 'note',
+        message: `output(s) ${constant.map((n) => `"${n}"`).join(', ')} hold one value everywhere, so agreeing on them says little`,
+        hint: "the prototxt's fillers probably leave parameters at 0 (Caffe's default filler is constant 0); check with --weights",
+      },
+    ]);
+  }
   process.stdout.write(`check: onnxruntime-node agrees with brewnet's reference executor; max relative difference ${check.maxRelative.toExponential(2)}\n`);
 }

@@ -14,6 +14,8 @@ export interface OutputDifference {
   /** max |onnx − reference| / max |reference| (the absolute difference when the reference is all 0). */
   relative: number;
   maxAbs: number;
+  /** The reference output holds one value everywhere (zero-filled parameters?): agreement then says little. */
+  constant: boolean;
 }
 
 export interface OnnxCheckResult {
@@ -58,7 +60,8 @@ export function compareOutputs(net: Net, got: Record<string, Tensor>, expected: 
       // NaN anywhere (one side only) is an infinite difference.
       maxAbs = Math.max(maxAbs, Number.isNaN(d) && !(Number.isNaN(have.data[i]) && Number.isNaN(want.data[i])) ? Infinity : Number.isNaN(d) ? 0 : d);
     }
-    return { name, shape: [...want.shape], maxAbs, relative: scale > 0 ? maxAbs / scale : maxAbs };
+    const constant = want.data.every((v) => v === want.data[0]);
+    return { name, shape: [...want.shape], maxAbs, relative: scale > 0 ? maxAbs / scale : maxAbs, constant };
   });
   return { outputs, maxRelative: Math.max(0, ...outputs.map((o) => o.relative)) };
 }
