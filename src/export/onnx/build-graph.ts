@@ -23,6 +23,8 @@ export interface BuildOptions {
   opset: number;
   /** Name the graph inputs' first axis with this symbol instead of its number (a free batch size). */
   batchSymbol?: string;
+  /** The blobs to make graph outputs (their final versions); default the net's outputs. */
+  outputs?: readonly string[];
 }
 
 export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOptions): OnnxGraph {
@@ -62,7 +64,8 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
   }
   if (problems.length) throw new DiagnosticError(problems);
 
-  const outputs = new Set(net.outputs);
+  const outputs = new Set(options.outputs ?? net.outputs);
+  for (const name of outputs) net.blob(name);
   for (const b of net.blobs) {
     if (outputs.has(b.name)) graph.outputs.push(valueInfo(nameOf(b), dims(b)));
   }

@@ -39,6 +39,8 @@ export interface ExportOnnxOptions {
   opset?: number;
   /** Name the inputs' and outputs' first axis with this symbol (a free batch size) instead of its number. */
   batchSymbol?: string;
+  /** The blobs to make graph outputs (their final values, as Caffe's net.blobs); default the net's outputs. */
+  outputs?: readonly string[];
   /** writeOnnxFile: initializer bytes above which they go to `<file>.data` as ONNX external data. */
   externalDataAbove?: number;
 }
@@ -107,7 +109,7 @@ function meta(net: Net, opset: number): ModelMeta {
 
 function build(net: Net, options: ExportOnnxOptions): { graph: OnnxGraph; opset: number } {
   const opset = checkedOpset(options.opset);
-  const graph = buildOnnxGraph(net, paramSource(net, options), { opset, batchSymbol: options.batchSymbol });
+  const graph = buildOnnxGraph(net, paramSource(net, options), { opset, batchSymbol: options.batchSymbol, outputs: options.outputs });
   const problems = checkOnnxModel(graphModel(graph, irVersionFor(opset), opset));
   if (problems.length) throw new Error(`internal: the exported ONNX graph breaks ONNX's rules:\n${problems.join('\n')}`);
   return { graph, opset };

@@ -7,6 +7,7 @@ import type { Layer } from '../../ir/layer.js';
 import { argmaxMapping } from './map-argmax.js';
 import { convolutionMapping, deconvolutionMapping } from './map-convolution.js';
 import { poolingMapping } from './map-pooling.js';
+import { mvnMapping, reductionMapping, tileMapping } from './map-reductions.js';
 import type { AttrValue } from './onnx-graph.js';
 
 export interface LayerContext {
@@ -374,4 +375,7 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
   Swish: swish,
   Dropout: identity,
   ArgMax: argmaxMapping,
+  MVN: mvnMapping,
+  Reduction: reductionMapping,
+  Tile: tileMapping,
 };
