@@ -28,6 +28,7 @@ export async function onnxCommand(file: string, flags: OnnxFlags): Promise<void>
   if (flags.weights !== undefined && flags.seed !== undefined && !flags.allowMissingWeights) {
     fail('give --weights or --seed, not both', undefined, 'with --allow-missing-weights, --seed fills the layers the .caffemodel lacks');
   }
+  if (flags.check && flags.batch !== undefined) fail("--check runs the model at the net's own input shapes; leave out --batch to check it");
   const net = loadNet(file, { ...scriptSelection(flags), inputs: flags.input });
   const weights = flags.weights !== undefined ? resolveWeights(net, { weights: flags.weights, allowMissingWeights: flags.allowMissingWeights, seed: flags.seed }) : undefined;
   if (weights) printDiagnostics(weights.warnings);
@@ -41,7 +42,6 @@ export async function onnxCommand(file: string, flags: OnnxFlags): Promise<void>
   const external = result.externalData ? ` + ${result.externalData.file} (${mb(result.externalData.bytes)}, external data)` : '';
   process.stdout.write(`wrote ${result.file} (${mb(result.bytes)})${external}: ${result.nodes} nodes, opset ${result.opset}\n`);
   if (!flags.check) return;
-  if (flags.batch) fail('--check runs the model at the net\'s own input shapes; leave out --batch to check it');
   const params = weights?.params ?? resolveWeights(net, { seed: flags.seed ?? 0 }).params;
   const check = await checkOnnxModelNumerics(net, flags.output, params, flags.seed ?? 0);
   for (const o of check.outputs) {
