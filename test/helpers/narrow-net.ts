@@ -3,7 +3,8 @@
 // a depthwise layer, group = num_output, stays depthwise). Export tests run deep corpus nets this way so
 // brewnet's plain-TypeScript reference executor finishes in about a second; what the export must get right
 // does not depend on channel counts.
-import { buildNet, readNet, type LoadOptions } from '../../src/api/load-net.js';
+import { readNet, type LoadOptions } from '../../src/api/load-net.js';
+import { buildNet } from '../../src/passes/build-net.js';
 import type { Net } from '../../src/ir/net.js';
 import type { Msg } from '../../src/schema/message.js';
 

@@ -5,7 +5,7 @@ import { fail } from '../../diagnostics/diagnostic.js';
 import type { Net } from '../../ir/net.js';
 import type { ParamMap } from '../../runtime/plan-params.js';
 import { runReference } from '../../runtime/reference-executor.js';
-import type { Tensor } from '../../runtime/tensor.js';
+import type { Tensor } from '../../ir/tensor.js';
 import { Rng } from '../../weights/prng.js';
 
 export interface OutputDifference {

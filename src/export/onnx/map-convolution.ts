@@ -3,7 +3,7 @@
 // Deconvolution's output adjustment (Theano's input_shape asking for a larger size) is output_padding,
 // which ONNX adds at the end of each axis, as brewnet's Deconvolution does. Theano's filter_flip (a true
 // convolution) has no ONNX attribute, so the exported weights are flipped on every spatial axis instead.
-import { filterFlip } from '../../layers/compute/filter-flip.js';
+import { filterFlip } from '../../layers/filter-flip.js';
 import type { LayerContext, OnnxMapping } from './mappings.js';
 
 /** The weights with every spatial axis reversed (shape: [a, b, k1, k2, …]). */
