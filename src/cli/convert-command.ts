@@ -14,6 +14,7 @@ import { printJSON } from '../printer/json-printer.js';
 import { printNetSpec } from '../printer/netspec-printer.js';
 import { printPrototxt } from '../printer/prototxt-printer.js';
 import type { Msg } from '../schema/message.js';
+import { onnxCommand, type OnnxFlags } from './onnx-command.js';
 import { scriptSelection, type ScriptFlags } from './script-options.js';
 
 export interface ConvertFlags extends ScriptFlags {
@@ -23,10 +24,13 @@ export interface ConvertFlags extends ScriptFlags {
   input?: Map<string, number[]>;
 }
 
-const FORMATS = ['prototxt', 'json', 'py'];
+const FORMATS = ['prototxt', 'json', 'py', 'onnx'];
 
-export function convertCommand(file: string, flags: ConvertFlags): void {
-  if (!FORMATS.includes(flags.to)) fail(`--to must be "prototxt", "json" or "py", not "${flags.to}"`);
+export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): void | Promise<void> {
+  if (!FORMATS.includes(flags.to)) fail(`--to must be "prototxt", "json", "py" or "onnx", not "${flags.to}"`);
+  if (flags.to === 'onnx') return onnxCommand(file, flags);
+  const onnxOnly = (['weights', 'seed', 'opset', 'check', 'batch', 'externalDataAbove'] as const).filter((k) => flags[k] !== undefined);
+  if (onnxOnly.length) fail(`--${onnxOnly[0].replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} applies to --to onnx only`);
   if (isScript(file) && flags.output !== undefined && flags.net === undefined && flags.call === undefined) {
     writeScriptFiles(file, flags.output, flags);
     return;

@@ -61,10 +61,17 @@ addScriptOptions(program
   .command('convert')
   .description('print the parsed net as canonical prototxt, JSON, or a NetSpec script; run a .py script and write its files')
   .argument('<net>', 'a .prototxt file or a .py net script')
-  .option('--to <format>', 'prototxt, json or py (a NetSpec script)', 'prototxt')
+  .option('--to <format>', 'prototxt, json, py (a NetSpec script) or onnx', 'prototxt')
   .option('-o, --output <path>', 'write to this file; for a .py script without --net/--call, the folder for the files it writes')
   .option('-i, --input <name=dims>', 'an input shape (for Theano scripts, whose inputs have none), e.g. x=1,3,64,64 (repeatable)', inputOption)
-  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)'))
+  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)')
+  .option('--weights <file>', 'onnx: a .caffemodel for the initializers (default: the fillers, seeded by --seed)')
+  .option('--seed <n>', 'onnx: seed for filler-initialised parameters (default 0); with --check, also the input', integerOption)
+  .option('--allow-missing-weights', 'onnx: fill layers the .caffemodel lacks from their fillers')
+  .option('--opset <n>', 'onnx: the ONNX opset, 13 to 21 (default 17)', integerOption)
+  .option('--batch <symbol>', "onnx: name the inputs' and outputs' first axis with this symbol (a free batch size)")
+  .option('--external-data-above <bytes>', 'onnx: put initializers in <file>.data (ONNX external data) above this many bytes (default 2000000000)', integerOption)
+  .option('--check', 'onnx: run the model in onnxruntime-node on a seeded input and compare with the reference executor'))
   .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
 
 addNetOptions(program
