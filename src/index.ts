@@ -29,6 +29,5 @@ export { toPrototxt } from './printer/prototxt-printer.js';
 export { printNetSpec, type NetSpecScriptOptions } from './printer/netspec-printer.js';
 export { layerExtension, type LayerExtension } from './ir/layer-extensions.js';
 // ONNX export: the net as an ONNX model with Caffe's exact semantics (src/export/onnx/).
-export { exportOnnx, writeOnnxFile, type ExportOnnxOptions, type OnnxFileResult } from './export/onnx/export-onnx.js';
+export { exportOnnx, type ExportOnnxOptions, type OnnxFileResult } from './export/onnx/export-onnx.js';
 export { checkOnnxModel } from './export/onnx/check-model.js';
-export { checkOnnxModelNumerics, type OnnxCheckResult } from './export/onnx/check-onnxruntime.js';

@@ -4,7 +4,7 @@
 import { loadNet } from '../api/load-net.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import { checkOnnxModelNumerics } from '../export/onnx/check-onnxruntime.js';
-import { writeOnnxFile } from '../export/onnx/export-onnx.js';
+import { writeOnnxFile } from '../export/onnx/write-onnx-file.js';
 import { resolveWeights } from '../runtime/compile.js';
 import { printDiagnostics } from './report-errors.js';
 import { scriptSelection, type ScriptFlags } from './script-options.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
-import { writeOnnxFile } from '../../src/export/onnx/export-onnx.js';
+import { writeOnnxFile } from '../../src/export/onnx/write-onnx-file.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { narrowNet } from '../helpers/narrow-net.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';

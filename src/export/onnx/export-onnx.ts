@@ -3,15 +3,10 @@
 // ONNX external data when the initializers pass `externalDataAbove` (default: near protobuf's 2 GB limit).
 // Parameters come from a weight map, a .caffemodel, or the prototxt's fillers — the last made lazily, one
 // layer at a time, as the writer reaches it.
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DiagnosticError, error, fail } from '../../diagnostics/diagnostic.js';
 import type { Layer } from '../../ir/layer.js';
 import type { Net } from '../../ir/net.js';
 import type { ParamMap } from '../../runtime/plan-params.js';
-import { packageRoot } from '../../schema/package-root.js';
 import { fillBlob } from '../../weights/fill-weights.js';
 import { paramBlobSpecs } from '../../weights/layer-param-fillers.js';
 import { loadWeights } from '../../weights/match-weights.js';
@@ -102,12 +97,14 @@ export function paramSource(net: Net, options: Pick<ExportOnnxOptions, 'weights'
   };
 }
 
-function meta(net: Net, opset: number): ModelMeta {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return { irVersion: irVersionFor(opset), opset, graphName: net.name || 'net', producerVersion: pkg.version };
+/** brewnet's version as the model's producer_version (test/export/onnx-export.test.ts keeps it equal to package.json's). */
+export const PRODUCER_VERSION = '0.1.0';
+
+export function meta(net: Net, opset: number): ModelMeta {
+  return { irVersion: irVersionFor(opset), opset, graphName: net.name || 'net', producerVersion: PRODUCER_VERSION };
 }
 
-function build(net: Net, options: ExportOnnxOptions): { graph: OnnxGraph; opset: number } {
+export function build(net: Net, options: ExportOnnxOptions): { graph: OnnxGraph; opset: number } {
   const opset = checkedOpset(options.opset);
   const graph = buildOnnxGraph(net, paramSource(net, options), { opset, batchSymbol: options.batchSymbol, outputs: options.outputs });
   const problems = checkOnnxModel(graphModel(graph, irVersionFor(opset), opset));
@@ -115,7 +112,7 @@ function build(net: Net, options: ExportOnnxOptions): { graph: OnnxGraph; opset:
   return { graph, opset };
 }
 
-const totalBytes = (graph: OnnxGraph) => graph.initializers.reduce((n, i) => n + i.byteLength, 0);
+export const totalBytes = (graph: OnnxGraph) => graph.initializers.reduce((n, i) => n + i.byteLength, 0);
 
 /** The model as bytes (for models under 2 GB; writeOnnxFile streams bigger ones to disk). */
 export function exportOnnx(net: Net, options: ExportOnnxOptions = {}): Uint8Array {
@@ -132,69 +129,4 @@ export function exportOnnx(net: Net, options: ExportOnnxOptions = {}): Uint8Arra
     at += c.length;
   }
   return out;
-}
-
-/** A small buffer in front of writeSync, so the many small framing pieces do not each cost a system call. */
-function fileSink(fd: number): { write(chunk: Uint8Array): void; flush(): void } {
-  const buffer = new Uint8Array(1 << 20);
-  let used = 0;
-  const flush = () => {
-    let off = 0;
-    while (off < used) off += writeSync(fd, buffer, off, used - off);
-    used = 0;
-  };
-  return {
-    write(chunk) {
-      if (chunk.length >= buffer.length) {
-        flush();
-        let off = 0;
-        while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
-        return;
-      }
-      if (used + chunk.length > buffer.length) flush();
-      buffer.set(chunk, used);
-      used += chunk.length;
-    },
-    flush,
-  };
-}
-
-/** Streams the model to `file` (and `<file>.data` when the parameters pass externalDataAbove). */
-export function writeOnnxFile(net: Net, file: string, options: ExportOnnxOptions = {}): OnnxFileResult {
-  const folder = dirname(file);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) fail(`cannot write ${file}: the folder ${folder} does not exist`, undefined, `create it first (mkdir -p ${folder})`);
-  const { graph, opset } = build(net, options);
-  const initializerBytes = totalBytes(graph);
-  const external = initializerBytes > (options.externalDataAbove ?? EXTERNAL_DATA_ABOVE);
-  const dataFile = `${file}.data`;
-  // Written beside the targets first and renamed at the end: a failure leaves no half-written model.
-  const partial = `${file}.partial-${process.pid}`;
-  const partialData = `${dataFile}.partial-${process.pid}`;
-  const fd = openSync(partial, 'w');
-  const dataFd = external ? openSync(partialData, 'w') : undefined;
-  try {
-    const sink = fileSink(fd);
-    const dataSink = dataFd === undefined ? undefined : fileSink(dataFd);
-    writeModel(graph, meta(net, opset), sink.write, dataSink && { location: basename(dataFile), write: dataSink.write });
-    sink.flush();
-    dataSink?.flush();
-  } catch (e) {
-    closeSync(fd);
-    if (dataFd !== undefined) closeSync(dataFd);
-    rmSync(partial, { force: true });
-    rmSync(partialData, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  if (dataFd !== undefined) closeSync(dataFd);
-  renameSync(partial, file);
-  if (external) renameSync(partialData, dataFile);
-  return {
-    file,
-    bytes: statSync(file).size,
-    externalData: external ? { file: dataFile, bytes: statSync(dataFile).size } : undefined,
-    initializerBytes,
-    nodes: graph.nodes.length,
-    opset,
-  };
 }

@@ -7,17 +7,15 @@
 // Initializers go into the model as raw_data, or — when `external` is given (models over protobuf's 2 GB
 // limit) — into a data file beside it, referenced by ONNX's external data fields (location, offset,
 // length; offsets aligned to 4 KiB so readers may map them).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { packageRoot } from '../../schema/package-root.js';
+import { ONNX_PROTO_JSON } from './onnx-proto.generated.js';
 import type { OnnxGraph, OnnxInitializer } from './onnx-graph.js';
 
 let root: protobuf.Root | undefined;
 
-/** The ONNX messages brewnet writes (proto/onnx.proto), loaded once. */
+/** The ONNX messages brewnet writes (proto/onnx.proto, baked by tools/generate-onnx-schema.mjs), loaded once. */
 export function onnxSchema(): protobuf.Root {
-  root ??= protobuf.parse(readFileSync(join(packageRoot(), 'proto', 'onnx.proto'), 'utf8'), { keepCase: false }).root;
+  root ??= protobuf.Root.fromJSON(ONNX_PROTO_JSON);
   return root;
 }
 
