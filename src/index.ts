@@ -28,3 +28,9 @@ export { DEFAULT_LIMITS, type Limits } from './frontend/dsl/limits.js';
 export { toPrototxt } from './printer/prototxt-printer.js';
 export { printNetSpec, type NetSpecScriptOptions } from './printer/netspec-printer.js';
 export { layerExtension, type LayerExtension } from './ir/layer-extensions.js';
+// Pictures of a net: SVG laid out by Graphviz (WebAssembly), DOT text, PNG through resvg (WebAssembly).
+export { drawNet, drawGraph } from './draw/svg.js';
+export { netToDot, type DrawOptions, type RankDir } from './draw/dot.js';
+export { netGraph, type NetGraph, type GraphNode, type GraphEdge, type GraphOptions } from './draw/net-graph.js';
+export { svgToPng, type PngOptions } from './draw/png.js';
+export { FAMILY_STYLES, layerFamily, type LayerFamily } from './draw/layer-style.js';
