@@ -66,7 +66,8 @@ function nodeStatement(node: GraphNode, tooltips: boolean): string {
 }
 
 function htmlLine(line: NodeLine): string {
-  const text = html(line.text);
+  // The mark is a run of its own: a font without ✓ and ✗ then falls back for the mark alone.
+  const text = html(line.text) + (line.mark ? ` <FONT>${line.mark}</FONT>` : '');
   switch (line.kind) {
     case 'name':
       return `<B>${text}</B>`;

@@ -17,6 +17,8 @@ export type LineKind = 'name' | 'type' | 'fact' | 'folded' | 'stats' | 'ok' | 'p
 export interface NodeLine {
   text: string;
   kind: LineKind;
+  /** A check mark after the text: ✓ (the analysis agrees with the file) or ✗ (it does not). */
+  mark?: '✓' | '✗';
 }
 
 export interface GraphNode {
@@ -159,21 +161,19 @@ function describeNode(node: GraphNode, crops: Crops, merges: Merges, highlight: 
     const crop = crops.get(layer);
     if (crop) {
       const file = offsets(crop.offsetFile);
-      if (crop.ok) lines.push({ text: `offset ${file} ✓`, kind: 'ok' });
+      if (crop.ok) lines.push({ text: `offset ${file}`, kind: 'ok', mark: '✓' });
       else {
         node.problem = true;
-        lines.push({
-          text: crop.offsetComputed ? `offset ${file} ✗ needs ${offsets(crop.offsetComputed)}` : `offset ${file} ✗ no offset aligns`,
-          kind: 'problem',
-        });
+        lines.push({ text: `offset ${file}`, kind: 'problem', mark: '✗' });
+        lines.push({ text: crop.offsetComputed ? `needs ${offsets(crop.offsetComputed)}` : 'no offset aligns it', kind: 'problem' });
         title.push(`  ✗ ${crop.reason}`);
       }
     }
     const merge = merges.get(layer);
     if (merge && !merge.ok) {
       node.problem = true;
-      lines.push({ text: 'misaligned merge ✗', kind: 'problem' });
-      if (merge.hint) lines.push({ text: merge.hint, kind: 'problem' });
+      lines.push({ text: 'misaligned merge', kind: 'problem', mark: '✗' });
+      if (merge.hint) for (const text of wrap(merge.hint, 36)) lines.push({ text, kind: 'problem' });
       title.push(`  ✗ ${merge.reason}`);
     }
   }
@@ -231,6 +231,20 @@ function blobTitle(blob: Blob, analysis?: AnalysisReport): string {
 function axesText(values: { toString(): string }[]): string {
   const texts = values.map(String);
   return texts.every((t) => t === texts[0]) ? (texts[0] ?? '') : texts.join(', ');
+}
+
+/** Lines of at most `width` characters, broken at spaces (a longer word keeps its own line). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function offsets(values: number[]): string {

@@ -29,9 +29,16 @@ layer { name: "wide_c" type: "Crop" bottom: "wide" bottom: "narrow" top: "wide_c
 layer { name: "sum" type: "Eltwise" bottom: "wide_c" bottom: "narrow" top: "sum" }
 `;
 
-/** The text of every <text> element of an SVG, entities decoded. */
+/** The lines of text of an SVG, entities decoded: Graphviz writes a line's runs (a ✓ in its own) as <text>s at one y. */
 function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => decode(m[1]));
+  const lines: string[] = [];
+  let lastY: string | undefined;
+  for (const m of svg.matchAll(/<text[^>]* y="([^"]*)"[^>]*>([^<]*)<\/text>/g)) {
+    if (m[1] === lastY) lines[lines.length - 1] += decode(m[2]);
+    else lines.push(decode(m[2]));
+    lastY = m[1];
+  }
+  return lines;
 }
 
 /** The <title> of the SVG group whose data-layer is `name`. */
@@ -114,7 +121,7 @@ describe('drawNet', () => {
   it('draws a wrong Crop offset in red with the computed one', async () => {
     const wrong = FCN8S.replace('crop_param { axis: 2 offset: 5 }', 'crop_param { axis: 2 offset: 2 }');
     const svg = await drawNet(loadNet(wrong, { file: 'wrong.prototxt' }));
-    expect(svg).toMatch(new RegExp(`<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>offset 2 ✗ needs 5</text>`));
+    expect(svg).toMatch(new RegExp(`<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>offset 2 </text>\\s*<text[^>]*>✗</text>\\s*<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>needs 5</text>`));
     expect(svg).toMatch(new RegExp(`class="node layer family&#45;crop problem" data-layer="score_pool4c">[\\s\\S]*?stroke="${PROBLEM_COLOUR}"`));
     expect(titleOf(svg, 'score_pool4c')).toContain('the file gives offset 2, 2, but aligning "score_pool4" with "upscore2" needs offset 5');
     // The other crops are still right.
@@ -125,8 +132,10 @@ describe('drawNet', () => {
     const net = loadNet(misaligned, { file: 'misaligned.prototxt' });
     const svg = await drawNet(net);
     const shown = texts(svg);
-    expect(shown).toContain('offset 0 ✗ needs 1');
+    expect(shown).toContain('offset 0 ✗');
+    expect(shown).toContain('needs 1');
     expect(shown).toContain('misaligned merge ✗');
+    expect(shown).toContain('crop "wide_c" to "narrow" with');
     expect(titleOf(svg, 'sum')).toMatch(/misaligned merge at "sum"/);
     expect(netGraph(net).nodes.filter((n) => n.problem).map((n) => n.layers[0].name)).toEqual(['wide_c', 'sum']);
     // Without the analysis nothing is judged.
