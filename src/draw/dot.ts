@@ -3,7 +3,7 @@
 // parameter and MAC counts, the analysis's findings in green or red); edges carry the blob's shape. Names
 // reach DOT only escaped: as HTML text in labels and as quoted strings elsewhere, never as node ids.
 import type { Net } from '../ir/net.js';
-import { FAMILY_STYLES, HIGHLIGHT_COLOUR, OK_COLOUR, PROBLEM_COLOUR } from './layer-style.js';
+import { FAMILY_STYLES, HIGHLIGHT_COLOUR, OK_COLOUR, PROBLEM_COLOUR, type LayerFamily } from './layer-style.js';
 import { netGraph, type GraphNode, type GraphOptions, type NetGraph, type NodeLine } from './net-graph.js';
 
 export type RankDir = 'TB' | 'LR';
@@ -31,7 +31,7 @@ export function graphToDot(graph: NetGraph, rankdir: RankDir, tooltips: boolean)
   out.push(`digraph ${quote(graph.name ?? 'net')} {`);
   out.push(
     `  graph [rankdir=${rankdir}, fontname=${quote(FONT)}, fontsize=12, nodesep=0.3, ranksep=0.35, bgcolor="white", ` +
-      `labelloc="b", label=${quote(graph.caption)}, pad=0.2];`,
+      `labelloc="b", label=<${legend(graph)}>, pad=0.2];`,
   );
   out.push(`  node [fontname=${quote(FONT)}, fontsize=11, shape=box, style="rounded,filled", margin="0.12,0.05"];`);
   out.push(`  edge [fontname=${quote(FONT)}, fontsize=9, fontcolor="#555555", color="#777777", arrowsize=0.6];`);
@@ -63,6 +63,19 @@ function nodeStatement(node: GraphNode, tooltips: boolean): string {
   }
   if (tooltips) attrs.push(`tooltip=${quote(node.title)}`);
   return `${node.id} [${attrs.join(', ')}];`;
+}
+
+/** Under the picture: the caption, then one swatch per layer family the net has. */
+function legend(graph: NetGraph): string {
+  const families = [...new Set(graph.nodes.map((n) => n.family))].filter((f) => f !== 'output') as LayerFamily[];
+  const order = Object.keys(FAMILY_STYLES) as LayerFamily[];
+  families.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const cells = families.map((f) => {
+    const s = FAMILY_STYLES[f];
+    return `<TD BGCOLOR="${s.fill}" COLOR="${s.border}" BORDER="1" STYLE="rounded"><FONT POINT-SIZE="9">${html(s.label)}</FONT></TD>`;
+  });
+  const swatches = cells.length ? `<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>${cells.join('')}</TR></TABLE></TD></TR>` : '';
+  return `<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR><TD>${html(graph.caption)}</TD></TR>${swatches}</TABLE>`;
 }
 
 function htmlLine(line: NodeLine): string {
