@@ -69,7 +69,7 @@ export async function runDrawSuite(options: { root: string; runs?: number; log: 
     '',
     `Median of ${runs} runs (PNG: ${Math.min(runs, 3)}), ms. The first layout in a process also compiles Graphviz's WebAssembly: ${fmtMs(first)} ms for the first net.`,
     '',
-    table(['net', 'graph', 'analysis + graph', 'DOT', 'Graphviz layout → SVG', 'SVG → PNG (2×)', 'SVG size'], rows),
+    table(['net', 'boxes and edges', 'analysis + graph', 'DOT', 'Graphviz layout → SVG', 'SVG → PNG (2×)', 'SVG size'], rows),
     '',
   ].join('\n');
 }

@@ -181,3 +181,11 @@ describe('src/draw', () => {
     for (const f of files) expect(readFileSync(`src/draw/${f}`, 'utf8'), f).not.toMatch(/from '(node:|fs|path|os|url)'/);
   });
 });
+
+describe('examples/fcn8s.svg', () => {
+  it('is what brewnet draw makes of examples/fcn8s-deploy.prototxt', async () => {
+    const svg = await drawNet(loadNet(FCN8S, { file: 'examples/fcn8s-deploy.prototxt' }));
+    // Regenerate with: npx brewnet draw examples/fcn8s-deploy.prototxt -o examples/fcn8s.svg
+    expect(svg === readFileSync('examples/fcn8s.svg', 'utf8'), 'examples/fcn8s.svg is stale').toBe(true);
+  });
+});
