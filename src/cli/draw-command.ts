@@ -24,6 +24,7 @@ export interface DrawFlags extends NetFlags {
   analysis?: boolean;
   font?: string[];
   scale?: string;
+  maxBoxes?: number;
 }
 
 const FORMATS = ['svg', 'dot', 'png'] as const;
@@ -47,7 +48,7 @@ export async function drawCommand(netPath: string, flags: DrawFlags): Promise<vo
   let bytes: string | Uint8Array;
   if (format === 'dot') bytes = graphToDot(graph, rankdir, true);
   else {
-    const svg = await drawGraph(graph, { rankdir });
+    const svg = await drawGraph(graph, { rankdir, maxBoxes: flags.maxBoxes });
     bytes = format === 'svg' ? svg : await svgToPng(svg, { wasm: resvgWasm(), fonts: fonts!.buffers, fontFamily: fonts!.family, scale });
   }
   if (!flags.output) {

@@ -103,7 +103,8 @@ addNetOptions(program
   .option('--highlight <layer>', 'mark a layer with a thick orange border (repeatable)', collect)
   .option('--no-analysis', 'leave out the Crop, merge, coordinate map and receptive field analysis')
   .option('--font <file.ttf>', 'PNG only: draw text with this font (repeatable; default: Liberation Sans, Arial or DejaVu Sans found on the system)', collect)
-  .option('--scale <n>', 'PNG only: pixels per point (default 2)'))
+  .option('--scale <n>', 'PNG only: pixels per point (default 2)')
+  .option('--max-boxes <n>', 'refuse to lay out more boxes than this (default 1000; DOT has no limit)', integerOption))
   .action((net: string, flags) => runReportingErrors(() => drawCommand(net, flags)));
 
 await program.parseAsync();

@@ -12,7 +12,14 @@ export const RANKDIRS: readonly RankDir[] = ['TB', 'LR'];
 export interface DrawOptions extends GraphOptions {
   /** Graphviz's rankdir: TB (top to bottom, the default) or LR (left to right). */
   rankdir?: RankDir;
+  /**
+   * drawNet refuses nets with more boxes than this (default 1000): Graphviz's layout time grows faster than
+   * the box count (a 1,667-layer chain with skip connections took over a minute on a busy machine).
+   */
+  maxBoxes?: number;
 }
+
+export const DEFAULT_MAX_BOXES = 1000;
 
 /** DOT for a net: the same picture `drawNet` lays out, with each node's hover text as its tooltip. */
 export function netToDot(net: Net, options: DrawOptions = {}): string {

@@ -5,7 +5,8 @@
 // each edge `data-blob`, so a page can find what was clicked.
 import { instance, type Viz } from '@viz-js/viz';
 import type { Net } from '../ir/net.js';
-import { graphToDot, type DrawOptions } from './dot.js';
+import { fail } from '../diagnostics/diagnostic.js';
+import { DEFAULT_MAX_BOXES, graphToDot, type DrawOptions } from './dot.js';
 import { netGraph, type NetGraph } from './net-graph.js';
 
 let viz: Promise<Viz> | undefined;
@@ -21,7 +22,16 @@ export async function drawNet(net: Net, options: DrawOptions = {}): Promise<stri
 }
 
 /** SVG text of a graph made by `netGraph` (the web page keeps the graph to map ids back to layers). */
-export async function drawGraph(graph: NetGraph, options: Pick<DrawOptions, 'rankdir'> = {}): Promise<string> {
+export async function drawGraph(graph: NetGraph, options: Pick<DrawOptions, 'rankdir' | 'maxBoxes'> = {}): Promise<string> {
+  const boxes = graph.nodes.length;
+  const limit = options.maxBoxes ?? DEFAULT_MAX_BOXES;
+  if (boxes > limit) {
+    fail(
+      `the net has ${boxes.toLocaleString('en-US')} boxes to lay out, more than ${limit.toLocaleString('en-US')}: Graphviz would take minutes or more`,
+      undefined,
+      'raise the limit (brewnet draw --max-boxes N, drawNet(net, { maxBoxes })), or write DOT (-o net.dot), which needs no layout',
+    );
+  }
   const dot = graphToDot(graph, options.rankdir ?? 'TB', false);
   const result = (await graphviz()).render(dot, { format: 'svg', engine: 'dot' });
   if (result.status !== 'success') {

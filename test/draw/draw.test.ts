@@ -150,6 +150,16 @@ describe('drawNet', () => {
   });
 });
 
+describe('maxBoxes', () => {
+  it('refuses to lay out more boxes than asked, saying how to go on', async () => {
+    const net = loadNet(small, { file: 'small.prototxt' });
+    await expect(drawNet(net, { maxBoxes: 5 })).rejects.toThrow(
+      'error: the net has 6 boxes to lay out, more than 5: Graphviz would take minutes or more\n  hint: raise the limit',
+    );
+    expect(await drawNet(net, { maxBoxes: 6 })).toContain('<svg');
+  });
+});
+
 describe('svgToPng', () => {
   it('draws text with the fonts found on the system', async (ctx) => {
     let fonts;
