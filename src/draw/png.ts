@@ -14,19 +14,30 @@ export interface PngOptions {
   fontFamily: string;
   /** Pixels per SVG point (default 2: sharp on a screen, readable when zoomed). */
   scale?: number;
+  /** The most pixels the image may have (default 50M, 200 MB of RGBA); a bigger picture is drawn smaller. */
+  maxPixels?: number;
 }
+
+export const DEFAULT_MAX_PIXELS = 50_000_000;
 
 let ready: Promise<void> | undefined;
 
 export async function svgToPng(svg: string, options: PngOptions): Promise<Uint8Array> {
   if (!options.fonts.length) throw new Error('internal: svgToPng needs at least one font');
-  ready ??= initWasm(options.wasm);
+  ready ??= initWasm(options.wasm).catch((e: unknown) => {
+    ready = undefined; // let a later call try again with other bytes
+    throw e;
+  });
   await ready;
   const family = options.fontFamily;
   // Graphviz writes font-family="Helvetica,sans-Serif"; point every name it may use at the font given.
   const text = svg.replace(/font-family="[^"]*"/g, `font-family="${family.replace(/"/g, '')}"`);
+  const size = new Resvg(text);
+  const points = size.width * size.height;
+  size.free();
+  const scale = Math.min(options.scale ?? 2, Math.sqrt((options.maxPixels ?? DEFAULT_MAX_PIXELS) / Math.max(points, 1)));
   const resvg = new Resvg(text, {
-    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: {
       fontBuffers: options.fonts,

@@ -181,6 +181,9 @@ describe('svgToPng', () => {
     };
     expect(await dark('')).toBe(0);
     expect(await dark('conv1_1 ✓')).toBeGreaterThan(50);
+    // A picture too big for maxPixels is drawn smaller, keeping its proportions.
+    const small = PNG.sync.read(Buffer.from(await svgToPng(svg('x'), { wasm, fonts: fonts.buffers, fontFamily: fonts.family, scale: 4, maxPixels: 120 * 30 })));
+    expect([small.width, small.height]).toEqual([120, 30]);
   });
 });
 
