@@ -78,6 +78,9 @@ describe('brewnet draw', () => {
     expect((await draw(FCN8S, { output: join(dir, 'a.png'), scale: '0' })).error).toContain('--scale 0:');
     expect((await draw(FCN8S, { output: join(dir, 'net.jpg') })).error).toContain('cannot tell the format from ".jpg"');
     expect((await draw(FCN8S, { output: dir })).error).toContain('cannot tell the format');
+    expect((await draw(FCN8S, { output: join(dir, 'a.png'), font: ['README.md'] })).error).toBe(
+      'error: --font README.md: not a TrueType or OpenType font (no family name in it)',
+    );
     expect((await draw(FCN8S, { output: dir, format: 'svg' })).error).toBe(`error: cannot write ${dir}: it is a folder\n  hint: give a file name, e.g. -o net.svg`);
   });
 });
