@@ -3,20 +3,22 @@
 //   nets      FCN-8s and the corpus FSRCNN per layer and whole, every backend vs the reference executor
 //   whole     corpus nets whole (GoogLeNet, ResNet-50, …, FCN-8s 500²) vs OpenCV native and opencv.js
 //   frontend  parse speed on 6–50 MB prototxt files vs protoc (C++) and Python text_format
+//   draw      brewnet draw on FCN-8s, GoogLeNet, ResNet-50: analysis, DOT, Graphviz layout, PNG
 //
-//   npm run bench -- [--only deconv,nets,whole,frontend] [--whole-nets googlenet,resnet50] [--problems P1,P2-bilinear] [--nets fcn8s,fsrcnn] [--fcn8s-whole]
+//   npm run bench -- [--only deconv,nets,whole,frontend,draw] [--whole-nets googlenet,resnet50] [--problems P1,P2-bilinear] [--nets fcn8s,fsrcnn] [--fcn8s-whole]
 //                    [--sizes 6,12,25,50] [--runs N] [--python-runs N] [--out FILE]
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { listOption, option } from './cli-options.js';
 import { runDeconvSuite } from './deconv/suite.js';
+import { runDrawSuite } from './draw-suite.js';
 import { runFrontendSuite } from './frontend-suite.js';
 import { loadAverage, machineLines } from './machine.js';
 import { runNetsSuite } from './nets/suite.js';
 import { runWholeSuite } from './whole/suite.js';
 import { repoRoot } from './repo-root.js';
 
-const SUITES = ['deconv', 'nets', 'whole', 'frontend'] as const;
+const SUITES = ['deconv', 'nets', 'whole', 'frontend', 'draw'] as const;
 type Suite = (typeof SUITES)[number];
 
 const root = repoRoot();
@@ -45,6 +47,7 @@ for (const suite of SUITES.filter((s) => only.includes(s)) as Suite[]) {
     const pythonRuns = option('python-runs');
     sections.push(runFrontendSuite({ root, sizes, runs: runs ? Number(runs) : undefined, pythonRuns: pythonRuns ? Number(pythonRuns) : undefined, log }));
   }
+  if (suite === 'draw') sections.push(await runDrawSuite({ root, log }));
   wall.push(`${suite} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 

@@ -31,3 +31,9 @@ export { layerExtension, type LayerExtension } from './ir/layer-extensions.js';
 // ONNX export: the net as an ONNX model with Caffe's exact semantics (src/export/onnx/).
 export { exportOnnx, type ExportOnnxOptions, type OnnxFileResult } from './export/onnx/export-onnx.js';
 export { checkOnnxModel } from './export/onnx/check-model.js';
+// Pictures of a net: SVG laid out by Graphviz (WebAssembly), DOT text, PNG through resvg (WebAssembly).
+export { drawNet, drawGraph } from './draw/svg.js';
+export { netToDot, type DrawOptions, type RankDir } from './draw/dot.js';
+export { netGraph, type NetGraph, type GraphNode, type GraphEdge, type GraphOptions } from './draw/net-graph.js';
+export { svgToPng, type PngOptions } from './draw/png.js';
+export { FAMILY_STYLES, layerFamily, type LayerFamily } from './draw/layer-style.js';

@@ -11,6 +11,7 @@ import { addNetOptions } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
 import { compileCommand } from './compile-command.js';
 import { runCommand } from './run-command.js';
+import { drawCommand } from './draw-command.js';
 
 // Option parsers throw commander's error type so bad flags read like every other usage error.
 function inputOption(value: string, previous?: Map<string, number[]>) {
@@ -97,5 +98,20 @@ addNetOptions(program
   .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
   .option('-o, --output <file>', 'the .mjs file to write'))
   .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
+
+addNetOptions(program
+  .command('draw')
+  .description('draw the net as SVG, PNG or Graphviz DOT: layers, blob shapes, Crop offsets and merges checked, receptive fields on hover')
+  .argument('<net>', 'a .prototxt file or a .py net script')
+  .option('-o, --output <file>', 'net.svg, net.png or net.dot (default: SVG on stdout)')
+  .option('--format <format>', 'svg, png or dot (default: from -o, else svg)')
+  .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
+  .option('--rankdir <dir>', 'TB (top to bottom) or LR (left to right)', 'TB')
+  .option('--highlight <layer>', 'mark a layer with a thick orange border (repeatable)', collect)
+  .option('--no-analysis', 'leave out the Crop, merge, coordinate map and receptive field analysis')
+  .option('--font <file.ttf>', 'PNG only: draw text with this font (repeatable; default: Liberation Sans, Arial or DejaVu Sans found on the system)', collect)
+  .option('--scale <n>', 'PNG only: pixels per point (default 2)')
+  .option('--max-boxes <n>', 'refuse to lay out more boxes than this (default 1000; DOT has no limit)', integerOption))
+  .action((net: string, flags) => runReportingErrors(() => drawCommand(net, flags)));
 
 await program.parseAsync();
