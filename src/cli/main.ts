@@ -5,7 +5,8 @@ import { DiagnosticError } from '../diagnostics/diagnostic.js';
 import { analyzeCommand } from './analyze-command.js';
 import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
-import { runReportingErrors } from './report-errors.js';
+import { runReportingErrors, useJsonDiagnostics } from './report-errors.js';
+import { configureUsageErrors, reportMissingCommand } from './usage.js';
 import { shapesCommand } from './shapes-command.js';
 import { addNetOptions } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
@@ -35,8 +36,7 @@ const INPUT_DIMS_HELP = 'give or override an input shape, e.g. data=1,3,500,500 
 
 const program = new Command('brewnet')
   .description('A graph compiler for Caffe nets: parse, check and infer shapes of .prototxt files.')
-  .version('0.1.0')
-  .showHelpAfterError();
+  .version('0.1.0');
 
 addNetOptions(program
   .command('shapes')
@@ -91,4 +91,8 @@ addNetOptions(program
   .option('-o, --output <file>', 'the .mjs file to write'))
   .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
 
-await program.parseAsync();
+configureUsageErrors(program);
+// Decided before commander parses, so that its usage errors are JSON lines too.
+useJsonDiagnostics(process.argv.includes('--json'));
+if (process.argv.length <= 2) reportMissingCommand(program);
+else await program.parseAsync();
