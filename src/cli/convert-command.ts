@@ -42,6 +42,7 @@ export function convertCommand(file: string, flags: ConvertFlags): void {
     process.stdout.write(text);
     return;
   }
+  mkdirSync(dirname(resolve(flags.output)), { recursive: true });
   writeFileSync(flags.output, text);
   process.stderr.write(`wrote ${flags.output}\n`);
 }
