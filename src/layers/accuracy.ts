@@ -4,6 +4,7 @@ import type { LayerModule } from '../ir/layer-module.js';
 import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { checkLabelCount } from './loss.js';
+import { accuracyForward, accuracyLower } from './compute/loss.js';
 
 export const accuracy: LayerModule = {
   type: 'Accuracy',
@@ -11,6 +12,8 @@ export const accuracy: LayerModule = {
   bottoms: exactly(2),
   tops: between(1, 2),
   inPlace: false,
+  forward: accuracyForward,
+  lower: accuracyLower,
   infer(ctx) {
     const p = ctx.param;
     const [data, label] = ctx.bottoms;

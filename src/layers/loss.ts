@@ -5,6 +5,7 @@ import type { LayerModule, Shape, ShapeContext, ShapeResult } from '../ir/layer-
 import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count, legacyDim } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
+import { softmaxWithLossForward, softmaxWithLossLower } from './compute/loss.js';
 
 /** LossLayer::Reshape: `bottom[0]->shape(0) == bottom[1]->shape(0)`. */
 function checkSameFirstDim(ctx: ShapeContext): void {
@@ -63,6 +64,8 @@ export const softmaxWithLoss = lossLayer(
   },
   { tops: between(1, 2) },
 );
+softmaxWithLoss.forward = softmaxWithLossForward;
+softmaxWithLoss.lower = softmaxWithLossLower;
 
 export const euclideanLoss = lossLayer('EuclideanLoss', 'loss_param', (ctx) => {
   const [a, b] = ctx.bottoms;
