@@ -51,7 +51,7 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
     const { text, fixed } = fixCrops(source.text, report.crops);
     mkdirSync(dirname(resolve(flags.output)), { recursive: true });
     writeFileSync(flags.output, text);
-    process.stderr.write(`wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`);
+    if (!flags.json) process.stderr.write(`wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`);
     // Judge the corrected copy, not the original: fixed crops often realign the merges after them.
     const after = analyzeNet(loadNet(text, { ...options, file: flags.output }));
     const remaining = problemsOf(after);

@@ -84,8 +84,9 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   if (!flags.out) fail('brewnet run needs --out DIR (where the .npy files go)');
   const backend = flags.backend ?? 'auto';
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
-  if (flags.weights !== undefined && flags.seed !== undefined && !flags.allowMissingWeights) {
-    fail('give --weights or --seed, not both (--seed only seeds fillers, with --allow-missing-weights)');
+  const randomInput = (flags.input ?? []).some((spec) => /=random(:|$)/.test(spec));
+  if (flags.weights !== undefined && flags.seed !== undefined && !flags.allowMissingWeights && !randomInput) {
+    fail('give --weights or --seed, not both (--seed only seeds fillers, with --allow-missing-weights, and random inputs)');
   }
   const t0 = performance.now();
   const { net, inputs, from, notes } = resolveInputs(netPath, flags.input ?? [], {
