@@ -154,7 +154,7 @@ export function resolveInputs(netPath: string, specs: string[], options: LoadOpt
   }
   if (problems.length) throw new DiagnosticError(problems);
   const unchanged = declared && [...shapes].every(([n, shape]) => same(sourceOf(declared!, n)!.shape, shape));
-  const net = unchanged ? declared! : loadNet(netPath, { ...load, inputs: shapes });
+  const net = unchanged ? declared! : withRunHints(() => loadNet(netPath, { ...load, inputs: shapes }));
   const inputs: Record<string, Tensor> = Object.create(null);
   const from: Record<string, string> = Object.create(null);
   for (const s of sources) {
@@ -181,4 +181,19 @@ function fillTensor(fill: 'random' | 'zeros' | 'ones', shape: number[], seed: nu
     for (let i = 0; i < data.length; i++) data[i] = rng.uniform();
   }
   return { shape, data };
+}
+
+/** Shape inference asks for a missing source shape as `--input name=N,C,H,W`; run takes values there instead. */
+function withRunHints<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    throw new DiagnosticError(
+      e.diagnostics.map((d) => {
+        const m = /^(.*); give (?:it|one) with --input (\S+)=(\S+)$/.exec(d.message);
+        return m ? { ...d, message: m[1], hint: `feed it: --input ${m[2]}=file.npy, an image, or random:${m[3]}` } : d;
+      }),
+    );
+  }
 }

@@ -78,6 +78,10 @@ describe('run: inputs', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${TRAIN_VAL}:2:1: error: "label" (2), a top of the Data layer "data", is not given`);
     expect(r.stderr).toContain('hint: feed it: --input label=file.npy, an image, or random:2');
+    // A Python data layer's top has no shape at all until it is fed.
+    const python = runCli(['run', TRAIN_VAL, '--input', `data=${join(dir, 'd2.npy')}`, '--input', 'label=zeros:2', '--out', join(dir, 'x')]);
+    expect(python.status).toBe(1);
+    expect(python.stderr).toBe(`${TRAIN_VAL}:3:38: error: layer "extra" (Python): shape of top "extra" cannot be known statically\n  hint: feed it: --input extra=file.npy, an image, or random:N,C,H,W\n`);
   });
 
   it('explains a channels-last array at the Input layer (item 6), and a 3-channel array for a grey net blames the input', () => {
