@@ -47,11 +47,14 @@ layer { name: "sum" type: "Eltwise" bottom: "conv" bottom: "extra" top: "sum" }
 `,
 );
 
+// Each case spawns the CLI one to three times; on a loaded machine a spawn can take 20 s.
+const SLOW = { timeout: 240_000 };
+
 function jsonLines(stderr: string): Record<string, unknown>[] {
   return stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-describe('the net file', () => {
+describe('the net file', SLOW, () => {
   it('a 600 MB binary file given as the net is "not text" at once (item 2), not a string-length crash', () => {
     // Sparse: the file takes no disk space. Its first bytes are a .caffemodel's (name "LeNet", then a layer).
     const big = write('vgg19.caffemodel', Uint8Array.from([0x0a, 0x05, 0x4c, 0x65, 0x4e, 0x65, 0x74, 0xa2, 0x06, 0x90, 0x01]));
@@ -64,7 +67,7 @@ describe('the net file', () => {
   });
 });
 
-describe('run: inputs', () => {
+describe('run: inputs', SLOW, () => {
   it('feeds the tops of a Data layer and a Python data layer from --input (item 3), shapes from the arrays', () => {
     const out = join(dir, 'tv-out');
     const r = runCli(['run', TRAIN_VAL, '--input', `data=${npy('d.npy', [2, 3, 8, 8])}`, '--input', 'label=zeros:2', '--input', 'extra=ones:2,2,6,6', '--seed', '1', '--backend', 'cpu', '--out', out]);
@@ -130,7 +133,7 @@ describe('run: inputs', () => {
   });
 });
 
-describe('run: --blobs, --json, -o', () => {
+describe('run: --blobs, --json, -o', SLOW, () => {
   it('--blobs with a typo: did you mean, not every name (item 4)', () => {
     const r = runCli(['run', GREY, '--input', 'data=zeros', '--blobs', 'pool', '--out', join(dir, 'x')]);
     expect(r.status).toBe(1);
@@ -170,7 +173,7 @@ describe('run: --blobs, --json, -o', () => {
   });
 });
 
-describe('usage', () => {
+describe('usage', SLOW, () => {
   it('an unknown option: the error and one line pointing at --help, not the whole help', () => {
     const r = runCli(['shapes', GREY, '--bogus']);
     expect(r.status).toBe(1);
