@@ -2,7 +2,7 @@
 // IR. The phases run in a fixed order, each one small and in its own file, like a compiler pipeline:
 //   scan+parse (grammar/) → type (frontend/prototxt) → upgrade (upgrade/) → filter by state
 //   → check layer types → connect blobs → infer shapes → check params.
-import { pathKind, readTextFile } from '#platform';
+import { openFile, pathKind, readTextFile } from '#platform';
 import { fail } from '../diagnostics/diagnostic.js';
 import { readNetParameter } from '../frontend/prototxt/read-net-parameter.js';
 import type { Net } from '../ir/net.js';
@@ -39,9 +39,55 @@ export function readSource(pathOrText: string, file?: string): SourceText {
   if (!looksLikeText || kind !== 'missing') {
     if (kind === 'missing') fail(`no such file: ${pathOrText}`);
     if (kind === 'directory') fail(`${pathOrText} is a directory, not a prototxt file`);
-    return { text: readTextFile(pathOrText), file: file ?? pathOrText };
+    return { text: readNetText(pathOrText), file: file ?? pathOrText };
   }
   return { text: pathOrText, file: file ?? '<input>' };
+}
+
+/** Node's longest string (0x1fffffe8 UTF-16 units); a file with more bytes may not fit in one. */
+const MAX_TEXT_BYTES = 0x1fffffe8;
+const HEAD_BYTES = 4096;
+
+/** NUL or bytes that are not UTF-8 in the first bytes (a character cut at the end allowed): not text. */
+function headIsBinary(head: Uint8Array): boolean {
+  if (head.includes(0)) return true;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let cut = 0; cut < 4 && cut <= head.length; cut++) {
+    try {
+      decoder.decode(head.subarray(0, head.length - cut));
+      return false;
+    } catch {
+      // A multi-byte character may have been cut at the end of the sample: try a byte shorter.
+    }
+  }
+  return true;
+}
+
+/**
+ * A file's text, decoded as UTF-8 (bad bytes later on become U+FFFD, which the parser reports). The first
+ * bytes are looked at before the whole file is read: a .caffemodel given as the net is told apart at once,
+ * however big (a 548 MB one would not even fit in a string).
+ */
+function readNetText(path: string): string {
+  const head = new Uint8Array(HEAD_BYTES);
+  const file = openFile(path);
+  if (file.error !== undefined) return readTextFile(path);
+  let size: number;
+  let got: number;
+  try {
+    size = file.size;
+    got = file.directory ? 0 : file.read(head, 0, HEAD_BYTES, 0);
+  } finally {
+    file.close();
+  }
+  if (headIsBinary(head.subarray(0, got))) {
+    fail('this file is not text (it contains NUL or non-UTF-8 bytes)', { file: path, line: 1, column: 1, offset: 0 },
+      /\.py$/i.test(path) ? 'a net script is a Python source file' : 'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)');
+  }
+  if (size > MAX_TEXT_BYTES) {
+    fail(`this file is too large to read as text (${size.toLocaleString('en-US')} bytes; at most ${MAX_TEXT_BYTES.toLocaleString('en-US')})`, { file: path, line: 1, column: 1, offset: 0 });
+  }
+  return readTextFile(path);
 }
 
 /** Whether a source is a net script (Python, run in the sandbox) rather than prototxt. */

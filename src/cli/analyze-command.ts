@@ -1,7 +1,8 @@
 // `brewnet analyze <net>`: coordinate maps, crop offsets, merges, receptive fields, padding, deconvolution
 // sizes and (with --sizes) valid input sizes. Crop or merge problems are also diagnostics on stderr, and
 // make the exit status 1, so the command can guard a net in CI. --fix-crops writes a corrected copy.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { analysisJSON, analyzeNet, type AnalysisReport } from '../analysis/analyze-net.js';
 import { fixCrops } from '../analysis/fix-crops.js';
 import { isScript, loadNet, readSource, type LoadOptions } from '../api/load-net.js';
@@ -48,8 +49,9 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
 
   if (flags.fixCrops && flags.output) {
     const { text, fixed } = fixCrops(source.text, report.crops);
+    mkdirSync(dirname(resolve(flags.output)), { recursive: true });
     writeFileSync(flags.output, text);
-    process.stderr.write(`wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`);
+    if (!flags.json) process.stderr.write(`wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`);
     // Judge the corrected copy, not the original: fixed crops often realign the merges after them.
     const after = analyzeNet(loadNet(text, { ...options, file: flags.output }));
     const remaining = problemsOf(after);

@@ -2,7 +2,7 @@
 // net as a readable ES module (src/codegen/emit-module.ts). Weights are not embedded: the module loads the
 // .caffemodel given here (checked now against the net), or, with --seed, the filled parameters written
 // beside it as <out>.caffemodel.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { loadNet } from '../api/load-net.js';
@@ -21,6 +21,7 @@ export interface CompileFlags extends NetFlags {
   seed?: number;
   backend?: string;
   output?: string;
+  json?: boolean;
 }
 
 export function compileCommand(netPath: string, flags: CompileFlags): void {
@@ -28,21 +29,44 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
   if (flags.weights !== undefined && flags.seed !== undefined) fail('give --weights or --seed, not both');
   const backend = flags.backend ?? 'auto';
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
+  const started = performance.now();
   const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: flags.input });
   const plan = buildPlan(net);
   const out = resolve(flags.output);
+  // A folder that does not exist yet is made, as run --out makes its folder.
+  mkdirSync(dirname(out), { recursive: true });
   let weights: { relative: string } | { absolute: string };
+  let weightsFile: string;
   if (flags.weights !== undefined) {
     const { params, warnings } = resolveWeights(net, { weights: flags.weights });
     printDiagnostics(warnings);
     paramsForPlan(plan, params);
     weights = { absolute: resolve(flags.weights) };
+    weightsFile = flags.weights;
   } else {
     const file = `${basename(out).replace(/\.m?js$/, '')}.caffemodel`;
     const params = resolveWeights(net, { seed: flags.seed ?? 0 }).params;
     writeFileSync(join(dirname(out), file), encodeCaffemodel(plan, params));
     weights = { relative: `./${file}` };
+    weightsFile = join(dirname(flags.output), file);
   }
   writeFileSync(out, emitModule(plan, { weights, backend }));
-  process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
+  if (!flags.json) {
+    process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
+    return;
+  }
+  const shapeOf = (value: number) => plan.values[value].shape;
+  const report = {
+    module: flags.output,
+    weights: weightsFile,
+    weights_written: flags.weights === undefined,
+    backend,
+    inputs: Object.fromEntries(plan.inputs.map((i) => [i.name, shapeOf(i.value)])),
+    outputs: Object.fromEntries(plan.outputs.map((o) => [o, shapeOf(new Map(plan.blobs).get(o)!)])),
+    kernels: plan.kernels.length,
+    native_kernels: plan.natives?.length ?? 0,
+    steps: plan.steps.length,
+    time_ms: Math.round((performance.now() - started) * 10) / 10,
+  };
+  process.stdout.write(JSON.stringify(report) + '\n');
 }

@@ -46,6 +46,7 @@ export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): v
     process.stdout.write(text);
     return;
   }
+  mkdirSync(dirname(resolve(flags.output)), { recursive: true });
   writeFileSync(flags.output, text);
   process.stderr.write(`wrote ${flags.output}\n`);
 }

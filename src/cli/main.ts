@@ -5,7 +5,8 @@ import { DiagnosticError } from '../diagnostics/diagnostic.js';
 import { analyzeCommand } from './analyze-command.js';
 import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
-import { runReportingErrors } from './report-errors.js';
+import { runReportingErrors, useJsonDiagnostics } from './report-errors.js';
+import { configureUsageErrors, reportMissingCommand } from './usage.js';
 import { shapesCommand } from './shapes-command.js';
 import { addNetOptions } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
@@ -36,8 +37,7 @@ const INPUT_DIMS_HELP = 'give or override an input shape, e.g. data=1,3,500,500 
 
 const program = new Command('brewnet')
   .description('A graph compiler for Caffe nets: parse, check and infer shapes of .prototxt files.')
-  .version('0.1.0')
-  .showHelpAfterError();
+  .version('0.1.0');
 
 addNetOptions(program
   .command('shapes')
@@ -79,9 +79,15 @@ addNetOptions(program
   .command('run')
   .description('run one forward pass on gpu.js and write blobs as .npy files')
   .argument('<net>', 'a .prototxt file or a .py net script')
-  .option('-i, --input <name=file.npy>', 'an input blob as a float32/float64 .npy file; also sets its shape (repeatable)', collect)
+  .option('-i, --input <name=value>', 'an input blob: a .npy file (any numeric dtype), an image (.jpg, .png), or random|zeros|ones[:dims] (repeatable)', collect)
+  .option('--reshape', "run the net at the inputs' shapes instead of the shapes it declares")
+  .option('--mean <values|file>', 'images: subtract a mean, per channel (104,117,123) or a .binaryproto')
+  .option('--raw-scale <x>', 'images: multiply the [0, 1] pixels by this before the mean (pycaffe raw_scale; 255 for most Caffe models)')
+  .option('--scale <x>', 'images: multiply by this after the mean (pycaffe input_scale)')
+  .option('--channel-swap <order>', 'images: reorder the RGB channels, e.g. 2,1,0 for BGR')
+  .option('--json', 'print one JSON object (what was written, shapes, backend, times); diagnostics as JSON lines')
   .option('--weights <file>', 'a .caffemodel (default: the fillers, seeded by --seed)')
-  .option('--seed <n>', 'seed for filler-initialised parameters (default 0)', integerOption)
+  .option('--seed <n>', 'seed for filler-initialised parameters and random inputs (default 0)', integerOption)
   .option('--allow-missing-weights', 'fill layers the .caffemodel lacks from their fillers')
   .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
   .option('--out <dir>', 'where to write <blob>.npy files')
@@ -96,7 +102,8 @@ addNetOptions(program
   .option('--seed <n>', 'without --weights: fill parameters from the fillers with this seed, written beside the module', integerOption)
   .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
-  .option('-o, --output <file>', 'the .mjs file to write'))
+  .option('-o, --output <file>', 'the .mjs file to write')
+  .option('--json', 'print one JSON object (what was written, shapes, backend, time); diagnostics as JSON lines'))
   .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
 
 addNetOptions(program
@@ -114,4 +121,8 @@ addNetOptions(program
   .option('--max-boxes <n>', 'refuse to lay out more boxes than this (default 1000; DOT has no limit)', integerOption))
   .action((net: string, flags) => runReportingErrors(() => drawCommand(net, flags)));
 
-await program.parseAsync();
+configureUsageErrors(program);
+// Decided before commander parses, so that its usage errors are JSON lines too.
+useJsonDiagnostics(process.argv.includes('--json'));
+if (process.argv.length <= 2) reportMissingCommand(program);
+else await program.parseAsync();

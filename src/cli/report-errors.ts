@@ -1,10 +1,38 @@
-// Every command ends here on failure: diagnostics go to stderr as `file:line:col: error: …`, exit code 1.
-// Anything else is brewnet's own bug: one line saying so, no stack trace unless BREWNET_DEBUG is set.
+// Every command ends here on failure: diagnostics go to stderr as `file:line:col: error: …` (with --json: one
+// JSON object per line), exit code 1. Anything else is brewnet's own bug: one line saying so, exit code 2,
+// no stack trace unless BREWNET_DEBUG is set.
 import { DiagnosticError, formatDiagnostic, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
 import { styleFor } from './style.js';
 
+let jsonLines = false;
+
+/** With --json, diagnostics go to stderr as one JSON object per line (see diagnosticJSON). */
+export function useJsonDiagnostics(on: boolean): void {
+  jsonLines = on;
+}
+
+export function jsonDiagnostics(): boolean {
+  return jsonLines;
+}
+
+/** One diagnostic as a JSON line's object: every key present, null where there is nothing to say. */
+export function diagnosticJSON(d: Diagnostic): { severity: string; message: string; file: string | null; line: number | null; column: number | null; hint: string | null } {
+  return {
+    severity: d.severity,
+    message: d.message,
+    file: d.location?.file ?? null,
+    line: d.location?.line ?? null,
+    column: d.location?.column ?? null,
+    hint: d.hint ?? null,
+  };
+}
+
 export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  if (jsonLines) {
+    for (const d of diagnostics) process.stderr.write(JSON.stringify(diagnosticJSON(d)) + '\n');
+    return;
+  }
   const style = styleFor(process.stderr);
   for (const d of diagnostics) {
     const text = formatDiagnostic(d);
@@ -35,7 +63,10 @@ export async function runReportingErrors(action: () => void | Promise<void>): Pr
       return;
     }
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`brewnet: internal error: ${message}\n  this is a bug in brewnet; please report it with the input that caused it\n`);
+    if (jsonLines) {
+      const d = { severity: 'error' as const, message: `internal error: ${message}`, hint: 'this is a bug in brewnet; please report it with the input that caused it' };
+      process.stderr.write(JSON.stringify(diagnosticJSON(d)) + '\n');
+    } else process.stderr.write(`brewnet: internal error: ${message}\n  this is a bug in brewnet; please report it with the input that caused it\n`);
     if (process.env.BREWNET_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 2;
   }

@@ -1,17 +1,22 @@
-// `brewnet run <net> --input name=file.npy … --out DIR`: one forward pass on gpu.js; every requested blob
+// `brewnet run <net> --input name=VALUE … --out DIR`: one forward pass on gpu.js; every requested blob
 // (default: the net's outputs; `all`: every blob's final value) is written to DIR/<encodeURIComponent(blob)>.npy
-// as float32. The .npy inputs also give the input shapes (the net is reshaped for them).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// as float32. Inputs are .npy arrays, images or generated values (run-inputs.ts), checked against the net's
+// declared input shapes; --reshape runs the net at the arrays' shapes instead. With --json, stdout is one
+// object: what was written, the shapes, the backend and the times.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, warning } from '../diagnostics/diagnostic.js';
-import { loadNet } from '../api/load-net.js';
+import { DiagnosticError, error, fail, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { unknownBlobHint } from '../diagnostics/suggest.js';
 import { isBackendName, BACKENDS } from '../runtime/backends.js';
+import { isDataSource } from '../runtime/build-plan.js';
 import { compile, resolveWeights } from '../runtime/compile.js';
-import { readNpy, writeNpy } from '../runtime/npy.js';
-import type { Tensor } from '../ir/tensor.js';
+import { writeNpy } from '../runtime/npy.js';
 import { showDims } from '../ir/tensor.js';
+import type { Net } from '../ir/net.js';
+import { parseMean, type Preprocess } from './image-input.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { printDiagnostics } from './report-errors.js';
+import { resolveInputs } from './run-inputs.js';
 
 export interface RunFlags extends NetFlags {
   input?: string[];
@@ -21,52 +26,111 @@ export interface RunFlags extends NetFlags {
   blobs?: string;
   out?: string;
   backend?: string;
+  reshape?: boolean;
+  mean?: string;
+  scale?: string;
+  rawScale?: string;
+  channelSwap?: string;
+  json?: boolean;
 }
 
-function readInputs(specs: string[]): Record<string, Tensor> {
-  const inputs: Record<string, Tensor> = Object.create(null);
-  for (const spec of specs) {
-    const m = /^([^=]+)=(.+)$/.exec(spec);
-    if (!m) fail(`--input "${spec}": expected name=file.npy`);
-    const [, name, file] = m;
-    if (name in inputs) fail(`--input ${name} is given twice`);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      fail(`--input ${name}: cannot read ${file}`);
-    }
-    inputs[name] = readNpy(bytes, file);
+function positiveNumber(text: string | undefined, flag: string): number {
+  if (text === undefined) return 1;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) fail(`${flag} ${text}: not a number`);
+  return v;
+}
+
+function preprocessOf(flags: RunFlags): Preprocess {
+  let channelSwap: number[] | undefined;
+  if (flags.channelSwap !== undefined) {
+    if (!/^\d+(,\d+)*$/.test(flags.channelSwap.replace(/\s/g, ''))) fail(`--channel-swap ${flags.channelSwap}: expected channel indices, e.g. 2,1,0`);
+    channelSwap = flags.channelSwap.split(',').map(Number);
   }
-  return inputs;
+  return {
+    mean: flags.mean === undefined ? undefined : parseMean(flags.mean),
+    rawScale: positiveNumber(flags.rawScale, '--raw-scale'),
+    inputScale: positiveNumber(flags.scale, '--scale'),
+    channelSwap,
+  };
+}
+
+/** Every top of an Input or data layer must be fed; a data layer's own source cannot be read here. */
+function checkFed(net: Net, given: Record<string, unknown>): void {
+  const problems: Diagnostic[] = [];
+  for (const layer of net.layers) {
+    if (!isDataSource(layer)) continue;
+    for (const top of layer.tops) {
+      if (Object.prototype.hasOwnProperty.call(given, top.name)) continue;
+      const what = layer.type === 'Input' ? `input "${top.name}" (${showDims(top.shape)})` : `"${top.name}" (${showDims(top.shape)}), a top of the ${layer.type} layer "${layer.name}",`;
+      const why = layer.type === 'Input' ? '' : ' (brewnet does not read the databases, files or Python code data layers read)';
+      problems.push(error(`${what} is not given${why}`, layer.loc, `feed it: --input ${top.name}=file.npy, an image, or random:${top.shape.join(',')}`));
+    }
+  }
+  if (problems.length) throw new DiagnosticError(problems);
+}
+
+function blobList(net: Net, flags: RunFlags): 'all' | string[] | undefined {
+  if (flags.blobs === undefined) return undefined;
+  if (flags.blobs === 'all') return 'all';
+  const names = flags.blobs.split(',').map((s) => s.trim());
+  const known = net.blobs.map((b) => b.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) throw new DiagnosticError(unknown.map((n) => error(`--blobs: no blob named "${n}" in the net`, undefined, unknownBlobHint(n, known))));
+  return names;
 }
 
 export async function runCommand(netPath: string, flags: RunFlags): Promise<void> {
   if (!flags.out) fail('brewnet run needs --out DIR (where the .npy files go)');
   const backend = flags.backend ?? 'auto';
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
-  if (flags.weights !== undefined && flags.seed !== undefined && !flags.allowMissingWeights) {
-    fail('give --weights or --seed, not both (--seed only seeds fillers, with --allow-missing-weights)');
+  const randomInput = (flags.input ?? []).some((spec) => /=random(:|$)/.test(spec));
+  if (flags.weights !== undefined && flags.seed !== undefined && !flags.allowMissingWeights && !randomInput) {
+    fail('give --weights or --seed, not both (--seed only seeds fillers, with --allow-missing-weights, and random inputs)');
   }
-  const inputs = readInputs(flags.input ?? []);
-  const shapes = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, t.shape]));
-  const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: shapes });
+  const t0 = performance.now();
+  const { net, inputs, from, notes } = resolveInputs(netPath, flags.input ?? [], {
+    ...netLoadOptions(flags),
+    reshape: flags.reshape,
+    seed: flags.seed,
+    preprocess: preprocessOf(flags),
+  });
+  printDiagnostics(notes);
+  checkFed(net, inputs);
+  const blobs = blobList(net, flags);
   const { params, warnings } = resolveWeights(net, { weights: flags.weights, seed: flags.seed, allowMissingWeights: flags.allowMissingWeights });
   printDiagnostics(warnings);
+  const t1 = performance.now();
   const compiled = await compile(net, { weights: params, backend });
-  const blobs = flags.blobs === undefined ? undefined : flags.blobs === 'all' ? 'all' : flags.blobs.split(',').map((s) => s.trim());
-  const started = performance.now();
+  const t2 = performance.now();
   const out = await compiled.forward(inputs, { blobs });
-  const ms = performance.now() - started;
+  const t3 = performance.now();
   printDiagnostics(compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)));
   mkdirSync(flags.out, { recursive: true });
+  const written: { blob: string; file: string; shape: number[] }[] = [];
   for (const [name, t] of Object.entries(out)) {
     const file = join(flags.out, `${encodeURIComponent(name)}.npy`);
     writeFileSync(file, writeNpy(t));
-    process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
+    written.push({ blob: name, file, shape: [...t.shape] });
+    if (!flags.json) process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
   }
+  const t4 = performance.now();
   const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
   const on = compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
-  process.stderr.write(`forward pass on ${on}${why} in ${ms.toFixed(0)} ms\n`);
+  if (flags.json) {
+    const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
+    const report = {
+      net: netPath,
+      backend: compiled.backend,
+      backend_reason: compiled.backendReason,
+      inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, from: from[n] }])),
+      written,
+      times_ms: { load: ms(t0, t1), compile: ms(t1, t2), forward: ms(t2, t3), write: ms(t3, t4) },
+    };
+    process.stdout.write(JSON.stringify(report) + '\n');
+  } else {
+    for (const [n, f] of Object.entries(from)) if (!/\.npy$/i.test(f)) process.stderr.write(`input ${n} ${showDims(inputs[n].shape)}: ${f}\n`);
+    process.stderr.write(`forward pass on ${on}${why} in ${(t3 - t2).toFixed(0)} ms\n`);
+  }
   compiled.destroy();
 }

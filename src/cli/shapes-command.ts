@@ -13,6 +13,7 @@ export interface ShapesFlags extends NetFlags {
 export function shapesCommand(file: string, flags: ShapesFlags): void {
   const net = loadNet(file, { ...netLoadOptions(flags), inputs: flags.input });
   warnIfEmpty(net, file);
-  if (flags.json) process.stdout.write(JSON.stringify(net.toJSON()) + '\n');
+  // totals: parameters and multiply-accumulates of the whole net (activation memory may join them as `memory`).
+  if (flags.json) process.stdout.write(JSON.stringify({ ...net.toJSON(), totals: { params: net.totalParams, macs: net.totalMacs } }) + '\n');
   else process.stdout.write(renderShapesTable(net, styleFor(process.stdout)));
 }

@@ -39,3 +39,40 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   const match = closest(word, candidates);
   return match === undefined ? undefined : `did you mean "${match}"?`;
 }
+
+/**
+ * Up to `max` candidates close to `word` (by edit distance within a third of its length, or containing it or
+ * contained in it), nearest first: for "did you mean" among many names, where one guess may be wrong.
+ */
+export function closeNames(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  const scored: [string, number][] = [];
+  for (const candidate of candidates) {
+    // Long names cost quadratic time to compare; a name far longer or shorter cannot be within the limit.
+    const c = candidate.toLowerCase();
+    const containing = lower.length >= 2 && (c.includes(lower) || lower.includes(c)) && c.length >= 2;
+    if (!containing && Math.abs(c.length - lower.length) > limit) continue;
+    const d = c.length > 256 || lower.length > 256 ? Infinity : editDistance(lower, c);
+    if (d <= limit) scored.push([candidate, d]);
+    else if (containing) scored.push([candidate, limit + 1 + Math.abs(c.length - lower.length)]);
+  }
+  scored.sort((a, b) => a[1] - b[1]);
+  return scored.slice(0, max).map(([c]) => c);
+}
+
+/** `did you mean "a", "b" or "c"?` for closeNames' answer, or undefined when it is empty. */
+export function didYouMeanAny(word: string, candidates: Iterable<string>, max = 3): string | undefined {
+  const names = closeNames(word, candidates, max).map((n) => `"${n}"`);
+  if (names.length === 0) return undefined;
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return `did you mean ${list}?`;
+}
+
+/** The hint for a blob name the net lacks: a few close names, or how many blobs there are and a few of them. */
+export function unknownBlobHint(name: string, blobs: readonly string[]): string {
+  const guess = didYouMeanAny(name, blobs);
+  if (guess) return guess;
+  const few = blobs.slice(0, 5).map((b) => `"${b}"`).join(', ');
+  return blobs.length <= 5 ? `its blobs are: ${few}` : `its ${blobs.length} blobs include ${few}, …; \`brewnet shapes\` lists them all`;
+}

@@ -23,8 +23,10 @@ function perAxis(
   fallback: number | undefined,
 ): number[] {
   if (values.length === 0) {
-    if (fallback === undefined) ctx.fail(`${field} must be specified`, { msg: p, field });
-    return repeat(fallback, spatialAxes);
+    // No spatial axes (an `axis` leaving none: Caffe's 0-D convolution, an InnerProduct over the channels)
+    // need no kernel size.
+    if (fallback === undefined && spatialAxes > 0) ctx.fail(`${field} must be specified`, { msg: p, field });
+    return repeat(fallback ?? 1, spatialAxes);
   }
   if (values.length !== 1 && values.length !== spatialAxes) {
     ctx.fail(

@@ -1,7 +1,12 @@
 // Loss layers (docs/caffe-semantics.md#softmax-and-losses, #loss-weights): two bottoms (predictions, labels) whose first dims agree, and a
 // scalar top (shape [], 0 axes). Each type adds its own checks; all default to loss_weight 1 on top 0.
-import { has } from '../schema/message.js';
-import type { LayerModule, Shape, ShapeContext, ShapeResult } from '../ir/layer-module.js';
+import { has, type Msg } from '../schema/message.js';
+import type { Layer } from '../ir/layer.js';
+import type { LoweredLayer } from '../ir/kernel-plan.js';
+import { type Tensor, countOf } from '../ir/tensor.js';
+import { int, kernelFunction } from './kernel-source.js';
+import { softmaxForward, softmaxLower } from './softmax.js';
+import type { ForwardLayer, LayerModule, Shape, ShapeContext, ShapeResult } from '../ir/layer-module.js';
 import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count, legacyDim } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
@@ -128,3 +133,105 @@ export const contrastiveLoss = lossLayer(
 );
 
 export const hingeLoss = lossLayer('HingeLoss', 'hinge_loss_param');
+
+// The forward pass of SoftmaxWithLoss (REFERENCE §2.12), so a train_val net runs whole at TEST time, as
+// pycaffe's net.forward() does: −Σ log(max(p[label], FLT_MIN)) over the positions whose label is not
+// ignore_label, divided by loss_param.normalization's normalizer (VALID: the counted positions; FULL: all;
+// BATCH_SIZE: the outer count; NONE: 1; the legacy `normalize: false` means BATCH_SIZE), at least 1; the
+// second top is the softmax. Labels are read as Caffe casts them (static_cast<int>); one out of range (and not
+// ignored) makes the loss NaN: Caffe checks that only in debug builds.
+const FLT_MIN = 1.17549435e-38;
+
+export function split(layer: ForwardLayer, axisValue: unknown): { outer: number; dim: number; inner: number } {
+  const shape = layer.bottoms[0].shape;
+  const raw = Number(axisValue ?? 1);
+  const axis = raw < 0 ? raw + shape.length : raw;
+  return { outer: countOf(shape, 0, axis), dim: shape[axis], inner: countOf(shape, axis + 1) };
+}
+
+export function ignoreLabel(p: Msg | undefined): number | undefined {
+  return p?.ignore_label === undefined ? undefined : Number(p.ignore_label);
+}
+
+/** 'VALID' | 'FULL' | 'BATCH_SIZE' | 'NONE', with the legacy `normalize` flag. */
+function normalization(layer: ForwardLayer): string {
+  const p = lossParam(layer);
+  if (p?.normalization !== undefined) return String(p.normalization);
+  if (p?.normalize !== undefined) return p.normalize === false ? 'BATCH_SIZE' : 'VALID';
+  return 'VALID';
+}
+
+export const toInt = (v: number) => (v >= 0 ? Math.floor(v) : Math.ceil(v));
+
+/**
+ * loss_param sits beside the type's own softmax_param, on the IR's layer. These layers have kernels, so their
+ * forward runs only in the reference executor, which passes the IR's layer; never as a host step.
+ */
+function lossParam(layer: ForwardLayer): Msg | undefined {
+  const proto = (layer as Partial<Layer>).proto;
+  if (!proto) throw new Error(`internal: ${layer.type} "${layer.name}" needs its LayerParameter (loss_param) to run`);
+  return proto.loss_param as Msg | undefined;
+}
+
+export function softmaxWithLossForward(layer: ForwardLayer, [x, label]: Tensor[]): Tensor[] {
+  const { outer, dim, inner } = split(layer, layer.typeParam.axis);
+  const ignore = ignoreLabel(lossParam(layer));
+  const [prob] = softmaxForward(layer as Layer, [x]);
+  let loss = 0;
+  let counted = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const l = toInt(label.data[o * inner + i]);
+      if (l === ignore) continue;
+      loss -= l >= 0 && l < dim ? Math.log(Math.max(prob.data[(o * dim + l) * inner + i], FLT_MIN)) : NaN;
+      counted++;
+    }
+  }
+  const mode = normalization(layer);
+  const normalizer = Math.max(1, mode === 'FULL' ? outer * inner : mode === 'VALID' ? counted : mode === 'BATCH_SIZE' ? outer : 1);
+  const tops: Tensor[] = [{ shape: [], data: Float32Array.of(loss / normalizer) }];
+  if (layer.tops.length > 1) tops.push(prob);
+  return tops;
+}
+
+export function softmaxWithLossLower(layer: Layer): LoweredLayer {
+  const { outer, dim, inner } = split(layer, layer.typeParam.axis);
+  const ignore = ignoreLabel(lossParam(layer));
+  const mode = normalization(layer);
+  const normalizer = mode === 'FULL' ? `${int(outer * inner)}.0` : mode === 'VALID' ? 'counted' : mode === 'BATCH_SIZE' ? `${int(outer)}.0` : '1.0';
+  const at = (k: string) => `x[(o * ${int(dim)} + ${k}) * ${int(inner)} + i]`;
+  const body = `
+    let loss = 0.0;
+    let counted = 0.0;
+    for (let o = 0; o < ${int(outer)}; o++) {
+      for (let i = 0; i < ${int(inner)}; i++) {
+        const raw = label[o * ${int(inner)} + i];
+        let l = Math.floor(raw);
+        if (raw < 0.0) { l = Math.ceil(raw); }
+        if (${ignore === undefined ? 'true' : `l !== ${int(ignore)}.0`}) {
+          counted += 1.0;
+          if (l < 0.0 || l >= ${int(dim)}.0) {
+            loss = loss + 0.0 / 0.0;
+          } else {
+            let max = -3.4028234663852886e+38;
+            for (let k = 0; k < ${int(dim)}; k++) { max = Math.max(max, ${at('k')}); }
+            let sum = 0.0;
+            let mine = 0.0;
+            for (let k = 0; k < ${int(dim)}; k++) {
+              const e = Math.exp(${at('k')} - max);
+              sum += e;
+              if (k === l) { mine = e; }
+            }
+            loss -= Math.log(Math.max(mine / sum, ${FLT_MIN}));
+          }
+        }
+      }
+    }
+    return loss / Math.max(1.0, ${normalizer});`;
+  const kernels: LoweredLayer['kernels'] = [{ source: kernelFunction(['x', 'label'], body), args: [{ bottom: 0 }, { bottom: 1 }], size: 1, out: { top: 0 } }];
+  if (layer.tops.length > 1) kernels.push({ ...softmaxLower(layer).kernels[0], size: layer.tops[1].count, out: { top: 1 } });
+  return { kernels };
+}
+
+softmaxWithLoss.forward = softmaxWithLossForward;
+softmaxWithLoss.lower = softmaxWithLossLower;

@@ -14,13 +14,19 @@ import { nativeKernelCovers } from './wasm/native-kernel.js';
 export function checkRunnable(net: Net): void {
   if (net.state.phase !== 'TEST') fail('brewnet runs nets in the TEST phase; load the net with phase "test" (--phase test)');
   for (const layer of net.layers) {
-    if (layer.type === 'Input') continue;
-    if (layer.module.source) {
-      cannotRun(layer, 'it reads its data from outside the net', `replace it by an Input layer, or give its tops with --input name=dims and feed them`);
-    }
+    if (isDataSource(layer)) continue;
+    if (layer.module.source) cannotRun(layer, 'it runs Python code', 'brewnet runs Python layers only as data sources (no bottoms), whose tops are fed as inputs');
     // A layer with a reference forward and no kernels runs that forward on the host (a host step).
     if (!layer.module.forward) cannotRun(layer);
   }
+}
+
+/**
+ * Input layers and layers that read data from outside the net (Data, Python data layers, …): their tops are
+ * the plan's inputs, fed by the caller, as pycaffe's net.blobs[name].data[...] = … replaces what they read.
+ */
+export function isDataSource(layer: Layer): boolean {
+  return layer.type === 'Input' || (layer.module.source === true && layer.bottoms.length === 0);
 }
 
 export function buildPlan(net: Net): ExecutionPlan {
@@ -37,7 +43,7 @@ export function buildPlan(net: Net): ExecutionPlan {
   const key = (layer: Layer, i: number) => layer.tops[i].id;
 
   net.layers.forEach((layer, li) => {
-    if (layer.type === 'Input') {
+    if (isDataSource(layer)) {
       layer.tops.forEach((top, i) => {
         const value = addValue(top.name, top.shape);
         valueOfBlob.set(key(layer, i), value);

@@ -6,6 +6,7 @@
 // reading parameter blobs only) run once. On backend 'wasm' a layer's native kernel (src/runtime/wasm/)
 // replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
 import { hardwareThreads } from '#platform';
+import { unknownBlobHint } from '../diagnostics/suggest.js';
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
@@ -170,7 +171,7 @@ function selectBlobs(plan: ExecutionPlan, blobs: ForwardOptions['blobs']): [stri
   const names = blobs ?? plan.outputs;
   const unknown = names.filter((n) => !byName.has(n));
   if (unknown.length) {
-    throw new DiagnosticError(unknown.map((n) => error(`no blob named "${n}" in the net`, undefined, `its blobs are: ${plan.blobs.map(([b]) => b).join(', ')}`)));
+    throw new DiagnosticError(unknown.map((n) => error(`no blob named "${n}" in the net`, undefined, unknownBlobHint(n, plan.blobs.map(([b]) => b)))));
   }
   return names.map((n) => [n, byName.get(n)!]);
 }

@@ -2,7 +2,7 @@
 // no plan), keeping every blob version. Tests compare the kernels against it, and it against PyTorch.
 import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
-import { checkRunnable } from './build-plan.js';
+import { checkRunnable, isDataSource } from './build-plan.js';
 import type { ParamMap } from './plan-params.js';
 import type { Tensor } from '../ir/tensor.js';
 import { countOf, sameShape, showDims } from '../ir/tensor.js';
@@ -18,7 +18,7 @@ export function runReference(net: Net, params: ParamMap, inputs: Readonly<Record
   checkRunnable(net);
   const versions = new Map<string, Tensor>();
   for (const layer of net.layers) {
-    if (layer.type === 'Input') {
+    if (isDataSource(layer)) {
       for (const top of layer.tops) {
         const t = Object.prototype.hasOwnProperty.call(inputs, top.name) ? inputs[top.name] : undefined;
         if (!t) throw new DiagnosticError([error(`input "${top.name}" (${showDims(top.shape)}) is missing`)]);

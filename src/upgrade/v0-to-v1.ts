@@ -15,7 +15,7 @@ export function isV0Net(net: Msg): boolean {
 export function upgradeV0Net(net: Msg): void {
   if (!isV0Net(net)) return;
   const diagnostics: Diagnostic[] = [];
-  const connections = foldPaddingLayers((net.layers as Msg[]) ?? [], diagnostics);
+  const connections = foldPaddingLayers((net.layers as Msg[]) ?? [], (net.input as string[] | undefined) ?? [], diagnostics);
   const upgraded = connections.map((c) => upgradeV0Layer(c, diagnostics));
   if (diagnostics.length) throw new DiagnosticError(diagnostics);
   net.layers = upgraded;
@@ -30,9 +30,11 @@ interface Connection {
 }
 
 // UpgradeV0PaddingLayers: a "padding" layer disappears; the conv or pool reading its output reads its
-// input instead, with the padding layer's pad.
-function foldPaddingLayers(layers: Msg[], diagnostics: Diagnostic[]): Connection[] {
+// input instead, with the padding layer's pad. As there, every bottom must be a net input or an earlier
+// layer's top: "Unknown blob input" otherwise (Caffe's message names the bottom's index; this one the layer).
+function foldPaddingLayers(layers: Msg[], netInputs: string[], diagnostics: Diagnostic[]): Connection[] {
   const producer = new Map<string, Connection>();
+  const inputs = new Set(netInputs);
   const kept: Connection[] = [];
   const padding = new Set<Connection>();
   for (const outer of layers) {
@@ -40,6 +42,13 @@ function foldPaddingLayers(layers: Msg[], diagnostics: Diagnostic[]): Connection
     const connection: Connection = { outer, v0, bottom: [...((outer.bottom as string[] | undefined) ?? [])] };
     connection.bottom.forEach((name, j) => {
       const from = producer.get(name);
+      if (!from && !inputs.has(name)) {
+        const layerName = (v0.name as string | undefined) ?? (outer.name as string | undefined);
+        diagnostics.push(
+          error(`Unknown blob input "${name}" to layer ${layerName === undefined ? `#${layers.indexOf(outer)}` : `"${layerName}"`} (bottom ${j}): no earlier layer produces it and it is not a net input`, locOf(outer, 'bottom', j)),
+        );
+        return;
+      }
       if (!from || !padding.has(from)) return;
       const type = v0.type as string | undefined;
       if (type !== 'conv' && type !== 'pool') {

@@ -80,16 +80,41 @@ function checkLayer(layer: Layer, source: WeightLayer, file: string): Diagnostic
   return problems;
 }
 
-function missingError(missing: Layer[], extra: WeightLayer[], file: string): Diagnostic {
-  const names = missing.map((l) => `"${l.name}" (${l.type})`).join(', ');
+/** At most `max` quoted names, then how many more. */
+function someNames(names: string[], max = 5): string {
+  const shown = quoteList(names.slice(0, max));
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/**
+ * The net's layers the file has no weights for. When fewer of the net's layers with parameters are in the
+ * file than missing from it while the file holds others, the weights belong to another net: say that once,
+ * with a few names of each side, rather than a "renamed" guess per layer.
+ */
+function missingError(missing: Layer[], withParams: number, extra: WeightLayer[], model: { file: string; size: number }): Diagnostic {
+  const file = model.file;
+  const names = someNames(missing.map((l) => l.name));
+  if (model.size === 0) {
+    return error(`${file} is empty (0 bytes): a valid NetParameter without layers, so ${missing.length} layer(s) of the net have no weights: ${names}`, missing[0].loc,
+      `an empty .caffemodel suits only a net without parameters; ${ALLOW_MISSING}`);
+  }
+  const matched = withParams - missing.length;
+  if (extra.length > 0 && matched < missing.length) {
+    return error(
+      `${file} seems to hold another net's weights: ${matched} of this net's ${withParams} layers with parameters are in it; it lacks ${names}, and has ${extra.length} layer(s) this net does not: ${someNames(extra.map((l) => l.name))}`,
+      missing[0].loc,
+      `layers receive weights by name; check that the .caffemodel was trained with this .prototxt; ${ALLOW_MISSING}`,
+    );
+  }
   const renamed = missing.flatMap((l) => {
     const match = closest(l.name, extra.map((x) => x.name));
     return match === undefined ? [] : [`"${match}" (renamed from "${l.name}"?)`];
   });
   const hint = renamed.length
-    ? `the file has ${renamed.join(', ')}; ${ALLOW_MISSING}`
+    ? `the file has ${renamed.slice(0, 5).join(', ')}; ${ALLOW_MISSING}`
     : `check that the weights belong to this net; ${ALLOW_MISSING}`;
-  return error(`${file} has no weights for ${missing.length} layer(s) of the net: ${names}`, missing[0].loc, hint);
+  const shown = missing.slice(0, 5).map((l) => `"${l.name}" (${l.type})`).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+  return error(`${file} has no weights for ${missing.length} layer(s) of the net: ${shown}`, missing[0].loc, hint);
 }
 
 export function loadWeights(net: Net, source: string | Uint8Array, options: LoadWeightsOptions = {}): LoadedWeights {
@@ -125,7 +150,7 @@ export function loadWeights(net: Net, source: string | Uint8Array, options: Load
   }
 
   const missing = targets.withParams.filter((l) => !failed.has(l) && (keys.get(l) ?? []).some((key) => !given.has(key)));
-  if (missing.length && !options.allowMissing) errors.push(missingError(missing, extra, file));
+  if (missing.length && !options.allowMissing) errors.push(missingError(missing, targets.withParams.length, extra, model));
   if (errors.length) throw new DiagnosticError(errors);
 
   for (const [name, n] of copies) {
@@ -134,7 +159,7 @@ export function loadWeights(net: Net, source: string | Uint8Array, options: Load
   if (extra.length) {
     warnings.push(
       warning(
-        `${file} has weights for ${extra.length} layer(s) that the net does not have: ${quoteList(extra.map((l) => l.name))}`,
+        `${file} has weights for ${extra.length} layer(s) that the net does not have: ${someNames(extra.map((l) => l.name))}`,
         undefined,
         'they are ignored, as Caffe ignores them; a layer receives weights only when its name matches',
       ),

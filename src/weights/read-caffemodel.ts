@@ -186,7 +186,9 @@ function diagnose(e: WireError, file: string, at: Position): DiagnosticError {
 }
 
 function decode(r: WireReader, file: string, options: ReadCaffemodelOptions): Caffemodel {
-  if (r.size === 0) fail(`${file} is empty (0 bytes)`, undefined, 'weights must be a binary .caffemodel written by Caffe');
+  // Zero bytes is a valid, empty NetParameter (protobuf and Caffe read it): a net without parameters needs
+  // nothing more, and the matcher names the layers it leaves without weights.
+  if (r.size === 0) return { file, size: 0, format: 'layer', layers: [] };
   const notWeights = sniffWeightsFile(r.peekStart(SNIFF_BYTES), file);
   if (notWeights) fail(notWeights.message, undefined, notWeights.hint);
   const at = new Position();

@@ -22,7 +22,9 @@ describe('brewnet shapes', () => {
     const { status, stdout } = runCli(['shapes', 'examples/fcn8s-deploy.prototxt', '--json', '--input', 'data=1,3,224,224']);
     expect(status).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['blobs', 'inputs', 'layers', 'name', 'outputs']);
+    expect(Object.keys(json).sort()).toEqual(['blobs', 'inputs', 'layers', 'name', 'outputs', 'totals']);
+    expect(json.totals.params).toBe(json.layers.reduce((n: number, l: { params: number[][] }) => n + l.params.reduce((m, p) => m + p.reduce((a, b) => a * b, 1), 0), 0));
+    expect(json.totals.macs).toBe(json.layers.reduce((n: number, l: { macs: number }) => n + l.macs, 0));
     expect(json.blobs.score).toEqual([1, 21, 224, 224]);
     expect(json.layers).toHaveLength(47);
     expect(json.layers[1]).toEqual({

@@ -87,21 +87,23 @@ describe('brewnet shapes on bad files', () => {
 });
 
 describe('brewnet usage errors', () => {
-  it('rejects an unknown flag with the usage text', () => {
+  it('rejects an unknown flag, pointing at --help', () => {
     const result = runCli(['shapes', files.good, '--bogus']);
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain("error: unknown option '--bogus'");
-    expect(result.stderr).toContain('Usage: brewnet shapes [options] <net>');
+    expect(result.stderr).toContain('  hint: see brewnet shapes --help');
+    expect(result.stderr).not.toContain('Usage:');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('rejects a malformed --input with the usage text', () => {
+  it('rejects a malformed --input, pointing at --help', () => {
     const result = runCli(['shapes', files.good, '--input', 'data=1,x3']);
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('--input data: "1,x3" is not a list of non-negative integers (each at most 2147483647)');
-    expect(result.stderr).toContain('Usage: brewnet shapes [options] <net>');
+    expect(result.stderr).toContain('  hint: see brewnet shapes --help');
+    expect(result.stderr).not.toContain('Usage:');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -151,10 +151,16 @@ layers { layer { name: "loss" type: "softmax_loss" } bottom: "ip" bottom: "data"
 
   it('requires a padding layer to feed a conv or pool', () => {
     const d = diagnosticOf(() =>
-      readNet(`layers { layer { name: "p" type: "padding" pad: 1 } bottom: "a" top: "p" }\nlayers { layer { name: "r" type: "relu" } bottom: "p" top: "r" }`),
+      readNet(`input: "a"\nlayers { layer { name: "p" type: "padding" pad: 1 } bottom: "a" top: "p" }\nlayers { layer { name: "r" type: "relu" } bottom: "p" top: "r" }`),
     );
     expect(d.message).toBe('Padding layer input to non-convolutional / non-pooling layer type relu');
-    expect(d.location).toMatchObject({ line: 2, column: 43 });
+    expect(d.location).toMatchObject({ line: 3, column: 43 });
+  });
+
+  it('refuses a bottom that no earlier layer produces and no net input names, as Caffe\'s upgrader does', () => {
+    const d = diagnosticOf(() => readNet(`input: "data"\nlayers {\n  layer { name: "r" type: "relu" }\n  bottom: "dta"\n  top: "r"\n}`, { file: 'v0.prototxt' }));
+    expect(d.message).toBe('Unknown blob input "dta" to layer "r" (bottom 0): no earlier layer produces it and it is not a net input');
+    expect(d.location).toMatchObject({ file: 'v0.prototxt', line: 4, column: 3 });
   });
 });
 

@@ -81,7 +81,6 @@ describe('files that are not a .caffemodel', () => {
       'hdf5.caffemodel',
       "hdf5.caffemodel is an HDF5 weights file (.caffemodel.h5), which brewnet does not read\n  hint: load it in pycaffe and save it as a binary .caffemodel: caffe.Net(prototxt, weights, caffe.TEST).save('out.caffemodel')",
     ],
-    ['empty.caffemodel', 'empty.caffemodel is empty (0 bytes)\n  hint: weights must be a binary .caffemodel written by Caffe'],
   ])('%s', (f, message) => {
     expect(read(f)).toEqual([`error: ${message}`]);
   });
@@ -90,6 +89,10 @@ describe('files that are not a .caffemodel', () => {
     const bytes = new Uint8Array([0x0a, 10, ...new TextEncoder().encode('mvn_across')]);
     expect(diagnosticsOf(bytes, 'named.caffemodel')).toEqual([]);
     expect(diagnosticsOf(new TextEncoder().encode('\nname: "x"\n'), 'text.caffemodel')[0]).toMatch(/is a text file/);
+  });
+
+  it('a 0-byte file is a valid empty NetParameter (no layers), as protobuf and Caffe read it', () => {
+    expect(readCaffemodel(new Uint8Array(0)).layers).toEqual([]);
   });
 
   it('a path that does not exist, and a directory', () => {

@@ -118,7 +118,7 @@ describe('loadWeights', () => {
     const net = tinyNet();
     const path = fixture('missing.caffemodel');
     expect(failure(() => loadWeights(net, path))[0]).toContain(`error: ${path} has no weights for 2 layer(s)`);
-    expect(failure(() => loadWeights(net, new Uint8Array(0)))).toEqual(['error: <weights> is empty (0 bytes)\n  hint: weights must be a binary .caffemodel written by Caffe']);
+    expect(failure(() => loadWeights(net, new Uint8Array(0)))[0]).toContain('error: <weights> is empty (0 bytes): a valid NetParameter without layers, so 6 layer(s)');
   });
 
   it.each(['shared-owner', 'shared-sharer'])('%s.caffemodel: layers sharing named params get the one array, from whichever layer the file has', (name) => {
