@@ -1,16 +1,13 @@
 #!/usr/bin/env node
-// The brewnet command line. Each command lives in its own file; this one only declares them.
+// The brewnet command line. Each command lives in its own file; this one only declares them, and loads a
+// command's module only when it runs (run and compile bring in gpu.js and the runtime, which the other
+// commands, --version and --help never need).
 import { Command, InvalidArgumentError } from 'commander';
 import { DiagnosticError } from '../diagnostics/diagnostic.js';
-import { analyzeCommand } from './analyze-command.js';
-import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors } from './report-errors.js';
-import { shapesCommand } from './shapes-command.js';
 import { addNetOptions } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
-import { compileCommand } from './compile-command.js';
-import { runCommand } from './run-command.js';
 
 // Option parsers throw commander's error type so bad flags read like every other usage error.
 function inputOption(value: string, previous?: Map<string, number[]>) {
@@ -44,7 +41,7 @@ addNetOptions(program
   .argument('<net>', 'a .prototxt file or a .py net script')
   .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--json', 'print one JSON object instead of a table'))
-  .action((net: string, flags) => runReportingErrors(() => shapesCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./shapes-command.js')).shapesCommand(net, flags)));
 
 addNetOptions(program
   .command('analyze')
@@ -55,7 +52,7 @@ addNetOptions(program
   .option('--fix-crops', 'write a copy with the computed Crop offsets filled in (needs -o)')
   .option('-o, --output <file>', 'where --fix-crops writes the corrected prototxt')
   .option('--json', 'print one JSON object instead of the report'))
-  .action((net: string, flags) => runReportingErrors(() => analyzeCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./analyze-command.js')).analyzeCommand(net, flags)));
 
 addScriptOptions(program
   .command('convert')
@@ -65,7 +62,7 @@ addScriptOptions(program
   .option('-o, --output <path>', 'write to this file; for a .py script without --net/--call, the folder for the files it writes')
   .option('-i, --input <name=dims>', 'an input shape (for Theano scripts, whose inputs have none), e.g. x=1,3,64,64 (repeatable)', inputOption)
   .option('--no-upgrade', 'print the net as written (a V1 net stays V1)'))
-  .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./convert-command.js')).convertCommand(net, flags)));
 
 addNetOptions(program
   .command('run')
@@ -78,7 +75,7 @@ addNetOptions(program
   .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
   .option('--out <dir>', 'where to write <blob>.npy files')
   .option('--backend <backend>', "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)"))
-  .action((net: string, flags) => runReportingErrors(() => runCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./run-command.js')).runCommand(net, flags)));
 
 addNetOptions(program
   .command('compile')
@@ -89,6 +86,6 @@ addNetOptions(program
   .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
   .option('-o, --output <file>', 'the .mjs file to write'))
-  .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./compile-command.js')).compileCommand(net, flags)));
 
 await program.parseAsync();
