@@ -2,7 +2,6 @@
 // net as a readable ES module (src/codegen/emit-module.ts). Weights are not embedded: the module loads the
 // .caffemodel given here (checked now against the net), or, with --seed, the filled parameters written
 // beside it as <out>.caffemodel.
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { loadNet } from '../api/load-net.js';
@@ -13,6 +12,7 @@ import { resolveWeights } from '../runtime/compile.js';
 import { encodeCaffemodel } from '../runtime/encode-caffemodel.js';
 import { paramsForPlan } from '../runtime/plan-params.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
+import { checkOutputFile, writeOutputFile } from './output-paths.js';
 import { printDiagnostics } from './report-errors.js';
 
 export interface CompileFlags extends NetFlags {
@@ -26,6 +26,7 @@ export interface CompileFlags extends NetFlags {
 export function compileCommand(netPath: string, flags: CompileFlags): void {
   if (!flags.output) fail('brewnet compile needs -o FILE.mjs (the module to write)');
   if (flags.weights !== undefined && flags.seed !== undefined) fail('give --weights or --seed, not both');
+  checkOutputFile(flags.output, '-o');
   const backend = flags.backend ?? 'auto';
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
   const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: flags.input });
@@ -40,9 +41,9 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
   } else {
     const file = `${basename(out).replace(/\.m?js$/, '')}.caffemodel`;
     const params = resolveWeights(net, { seed: flags.seed ?? 0 }).params;
-    writeFileSync(join(dirname(out), file), encodeCaffemodel(plan, params));
+    writeOutputFile(join(dirname(out), file), encodeCaffemodel(plan, params), '-o (the weights beside the module)');
     weights = { relative: `./${file}` };
   }
-  writeFileSync(out, emitModule(plan, { weights, backend }));
+  writeOutputFile(out, emitModule(plan, { weights, backend }), '-o');
   process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
 }

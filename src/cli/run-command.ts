@@ -1,7 +1,7 @@
 // `brewnet run <net> --input name=file.npy … --out DIR`: one forward pass on gpu.js; every requested blob
 // (default: the net's outputs; `all`: every blob's final value) is written to DIR/<encodeURIComponent(blob)>.npy
 // as float32. The .npy inputs also give the input shapes (the net is reshaped for them).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, warning } from '../diagnostics/diagnostic.js';
 import { loadNet } from '../api/load-net.js';
@@ -11,6 +11,7 @@ import { readNpy, writeNpy } from '../runtime/npy.js';
 import type { Tensor } from '../ir/tensor.js';
 import { showDims } from '../ir/tensor.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
+import { makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { printDiagnostics } from './report-errors.js';
 
 export interface RunFlags extends NetFlags {
@@ -53,20 +54,25 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: shapes });
   const { params, warnings } = resolveWeights(net, { weights: flags.weights, seed: flags.seed, allowMissingWeights: flags.allowMissingWeights });
   printDiagnostics(warnings);
+  // The folder first: a place that cannot hold the results is refused before the work, not after it.
+  makeOutputFolder(flags.out, '--out');
   const compiled = await compile(net, { weights: params, backend });
-  const blobs = flags.blobs === undefined ? undefined : flags.blobs === 'all' ? 'all' : flags.blobs.split(',').map((s) => s.trim());
-  const started = performance.now();
-  const out = await compiled.forward(inputs, { blobs });
-  const ms = performance.now() - started;
-  printDiagnostics(compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)));
-  mkdirSync(flags.out, { recursive: true });
-  for (const [name, t] of Object.entries(out)) {
-    const file = join(flags.out, `${encodeURIComponent(name)}.npy`);
-    writeFileSync(file, writeNpy(t));
-    process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
+  // Whatever fails from here on, the executor's threads and contexts are released so the process exits.
+  try {
+    const blobs = flags.blobs === undefined ? undefined : flags.blobs === 'all' ? 'all' : flags.blobs.split(',').map((s) => s.trim());
+    const started = performance.now();
+    const out = await compiled.forward(inputs, { blobs });
+    const ms = performance.now() - started;
+    printDiagnostics(compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)));
+    for (const [name, t] of Object.entries(out)) {
+      const file = join(flags.out, `${encodeURIComponent(name)}.npy`);
+      writeOutputFile(file, writeNpy(t), '--out');
+      process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
+    }
+    const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
+    const on = compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
+    process.stderr.write(`forward pass on ${on}${why} in ${ms.toFixed(0)} ms\n`);
+  } finally {
+    compiled.destroy();
   }
-  const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
-  const on = compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
-  process.stderr.write(`forward pass on ${on}${why} in ${ms.toFixed(0)} ms\n`);
-  compiled.destroy();
 }
