@@ -2,8 +2,9 @@
 // net as a readable ES module (src/codegen/emit-module.ts). Weights are not embedded: the module loads the
 // .caffemodel given here (checked now against the net), or, with --seed, the filled parameters written
 // beside it as <out>.caffemodel.
-import { basename, dirname, join, resolve } from 'node:path';
-import { fail } from '../diagnostics/diagnostic.js';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { DiagnosticError, fail } from '../diagnostics/diagnostic.js';
+import type { Net } from '../ir/net.js';
 import { loadNet } from '../api/load-net.js';
 import { emitModule } from '../codegen/emit-module.js';
 import { BACKENDS, isBackendName } from '../runtime/backends.js';
@@ -23,6 +24,16 @@ export interface CompileFlags extends NetFlags {
   output?: string;
 }
 
+/** The net's canonical prototxt, or undefined where prototxt cannot hold it (a Theano output size). */
+function prototxtOf(net: Net): string | undefined {
+  try {
+    return net.toPrototxt();
+  } catch (e) {
+    if (e instanceof DiagnosticError) return undefined;
+    throw e;
+  }
+}
+
 export function compileCommand(netPath: string, flags: CompileFlags): void {
   if (!flags.output) fail('brewnet compile needs -o FILE.mjs (the module to write)');
   if (flags.weights !== undefined && flags.seed !== undefined) fail('give --weights or --seed, not both');
@@ -37,13 +48,15 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
     const { params, warnings } = resolveWeights(net, { weights: flags.weights });
     printDiagnostics(warnings);
     paramsForPlan(plan, params);
-    weights = { absolute: resolve(flags.weights) };
+    // Relative to the module, so the module and its weights can move together.
+    const path = relative(dirname(out), resolve(flags.weights)).split(sep).join('/');
+    weights = { relative: path.startsWith('.') ? path : `./${path}` };
   } else {
     const file = `${basename(out).replace(/\.m?js$/, '')}.caffemodel`;
     const params = resolveWeights(net, { seed: flags.seed ?? 0 }).params;
     writeOutputFile(join(dirname(out), file), encodeCaffemodel(plan, params), '-o (the weights beside the module)');
     weights = { relative: `./${file}` };
   }
-  writeOutputFile(out, emitModule(plan, { weights, backend }), '-o');
+  writeOutputFile(out, emitModule(plan, { weights, backend, netPrototxt: prototxtOf(net) }), '-o');
   process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
 }
