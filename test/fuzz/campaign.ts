@@ -16,7 +16,10 @@ export interface CampaignOptions {
   maxRss?: number;
   /** Diagnostic text past which a case counts as a flood (characters). */
   maxDiagnosticChars?: number;
+  /** Run only the cases whose id % of === index (one of several processes sharing the campaign). */
+  shard?: { index: number; of: number };
   onProgress?: (done: number, failures: number) => void;
+  onFailure?: (finding: Finding) => void;
 }
 
 export type Ending = 'ok' | 'diagnostic' | 'unlocated diagnostic' | 'internal' | 'hang' | 'out of memory' | 'flood';
@@ -102,10 +105,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 
   let done = 0;
   for (const c of fuzzCases(options.seed, options.cases, seeds)) {
+    if (options.shard && c.id % options.shard.of !== options.shard.index) continue;
     const { ending, cause, ms } = await one(c);
     counts[ending]++;
     timings.push({ id: c.id, origin: c.origin, ms });
-    if (FAILURES.includes(ending)) findings.push({ ending, cause, origin: c.origin, id: c.id, ms });
+    if (FAILURES.includes(ending)) {
+      findings.push({ ending, cause, origin: c.origin, id: c.id, ms });
+      options.onFailure?.(findings[findings.length - 1]);
+    }
     options.onProgress?.(++done, findings.length);
   }
   await worker.terminate();

@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --cases N --seed S --timeout SECONDS --only N]`: the reliability campaign (see campaign.ts),
+// `npm run fuzz [-- --cases N --seed S --timeout SECONDS --shard i/N --only N]`: the reliability campaign (see campaign.ts),
 // kept out of `npm test` for its length. Prints a summary by cause; exits 1 if any case failed.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +27,15 @@ if (only >= 0) {
   }
   process.exit(0);
 }
-console.log(`brewnet fuzz: ${cases} cases, seed ${seed}`);
+// --shard i/N: this process runs the cases with id % N === i (run N processes to use N cores).
+const shardArg = process.argv.indexOf('--shard');
+const shard = shardArg < 0 ? undefined : (([i, n]) => ({ index: Number(i), of: Number(n) }))(process.argv[shardArg + 1].split('/'));
+console.log(`brewnet fuzz: ${cases} cases, seed ${seed}${shard ? `, shard ${shard.index}/${shard.of}` : ''}`);
 const result = await runCampaign({
   seed,
   cases,
+  shard,
+  onFailure: (f) => console.log(`  case ${f.id}: ${f.ending}: ${f.cause.slice(0, 200)} (${f.origin.slice(0, 120)})`),
   timeoutMs: arg('timeout', 10) * 1000,
   onProgress: (done, failures) => {
     if (done % 250 === 0) console.log(`  ${done} cases, ${failures} failures`);
