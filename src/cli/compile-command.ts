@@ -5,6 +5,7 @@
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { DiagnosticError, fail } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
+import { toPrototxt } from '../printer/prototxt-printer.js';
 import { loadNet } from '../api/load-net.js';
 import { emitModule } from '../codegen/emit-module.js';
 import { BACKENDS, isBackendName } from '../runtime/backends.js';
@@ -27,7 +28,7 @@ export interface CompileFlags extends NetFlags {
 /** The net's canonical prototxt, or undefined where prototxt cannot hold it (a Theano output size). */
 function prototxtOf(net: Net): string | undefined {
   try {
-    return net.toPrototxt();
+    return toPrototxt(net);
   } catch (e) {
     if (e instanceof DiagnosticError) return undefined;
     throw e;
