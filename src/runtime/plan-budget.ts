@@ -25,6 +25,8 @@ function refuse(layer: Layer, message: string, hint?: string): never {
 export function checkPlanBudget(net: Net, budget = Math.min(totalmem() / 2, 16 * 2 ** 30)): void {
   let total = 0;
   for (const layer of net.layers) {
+    const nan = nanField(layer.proto as unknown as Record<string, unknown>, '');
+    if (nan) refuse(layer, `${nan} is NaN; kernels are specialised to their numbers and a NaN constant has no meaning in them`, 'give it a number');
     for (const top of layer.tops) {
       if (layer.bottoms.some((b) => b.id === top.id)) continue; // in place: no new memory
       const n = count(top.shape);
@@ -50,4 +52,20 @@ function checkArray(layer: Layer, what: string, shape: readonly number[]): void 
   if (long >= 0) refuse(layer, `${what} has axis ${long} of ${shape[long].toLocaleString('en-US')}, longer than the ${LONGEST_AXIS.toLocaleString('en-US')} kernels index exactly`);
   const n = count(shape);
   if (n > LARGEST_ARRAY) refuse(layer, `${what} has ${n.toLocaleString('en-US')} elements (${bytes(n * 4)}), more than one array holds (${LARGEST_ARRAY.toLocaleString('en-US')})`, 'run a smaller batch or input size (--input)');
+}
+
+/** The path of the first NaN number among a layer's fields (its parameters' settings, not weights). */
+function nanField(msg: Record<string, unknown>, path: string): string | undefined {
+  for (const [key, value] of Object.entries(msg)) {
+    if (key === 'blobs') continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v === 'number' && Number.isNaN(v)) return `${path}${key}`;
+      if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+        const inner = nanField(v as Record<string, unknown>, `${path}${key}.`);
+        if (inner) return inner;
+      }
+    }
+  }
+  return undefined;
 }
