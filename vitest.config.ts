@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // `#platform` (package.json "imports") points at dist/ by default; tests run the sources.
   resolve: { alias: { '#platform': fileURLToPath(new URL('./src/platform/node.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
+    // test/slow: minutes-long checks, run by `npm run test:slow` (vitest.slow.config.ts) and CI.
+    exclude: [...configDefaults.exclude, 'test/slow/**'],
     testTimeout: 60_000,
   },
 });

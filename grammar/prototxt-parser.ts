@@ -5,7 +5,8 @@
 //   body     := '{' message '}' | '<' message '>'
 //   value    := body | string+ | ['-'] ( number | identifier )
 //   list     := '[' [ value ( ',' value )* ] ']'
-import { EmbeddedActionsParser, type IToken, type IParserErrorMessageProvider } from 'chevrotain';
+import type { IToken, IParserErrorMessageProvider, TokenType } from 'chevrotain';
+import { EmbeddedActionsParser } from './chevrotain.js';
 import {
   allTokens,
   Colon,

@@ -1,6 +1,7 @@
 // Tokens of the protobuf text format as Caffe files use it (scanner phase).
 // Order matters: chevrotain tries patterns first to last, so longer/more specific ones come first.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
@@ -52,7 +53,9 @@ export const allTokens: TokenType[] = [
   Semicolon,
 ];
 
-export const prototxtLexer = new Lexer(allTokens, {
-  positionTracking: 'onlyStart',
-  ensureOptimizations: true,
-});
+// Built on first use: building a lexer analyses every pattern, which a command that never needs this
+// lexer (most files take the fast parser) should not pay for at start-up.
+let lexer: InstanceType<typeof Lexer> | undefined;
+export function prototxtLexer(): InstanceType<typeof Lexer> {
+  return (lexer ??= new Lexer(allTokens, { positionTracking: 'onlyStart', ensureOptimizations: true }));
+}

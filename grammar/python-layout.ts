@@ -3,7 +3,8 @@
 // a deeper indentation than the enclosing block opens it with INDENT, a shallower one closes blocks with
 // DEDENTs and must land on an indentation already in use. Bracket pairing is checked here too, so an
 // unclosed "(" is reported where it opens, as Python 3.10 does.
-import { createTokenInstance, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { createTokenInstance } from './chevrotain.js';
 import { Dedent, Indent, LCurly, LineBreak, LParen, LSquare, Newline, RCurly, RParen, RSquare, UnterminatedString, Unknown } from './python-tokens.js';
 
 export interface LayoutError {

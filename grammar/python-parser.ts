@@ -10,7 +10,8 @@
 //   suite     := simple | NEWLINE INDENT stmt+ DEDENT
 //   test      := or_test ['if' or_test 'else' test] | lambda
 //   …          or / and / not / comparison / | / ^ / & / shifts / + - / * / // % @ / unary / ** / trailers / atom
-import { EmbeddedActionsParser, type IToken, type TokenType, type IRecognitionException } from 'chevrotain';
+import type { IToken, TokenType, IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser } from './chevrotain.js';
 import type { Argument, BinaryOp, CompareOp, DictEntry, Expr, FStringPart, Generator, Param, Pos, Stmt } from './python-ast.js';
 import { layoutTokens, PythonLayoutError } from './python-layout.js';
 import { decodeStringLiteral, StringLiteralError, type RawPart } from './python-strings.js';
@@ -1254,7 +1255,7 @@ export function parsePython(text: string): Stmt[] {
 }
 
 function scan(text: string, base: number): IToken[] {
-  const lexed = t.pythonLexer.tokenize(text);
+  const lexed = t.pythonLexer().tokenize(text);
   if (lexed.errors.length) {
     const err = lexed.errors[0];
     throw new PythonSyntaxError('SyntaxError', 'invalid character', err.line ?? 1, err.column ?? 1);

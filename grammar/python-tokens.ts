@@ -3,7 +3,8 @@
 // which Python's grammar needs and no regular expression can produce.
 // Order matters: chevrotain tries patterns first to last, so longer operators come before their prefixes
 // and strings (which may start with a prefix letter) come before names.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const Whitespace = createToken({ name: 'Whitespace', pattern: /[ \t\f]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: Lexer.SKIPPED });
@@ -175,4 +176,8 @@ export const allPythonTokens: TokenType[] = [
   Unknown,
 ];
 
-export const pythonLexer = new Lexer(allPythonTokens, { positionTracking: 'full', ensureOptimizations: false });
+// Built on first use (building a lexer analyses every pattern; prototxt-only commands never need it).
+let lexer: InstanceType<typeof Lexer> | undefined;
+export function pythonLexer(): InstanceType<typeof Lexer> {
+  return (lexer ??= new Lexer(allPythonTokens, { positionTracking: 'full', ensureOptimizations: false }));
+}

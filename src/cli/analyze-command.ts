@@ -1,13 +1,13 @@
 // `brewnet analyze <net>`: coordinate maps, crop offsets, merges, receptive fields, padding, deconvolution
 // sizes and (with --sizes) valid input sizes. Crop or merge problems are also diagnostics on stderr, and
 // make the exit status 1, so the command can guard a net in CI. --fix-crops writes a corrected copy.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analysisJSON, analyzeNet, type AnalysisReport } from '../analysis/analyze-net.js';
 import { fixCrops } from '../analysis/fix-crops.js';
 import { isScript, loadNet, readSource, type LoadOptions } from '../api/load-net.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { fail, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkOutputFile, makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { printDiagnostics } from './report-errors.js';
 import { renderAnalysis } from './analyze-report.js';
 import { styleFor } from './style.js';
@@ -38,6 +38,7 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
   if (flags.fixCrops && !flags.output) fail('--fix-crops needs -o <file> for the corrected copy');
   if (flags.output && !flags.fixCrops) fail('-o is only used with --fix-crops');
   if (flags.fixCrops && isScript(file)) fail('--fix-crops rewrites a prototxt file, not a .py script', undefined, 'convert the script first: brewnet convert net.py -o net.prototxt');
+  if (flags.output) checkOutputFile(flags.output, '-o');
   const source = readSource(file);
   const options: LoadOptions = { ...netLoadOptions(flags), inputs: flags.input, file: source.file };
   const net = loadNet(source.text, options);
@@ -49,8 +50,8 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
 
   if (flags.fixCrops && flags.output) {
     const { text, fixed } = fixCrops(source.text, report.crops);
-    mkdirSync(dirname(resolve(flags.output)), { recursive: true });
-    writeFileSync(flags.output, text);
+    makeOutputFolder(dirname(resolve(flags.output)), '-o');
+    writeOutputFile(flags.output, text, '-o');
     if (!flags.json) process.stderr.write(`wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`);
     // Judge the corrected copy, not the original: fixed crops often realign the merges after them.
     const after = analyzeNet(loadNet(text, { ...options, file: flags.output }));

@@ -2,9 +2,10 @@
 // net as a readable ES module (src/codegen/emit-module.ts). Weights are not embedded: the module loads the
 // .caffemodel given here (checked now against the net), or, with --seed, the filled parameters written
 // beside it as <out>.caffemodel.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fail } from '../diagnostics/diagnostic.js';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { DiagnosticError, fail } from '../diagnostics/diagnostic.js';
+import type { Net } from '../ir/net.js';
+import { toPrototxt } from '../printer/prototxt-printer.js';
 import { loadNet } from '../api/load-net.js';
 import { emitModule } from '../codegen/emit-module.js';
 import { BACKENDS, isBackendName } from '../runtime/backends.js';
@@ -13,6 +14,7 @@ import { resolveWeights } from '../runtime/compile.js';
 import { encodeCaffemodel } from '../runtime/encode-caffemodel.js';
 import { paramsForPlan } from '../runtime/plan-params.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
+import { checkOutputFile, makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { printDiagnostics } from './report-errors.js';
 
 export interface CompileFlags extends NetFlags {
@@ -24,9 +26,20 @@ export interface CompileFlags extends NetFlags {
   json?: boolean;
 }
 
+/** The net's canonical prototxt, or undefined where prototxt cannot hold it (a Theano output size). */
+function prototxtOf(net: Net): string | undefined {
+  try {
+    return toPrototxt(net);
+  } catch (e) {
+    if (e instanceof DiagnosticError) return undefined;
+    throw e;
+  }
+}
+
 export function compileCommand(netPath: string, flags: CompileFlags): void {
   if (!flags.output) fail('brewnet compile needs -o FILE.mjs (the module to write)');
   if (flags.weights !== undefined && flags.seed !== undefined) fail('give --weights or --seed, not both');
+  checkOutputFile(flags.output, '-o');
   const backend = flags.backend ?? 'auto';
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
   const started = performance.now();
@@ -34,23 +47,25 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
   const plan = buildPlan(net);
   const out = resolve(flags.output);
   // A folder that does not exist yet is made, as run --out makes its folder.
-  mkdirSync(dirname(out), { recursive: true });
+  makeOutputFolder(dirname(out), '-o');
   let weights: { relative: string } | { absolute: string };
   let weightsFile: string;
   if (flags.weights !== undefined) {
     const { params, warnings } = resolveWeights(net, { weights: flags.weights });
     printDiagnostics(warnings);
     paramsForPlan(plan, params);
-    weights = { absolute: resolve(flags.weights) };
+    // Relative to the module, so the module and its weights can move together.
+    const path = relative(dirname(out), resolve(flags.weights)).split(sep).join('/');
+    weights = { relative: path.startsWith('.') ? path : `./${path}` };
     weightsFile = flags.weights;
   } else {
     const file = `${basename(out).replace(/\.m?js$/, '')}.caffemodel`;
     const params = resolveWeights(net, { seed: flags.seed ?? 0 }).params;
-    writeFileSync(join(dirname(out), file), encodeCaffemodel(plan, params));
+    writeOutputFile(join(dirname(out), file), encodeCaffemodel(plan, params), '-o (the weights beside the module)');
     weights = { relative: `./${file}` };
     weightsFile = join(dirname(flags.output), file);
   }
-  writeFileSync(out, emitModule(plan, { weights, backend }));
+  writeOutputFile(out, emitModule(plan, { weights, backend, netPrototxt: prototxtOf(net) }), '-o');
   if (!flags.json) {
     process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
     return;

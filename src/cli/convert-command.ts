@@ -3,7 +3,7 @@
 // first: with -o DIR (and no --net/--call) the files it wrote are written under DIR; otherwise its one net
 // (or the one picked with --net/--call) is converted. Layers carrying what these formats cannot say
 // (Theano's output size, filter flip) are checked against the built net and refused when they matter.
-import { existsSync, lstatSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isScript, readNet, readSource } from '../api/load-net.js';
 import { buildNet } from '../passes/build-net.js';
@@ -15,6 +15,7 @@ import { printNetSpec } from '../printer/netspec-printer.js';
 import { printPrototxt } from '../printer/prototxt-printer.js';
 import type { Msg } from '../schema/message.js';
 import { onnxCommand, type OnnxFlags } from './onnx-command.js';
+import { checkOutputFile, makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { scriptSelection, type ScriptFlags } from './script-options.js';
 
 export interface ConvertFlags extends ScriptFlags {
@@ -35,6 +36,7 @@ export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): v
     writeScriptFiles(file, flags.output, flags);
     return;
   }
+  if (flags.output !== undefined) checkOutputFile(flags.output, '-o');
   const net = expressible(readNet(file, { upgrade: flags.upgrade, ...scriptSelection(flags), inputs: flags.input }), flags);
   const text =
     flags.to === 'json'
@@ -46,8 +48,8 @@ export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): v
     process.stdout.write(text);
     return;
   }
-  mkdirSync(dirname(resolve(flags.output)), { recursive: true });
-  writeFileSync(flags.output, text);
+  makeOutputFolder(dirname(resolve(flags.output)), '-o');
+  writeOutputFile(flags.output, text, '-o');
   process.stderr.write(`wrote ${flags.output}\n`);
 }
 
@@ -66,15 +68,15 @@ function writeScriptFiles(file: string, outDir: string, flags: ConvertFlags): vo
   const source = readSource(file);
   const { files } = scriptNets(source.text, { file: source.file, limits: scriptSelection(flags).limits, inputs: flags.input });
   if (files.size === 0) fail(`${source.file} wrote no files`, undefined, `pick its net with --call (or --net) and -o FILE, or leave out -o to print it`);
-  mkdirSync(outDir, { recursive: true });
+  makeOutputFolder(outDir, '-o');
   const root = realpathSync(outDir);
   for (const [path, text] of files) {
     const target = resolve(root, path);
-    mkdirSync(dirname(target), { recursive: true });
+    makeOutputFolder(dirname(target), `-o (for ${path}, which the script wrote)`);
     // A folder or file already in the output folder could be a link to elsewhere: never follow one.
     const linked = realpathSync(dirname(target)) !== dirname(target) || (existsSync(target) && lstatSync(target).isSymbolicLink());
     if (linked) fail(`${join(outDir, path)} would be written through a link, maybe outside ${outDir}`, undefined, 'write into a fresh folder');
-    writeFileSync(target, text);
+    writeOutputFile(target, text, `-o (${path}, which the script wrote)`);
     process.stderr.write(`wrote ${join(outDir, path)}\n`);
   }
 }

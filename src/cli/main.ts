@@ -1,18 +1,14 @@
 #!/usr/bin/env node
-// The brewnet command line. Each command lives in its own file; this one only declares them.
+// The brewnet command line. Each command lives in its own file; this one only declares them, and loads a
+// command's module only when it runs (run and compile bring in gpu.js and the runtime, which the other
+// commands, --version and --help never need).
 import { Command, InvalidArgumentError } from 'commander';
 import { DiagnosticError } from '../diagnostics/diagnostic.js';
-import { analyzeCommand } from './analyze-command.js';
-import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors, useJsonDiagnostics } from './report-errors.js';
 import { configureUsageErrors, reportMissingCommand } from './usage.js';
-import { shapesCommand } from './shapes-command.js';
 import { addNetOptions } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
-import { compileCommand } from './compile-command.js';
-import { runCommand } from './run-command.js';
-import { drawCommand } from './draw-command.js';
 
 // Option parsers throw commander's error type so bad flags read like every other usage error.
 function inputOption(value: string, previous?: Map<string, number[]>) {
@@ -45,7 +41,7 @@ addNetOptions(program
   .argument('<net>', 'a .prototxt file or a .py net script')
   .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
   .option('--json', 'print one JSON object instead of a table'))
-  .action((net: string, flags) => runReportingErrors(() => shapesCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./shapes-command.js')).shapesCommand(net, flags)));
 
 addNetOptions(program
   .command('analyze')
@@ -56,7 +52,7 @@ addNetOptions(program
   .option('--fix-crops', 'write a copy with the computed Crop offsets filled in (needs -o)')
   .option('-o, --output <file>', 'where --fix-crops writes the corrected prototxt')
   .option('--json', 'print one JSON object instead of the report'))
-  .action((net: string, flags) => runReportingErrors(() => analyzeCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./analyze-command.js')).analyzeCommand(net, flags)));
 
 addScriptOptions(program
   .command('convert')
@@ -73,7 +69,7 @@ addScriptOptions(program
   .option('--batch <symbol>', "onnx: name the inputs' and outputs' first axis with this symbol (a free batch size)")
   .option('--external-data-above <bytes>', 'onnx: put initializers in <file>.data (ONNX external data) above this many bytes (default 2000000000)', integerOption)
   .option('--check', 'onnx: run the model in onnxruntime-node on a seeded input and compare with the reference executor'))
-  .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./convert-command.js')).convertCommand(net, flags)));
 
 addNetOptions(program
   .command('run')
@@ -92,7 +88,7 @@ addNetOptions(program
   .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
   .option('--out <dir>', 'where to write <blob>.npy files')
   .option('--backend <backend>', "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)"))
-  .action((net: string, flags) => runReportingErrors(() => runCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./run-command.js')).runCommand(net, flags)));
 
 addNetOptions(program
   .command('compile')
@@ -104,7 +100,7 @@ addNetOptions(program
   .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
   .option('-o, --output <file>', 'the .mjs file to write')
   .option('--json', 'print one JSON object (what was written, shapes, backend, time); diagnostics as JSON lines'))
-  .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./compile-command.js')).compileCommand(net, flags)));
 
 addNetOptions(program
   .command('draw')
@@ -119,7 +115,7 @@ addNetOptions(program
   .option('--font <file.ttf>', 'PNG only: draw text with this font (repeatable; default: Liberation Sans, Arial or DejaVu Sans found on the system)', collect)
   .option('--scale <n>', 'PNG only: pixels per point (default 2)')
   .option('--max-boxes <n>', 'refuse to lay out more boxes than this (default 1000; DOT has no limit)', integerOption))
-  .action((net: string, flags) => runReportingErrors(() => drawCommand(net, flags)));
+  .action((net: string, flags) => runReportingErrors(async () => (await import('./draw-command.js')).drawCommand(net, flags)));
 
 configureUsageErrors(program);
 // Decided before commander parses, so that its usage errors are JSON lines too.

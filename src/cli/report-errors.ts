@@ -1,7 +1,7 @@
 // Every command ends here on failure: diagnostics go to stderr as `file:line:col: error: …` (with --json: one
 // JSON object per line), exit code 1. Anything else is brewnet's own bug: one line saying so, exit code 2,
 // no stack trace unless BREWNET_DEBUG is set.
-import { DiagnosticError, formatDiagnostic, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { DiagnosticError, formatDiagnostic, limitDiagnostics, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Net } from '../ir/net.js';
 import { styleFor } from './style.js';
 
@@ -34,7 +34,7 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
     return;
   }
   const style = styleFor(process.stderr);
-  for (const d of diagnostics) {
+  for (const d of limitDiagnostics(diagnostics)) {
     const text = formatDiagnostic(d);
     const coloured = text
       .replace(/^(.*?)(error|warning|note):/, (_, where: string, sev: string) => {

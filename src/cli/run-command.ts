@@ -3,7 +3,6 @@
 // as float32. Inputs are .npy arrays, images or generated values (run-inputs.ts), checked against the net's
 // declared input shapes; --reshape runs the net at the arrays' shapes instead. With --json, stdout is one
 // object: what was written, the shapes, the backend and the times.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticError, error, fail, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { unknownBlobHint } from '../diagnostics/suggest.js';
@@ -15,6 +14,7 @@ import { showDims } from '../ir/tensor.js';
 import type { Net } from '../ir/net.js';
 import { parseMean, type Preprocess } from './image-input.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
+import { makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { printDiagnostics } from './report-errors.js';
 import { resolveInputs } from './run-inputs.js';
 
@@ -44,7 +44,8 @@ function positiveNumber(text: string | undefined, flag: string): number {
 function preprocessOf(flags: RunFlags): Preprocess {
   let channelSwap: number[] | undefined;
   if (flags.channelSwap !== undefined) {
-    if (!/^\d+(,\d+)*$/.test(flags.channelSwap.replace(/\s/g, ''))) fail(`--channel-swap ${flags.channelSwap}: expected channel indices, e.g. 2,1,0`);
+    if (!/^\d+(,\d+)*$/.test(flags.channelSwap.replace(/\s/g, '')))
+      fail(`--channel-swap ${flags.channelSwap}: expected channel indices, e.g. 2,1,0`);
     channelSwap = flags.channelSwap.split(',').map(Number);
   }
   return {
@@ -62,9 +63,14 @@ function checkFed(net: Net, given: Record<string, unknown>): void {
     if (!isDataSource(layer)) continue;
     for (const top of layer.tops) {
       if (Object.prototype.hasOwnProperty.call(given, top.name)) continue;
-      const what = layer.type === 'Input' ? `input "${top.name}" (${showDims(top.shape)})` : `"${top.name}" (${showDims(top.shape)}), a top of the ${layer.type} layer "${layer.name}",`;
+      const what =
+        layer.type === 'Input'
+          ? `input "${top.name}" (${showDims(top.shape)})`
+          : `"${top.name}" (${showDims(top.shape)}), a top of the ${layer.type} layer "${layer.name}",`;
       const why = layer.type === 'Input' ? '' : ' (brewnet does not read the databases, files or Python code data layers read)';
-      problems.push(error(`${what} is not given${why}`, layer.loc, `feed it: --input ${top.name}=file.npy, an image, or random:${top.shape.join(',')}`));
+      problems.push(
+        error(`${what} is not given${why}`, layer.loc, `feed it: --input ${top.name}=file.npy, an image, or random:${top.shape.join(',')}`),
+      );
     }
   }
   if (problems.length) throw new DiagnosticError(problems);
@@ -76,7 +82,8 @@ function blobList(net: Net, flags: RunFlags): 'all' | string[] | undefined {
   const names = flags.blobs.split(',').map((s) => s.trim());
   const known = net.blobs.map((b) => b.name);
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length) throw new DiagnosticError(unknown.map((n) => error(`--blobs: no blob named "${n}" in the net`, undefined, unknownBlobHint(n, known))));
+  if (unknown.length)
+    throw new DiagnosticError(unknown.map((n) => error(`--blobs: no blob named "${n}" in the net`, undefined, unknownBlobHint(n, known))));
   return names;
 }
 
@@ -98,39 +105,52 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   printDiagnostics(notes);
   checkFed(net, inputs);
   const blobs = blobList(net, flags);
-  const { params, warnings } = resolveWeights(net, { weights: flags.weights, seed: flags.seed, allowMissingWeights: flags.allowMissingWeights });
+  const { params, warnings } = resolveWeights(net, {
+    weights: flags.weights,
+    seed: flags.seed,
+    allowMissingWeights: flags.allowMissingWeights,
+  });
   printDiagnostics(warnings);
+  // The folder first: a place that cannot hold the results is refused before the work, not after it.
+  makeOutputFolder(flags.out, '--out');
   const t1 = performance.now();
   const compiled = await compile(net, { weights: params, backend });
-  const t2 = performance.now();
-  const out = await compiled.forward(inputs, { blobs });
-  const t3 = performance.now();
-  printDiagnostics(compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)));
-  mkdirSync(flags.out, { recursive: true });
-  const written: { blob: string; file: string; shape: number[] }[] = [];
-  for (const [name, t] of Object.entries(out)) {
-    const file = join(flags.out, `${encodeURIComponent(name)}.npy`);
-    writeFileSync(file, writeNpy(t));
-    written.push({ blob: name, file, shape: [...t.shape] });
-    if (!flags.json) process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
+  // Whatever fails from here on, the executor's threads and contexts are released so the process exits.
+  try {
+    const t2 = performance.now();
+    const out = await compiled.forward(inputs, { blobs });
+    const t3 = performance.now();
+    printDiagnostics(
+      compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)),
+    );
+    const written: { blob: string; file: string; shape: number[] }[] = [];
+    for (const [name, t] of Object.entries(out)) {
+      const file = join(flags.out, `${encodeURIComponent(name)}.npy`);
+      writeOutputFile(file, writeNpy(t), '--out');
+      written.push({ blob: name, file, shape: [...t.shape] });
+      if (!flags.json) process.stdout.write(`${file}  ${showDims(t.shape)}\n`);
+    }
+    const t4 = performance.now();
+    const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
+    const on =
+      compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
+    if (flags.json) {
+      const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
+      const report = {
+        net: netPath,
+        backend: compiled.backend,
+        backend_reason: compiled.backendReason,
+        inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, from: from[n] }])),
+        written,
+        times_ms: { load: ms(t0, t1), compile: ms(t1, t2), forward: ms(t2, t3), write: ms(t3, t4) },
+      };
+      process.stdout.write(JSON.stringify(report) + '\n');
+    } else {
+      for (const [n, f] of Object.entries(from))
+        if (!/\.npy$/i.test(f)) process.stderr.write(`input ${n} ${showDims(inputs[n].shape)}: ${f}\n`);
+      process.stderr.write(`forward pass on ${on}${why} in ${(t3 - t2).toFixed(0)} ms\n`);
+    }
+  } finally {
+    compiled.destroy();
   }
-  const t4 = performance.now();
-  const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
-  const on = compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
-  if (flags.json) {
-    const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
-    const report = {
-      net: netPath,
-      backend: compiled.backend,
-      backend_reason: compiled.backendReason,
-      inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, from: from[n] }])),
-      written,
-      times_ms: { load: ms(t0, t1), compile: ms(t1, t2), forward: ms(t2, t3), write: ms(t3, t4) },
-    };
-    process.stdout.write(JSON.stringify(report) + '\n');
-  } else {
-    for (const [n, f] of Object.entries(from)) if (!/\.npy$/i.test(f)) process.stderr.write(`input ${n} ${showDims(inputs[n].shape)}: ${f}\n`);
-    process.stderr.write(`forward pass on ${on}${why} in ${(t3 - t2).toFixed(0)} ms\n`);
-  }
-  compiled.destroy();
 }

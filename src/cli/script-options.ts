@@ -12,6 +12,7 @@ export interface ScriptFlags {
   maxString?: number;
   maxList?: number;
   maxOutput?: number;
+  maxSeconds?: number;
 }
 
 function positiveInteger(value: string): number {
@@ -29,13 +30,14 @@ export function addScriptOptions(command: Command): Command {
     .option('--max-depth <n>', `for a .py script: nested calls allowed (default ${DEFAULT_LIMITS.maxDepth})`, positiveInteger)
     .option('--max-string <n>', `for a .py script: longest string (default ${DEFAULT_LIMITS.maxString})`, positiveInteger)
     .option('--max-list <n>', `for a .py script: largest list (default ${DEFAULT_LIMITS.maxList})`, positiveInteger)
-    .option('--max-output <n>', `for a .py script: characters it may write to files (default ${DEFAULT_LIMITS.maxOutput})`, positiveInteger);
+    .option('--max-output <n>', `for a .py script: characters it may write to files (default ${DEFAULT_LIMITS.maxOutput})`, positiveInteger)
+    .option('--max-seconds <n>', `for a .py script: seconds it may run (default ${DEFAULT_LIMITS.maxSeconds})`, positiveInteger);
 }
 
 export function scriptSelection(flags: ScriptFlags): ScriptSelection {
   return {
     net: flags.net,
     call: flags.call,
-    limits: { maxSteps: flags.maxSteps, maxDepth: flags.maxDepth, maxString: flags.maxString, maxList: flags.maxList, maxOutput: flags.maxOutput },
+    limits: { maxSteps: flags.maxSteps, maxDepth: flags.maxDepth, maxString: flags.maxString, maxList: flags.maxList, maxOutput: flags.maxOutput, maxSeconds: flags.maxSeconds },
   };
 }

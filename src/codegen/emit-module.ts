@@ -10,6 +10,11 @@ export interface EmitOptions {
   /** Where createNet() loads weights from by default: a path relative to the module, or an absolute one. */
   weights: { relative: string } | { absolute: string };
   backend: BackendName;
+  /**
+   * The net as canonical prototxt, from which createNet() rebuilds the plan when inputs come in another
+   * shape (batch or size); absent where prototxt cannot hold the net (then another shape is refused).
+   */
+  netPrototxt?: string;
 }
 
 /** JSON as a JS expression, with `<`, `>`, `&` and the line separators escaped so no text can break out. */
@@ -64,14 +69,45 @@ export const kernels = [${plan.kernels.map((_, i) => `k${i}`).join(', ')}];
 /** The weights given at compile time. */
 export const defaultWeights = ${weights};
 
+/** The net as canonical prototxt: forward() rebuilds the plan from it for inputs of another shape. */
+export const netPrototxt = ${safeJSON(options.netPrototxt ?? null)};
+
 /**
  * Loads the weights (a .caffemodel path, URL, Response or bytes; default: the compile-time file, fetched
  * in a web page) and builds the kernels on a backend ('cpu', 'webasm', 'wasm', 'headlessgl', in a page
  * 'webgl2' or 'webgl', or 'auto'). threads: on webasm, big gpu.js
  * kernels on gpu.js's worker pool; on wasm, big native kernels split with a worker thread.
+ * Inputs of another shape than the plan's (a new batch or size) make forward() rebuild the net for them
+ * with brewnet's compiler (the \`brewnet\` package, loaded then) from netPrototxt and the same weights.
  */
 export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {
-  return createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
+  let current = createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
+  const shapeOf = (inputs) => JSON.stringify(plan.inputs.map((i) => inputs[i.name]?.shape ?? plan.values[i.value].shape));
+  let shapes = shapeOf({});
+  const reshape = async (inputs) => {
+    const wanted = shapeOf(inputs);
+    if (wanted === shapes) return;
+    if (netPrototxt === null) throw new Error('this module cannot run inputs of another shape: its net has no prototxt form; compile it again with --input name=dims');
+    const brewnet = await import('brewnet');
+    const shaped = Object.fromEntries(plan.inputs.map((i, n) => [i.name, JSON.parse(wanted)[n]]));
+    const net = brewnet.loadNet(netPrototxt, { file: 'the compiled net', inputs: shaped });
+    const bytes = weights instanceof Uint8Array ? weights : new Uint8Array(await (await import('node:fs/promises')).readFile(weights));
+    const next = await brewnet.compile(net, { weights: bytes, backend, threads });
+    current.destroy();
+    current = next.executor;
+    shapes = wanted;
+  };
+  const forward = async (inputs, options) => {
+    await reshape(inputs);
+    return current.forward(inputs, options);
+  };
+  return new Proxy({}, {
+    get(_, key) {
+      if (key === 'forward') return forward;
+      const value = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }
 `;
 }

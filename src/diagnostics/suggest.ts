@@ -19,19 +19,25 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** Names longer than this are no one's typo of a schema name or blob; they get no suggestion. */
+const LONGEST_TYPO = 200;
+
 /** The candidate nearest to `word`, or undefined when none is within a third of the word's length. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > LONGEST_TYPO) return undefined;
   const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: skip what cannot be near enough or nearer.
+    if (Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance - 1)) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
 

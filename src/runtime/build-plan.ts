@@ -9,6 +9,7 @@ import type { ArgSource, ExecutionPlan, PlanStep, PlanValue } from './execution-
 import type { ValueRef, WeightCondition } from '../ir/kernel-plan.js';
 import { lowerWithFusions } from './fusion-rules.js';
 import { nativeKernelCovers } from './wasm/native-kernel.js';
+import { checkPlanBudget } from './plan-budget.js';
 
 /** brewnet runs inference: Dropout is the identity and BatchNorm uses stored statistics only in TEST. */
 export function checkRunnable(net: Net): void {
@@ -19,6 +20,7 @@ export function checkRunnable(net: Net): void {
     // A layer with a reference forward and no kernels runs that forward on the host (a host step).
     if (!layer.module.forward) cannotRun(layer);
   }
+  checkPlanBudget(net);
 }
 
 /**

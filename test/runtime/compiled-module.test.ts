@@ -1,7 +1,7 @@
 // `brewnet compile` writes a module that runs in a fresh Node process in another folder (with only gpu.js
 // and brewnet installed there) and gives exactly what `brewnet run` gives; and a net whose names are hostile
 // (quotes, backticks, `${`, `*/`, newlines, `</script>`, non-ASCII) compiles to a module that runs correctly
-// and executes nothing from those names. The module imports brewnet/runtime from dist/ (npm ci builds it).
+// and executes nothing from those names. The module imports brewnet/runtime from dist/ (npm run build makes it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +57,7 @@ function readDir(dir: string): Map<string, Float32Array> {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist', 'src', 'runtime', 'index.js'))) throw new Error('dist/ is not built: run npm run build (npm ci does it)');
+  if (!existsSync(join(repoRoot, 'dist', 'src', 'runtime', 'index.js'))) throw new Error('dist/ is not built: run npm run build');
   work = mkdtempSync(join(tmpdir(), 'brewnet-module-'));
 });
 

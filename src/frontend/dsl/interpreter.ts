@@ -6,7 +6,7 @@ import type { Argument, Expr, FStringPart, Param, Pos, Stmt } from '../../../gra
 import { closest } from '../../diagnostics/suggest.js';
 import { attributeError, Flow, indexError, keyError, limitError, PyError, typeError, valueError } from './errors.js';
 import { formatValue } from './format-spec.js';
-import { LIMIT_FLAGS, LIST_CELLS_PER_STEP, type Limits } from './limits.js';
+import { LIMIT_FLAGS, LIST_CELLS_PER_STEP, STEPS_PER_EXCEPTION, type Limits } from './limits.js';
 import { methodOf, noMethod } from './methods.js';
 import { binaryOp, compareOrder, equals, hashKey, truthy, unaryOp } from './operators.js';
 import { floatRepr, strRepr } from '../../schema/python-repr.js';
@@ -72,6 +72,7 @@ export class Interpreter implements Runtime {
 
   constructor(private readonly options: InterpreterOptions) {
     this.file = options.file;
+    this.deadline = performance.now() + options.limits.maxSeconds * 1000;
     this.globals = new Scope('module', undefined);
     this.globals.vars.set('__name__', options.moduleName);
     this.globals.vars.set('__file__', options.file);
@@ -83,8 +84,22 @@ export class Interpreter implements Runtime {
 
   // ───── Runtime services ─────
 
+  /** When the script must stop (performance.now() milliseconds), checked every 1,024 steps. */
+  private readonly deadline: number;
+  private nextClockCheck = 1024;
+
   charge(n: number): void {
     this.steps += Math.ceil(n);
+    if (this.steps >= this.nextClockCheck) {
+      this.nextClockCheck = this.steps + 1024;
+      if (performance.now() > this.deadline) {
+        throw limitError(
+          'TimeoutError',
+          `the script ran more than ${this.options.limits.maxSeconds.toLocaleString('en-US')} seconds (an endless loop?)`,
+          `raise the limit with ${LIMIT_FLAGS.maxSeconds}`,
+        );
+      }
+    }
     if (this.steps > this.options.limits.maxSteps) {
       throw limitError(
         'TimeoutError',
@@ -95,7 +110,7 @@ export class Interpreter implements Runtime {
   }
 
   private step(): void {
-    if (++this.steps > this.options.limits.maxSteps) this.charge(0);
+    if (++this.steps > this.options.limits.maxSteps || this.steps >= this.nextClockCheck) this.charge(0);
   }
 
   checkStringSize(n: number): void {
@@ -338,6 +353,7 @@ export class Interpreter implements Runtime {
         flow = this.execBlock(s.body, scope);
       } catch (e) {
         if (!(e instanceof PyError) || !e.catchable) throw e;
+        this.charge(STEPS_PER_EXCEPTION);
         const handler = s.handlers.find((h) => !h.type || this.matches(e, this.eval(h.type, scope)));
         if (!handler) throw e;
         if (handler.name) this.bind(handler.name, this.exceptionValue(e), scope);
@@ -418,6 +434,7 @@ export class Interpreter implements Runtime {
     if (v !== undefined) return v;
     const candidates = new Set<string>([...this.options.builtins.keys()]);
     for (let s: Scope | undefined = scope; s; s = s.parent) for (const k of s.vars.keys()) candidates.add(k);
+    this.charge(candidates.size / 8); // the search for a near name is work the script made
     const hint = closest(name, candidates);
     throw new PyError('NameError', `name '${name}' is not defined${hint ? ` (did you mean '${hint}'?)` : ''}`);
   }

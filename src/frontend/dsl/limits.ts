@@ -17,6 +17,8 @@ export interface Limits {
   maxList: number;
   /** Bytes written to all captured output files together. */
   maxOutput: number;
+  /** Wall-clock seconds: steps differ in cost (a raised NameError looks for a near name), time does not. */
+  maxSeconds: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -25,7 +27,11 @@ export const DEFAULT_LIMITS: Limits = {
   maxString: 16_000_000,
   maxList: 1_000_000,
   maxOutput: 64_000_000,
+  maxSeconds: 10,
 };
+
+/** Steps one raised-and-caught exception costs (making it, unwinding, matching the handler). */
+export const STEPS_PER_EXCEPTION = 20;
 
 export const LIST_CELLS_PER_STEP = 4;
 export const STRING_CHARS_PER_STEP = 16;
@@ -37,6 +43,7 @@ export const LIMIT_FLAGS: Record<keyof Limits, string> = {
   maxString: '--max-string',
   maxList: '--max-list',
   maxOutput: '--max-output',
+  maxSeconds: '--max-seconds',
 };
 
 export function resolveLimits(given: Partial<Limits> | undefined): Limits {

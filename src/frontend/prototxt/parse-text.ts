@@ -80,7 +80,7 @@ function place(file: string, origin: Origin, line: number, column: number, offse
 
 /** Scans `source` (which starts at `origin` in the file); unknown characters and unterminated strings are errors. */
 function readTokens(source: string, file: string, origin: Origin): IToken[] {
-  const lexed = prototxtLexer.tokenize(source);
+  const lexed = prototxtLexer().tokenize(source);
   const diagnostics: Diagnostic[] = [];
   for (const e of lexed.errors.slice(0, MAX_REPORTED)) {
     const ch = String.fromCodePoint(source.codePointAt(e.offset)!);

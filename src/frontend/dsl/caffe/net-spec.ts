@@ -329,7 +329,18 @@ export function emitLayer(fn: LayerFunction, state: EmitState): void {
   const bottoms: string[] = [];
   for (const input of fn.inputs) {
     emitLayer(input.fn, state);
-    bottoms.push((state.layers.get(input.fn)!.top as string[])[input.n]);
+    const made = (state.layers.get(input.fn)!.top as string[] | undefined) ?? [];
+    // pycaffe indexes the producer's tops the same way and fails with IndexError: an in-place layer with no
+    // bottom (L.Input(in_place=True)) copies no tops, so it has nothing to read.
+    if (made[input.n] === undefined) {
+      throw new PyError(
+        'IndexError',
+        `list index out of range: ${fn.layerType}() reads top ${input.n} of ${input.fn.layerType}(), which has ${made.length} top(s)`,
+        fn.pos,
+        input.fn.inPlace && input.fn.inputs.length === 0 ? `${input.fn.layerType}(in_place=True) has no bottom to work in place on, so it makes no top; drop in_place` : undefined,
+      );
+    }
+    bottoms.push(made[input.n]);
   }
   const at = loc(state, fn.pos);
   const layer = newMessage('LayerParameter', at);
