@@ -10,7 +10,9 @@ import { compile, resolveWeights } from '../runtime/compile.js';
 import { readNpy, writeNpy } from '../runtime/npy.js';
 import type { Tensor } from '../ir/tensor.js';
 import { showDims } from '../ir/tensor.js';
+import type { StepTiming } from '../runtime/gpu-executor.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
+import { progressBar, renderTimeTable } from './time-table.js';
 import { printDiagnostics } from './report-errors.js';
 
 export interface RunFlags extends NetFlags {
@@ -21,6 +23,8 @@ export interface RunFlags extends NetFlags {
   blobs?: string;
   out?: string;
   backend?: string;
+  threads?: boolean;
+  time?: boolean;
 }
 
 function readInputs(specs: string[]): Record<string, Tensor> {
@@ -53,10 +57,12 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: shapes });
   const { params, warnings } = resolveWeights(net, { weights: flags.weights, seed: flags.seed, allowMissingWeights: flags.allowMissingWeights });
   printDiagnostics(warnings);
-  const compiled = await compile(net, { weights: params, backend });
+  const compiled = await compile(net, { weights: params, backend, threads: flags.threads });
   const blobs = flags.blobs === undefined ? undefined : flags.blobs === 'all' ? 'all' : flags.blobs.split(',').map((s) => s.trim());
   const started = performance.now();
-  const out = await compiled.forward(inputs, { blobs });
+  const progress = progressBar(compiled.plan.layers, started);
+  const out = await compiled.forward(inputs, { blobs, onStep: progress?.step });
+  progress?.done();
   const ms = performance.now() - started;
   printDiagnostics(compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)));
   mkdirSync(flags.out, { recursive: true });
@@ -68,5 +74,12 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   const why = compiled.backendReason === 'asked for' ? '' : ` (${compiled.backendReason})`;
   const on = compiled.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${compiled.backend}`;
   process.stderr.write(`forward pass on ${on}${why} in ${ms.toFixed(0)} ms\n`);
+  if (flags.time) {
+    const timings: StepTiming[] = [];
+    const t0 = performance.now();
+    await compiled.forward(inputs, { blobs, onStep: (t) => timings.push(t) });
+    const total = performance.now() - t0;
+    process.stdout.write(renderTimeTable(net.layers.map((l) => ({ name: l.name, type: l.type, macs: ['Convolution', 'Deconvolution', 'InnerProduct'].includes(l.type) ? l.macs : 0 })), timings, total));
+  }
   compiled.destroy();
 }

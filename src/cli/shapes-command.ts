@@ -1,5 +1,6 @@
 // `brewnet shapes <net>`: load, infer every blob's shape, print the table or one JSON object.
 import { loadNet } from '../api/load-net.js';
+import { activationMemory } from '../runtime/memory-plan.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { warnIfEmpty } from './report-errors.js';
 import { renderShapesTable } from './shapes-table.js';
@@ -13,6 +14,9 @@ export interface ShapesFlags extends NetFlags {
 export function shapesCommand(file: string, flags: ShapesFlags): void {
   const net = loadNet(file, { ...netLoadOptions(flags), inputs: flags.input });
   warnIfEmpty(net, file);
-  if (flags.json) process.stdout.write(JSON.stringify(net.toJSON()) + '\n');
+  if (flags.json) {
+    const { peak, unplanned } = activationMemory(net);
+    process.stdout.write(JSON.stringify({ ...net.toJSON(), memory: { peak_bytes: peak, unplanned_bytes: unplanned } }) + '\n');
+  }
   else process.stdout.write(renderShapesTable(net, styleFor(process.stdout)));
 }

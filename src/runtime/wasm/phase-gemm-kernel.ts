@@ -5,6 +5,7 @@
 // together). With threads, a big layer's rows are split between this thread and worker threads running the
 // same module on a shared memory.
 import { KernelWorker } from './kernel-worker.js';
+import { relaxedSimdSupported } from './simd-support.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { deconvolutionModule } from './phase-gemm-module.js';
@@ -82,7 +83,7 @@ export function phaseGemmKernel(spec: DeconvolutionNativeSpec, inset: [number, n
   const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
   const shared = l.parts.length > 1;
   const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
-  const module = new WebAssembly.Module(deconvolutionModule(l, shared));
+  const module = new WebAssembly.Module(deconvolutionModule(l, shared, options.relaxedSimd ?? relaxedSimdSupported()));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const { run, spread, compact } = instance.exports as { run: (oyStart: number, oyEnd: number, outBase: number) => void; spread: () => void; compact: () => void };
   // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
