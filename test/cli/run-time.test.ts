@@ -38,6 +38,6 @@ describe('brewnet run --time', () => {
     expect(row('prob')?.slice(1, 3)).toEqual(['Softmax', 'js']);
     const shares = ['conv', 'pool', 'fc', 'prob'].map((n) => Number(row(n)![4].replace('%', '')));
     expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.5);
-    expect(r.stdout).toMatch(/^forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0\)/m);
+    expect(r.stdout).toMatch(/^forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0, reference 0\.0\)/m);
   });
 });
