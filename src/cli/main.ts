@@ -87,7 +87,9 @@ addNetOptions(program
   .option('--allow-missing-weights', 'fill layers the .caffemodel lacks from their fillers')
   .option('--blobs <which>', 'all, or a comma-separated list of blob names (default: the net outputs)')
   .option('--out <dir>', 'where to write <blob>.npy files')
-  .option('--backend <backend>', "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)"))
+  .option('--backend <backend>', "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)")
+  .option('--threads', "wasm: split big native kernels between two threads; webasm: gpu.js's worker pool")
+  .option('--time', 'after the pass, time a second one and print a per-layer table (ms, share, GFLOP/s, what ran it)'))
   .action((net: string, flags) => runReportingErrors(async () => (await import('./run-command.js')).runCommand(net, flags)));
 
 addNetOptions(program

@@ -15,6 +15,8 @@ import type { Net } from '../ir/net.js';
 import { parseMean, type Preprocess } from './image-input.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { makeOutputFolder, writeOutputFile } from './output-paths.js';
+import type { StepTiming } from '../runtime/gpu-executor.js';
+import { progressBar, renderTimeTable } from './time-table.js';
 import { printDiagnostics } from './report-errors.js';
 import { resolveInputs } from './run-inputs.js';
 
@@ -32,6 +34,8 @@ export interface RunFlags extends NetFlags {
   rawScale?: string;
   channelSwap?: string;
   json?: boolean;
+  threads?: boolean;
+  time?: boolean;
 }
 
 function positiveNumber(text: string | undefined, flag: string): number {
@@ -114,11 +118,13 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   // The folder first: a place that cannot hold the results is refused before the work, not after it.
   makeOutputFolder(flags.out, '--out');
   const t1 = performance.now();
-  const compiled = await compile(net, { weights: params, backend });
+  const compiled = await compile(net, { weights: params, backend, threads: flags.threads });
   // Whatever fails from here on, the executor's threads and contexts are released so the process exits.
   try {
     const t2 = performance.now();
-    const out = await compiled.forward(inputs, { blobs });
+    const progress = flags.json ? undefined : progressBar(compiled.plan.layers, t2);
+    const out = await compiled.forward(inputs, { blobs, onStep: progress?.step });
+    progress?.done();
     const t3 = performance.now();
     printDiagnostics(
       compiled.executor.fallbacks.map((f) => warning(`gpu.js ran layer "${f.layer}" on ${f.mode}${f.reason ? `: ${f.reason}` : ''}`)),
@@ -149,6 +155,14 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
       for (const [n, f] of Object.entries(from))
         if (!/\.npy$/i.test(f)) process.stderr.write(`input ${n} ${showDims(inputs[n].shape)}: ${f}\n`);
       process.stderr.write(`forward pass on ${on}${why} in ${(t3 - t2).toFixed(0)} ms\n`);
+    }
+    if (flags.time) {
+      const timings: StepTiming[] = [];
+      const started = performance.now();
+      await compiled.forward(inputs, { blobs, onStep: (t) => timings.push(t) });
+      const total = performance.now() - started;
+      const layers = net.layers.map((l) => ({ name: l.name, type: l.type, macs: ['Convolution', 'Deconvolution', 'InnerProduct'].includes(l.type) ? l.macs : 0 }));
+      (flags.json ? process.stderr : process.stdout).write(renderTimeTable(layers, timings, total));
     }
   } finally {
     compiled.destroy();

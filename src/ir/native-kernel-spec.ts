@@ -50,4 +50,87 @@ export interface ConvolutionNativeSpec extends ConvParams, NativeExtras {
   kind: 'convolution';
 }
 
-export type NativeKernelSpec = DeconvolutionNativeSpec | ConvolutionNativeSpec;
+/** MAX or AVE Pooling of `planes` (N·C) images with Caffe's windows (src/layers/compute/pooling/native.ts). */
+export interface PoolingNativeSpec {
+  kind: 'pooling';
+  max: boolean;
+  planes: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kernel: number[];
+  stride: number[];
+  pad: number[];
+}
+
+/** InnerProduct: (m, k) inputs, weights (n, k) or with `transpose` (k, n). */
+export interface InnerProductNativeSpec {
+  kind: 'inner-product';
+  m: number;
+  k: number;
+  n: number;
+  transpose: boolean;
+  bias: boolean;
+}
+
+/**
+ * y = act(x·s[c] + t[c]) over (outer, channels, inner), s and t from the parameter blobs as `from` says
+ * (the call's arguments: the input, then those blobs); `relu`: max(v, relu·v), 0 ≤ relu ≤ 1.
+ */
+export interface ChannelAffineNativeSpec {
+  kind: 'channel-affine';
+  outer: number;
+  channels: number;
+  inner: number;
+  from:
+    | { kind: 'batch-norm'; eps: number }
+    | { kind: 'scale-bias'; scale: boolean; bias: boolean }
+    | { kind: 'prelu' }
+    | { kind: 'none' };
+  relu?: number;
+}
+
+/** Eltwise over `coeffs.length` inputs of `count` floats (coefficients used by SUM only). */
+export interface EltwiseNativeSpec {
+  kind: 'eltwise';
+  op: 'SUM' | 'PROD' | 'MAX';
+  coeffs: number[];
+  count: number;
+}
+
+/** Concat of bottoms (outer, sizes[b], inner) along the middle axis. */
+export interface ConcatNativeSpec {
+  kind: 'concat';
+  outer: number;
+  inner: number;
+  sizes: number[];
+}
+
+export interface LRNNativeSpec {
+  kind: 'lrn';
+  shape: number[];
+  size: number;
+  alpha: number;
+  beta: number;
+  k: number;
+  within: boolean;
+}
+
+export interface SoftmaxNativeSpec {
+  kind: 'softmax';
+  outer: number;
+  dim: number;
+  inner: number;
+}
+
+export type NativeKernelSpec =
+  | DeconvolutionNativeSpec
+  | ConvolutionNativeSpec
+  | PoolingNativeSpec
+  | InnerProductNativeSpec
+  | ChannelAffineNativeSpec
+  | EltwiseNativeSpec
+  | ConcatNativeSpec
+  | LRNNativeSpec
+  | SoftmaxNativeSpec;

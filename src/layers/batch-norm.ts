@@ -70,7 +70,10 @@ export function batchNormLower(layer: Layer): LoweredLayer {
       ${coords}
       const f = s[0] === 0.0 ? 0.0 : 1.0 / s[0];
       return (x[this.thread.x] - m[(ci|0)] * f) / Math.sqrt(v[(ci|0)] * f + ${lit(eps)});`;
-    return { kernels: [{ source: kernelFunction(['x', 'm', 'v', 's'], body), args: [{ bottom: 0 }, { param: 0 }, { param: 1 }, { param: 2 }], size, out: { top: 0 } }] };
+    const args = [{ bottom: 0 }, { param: 0 }, { param: 1 }, { param: 2 }];
+    // On wasm: a native per-channel affine map (elementwise/native.ts).
+    const native = { kind: 'channel-affine' as const, outer: n, channels: c, inner, from: { kind: 'batch-norm' as const, eps } };
+    return { kernels: [{ source: kernelFunction(['x', 'm', 'v', 's'], body), args, size, out: { top: 0 } }], natives: [{ native, args, size, out: { top: 0 } }] };
   }
   // Batch statistics: a mean kernel and a variance kernel with one thread per channel, then the normalisation.
   const overBatch = (term: string) => `

@@ -51,9 +51,11 @@ export function concatLower(layer: Layer): LoweredLayer {
     return branch;
   });
   const body = `${coordinates([outer, top[axis], inner], ['o', 'a', 'i'])}\n${branches.join('\n')}`;
-  return {
-    kernels: [{ source: kernelFunction(names, body), args: layer.bottoms.map((_, i) => ({ bottom: i })), size: countOf(top), out: { top: 0 } }],
-  };
+  const args = layer.bottoms.map((_, i) => ({ bottom: i }));
+  const size = countOf(top);
+  // On wasm: block copies on the host (host-kernels.ts).
+  const native = { kind: 'concat' as const, outer, inner, sizes: layer.bottoms.map((b) => b.shape[axis]) };
+  return { kernels: [{ source: kernelFunction(names, body), args, size, out: { top: 0 } }], natives: [{ native, args, size, out: { top: 0 } }] };
 }
 
 export const concat: LayerModule = {

@@ -38,9 +38,12 @@ export function eltwiseLower(layer: Layer): LoweredLayer {
   if (op === 'SUM') expr = read.map((r, i) => (coeffs[i] === 1 ? r : `${lit(coeffs[i])} * ${r}`)).join(' + ');
   else if (op === 'PROD') expr = read.join(' * ');
   else expr = read.slice(1).reduce((acc, r) => `Math.max(${acc}, ${r})`, read[0]);
-  return {
-    kernels: [{ source: kernelFunction(names, `return ${expr};`), args: layer.bottoms.map((_, i) => ({ bottom: i })), size: layer.tops[0].count, out: { top: 0 } }],
-  };
+  const args = layer.bottoms.map((_, i) => ({ bottom: i }));
+  const size = layer.tops[0].count;
+  const kernels = [{ source: kernelFunction(names, `return ${expr};`), args, size, out: { top: 0 } }];
+  if (op !== 'SUM' && op !== 'PROD' && op !== 'MAX') return { kernels };
+  // On wasm: the native f32x4 kernel (elementwise/native.ts).
+  return { kernels, natives: [{ native: { kind: 'eltwise', op, coeffs, count: size }, args, size, out: { top: 0 } }] };
 }
 
 export const eltwise: LayerModule = {

@@ -45,7 +45,9 @@ export function innerProductLower(layer: Layer): LoweredLayer {
     }
     return sum;`;
   const args = bias ? [{ bottom: 0 }, { param: 0 }, { param: 1 }] : [{ bottom: 0 }, { param: 0 }];
-  return { kernels: [{ source: kernelFunction(bias ? ['x', 'w', 'b'] : ['x', 'w'], body), args, size: m * n, out: { top: 0 } }] };
+  const kernels = [{ source: kernelFunction(bias ? ['x', 'w', 'b'] : ['x', 'w'], body), args, size: m * n, out: { top: 0 } }];
+  // On wasm: the native f32x4 kernel (inner-product/native.ts).
+  return { kernels, natives: [{ native: { kind: 'inner-product', m, k, n, transpose, bias }, args, size: m * n, out: { top: 0 } }] };
 }
 
 export const innerProduct: LayerModule = {

@@ -86,7 +86,12 @@ export function lrnLower(layer: Layer): LoweredLayer {
     let sum = 0.0;
     ${window}
     return x[this.thread.x] * Math.pow(scale, ${lit(-q.beta)});`;
-  return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }] };
+  const size = layer.tops[0].count;
+  const kernels = [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size, out: { top: 0 } }];
+  if (q.size % 2 !== 1 || layer.bottoms[0].shape.length !== 4) return { kernels };
+  // On wasm: a loop on the host with a running sum over the channel window (host-kernels.ts).
+  const native = { kind: 'lrn' as const, shape: q.shape, size: q.size, alpha: q.alpha, beta: q.beta, k: q.k, within: q.within };
+  return { kernels, natives: [{ native, args: [{ bottom: 0 }], size, out: { top: 0 } }] };
 }
 
 export const lrn: LayerModule = {

@@ -146,8 +146,14 @@ export function neuronForward(layer: Layer, [x]: Tensor[]): Tensor[] {
 export function neuronLower(layer: Layer): LoweredLayer {
   const body = `let v = x[this.thread.x];\n${opOf(layer).src(layer.typeParam)}\nreturn v;`;
   const kernels = [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }];
-  // On wasm, a ReLU after a Convolution is computed by the Convolution's native kernel (runtime/fusion-rules.ts).
-  return { kernels };
+  if (layer.type !== 'ReLU') return { kernels };
+  // On wasm, a ReLU (0 ≤ negative_slope ≤ 1) runs a native element-wise kernel; after a Convolution, the
+  // Convolution's native kernel computes it instead (runtime/fusion-rules.ts).
+  const slope = Number(layer.typeParam.negative_slope ?? 0);
+  if (!(slope >= 0 && slope <= 1)) return { kernels };
+  const size = layer.tops[0].count;
+  const native = { kind: 'channel-affine' as const, outer: 1, channels: 1, inner: size, from: { kind: 'none' as const }, relu: slope };
+  return { kernels, natives: [{ native, args: [{ bottom: 0 }], size, out: { top: 0 } }] };
 }
 
 /** Dropout scales by a random mask in TRAIN; brewnet runs nets in TEST, where it passes its input through. */

@@ -34,7 +34,11 @@ export function preluLower(layer: Layer): LoweredLayer {
     ${coordinates([outer, c, inner], ['n', 'ci', 'i'])}
     const v = x[this.thread.x];
     return v > 0.0 ? v : v * a[(ci|0)];`;
-  return { kernels: [{ source: kernelFunction(['x', 'a'], body), args: [{ bottom: 0 }, { param: 0 }], size: layer.tops[0].count, out: { top: 0 } }] };
+  const args = [{ bottom: 0 }, { param: 0 }];
+  const size = layer.tops[0].count;
+  // On wasm: a native per-channel map (elementwise/native.ts), channel_shared as one channel.
+  const native = { kind: 'channel-affine' as const, outer, channels: c, inner, from: { kind: 'prelu' as const } };
+  return { kernels: [{ source: kernelFunction(['x', 'a'], body), args, size, out: { top: 0 } }], natives: [{ native, args, size, out: { top: 0 } }] };
 }
 
 export const prelu: LayerModule = {

@@ -77,7 +77,12 @@ export function scaleBiasLower(layer: Layer): LoweredLayer {
     expr = `${expr} + b[(d|0)]`;
   }
   const body = `${coordinates([outer, dim, inner], ['o', 'd', 'i'])}\nreturn ${expr};`;
-  return { kernels: [{ source: kernelFunction(names, body), args, size: layer.tops[0].count, out: { top: 0 } }] };
+  const size = layer.tops[0].count;
+  const kernels = [{ source: kernelFunction(names, body), args, size, out: { top: 0 } }];
+  // On wasm, with learned operands (not a second bottom): a native per-channel affine map (elementwise/native.ts).
+  if (layer.bottoms.length !== 1) return { kernels };
+  const native = { kind: 'channel-affine' as const, outer, channels: dim, inner, from: { kind: 'scale-bias' as const, scale: !!scale, bias: !!bias } };
+  return { kernels, natives: [{ native, args, size, out: { top: 0 } }] };
 }
 
 /** LayerSetUp with one bottom: the learned blob's shape from axis/num_axes. */

@@ -46,7 +46,10 @@ export function softmaxLower(layer: Layer): LoweredLayer {
       sum += Math.exp(${read} - max);
     }
     return Math.exp(x[this.thread.x] - max) / sum;`;
-  return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }] };
+  const size = layer.tops[0].count;
+  const args = [{ bottom: 0 }];
+  // On wasm: a loop on the host (host-kernels.ts).
+  return { kernels: [{ source: kernelFunction(['x'], body), args, size, out: { top: 0 } }], natives: [{ native: { kind: 'softmax', outer, dim, inner }, args, size, out: { top: 0 } }] };
 }
 
 export const softmax: LayerModule = {

@@ -8,6 +8,7 @@ import type { LoweredLayer } from '../ir/kernel-plan.js';
 import type { Layer } from '../ir/layer.js';
 import { convolutionNativeSteps } from '../layers/convolution/native-step.js';
 import { deconvolutionKernels } from '../layers/deconvolution/lower.js';
+import { nativeKernelCovers } from './wasm/native-kernel.js';
 
 export interface FusionRule {
   name: string;
@@ -67,10 +68,12 @@ export const FUSION_RULES: readonly FusionRule[] = [
       const slope = Number(relu.typeParam.negative_slope ?? 0);
       return slope >= 0 && slope <= 1;
     },
-    rewrite: (relu, conv, top, own) => ({
-      ...own,
-      natives: [...(own.natives ?? []), ...convolutionNativeSteps(conv, top, upstream(top), { top: 0 }, Number(relu.typeParam.negative_slope ?? 0))],
-    }),
+    // The fused step replaces the ReLU's own native step (an element-wise pass) where the Convolution's
+    // kernel covers the layer; elsewhere the ReLU keeps its own.
+    rewrite: (relu, conv, top, own) => {
+      const fused = convolutionNativeSteps(conv, top, upstream(top), { top: 0 }, Number(relu.typeParam.negative_slope ?? 0)).filter((s) => nativeKernelCovers(s.native));
+      return { ...own, natives: fused.length ? fused : own.natives };
+    },
   },
 ];
 

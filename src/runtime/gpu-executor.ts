@@ -19,6 +19,20 @@ import type { Tensor } from '../ir/tensor.js';
 export interface ForwardOptions {
   /** Which blobs to return: the net's outputs (default), 'all' (every blob's final value), or names. */
   blobs?: 'all' | readonly string[];
+  /** Called after each step that ran, with its wall time (for `brewnet run --time`). */
+  onStep?: (timing: StepTiming) => void;
+}
+
+/** One step of a forward pass as timed: its plan step and layer, what ran it, milliseconds. */
+export interface StepTiming {
+  step: number;
+  layer: number;
+  /**
+   * 'native': generated WebAssembly; 'js': a native-route kernel in plain JavaScript (copies, exp/pow);
+   * 'reference': a layer's reference forward run as a host step.
+   */
+  ran: 'native' | 'js' | 'gpu.js' | 'reference' | 'alias';
+  ms: number;
 }
 
 export interface ExecutorOptions {
@@ -110,11 +124,15 @@ export function createExecutor(
       for (const { name, value } of plan.inputs) values[value] = inputs[name].data;
       const wanted = selectBlobs(plan, options.blobs);
       const run = neededSteps(plan, active, wanted.map(([, v]) => v));
+      const onStep = options.onStep;
       for (let s = 0; s < plan.steps.length; s++) {
         if (!run[s]) continue;
         const step = plan.steps[s];
+        const t0 = onStep ? performance.now() : 0;
+        const timed = (ran: StepTiming['ran']) => onStep?.({ step: s, layer: step.layer, ran, ms: performance.now() - t0 });
         if ('alias' in step) {
           values[step.out] = values[step.alias];
+          timed('alias');
           continue;
         }
         if ('host' in step) {
@@ -123,6 +141,7 @@ export function createExecutor(
             return 'value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]];
           };
           runHostStep(plan, step, read).forEach((data, i) => (values[step.outs[i]] = data));
+          timed('reference');
           continue;
         }
         if ('native' in step) {
@@ -130,11 +149,13 @@ export function createExecutor(
           if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
           const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount }));
           values[step.out] = await k.run(step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])));
+          timed(k.engine === 'js' ? 'js' : 'native');
           continue;
         }
         const weightsOnly = step.args.every((a) => 'param' in a);
         if (weightsOnly && once[s]) {
           values[step.out] = once[s];
+          timed('gpu.js');
           continue;
         }
         const k = kernelFor(s, kernelSources[step.kernel], step.size);
@@ -142,6 +163,7 @@ export function createExecutor(
         values[step.out] = (await k(...args)) as Value;
         if (weightsOnly) once[s] = values[step.out];
         checkMode(k, plan.layers[step.layer].name);
+        timed('gpu.js');
       }
       const out: Record<string, Tensor> = Object.create(null);
       for (const [name, value] of wanted) out[name] = readBack(values[value]!, plan.values[value].shape);

@@ -8,9 +8,14 @@ describe('brewnet shapes', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^layer\s+type\s+bottoms → tops\s+params\s+MACs$/);
-    expect(lines.find((l) => l.startsWith('conv1_1 '))).toMatch(/data → conv1_1 1×64×698×698\s+64×3×3×3 \+ 64 \(1,792\)/);
-    expect(lines.find((l) => l.startsWith('relu1_1 '))).toMatch(/conv1_1 1×64×698×698 \(in place\)/);
+    expect(lines[0]).toMatch(/^layer\s+type\s+bottoms → tops\s+params\s+MACs\s+memory$/);
+    // 64×698×698 floats: 119 MiB of new activation memory; the in-place ReLU takes none.
+    expect(lines.find((l) => l.startsWith('conv1_1 '))).toMatch(/data → conv1_1 1×64×698×698\s+64×3×3×3 \+ 64 \(1,792\)\s+842M\s+119 MiB$/);
+    expect(lines.find((l) => l.startsWith('relu1_1 '))).toMatch(/conv1_1 1×64×698×698 \(in place\)\s+31.2M$/);
+    // conv1_1 and conv1_2 live at once: the planned peak is at least theirs.
+    const peak = /^activation memory: ([\d.]+) MiB planned peak \(blobs reuse dead blobs' bytes; ([\d.]+) (MiB|GiB) without reuse\)$/m.exec(stdout);
+    expect(peak).not.toBeNull();
+    expect(Number(peak![1])).toBeGreaterThanOrEqual(238);
     expect(lines.find((l) => l.startsWith('score '))).toMatch(/upscore8, data → score 1×21×500×500/);
     expect(stdout).toMatch(/^47 layers · [\d,]+ parameters · [\d.]+G MACs \([\d,]+\)$/m);
     expect(stdout).toMatch(/^inputs: data 1×3×500×500$/m);
@@ -22,9 +27,12 @@ describe('brewnet shapes', () => {
     const { status, stdout } = runCli(['shapes', 'examples/fcn8s-deploy.prototxt', '--json', '--input', 'data=1,3,224,224']);
     expect(status).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['blobs', 'inputs', 'layers', 'name', 'outputs', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['blobs', 'inputs', 'layers', 'memory', 'name', 'outputs', 'totals']);
     expect(json.totals.params).toBe(json.layers.reduce((n: number, l: { params: number[][] }) => n + l.params.reduce((m, p) => m + p.reduce((a, b) => a * b, 1), 0), 0));
     expect(json.totals.macs).toBe(json.layers.reduce((n: number, l: { macs: number }) => n + l.macs, 0));
+    // The planned peak of activation bytes: at least conv1_1 and conv1_2 (64×422×422 floats each), live at once.
+    expect(json.memory.peak_bytes).toBeGreaterThanOrEqual(2 * 64 * 422 * 422 * 4);
+    expect(json.memory.unplanned_bytes).toBeGreaterThan(json.memory.peak_bytes);
     expect(json.blobs.score).toEqual([1, 21, 224, 224]);
     expect(json.layers).toHaveLength(47);
     expect(json.layers[1]).toEqual({

@@ -2,7 +2,7 @@
 // Convolution run as a stride-1 Deconvolution's phase GEMM) on awkward shapes, against the reference
 // executor: 1×1, 3×3 pad 1, dilation, groups up to depthwise, bias, Theano's flip, batch 2, widths that are
 // not multiples of 4, channel counts that leave a register block part-filled, a pad beyond the kernel's reach
-// (FCN's conv1_1), a wide 1×1 on a small image (FCN's fc7), and strided layers, which keep their gpu.js kernel.
+// (FCN's conv1_1), a wide 1×1 on a small image (FCN's fc7), and and strided layers (made stride-1 by space to depth: convolution/strided.ts).
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { setLayerExtension } from '../../src/ir/layer-extensions.js';
@@ -42,8 +42,14 @@ const CASES: Case[] = [
   { name: 'pad beyond reach on one axis only', cin: 2, cout: 3, hw: [4, 6], param: 'kernel_h: 1 kernel_w: 3 pad_h: 2 pad_w: 1' },
   { name: '7×7, no pad (FCN fc6)', cin: 8, cout: 12, hw: [9, 10], param: 'kernel_size: 7 bias_term: true' },
   { name: '1×1 to 4096 channels on 3×3 (FCN fc7)', cin: 16, cout: 4096, hw: [3, 3], param: 'kernel_size: 1 bias_term: true' },
-  { name: 'stride 2, odd sizes (gpu.js)', cin: 3, cout: 5, hw: [7, 9], param: 'kernel_size: 3 stride: 2 pad: 1 bias_term: true', gpujs: true },
-  { name: 'stride (2, 1) (gpu.js)', cin: 2, cout: 3, hw: [7, 5], param: 'kernel_size: 3 stride_h: 2 stride_w: 1', gpujs: true },
+  { name: 'stride 2, odd sizes', cin: 3, cout: 5, hw: [7, 9], param: 'kernel_size: 3 stride: 2 pad: 1 bias_term: true' },
+  { name: 'stride (2, 1)', cin: 2, cout: 3, hw: [7, 5], param: 'kernel_h: 3 kernel_w: 3 stride_h: 2 stride_w: 1' },
+  { name: '7×7 stride 2 pad 3 (GoogLeNet/ResNet conv1)', cin: 3, cout: 8, hw: [15, 14], param: 'kernel_size: 7 stride: 2 pad: 3 bias_term: true' },
+  { name: '1×1 stride 2 (ResNet downsampling)', cin: 8, cout: 6, hw: [9, 8], param: 'kernel_size: 1 stride: 2' },
+  { name: '11×11 stride 4 (CaffeNet conv1)', cin: 3, cout: 5, hw: [27, 23], param: 'kernel_size: 11 stride: 4 bias_term: true' },
+  { name: 'depthwise 3×3 stride 2 (MobileNet)', cin: 6, cout: 6, hw: [9, 10], param: 'kernel_size: 3 stride: 2 pad: 1 group: 6 bias_term: true' },
+  { name: 'stride 3 dilation 2, group 2, flip', cin: 4, cout: 6, hw: [13, 12], param: 'kernel_size: 3 stride: 3 dilation: 2 pad: 2 group: 2 bias_term: true', flip: true },
+  { name: 'stride 2, pad larger than the kernel reach', cin: 2, cout: 3, hw: [5, 6], param: 'kernel_size: 3 stride: 2 pad: 4' },
 ];
 
 function netOf(c: Case): Net {
@@ -123,7 +129,7 @@ describe('native Convolution kernel (backend wasm)', () => {
     ].join('\n'));
     const params = randomParams(net, 2);
     const kinds = running(net, params);
-    if (c.alsoConv) expect(kinds).toEqual(['convolution', 'convolution', 'gpu.js']);
+    if (c.alsoConv) expect(kinds).toEqual(['convolution', 'convolution', 'eltwise']);
     else expect(kinds).toEqual(c.fused ? ['convolution'] : ['convolution', 'gpu.js']);
     const inputs = { x: randomTensor([2, 5, 6, 9], 7) };
     const want = runReference(net, params, inputs).blobs;
@@ -134,9 +140,9 @@ describe('native Convolution kernel (backend wasm)', () => {
     compiled.destroy();
   });
 
-  // The PyTorch numerics test runs these nets on wasm; here, that their stride-1 Convolutions take the native path.
+  // The PyTorch numerics test runs these nets on wasm; here, that their Convolutions (strided ones too) take the native path.
   // (by its own step, or fused into the ReLU after it).
-  it.each(['conv', 'theano', 'v1'])('numerics case %s: every stride-1 Convolution runs natively on wasm', (name) => {
+  it.each(['conv', 'theano', 'v1'])('numerics case %s: every Convolution runs natively on wasm', (name) => {
     const c = loadCase(numericsCases().find((k) => k.name === name)!);
     const plan = buildPlan(c.net);
     const run = neededSteps(plan, activeSteps(plan, paramsForPlan(plan, c.params), true), plan.blobs.map(([, v]) => v));
@@ -144,11 +150,10 @@ describe('native Convolution kernel (backend wasm)', () => {
     expect(convs.length).toBeGreaterThan(0);
     const stepsOf = (layer: number) => plan.steps.filter((s, i) => run[i] && s.layer === layer);
     for (const layer of convs) {
-      const strided = c.net.layers[layer].spatial?.kind === 'window' && c.net.layers[layer].spatial!.stride.some((s) => s !== 1);
       const next = c.net.layers[layer + 1];
       const fused = next?.type === 'ReLU' && next.bottoms[0].producer === c.net.layers[layer] ? stepsOf(layer + 1) : [];
       const steps = fused.some((s) => 'native' in s) ? fused : stepsOf(layer);
-      expect(steps.map((s) => 'native' in s), c.net.layers[layer].name).toEqual([!strided]);
+      expect(steps.map((s) => 'native' in s), c.net.layers[layer].name).toEqual([true]);
       if (fused.length) expect(stepsOf(layer), 'a fused Convolution runs no step of its own').toEqual([]);
     }
   });

@@ -6,6 +6,7 @@ import type { Layer } from '../../ir/layer.js';
 import type { KernelSpec, LoweredLayer } from '../../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
 import type { Tensor } from '../../ir/tensor.js';
+import type { PoolingNativeSpec } from '../../ir/native-kernel-spec.js';
 import { cannotRun } from '../cannot-run.js';
 
 interface PoolParams {
@@ -136,6 +137,12 @@ export function poolingLower(layer: Layer): LoweredLayer {
   const q = poolParams(layer);
   const size = layer.tops[0].count;
   const kernels: KernelSpec[] = [{ source: kernelSource(q, 'value'), args: [{ bottom: 0 }], size, out: { top: 0 } }];
-  if (layer.tops.length === 2) kernels.push({ source: kernelSource(q, 'mask'), args: [{ bottom: 0 }], size, out: { top: 1 } });
-  return { kernels };
+  if (layer.tops.length === 2) {
+    kernels.push({ source: kernelSource(q, 'mask'), args: [{ bottom: 0 }], size, out: { top: 1 } });
+    return { kernels };
+  }
+  // On wasm: the native kernel (pooling/native.ts); the mask top of MAX has none.
+  const { planes, inH, inW, outH, outW, kernel, stride, pad } = q;
+  const native: PoolingNativeSpec = { kind: 'pooling', max: q.max, planes, inH, inW, outH, outW, kernel: [...kernel], stride: [...stride], pad: [...pad] };
+  return { kernels, natives: [{ native, args: [{ bottom: 0 }], size, out: { top: 0 } }] };
 }

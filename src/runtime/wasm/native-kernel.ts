@@ -4,9 +4,15 @@
 import { convolutionNativeKernel, nativeConvolutionCovers } from './phase-gemm-convolution.js';
 import { deconvolutionNativeKernel } from './phase-gemm-kernel.js';
 import { nativeDeconvolutionCovers } from './phase-gemm-layout.js';
+import { channelAffineNativeKernel, eltwiseNativeKernel } from './elementwise-kernels.js';
+import { concatHostKernel, lrnHostKernel, softmaxHostKernel } from './host-kernels.js';
+import { innerProductNativeKernel } from './inner-product-kernel.js';
+import { poolingNativeKernel } from './pooling-kernel.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
 
 export interface NativeKernel {
+  /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
+  readonly engine?: 'wasm' | 'js';
   run(args: readonly Float32Array[]): Promise<Float32Array>;
   /** Ends its worker threads, if any. */
   destroy(): void;
@@ -15,6 +21,11 @@ export interface NativeKernel {
 export interface NativeKernelOptions {
   /** Threads a big layer may use (this one and worker threads); default 1. */
   threads?: number;
+  /**
+   * Multiply-adds as relaxed SIMD's fused f32x4.relaxed_madd (default: where relaxedSimdSupported());
+   * false: f32x4.mul then f32x4.add (plain SIMD).
+   */
+  relaxedSimd?: boolean;
 }
 
 export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernelOptions = {}): NativeKernel {
@@ -23,6 +34,20 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
       return deconvolutionNativeKernel(spec, options);
     case 'convolution':
       return convolutionNativeKernel(spec, options);
+    case 'pooling':
+      return poolingNativeKernel(spec);
+    case 'inner-product':
+      return innerProductNativeKernel(spec, options);
+    case 'channel-affine':
+      return channelAffineNativeKernel(spec);
+    case 'eltwise':
+      return eltwiseNativeKernel(spec);
+    case 'concat':
+      return concatHostKernel(spec);
+    case 'lrn':
+      return lrnHostKernel(spec);
+    case 'softmax':
+      return softmaxHostKernel(spec);
   }
 }
 
@@ -33,5 +58,17 @@ export function nativeKernelCovers(spec: NativeKernelSpec): boolean {
       return nativeDeconvolutionCovers(spec);
     case 'convolution':
       return nativeConvolutionCovers(spec);
+    case 'inner-product':
+      return (Math.ceil(spec.n / 4) + spec.m) * Math.ceil(spec.k / 4) * 16 < 2 ** 31;
+    case 'pooling':
+      return spec.planes * (spec.inH * spec.inW + spec.outH * spec.outW) * 4 < 2 ** 31;
+    case 'channel-affine':
+      return spec.outer * spec.channels * spec.inner * 8 < 2 ** 31;
+    case 'eltwise':
+      return spec.count * (spec.coeffs.length + 1) * 4 < 2 ** 31;
+    case 'concat':
+    case 'lrn':
+    case 'softmax':
+      return true;
   }
 }

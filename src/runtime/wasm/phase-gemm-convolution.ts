@@ -7,12 +7,15 @@
 // the Deconvolution's geometry has no use for: the excess e = p − d·(K−1) becomes e zero rows (columns)
 // around the input instead, inside the kernel's zero-bordered grid (the inset), and p' = 0.
 //
-// Strided Convolutions are not covered (their SIMD lanes would read input pixels s apart): they keep their
-// gpu.js kernel.
+// A strided Convolution is first made stride-1 by a space-to-depth rearrangement (strided-convolution.ts):
+// with stride s per axis, tap k·d = a·s + r reads phase r of the padded input at offset a, so the layer is a
+// stride-1, pad-0, dilation-1 Convolution over (input channel, row phase, column phase) channels with the
+// taps laid on an a-grid (zero where a phase has no tap).
 import type { NativeKernel } from './native-kernel.js';
 import type { ConvolutionNativeSpec, DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { phaseGemmKernel, type PhaseGemmOptions } from './phase-gemm-kernel.js';
 import { deconvolutionLayout } from './phase-gemm-layout.js';
+import { spaceToDepth, stridedAsStrideOne } from './strided-convolution.js';
 
 interface AsDeconvolution {
   spec: DeconvolutionNativeSpec;
@@ -39,10 +42,10 @@ function asDeconvolution(spec: ConvolutionNativeSpec): AsDeconvolution {
   };
 }
 
-/** Whether the native kernel covers this layer: stride 1, whole groups, and memory under 2 GiB. */
+/** Whether the native kernel covers this layer: whole groups, and memory under 2 GiB. */
 export function nativeConvolutionCovers(spec: ConvolutionNativeSpec): boolean {
-  if (spec.stride[0] !== 1 || spec.stride[1] !== 1) return false;
   if (spec.cin % spec.group !== 0 || spec.cout % spec.group !== 0) return false;
+  if (spec.stride[0] !== 1 || spec.stride[1] !== 1) return nativeConvolutionCovers(stridedAsStrideOne(spec).spec);
   const { spec: deconv, inset } = asDeconvolution(spec);
   try {
     deconvolutionLayout(deconv, 1, inset);
@@ -54,6 +57,22 @@ export function nativeConvolutionCovers(spec: ConvolutionNativeSpec): boolean {
 
 /** The kernel, reading Caffe's Convolution weights (C_out, C_in/g, kh, kw). */
 export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: PhaseGemmOptions = {}): NativeKernel {
+  if (spec.stride[0] !== 1 || spec.stride[1] !== 1) {
+    const strided = stridedAsStrideOne(spec);
+    const inner = convolutionNativeKernel(strided.spec, options);
+    let bound: Float32Array | undefined;
+    let relaid: Float32Array | undefined;
+    return {
+      run([x, weights, bias]) {
+        if (weights !== bound) {
+          relaid = strided.weights(weights);
+          bound = weights;
+        }
+        return inner.run(bias ? [spaceToDepth(strided, x), relaid!, bias] : [spaceToDepth(strided, x), relaid!]);
+      },
+      destroy: () => inner.destroy(),
+    };
+  }
   const [kh, kw] = spec.kernel;
   const cinG = spec.cin / spec.group;
   const coutG = spec.cout / spec.group;

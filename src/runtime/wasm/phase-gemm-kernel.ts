@@ -6,6 +6,7 @@
 // same module on a shared memory.
 import { CAN_BLOCK } from '#platform';
 import { KernelWorker } from './kernel-worker.js';
+import { relaxedSimdSupported } from './simd-support.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { deconvolutionModule } from './phase-gemm-module.js';
@@ -94,7 +95,7 @@ export function phaseGemmKernel(
   const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
   const shared = l.parts.length > 1;
   const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
-  const module = new WebAssembly.Module(deconvolutionModule(l, shared));
+  const module = new WebAssembly.Module(deconvolutionModule(l, shared, options.relaxedSimd ?? relaxedSimdSupported()));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const { run, spread, compact } = instance.exports as {
     run: (oyStart: number, oyEnd: number, outBase: number) => void;

@@ -5,7 +5,8 @@
 import { encodeModule, FunctionBody, I32, V128 } from './wasm-binary.js';
 import type { DeconvolutionLayout } from './phase-gemm-layout.js';
 
-export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Uint8Array<ArrayBuffer> {
+/** `relaxed`: multiply-adds as f32x4.relaxed_madd (fused where the CPU has FMA) instead of mul + add. */
+export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, relaxed = false): Uint8Array<ArrayBuffer> {
   const { spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, gridRows, gridCols, padTop, padLeft, outPlane, at } = l;
   const [sy, sx] = spec.stride;
   const lanes = 4 * pxv;
@@ -38,7 +39,10 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean): Ui
       for (let k = 0; k < pxv; k++) f.get(xp).v128Load((u * gridPlane) * 4 + k * 16).set(xv[k]);
       for (let c = 0; c < co; c++) {
         f.get(wp).v128Load32Splat((u * co + c) * 4).set(wv);
-        for (let k = 0; k < pxv; k++) f.get(acc[c][k]).get(wv).get(xv[k]).f32x4Mul().f32x4Add().set(acc[c][k]);
+        for (let k = 0; k < pxv; k++) {
+          if (relaxed) f.get(wv).get(xv[k]).get(acc[c][k]).f32x4RelaxedMadd().set(acc[c][k]);
+          else f.get(acc[c][k]).get(wv).get(xv[k]).f32x4Mul().f32x4Add().set(acc[c][k]);
+        }
       }
     }
   };

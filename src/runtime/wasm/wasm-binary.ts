@@ -32,7 +32,8 @@ export function sleb(value: number, out: number[] = []): number[] {
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof V128;
+export const F32 = 0x7d;
+export type ValType = typeof I32 | typeof V128 | typeof F32;
 
 /** Instructions of one function body; locals are numbered parameters first. */
 export class FunctionBody {
@@ -86,6 +87,23 @@ export class FunctionBody {
     const lane = [...new Uint8Array(new Float32Array([value]).buffer)];
     return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
   }
+
+  // Scalar f32 and more SIMD (pooling, inner products, element-wise kernels).
+  f32Load(offset = 0) { return this.op(0x2a, ...this.memarg(2, offset)); }
+  f32Store(offset = 0) { return this.op(0x38, ...this.memarg(2, offset)); }
+  f32Const(value: number) { return this.op(0x43, ...new Uint8Array(new Float32Array([value]).buffer)); }
+  f32Add() { return this.op(0x92); }
+  f32Mul() { return this.op(0x94); }
+  f32Div() { return this.op(0x95); }
+  f32Max() { return this.op(0x97); }
+  f32ConvertI32S() { return this.op(0xb2); }
+  v128Store(offset = 0) { return this.simd(0x0b, ...this.memarg(4, offset)); }
+  f32x4Splat() { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number) { return this.simd(0x1f, lane); }
+  f32x4Min() { return this.simd(0xe8); }
+  f32x4Sub() { return this.simd(0xe5); }
+  /** Relaxed SIMD's fused multiply-add a·b + c (pops a, b, c); only where relaxedSimdSupported(). */
+  f32x4RelaxedMadd() { return this.simd(0x105); }
 
   /** `local += step` for an i32 local. */
   increment(i: number, step: number) { return this.get(i).i32(step).add().set(i); }

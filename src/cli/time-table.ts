@@ -1,0 +1,62 @@
+// `brewnet run --time`: a per-layer table of a timed forward pass, like `caffe time` — each layer's wall
+// time, its share of the pass, GFLOP/s (2 × multiply-accumulates ÷ time, for layers that have MACs), and
+// what ran it: native (generated WebAssembly), js (a native-route kernel in plain JavaScript), gpu.js, or
+// reference (the layer's reference forward on the host, for layers without kernels).
+// Also the progress bar drawn on a terminal while a forward pass runs longer than a second.
+import type { StepTiming } from '../runtime/gpu-executor.js';
+
+export interface TimedLayer {
+  name: string;
+  type: string;
+  macs: number;
+}
+
+export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly StepTiming[], totalMs: number): string {
+  const byLayer = new Map<number, { ms: number; ran: Set<string> }>();
+  for (const t of timings) {
+    if (t.ran === 'alias') continue;
+    const e = byLayer.get(t.layer) ?? { ms: 0, ran: new Set<string>() };
+    e.ms += t.ms;
+    e.ran.add(t.ran);
+    byLayer.set(t.layer, e);
+  }
+  const header = ['layer', 'type', 'ran', 'ms', 'share', 'GFLOP/s'];
+  const rows = [...byLayer].sort((a, b) => a[0] - b[0]).map(([i, e]) => {
+    const l = layers[i];
+    return [l.name, l.type, [...e.ran].join('+'), e.ms.toFixed(2), `${((100 * e.ms) / totalMs).toFixed(1)}%`, l.macs && e.ms > 0 ? ((2 * l.macs) / (e.ms * 1e6)).toFixed(2) : ''];
+  });
+  const kernels = [...byLayer.values()].reduce((n, e) => n + e.ms, 0);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const ran = (what: string) => [...byLayer.values()].filter((e) => e.ran.has(what)).reduce((n, e) => n + e.ms, 0);
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    `forward pass ${totalMs.toFixed(1)} ms: layers ${kernels.toFixed(1)} ms (native ${ran('native').toFixed(1)}, js ${ran('js').toFixed(1)}, gpu.js ${ran('gpu.js').toFixed(1)}, reference ${ran('reference').toFixed(1)}), the rest ${(totalMs - kernels).toFixed(1)} ms (inputs, outputs, step selection)`,
+    '',
+  ].join('\n');
+}
+
+/** On a terminal (stderr), a bar redrawn after each step once the pass has run a second; undefined elsewhere. */
+export function progressBar(layers: readonly { name: string }[], started: number): { step: (t: StepTiming) => void; done: () => void } | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let drawn = false;
+  let last = 0;
+  return {
+    step(t) {
+      const now = performance.now();
+      if (now - started < 1000 || now - last < 100) return;
+      last = now;
+      drawn = true;
+      const done = (t.layer + 1) / layers.length;
+      const width = 30;
+      const filled = Math.round(done * width);
+      const name = layers[t.layer].name.slice(0, 40);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(100 * done).toFixed(0).padStart(3)}% ${name}\x1b[K`);
+    },
+    done() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// The host side of brewnet's single-pass native kernels (pooling, inner product, element-wise): a module
+// whose one function `run()` reads its arguments from fixed regions of its memory and writes the result to
+// another, every address a constant of the generated code. Per call the values are copied in (parameter
+// blobs, or what the kernel derives from them, only when the bound arrays change) and the result out.
+// Every region is followed by 16 bytes of slack, so a kernel's last f32x4 may run past its end.
+import type { NativeKernel } from './native-kernel.js';
+import { encodeModule, type FunctionBody } from './wasm-binary.js';
+
+export interface RegionArg {
+  /** Floats the region holds. */
+  floats: number;
+  /**
+   * A parameter blob (or a coefficient table derived from some), written only when the arrays change;
+   * `derive` maps the call's arguments to what the region holds.
+   */
+  param?: boolean;
+  derive?: (args: readonly Float32Array[]) => Float32Array;
+}
+
+export interface RegionKernelSpec {
+  /** Call arguments from this index on are parameter blobs (the same arrays while the weights stay bound). */
+  paramsFrom: number;
+  /** Regions in order; without `derive`, region i holds call argument i. */
+  regions: RegionArg[];
+  /** Floats of the output region, and the result's floats (a prefix, or `extract`'s choice). */
+  outFloats: number;
+  size: number;
+  extract?: (out: Float32Array) => Float32Array;
+  /** The code of run(), given each region's byte offset and the output's. */
+  body(at: { regions: number[]; out: number }): FunctionBody;
+}
+
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+export function regionKernel(spec: RegionKernelSpec): NativeKernel {
+  let offset = 0;
+  const regions = spec.regions.map((r) => {
+    const at = offset;
+    offset = align16(offset + r.floats * 4 + 16);
+    return at;
+  });
+  const out = offset;
+  offset = align16(offset + spec.outFloats * 4 + 16);
+  const pages = Math.max(1, Math.ceil(offset / 65536));
+  if (offset > 2 ** 31) throw new Error(`internal: a native kernel needs ${offset} bytes of memory`);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const module = new WebAssembly.Module(encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages, shared: false }));
+  const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as () => void;
+  const f32 = new Float32Array(memory.buffer);
+  let bound: readonly Float32Array[] | undefined;
+  return {
+    engine: 'wasm',
+    run(args) {
+      const paramsChanged = !bound || args.length !== bound.length + spec.paramsFrom || args.some((a, i) => i >= spec.paramsFrom && a !== bound![i - spec.paramsFrom]);
+      spec.regions.forEach((r, i) => {
+        if (r.param && !paramsChanged) return;
+        f32.set(r.derive ? r.derive(args) : args[i], regions[i] / 4);
+      });
+      bound = args.slice(spec.paramsFrom);
+      run();
+      const result = f32.subarray(out / 4, out / 4 + spec.outFloats);
+      return Promise.resolve(spec.extract ? spec.extract(result) : result.slice(0, spec.size));
+    },
+    destroy() {},
+  };
+}

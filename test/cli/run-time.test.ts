@@ -1,0 +1,43 @@
+// `brewnet run --time`: after the pass, a per-layer table of a second, timed pass (ms, share, GFLOP/s for
+// layers with multiply-accumulates, what ran each layer); on backend wasm every layer here runs natively.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeNpy } from '../../src/runtime/npy.js';
+import { randomTensor } from '../helpers/random-params.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'brewnet-time-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('brewnet run --time', () => {
+  it('prints one row per layer with ms, share, GFLOP/s and what ran it', () => {
+    writeFileSync(
+      join(work, 'net.prototxt'),
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 16 dim: 16 } } }',
+        'layer { name: "conv" type: "Convolution" bottom: "x" top: "c" convolution_param { num_output: 8 kernel_size: 3 stride: 2 } }',
+        'layer { name: "pool" type: "Pooling" bottom: "c" top: "p" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }',
+        'layer { name: "fc" type: "InnerProduct" bottom: "p" top: "f" inner_product_param { num_output: 10 } }',
+        'layer { name: "prob" type: "Softmax" bottom: "f" top: "prob" }',
+      ].join('\n'),
+    );
+    writeFileSync(join(work, 'x.npy'), writeNpy(randomTensor([1, 3, 16, 16], 3)));
+    const r = runCli(['run', join(work, 'net.prototxt'), '--input', `x=${join(work, 'x.npy')}`, '--out', join(work, 'out'), '--seed', '1', '--backend', 'wasm', '--time']);
+    expect(r.stderr).toMatch(/forward pass on wasm/);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('layer '))).toMatch(/^layer\s+type\s+ran\s+ms\s+share\s+GFLOP\/s$/);
+    const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.split(/\s+/);
+    expect(row('conv')?.slice(1, 3)).toEqual(['Convolution', 'native']);
+    expect(row('conv')![5]).toMatch(/^\d+\.\d\d$/); // GFLOP/s
+    expect(row('pool')?.slice(1, 3)).toEqual(['Pooling', 'native']);
+    expect(row('pool')).toHaveLength(5); // no GFLOP/s for pooling
+    expect(row('fc')?.slice(1, 3)).toEqual(['InnerProduct', 'native']);
+    expect(row('prob')?.slice(1, 3)).toEqual(['Softmax', 'js']);
+    const shares = ['conv', 'pool', 'fc', 'prob'].map((n) => Number(row(n)![4].replace('%', '')));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.5);
+    expect(r.stdout).toMatch(/^forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0, reference 0\.0\)/m);
+  });
+});
