@@ -32,9 +32,14 @@ export interface NetJSON {
   }[];
   inputs: string[];
   outputs: string[];
+  /** The fork's dialect the file speaks (absent for BVLC's). */
+  dialect?: string;
 }
 
 export class Net {
+  /** The schema the net was read with: 'bvlc' or a fork's dialect (src/schema/dialects.ts). */
+  dialect = 'bvlc';
+
   constructor(
     /** The upgraded NetParameter with only the layers the state keeps. */
     readonly source: Msg,
@@ -111,6 +116,7 @@ export class Net {
       })),
       inputs: this.inputs,
       outputs: this.outputs,
+      ...(this.dialect !== 'bvlc' ? { dialect: this.dialect } : {}),
     };
   }
 

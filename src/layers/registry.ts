@@ -41,6 +41,7 @@ import { softmax } from './softmax.js';
 import { split } from './split.js';
 import { spp } from './spp.js';
 import { tile } from './tile.js';
+import { detectionOutput, normalize, permute, priorBox } from './forks/ssd.js';
 
 const modules: LayerModule[] = [
   // Vision
@@ -56,6 +57,8 @@ const modules: LayerModule[] = [
   accuracy, argmax,
   // Sources
   input, dummyData, data, imageData, memoryData, hdf5Data, windowData, python,
+  // Caffe's forks (src/layers/forks/): caffe-ssd
+  normalize, permute, priorBox, detectionOutput,
 ];
 
 export const layerRegistry: ReadonlyMap<string, LayerModule> = new Map(modules.map((m) => [m.type, m]));

@@ -9,6 +9,7 @@ import { checkLayerTypes } from './check-layer-types.js';
 import { checkParams } from './check-params.js';
 import { connectBlobs } from './connect-blobs.js';
 import { inferShapes } from './infer-shapes.js';
+import { activeDialect } from '../schema/caffe-schema.js';
 
 export interface BuildOptions {
   /** TRAIN or TEST (default TEST, as Caffe's tools); replaces the file's own state.phase. */
@@ -35,7 +36,10 @@ export function buildNet(upgraded: Msg, options: BuildOptions = {}): Net {
   const { layers: graph, blobVersions } = connectBlobs(layers);
   inferShapes(graph, state.phase, inputs);
   checkParams(graph);
-  return new Net(source, state, graph, blobVersions);
+  const net = new Net(source, state, graph, blobVersions);
+  // The schema the net was read with (a fork's dialect, or BVLC's).
+  net.dialect = activeDialect();
+  return net;
 }
 
 function normalisePhase(phase: BuildOptions['phase']): Phase | undefined {

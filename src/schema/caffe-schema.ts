@@ -1,20 +1,78 @@
-// The Caffe schema, loaded once from proto/caffe.proto with protobufjs. Every typed value in brewnet is
-// checked against this reflection: the .proto file is the single source of field names, numbers and types.
+// The Caffe schema, loaded from proto/caffe.proto with protobufjs, plus (for a fork's dialect) that fork's
+// messages and fields (src/schema/dialects.ts, proto/dialects/). Every typed value in brewnet is checked
+// against this reflection: the .proto files are the single source of field names, numbers and types.
+// One dialect is active at a time (BVLC's unless a net being read speaks a fork's): loading a net selects
+// it, and what reads the net afterwards (printers, analyses) sees the same schema.
 import protobuf from 'protobufjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './package-root.js';
+import { dialectByName, type Dialect } from './dialects.js';
 
-let root: protobuf.Root | undefined;
+const roots = new Map<string, protobuf.Root>();
+let active = 'bvlc';
 
-export function caffeRoot(): protobuf.Root {
+/** A fork's field stored under another number because BVLC's schema uses its own for something else. */
+const forkNumbers = new WeakMap<protobuf.Field, number>();
+
+function buildRoot(dialect: Dialect | undefined): protobuf.Root {
+  // keepCase: prototxt spells fields in snake_case, exactly as the .proto declares them.
+  const read = (path: string) => readFileSync(join(packageRoot(), 'proto', path), 'utf8');
+  const root = protobuf.parse(read('caffe.proto'), { keepCase: true }).root;
+  if (dialect) {
+    if (dialect.proto) protobuf.parse(read(join('dialects', dialect.proto)), root, { keepCase: true });
+    for (const r of dialect.removes ?? []) {
+      const type = root.lookupType(`caffe.${r.message}`);
+      type.remove(type.fields[r.name]);
+    }
+    for (const f of dialect.fields) {
+      const type = root.lookupType(`caffe.${f.message}`);
+      // protobufjs wants unique numbers per message; where BVLC's schema already uses the fork's number
+      // (PSPNet's interp_param is 143, BVLC's input_param too), the field is kept under a free number.
+      // brewnet never encodes layer parameters, so the number only orders printed fields.
+      let id = f.id;
+      while (type.fieldsById[id]) id += 1_000_000;
+      const field = new protobuf.Field(f.name, id, f.type, f.repeated ? 'repeated' : undefined, undefined, f.default === undefined ? undefined : { default: f.default });
+      type.add(field);
+      forkNumbers.set(field, f.id);
+    }
+  }
+  root.resolveAll();
+  return root;
+}
+
+/** The schema of a dialect ('bvlc' or a fork's name, see dialects.ts). */
+export function dialectRoot(name: string): protobuf.Root {
+  let root = roots.get(name);
   if (!root) {
-    // keepCase: prototxt spells fields in snake_case, exactly as the .proto declares them.
-    const source = readFileSync(join(packageRoot(), 'proto', 'caffe.proto'), 'utf8');
-    root = protobuf.parse(source, { keepCase: true }).root;
-    root.resolveAll();
+    const dialect = dialectByName(name);
+    if (!dialect && name !== 'bvlc') throw new Error(`internal: no dialect "${name}"`);
+    root = buildRoot(dialect);
+    roots.set(name, root);
   }
   return root;
+}
+
+/** The active dialect's schema. */
+export function caffeRoot(): protobuf.Root {
+  return dialectRoot(active);
+}
+
+export function activeDialect(): string {
+  return active;
+}
+
+/** Makes `name` the active dialect (loading a net does this); returns the one active before. */
+export function setActiveDialect(name: string): string {
+  const before = active;
+  dialectRoot(name);
+  active = name;
+  return before;
+}
+
+/** The number a fork gives a field (where it differs from the one protobufjs holds), else the field's id. */
+export function forkFieldNumber(field: protobuf.Field): number {
+  return forkNumbers.get(field) ?? field.id;
 }
 
 export function messageType(name: string): protobuf.Type {
