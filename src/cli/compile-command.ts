@@ -14,6 +14,7 @@ import { encodeCaffemodel } from '../runtime/encode-caffemodel.js';
 import { paramsForPlan } from '../runtime/plan-params.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { printDiagnostics } from './report-errors.js';
+import { isBuiltInLayer } from '../layers/registry.js';
 
 export interface CompileFlags extends NetFlags {
   input?: Map<string, number[]>;
@@ -43,6 +44,9 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
     writeFileSync(join(dirname(out), file), encodeCaffemodel(plan, params));
     weights = { relative: `./${file}` };
   }
-  writeFileSync(out, emitModule(plan, { weights, backend }));
+  // Plug-ins whose layers run on the host: the module imports them (absolute paths) and registers them.
+  const hostTypes = new Set(plan.steps.flatMap((s) => ('host' in s ? [plan.layers[s.layer].type] : [])));
+  const plugins = (flags.plugin ?? []).map((p) => resolve(p)).filter(() => [...hostTypes].some((t) => !isBuiltInLayer(t)));
+  writeFileSync(out, emitModule(plan, { weights, backend, ...(plugins.length ? { plugins } : {}) }));
   process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
 }

@@ -21,6 +21,7 @@ export interface ConvertFlags extends ScriptFlags {
   upgrade: boolean;
   output?: string;
   input?: Map<string, number[]>;
+  dialect?: string;
 }
 
 const FORMATS = ['prototxt', 'json', 'py'];
@@ -31,7 +32,7 @@ export function convertCommand(file: string, flags: ConvertFlags): void {
     writeScriptFiles(file, flags.output, flags);
     return;
   }
-  const net = expressible(readNet(file, { upgrade: flags.upgrade, ...scriptSelection(flags), inputs: flags.input }), flags);
+  const net = expressible(readNet(file, { upgrade: flags.upgrade, ...scriptSelection(flags), inputs: flags.input, ...(flags.dialect ? { dialect: flags.dialect } : {}) }), flags);
   const text =
     flags.to === 'json'
       ? printJSON(net)

@@ -7,7 +7,7 @@ import { convertCommand } from './convert-command.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors } from './report-errors.js';
 import { shapesCommand } from './shapes-command.js';
-import { addNetOptions } from './net-options.js';
+import { addNetOptions, loadPluginFlags } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
 import { compileCommand } from './compile-command.js';
 import { runCommand } from './run-command.js';
@@ -64,7 +64,9 @@ addScriptOptions(program
   .option('--to <format>', 'prototxt, json or py (a NetSpec script)', 'prototxt')
   .option('-o, --output <path>', 'write to this file; for a .py script without --net/--call, the folder for the files it writes')
   .option('-i, --input <name=dims>', 'an input shape (for Theano scripts, whose inputs have none), e.g. x=1,3,64,64 (repeatable)', inputOption)
-  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)'))
+  .option('--no-upgrade', 'print the net as written (a V1 net stays V1)')
+  .option('--dialect <name>', 'the schema the prototxt speaks: auto (default), bvlc or a fork (see README: Dialects)')
+  .option('--plugin <file.mjs>', 'load a layer plug-in before reading the net (repeatable)', collect))
   .action((net: string, flags) => runReportingErrors(() => convertCommand(net, flags)));
 
 addNetOptions(program
@@ -90,5 +92,11 @@ addNetOptions(program
   .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
   .option('-o, --output <file>', 'the .mjs file to write'))
   .action((net: string, flags) => runReportingErrors(() => compileCommand(net, flags)));
+
+// --plugin files load before any command reads a net; a plug-in that fails to load stops the command.
+program.hook('preAction', async (_program, action) => {
+  await runReportingErrors(() => loadPluginFlags(action.opts()));
+  if (process.exitCode) process.exit();
+});
 
 await program.parseAsync();

@@ -3,11 +3,15 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { LoadOptions } from '../api/load-net.js';
 import { addScriptOptions, scriptSelection, type ScriptFlags } from './script-options.js';
+import { loadPlugin } from '../api/plugins.js';
+import { DIALECT_NAMES } from '../schema/dialects.js';
 
 export interface NetFlags extends ScriptFlags {
   phase?: string;
   stage?: string[];
   level?: number;
+  dialect?: string;
+  plugin?: string[];
 }
 
 function integerOption(value: string): number {
@@ -24,8 +28,15 @@ export function addNetOptions(command: Command): Command {
     command
       .option('--phase <phase>', 'train or test (default test)')
       .option('--stage <stage>', 'add a stage to the net state (repeatable)', collect)
-      .option('--level <n>', 'net state level (default 0)', integerOption),
+      .option('--level <n>', 'net state level (default 0)', integerOption)
+      .option('--dialect <name>', `the schema the prototxt speaks: auto (default), ${DIALECT_NAMES.join(', ')}`)
+      .option('--plugin <file.mjs>', 'load a layer plug-in before reading the net (repeatable)', collect),
   );
+}
+
+/** Loads the --plugin files of the command about to run (a commander preAction hook). */
+export async function loadPluginFlags(flags: { plugin?: string[] }): Promise<void> {
+  for (const file of flags.plugin ?? []) await loadPlugin(file);
 }
 
 /** The load options these flags ask for (input shapes and the file name are each command's own). */
@@ -34,6 +45,7 @@ export function netLoadOptions(flags: NetFlags): LoadOptions {
     phase: flags.phase as LoadOptions['phase'],
     stages: flags.stage,
     level: flags.level,
+    ...(flags.dialect ? { dialect: flags.dialect } : {}),
     ...scriptSelection(flags),
   };
 }

@@ -4,12 +4,15 @@
 // entry. Safety: the net's layer and blob names (which may hold quotes, backticks, `${`, `*/`, newlines,
 // `</script>`) reach the module only inside JSON string data; identifiers and comments are brewnet's own.
 import type { ExecutionPlan } from '../runtime/execution-plan.js';
+import { pathToFileURL } from 'node:url';
 import type { BackendName } from '../runtime/backends.js';
 
 export interface EmitOptions {
   /** Where createNet() loads weights from by default: a path relative to the module, or an absolute one. */
   weights: { relative: string } | { absolute: string };
   backend: BackendName;
+  /** Layer plug-in files (absolute paths) whose layers the plan runs on the host: imported and registered by createNet. */
+  plugins?: string[];
 }
 
 /** JSON as a JS expression, with `<`, `>`, `&` and the line separators escaped so no text can break out. */
@@ -51,7 +54,7 @@ export function emitModule(plan: ExecutionPlan, options: EmitOptions): string {
 // a native kernel (plan.natives: its kind and the numbers it is specialised to) run brewnet's WebAssembly
 // SIMD code instead of the gpu.js kernels writing the same value.
 import { GPU } from 'gpu.js';
-import { createRuntimeNet } from 'brewnet/runtime';
+import { createRuntimeNet${options.plugins?.length ? ', registerHostLayer' : ''} } from 'brewnet/runtime';
 
 /** The execution plan: layers with their parameter shapes, values, inputs, blobs and steps. */
 export const plan = ${planSource(data)};
@@ -70,7 +73,9 @@ export const defaultWeights = ${weights};
  * kernels on gpu.js's worker pool; on wasm, big native kernels split with a worker thread.
  */
 export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {
-  return createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
+${options.plugins?.length ? `  // Layer plug-ins (brewnet compile --plugin) whose reference forward runs on the host.
+  for (const file of ${safeJSON(options.plugins.map((p) => pathToFileURL(p).href))}) registerHostLayer((await import(file)).default);
+` : ''}  return createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
 }
 `;
 }

@@ -1,5 +1,6 @@
-// The one table of layer types brewnet understands. A type missing here is "unsupported" and is
-// reported with its name, layer and line before any shape is inferred.
+// The one table of layer types brewnet understands: the built-in modules below, and the plug-ins registered
+// at run time (registerLayer; src/api/plugins.ts adds their parameter messages to the schema). A type
+// missing here is "unsupported" and is reported with its name, layer and line before any shape is inferred.
 import type { LayerModule } from '../ir/layer-module.js';
 import { accuracy } from './accuracy.js';
 import { argmax } from './argmax.js';
@@ -61,8 +62,28 @@ const modules: LayerModule[] = [
   normalize, permute, priorBox, detectionOutput,
 ];
 
-export const layerRegistry: ReadonlyMap<string, LayerModule> = new Map(modules.map((m) => [m.type, m]));
+const table = new Map(modules.map((m) => [m.type, m]));
+const builtIn = new Set(table.keys());
+
+export const layerRegistry: ReadonlyMap<string, LayerModule> = table;
 
 export function layerModule(type: string): LayerModule | undefined {
-  return layerRegistry.get(type);
+  return table.get(type);
+}
+
+/** Whether a type is one of brewnet's own modules (not a plug-in). */
+export function isBuiltInLayer(type: string): boolean {
+  return builtIn.has(type);
+}
+
+/**
+ * Adds a layer type. A built-in type cannot be replaced; registering a plug-in's type again replaces it
+ * only if it is the same module object (loading the same plug-in twice is harmless).
+ */
+export function registerLayer(module: LayerModule): void {
+  const existing = table.get(module.type);
+  if (existing === module) return;
+  if (builtIn.has(module.type)) throw new Error(`layer type "${module.type}" is built into brewnet; a plug-in cannot replace it`);
+  if (existing) throw new Error(`layer type "${module.type}" is already registered by another plug-in`);
+  table.set(module.type, module);
 }

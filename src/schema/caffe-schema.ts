@@ -15,6 +15,41 @@ let active = 'bvlc';
 /** A fork's field stored under another number because BVLC's schema uses its own for something else. */
 const forkNumbers = new WeakMap<protobuf.Field, number>();
 
+/** What plug-ins add to every dialect: their parameter messages and LayerParameter fields. */
+export interface SchemaExtension {
+  /** proto2 text declaring messages in package caffe. */
+  proto?: string;
+  fields: Dialect['fields'];
+}
+const extensions: SchemaExtension[] = [];
+
+/** Adds a plug-in's messages and fields to every dialect's schema (schemas built before are rebuilt). */
+export function extendSchema(extension: SchemaExtension): void {
+  // Checked on a scratch root first, so a bad snippet leaves the schema as it was.
+  extensions.push(extension);
+  try {
+    buildRoot(undefined);
+  } catch (e) {
+    extensions.pop();
+    throw e;
+  }
+  roots.clear();
+}
+
+function addFields(root: protobuf.Root, fields: Dialect['fields']): void {
+  for (const f of fields) {
+    const type = root.lookupType(`caffe.${f.message}`);
+    // protobufjs wants unique numbers per message; where BVLC's schema already uses the fork's number
+    // (PSPNet's interp_param is 143, BVLC's input_param too), the field is kept under a free number.
+    // brewnet never encodes layer parameters, so the number only orders printed fields.
+    let id = f.id;
+    while (type.fieldsById[id]) id += 1_000_000;
+    const field = new protobuf.Field(f.name, id, f.type, f.repeated ? 'repeated' : undefined, undefined, f.default === undefined ? undefined : { default: f.default });
+    type.add(field);
+    forkNumbers.set(field, f.id);
+  }
+}
+
 function buildRoot(dialect: Dialect | undefined): protobuf.Root {
   // keepCase: prototxt spells fields in snake_case, exactly as the .proto declares them.
   const read = (path: string) => readFileSync(join(packageRoot(), 'proto', path), 'utf8');
@@ -25,17 +60,11 @@ function buildRoot(dialect: Dialect | undefined): protobuf.Root {
       const type = root.lookupType(`caffe.${r.message}`);
       type.remove(type.fields[r.name]);
     }
-    for (const f of dialect.fields) {
-      const type = root.lookupType(`caffe.${f.message}`);
-      // protobufjs wants unique numbers per message; where BVLC's schema already uses the fork's number
-      // (PSPNet's interp_param is 143, BVLC's input_param too), the field is kept under a free number.
-      // brewnet never encodes layer parameters, so the number only orders printed fields.
-      let id = f.id;
-      while (type.fieldsById[id]) id += 1_000_000;
-      const field = new protobuf.Field(f.name, id, f.type, f.repeated ? 'repeated' : undefined, undefined, f.default === undefined ? undefined : { default: f.default });
-      type.add(field);
-      forkNumbers.set(field, f.id);
-    }
+    addFields(root, dialect.fields);
+  }
+  for (const e of extensions) {
+    if (e.proto) protobuf.parse(e.proto, root, { keepCase: true });
+    addFields(root, e.fields);
   }
   root.resolveAll();
   return root;
