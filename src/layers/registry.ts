@@ -43,6 +43,7 @@ import { split } from './split.js';
 import { spp } from './spp.js';
 import { tile } from './tile.js';
 import { detectionOutput, normalize, permute, priorBox } from './forks/ssd.js';
+import { bn, interp, upsample } from './forks/segmentation.js';
 
 const modules: LayerModule[] = [
   // Vision
@@ -60,6 +61,8 @@ const modules: LayerModule[] = [
   input, dummyData, data, imageData, memoryData, hdf5Data, windowData, python,
   // Caffe's forks (src/layers/forks/): caffe-ssd
   normalize, permute, priorBox, detectionOutput,
+  // SegNet, ENet, PSPNet, DeepLab
+  bn, upsample, interp,
 ];
 
 const table = new Map(modules.map((m) => [m.type, m]));

@@ -1,4 +1,5 @@
-// Layers from Caffe's forks (src/layers/forks/) against OpenCV's dnn module: small seeded nets per layer
+// Layers from Caffe's forks (src/layers/forks/) against an oracle — OpenCV's dnn module where it implements
+// the layer, else PyTorch or NumPy written from the fork's code: small seeded nets per layer
 // (test/fixtures/oracle, made by generate.py), run by the reference executor and compiled on cpu.
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
@@ -11,8 +12,8 @@ const HOST_CASES = new Set(['mvn', 'mvn_across', 'mvn_mean_only', 'reduction', '
 const cases = oracleCases().filter((c) => !HOST_CASES.has(c.name));
 
 describe('fork layers against OpenCV', () => {
-  it('has the caffe-ssd cases', () => {
-    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['normalize', 'permute', 'priorbox', 'detection', 'detection_corner']));
+  it('has the caffe-ssd and segmentation cases', () => {
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['normalize', 'permute', 'priorbox', 'priorbox_img', 'detection', 'detection_corner', 'interp', 'bn_pspnet', 'bn_segnet', 'upsample']));
   });
 
   it.each(cases)('$name: reference executor and cpu agree with $oracle', async (c) => {
