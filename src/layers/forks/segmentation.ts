@@ -6,11 +6,11 @@
 // BN: which fork's BN a net means follows the dialect it is read in (pspnet: slope, bias, mean, variance,
 // y = slope·(x − mean)/√(var + eps) + bias; otherwise SegNet's: scale and shift, INFERENCE y = scale·x +
 // shift, LEARN normalising with the batch's own mean and variance, eps 1e-9, as SegNet's test nets do).
-import type { Tensor } from '../../runtime/tensor.js';
+import type { Tensor } from '../../ir/tensor.js';
 import { activeDialect } from '../../schema/caffe-schema.js';
 import { has } from '../../schema/message.js';
-import type { ForwardLayer, LayerModule } from '../layer-module.js';
-import { exactly } from '../layer-module.js';
+import type { ForwardLayer, LayerModule } from '../../ir/layer-module.js';
+import { exactly } from '../../ir/layer-module.js';
 import { showShape } from '../blob-checks.js';
 import { count } from '../shape-utils.js';
 
