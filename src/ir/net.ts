@@ -1,6 +1,6 @@
 // The net: layers in execution order and the versioned blobs between them, built by the passes in
 // src/passes from an upgraded, state-filtered NetParameter (kept as `source` for printing).
-import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
+import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Shape } from './layer-module.js';
 import { assertPrototxtExpressible, withoutExtensions } from './layer-extensions.js';
@@ -39,6 +39,8 @@ export interface NetJSON {
 export class Net {
   /** The schema the net was read with: 'bvlc' or a fork's dialect (src/schema/dialects.ts). */
   dialect = 'bvlc';
+  /** What building the net left out or assumed (--allow-unknown), for the commands to print. */
+  readonly notes: Diagnostic[] = [];
 
   constructor(
     /** The upgraded NetParameter with only the layers the state keeps. */
