@@ -7,7 +7,7 @@ import { buildPlan } from '../../src/runtime/build-plan.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
 
-const deploy = corpusFiles().filter((f) => /(deploy|test|inference|val)[^/]*\.(prototxt|pt)$|DenseNet_121|SSD300|FSRCNN|VDSR/i.test(f) && !/train|solver/i.test(f));
+const deploy = corpusFiles().filter((f) => /(deploy|test|inference|val)[^/]*\.(prototxt|pt)$|DenseNet_121|SSD300|FSRCNN|VDSR|pspnet50|neuraltissue/i.test(f) && !/train|solver/i.test(f));
 for (const f of deploy) {
   try {
     const net = loadNet(corpusPath(f));
