@@ -25,7 +25,8 @@ export interface LayerPlugin extends Omit<LayerModule, 'bottoms' | 'tops' | 'inP
   param?: { proto: string; field: string; id: number; message: string };
 }
 
-const count = (c: number | BlobCount | undefined): BlobCount => (c === undefined ? { min: 1, max: 1 } : typeof c === 'number' ? { min: c, max: c } : c);
+const count = (c: number | BlobCount | undefined): BlobCount =>
+  c === undefined ? { min: 1, max: 1 } : typeof c === 'number' ? { min: c, max: c } : c;
 
 const registered = new WeakMap<object, LayerModule>();
 
@@ -34,16 +35,24 @@ export function registerLayer(plugin: LayerPlugin | LayerModule): LayerModule {
   const done = registered.get(plugin);
   if (done) return done;
   const where = `plug-in layer "${String(plugin.type)}"`;
-  if (typeof plugin.type !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(plugin.type)) fail(`a plug-in needs a layer type name (letters, digits, _), got ${JSON.stringify(plugin.type)}`);
+  if (typeof plugin.type !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(plugin.type))
+    fail(`a plug-in needs a layer type name (letters, digits, _), got ${JSON.stringify(plugin.type)}`);
   if (typeof plugin.infer !== 'function') fail(`${where} has no shape rule: give it infer(ctx) returning { tops, params }`);
-  if (layerModule(plugin.type)) fail(`${where}: brewnet already has a layer type "${plugin.type}"`, undefined, 'a plug-in adds a type; it cannot replace one');
+  if (layerModule(plugin.type))
+    fail(`${where}: brewnet already has a layer type "${plugin.type}"`, undefined, 'a plug-in adds a type; it cannot replace one');
   const p = 'param' in plugin ? plugin.param : undefined;
   if (p) {
     const proto = /^\s*(syntax|package)\b/m.test(p.proto) ? p.proto : `syntax = "proto2";\npackage caffe;\n${p.proto}`;
     try {
       extendSchema({ proto, fields: [{ message: 'LayerParameter', name: p.field, id: p.id, type: p.message }] });
     } catch (e) {
-      throw new DiagnosticError([error(`${where}: its parameter message does not load: ${(e as Error).message}`, undefined, 'param.proto is proto2 text declaring param.message in package caffe')]);
+      throw new DiagnosticError([
+        error(
+          `${where}: its parameter message does not load: ${(e as Error).message}`,
+          undefined,
+          'param.proto is proto2 text declaring param.message in package caffe',
+        ),
+      ]);
     }
   }
   const module: LayerModule = {

@@ -24,7 +24,8 @@ function opaqueModule(type: string, shapes: ReadonlyMap<string, Shape[]>): Layer
     inPlace: true,
     infer(ctx) {
       const tops = shapes.get(ctx.name)!;
-      if (tops.length !== ctx.topCount) ctx.fail(`--shape gives ${tops.length} top shape(s) for this ${type} layer, which has ${ctx.topCount} top(s)`);
+      if (tops.length !== ctx.topCount)
+        ctx.fail(`--shape gives ${tops.length} top shape(s) for this ${type} layer, which has ${ctx.topCount} top(s)`);
       return { tops: tops.map((t) => [...t]), params: [], macs: 0 };
     },
   };
@@ -50,13 +51,25 @@ export function tolerateUnknown(layers: readonly Msg[], shapes: ReadonlyMap<stri
     }
     if (!known || bottoms.some((b) => unknownBlobs.has(b))) {
       for (const t of tops) unknownBlobs.add(t);
-      if (!known) notes.push(note(`layer "${name}" has the unsupported type "${type}"; its tops (${tops.join(', ') || 'none'}) and what reads them are left out`, locOf(layer, 'type'), `give its top shapes with --shape ${name}=N,C,H,W (once per top) to keep going through it`));
+      if (!known)
+        notes.push(
+          note(
+            `layer "${name}" has the unsupported type "${type}"; its tops (${tops.join(', ') || 'none'}) and what reads them are left out`,
+            locOf(layer, 'type'),
+            `give its top shapes with --shape ${name}=N,C,H,W (once per top) to keep going through it`,
+          ),
+        );
       else dropped.push(name);
       continue;
     }
     for (const t of tops) unknownBlobs.delete(t);
     kept.push(layer);
   }
-  if (dropped.length) notes.push(note(`${dropped.length} layer(s) after them have unknown shapes and are left out: ${dropped.slice(0, 8).join(', ')}${dropped.length > 8 ? ', …' : ''}`));
+  if (dropped.length)
+    notes.push(
+      note(
+        `${dropped.length} layer(s) after them have unknown shapes and are left out: ${dropped.slice(0, 8).join(', ')}${dropped.length > 8 ? ', …' : ''}`,
+      ),
+    );
   return { layers: kept, modules, notes };
 }

@@ -40,7 +40,20 @@ describe('layer plug-ins from the CLI', () => {
 
   it('run computes what PyTorch computes', () => {
     const out = mkdtempSync(join(tmpdir(), 'brewnet-plugin-'));
-    const r = runCli(['run', files.net, '--plugin', plugin, '--seed', '0', '--input', `data=${files.inputFiles.data}`, '--out', out, '--backend', 'cpu']);
+    const r = runCli([
+      'run',
+      files.net,
+      '--plugin',
+      plugin,
+      '--seed',
+      '0',
+      '--input',
+      `data=${files.inputFiles.data}`,
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    ]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.status).toBe(0);
     const got = readNpy(readFileSync(join(out, 'mish.npy')));
@@ -88,15 +101,25 @@ describe('registerLayer', () => {
     const out = runReference(net, new Map(), oracleInputs(c)).blobs.get('mish')!;
     expect(relativeToMax(out.data, oracleExpected(c).get('mish')!.data)).toBeLessThanOrEqual(1e-5);
     // A field its message lacks is a located error, as for built-in layers.
-    expect(messageOf(() => loadNet(readFileSync(files.net, 'utf8').replace('beta: 0.5', 'alpha: 0.5')))).toMatch(/unknown field "alpha" in MishParameter/);
+    expect(messageOf(() => loadNet(readFileSync(files.net, 'utf8').replace('beta: 0.5', 'alpha: 0.5')))).toMatch(
+      /unknown field "alpha" in MishParameter/,
+    );
     // Its shape rule's own checks name the layer and field.
-    expect(messageOf(() => loadNet(readFileSync(files.net, 'utf8').replace('beta: 0.5', 'beta: -1')))).toMatch(/layer "mish" \(Mish\): beta must be positive/);
+    expect(messageOf(() => loadNet(readFileSync(files.net, 'utf8').replace('beta: 0.5', 'beta: -1')))).toMatch(
+      /layer "mish" \(Mish\): beta must be positive/,
+    );
   });
 
   it('refuses to replace a built-in type, a plug-in without a shape rule, and a bad parameter message', () => {
-    expect(messageOf(() => registerLayer({ type: 'Convolution', infer: () => ({ tops: [], params: [] }) }))).toMatch(/already has a layer type "Convolution"/);
+    expect(messageOf(() => registerLayer({ type: 'Convolution', infer: () => ({ tops: [], params: [] }) }))).toMatch(
+      /already has a layer type "Convolution"/,
+    );
     expect(messageOf(() => registerLayer({ type: 'NoShape' } as never))).toMatch(/has no shape rule/);
-    const bad = { type: 'BadProto', infer: () => ({ tops: [], params: [] }), param: { proto: 'message BadParameter { optional flot x = 1; }', field: 'bad_param', id: 91002, message: 'BadParameter' } };
+    const bad = {
+      type: 'BadProto',
+      infer: () => ({ tops: [], params: [] }),
+      param: { proto: 'message BadParameter { optional flot x = 1; }', field: 'bad_param', id: 91002, message: 'BadParameter' },
+    };
     expect(messageOf(() => registerLayer(bad))).toMatch(/plug-in layer "BadProto": its parameter message does not load/);
     expect(messageOf(() => loadNet('layer { name: "x" type: "BadProto" }'))).toMatch(/unsupported layer type "BadProto"/);
   });

@@ -32,7 +32,9 @@ describe('--allow-unknown', () => {
     const net = loadNet(NET, { allowUnknown: true, layerShapes: new Map([['odd', [[1, 4, 3, 3]]]]) });
     expect(net.blob('fc').shape).toEqual([1, 2]);
     expect(net.layers[1 + 1].type).toBe('FancyPool');
-    expect(() => loadNet(NET, { allowUnknown: true, layerShapes: new Map([['odd', [[1, 4, 3, 3], [1]]]]) })).toThrow(/gives 2 top shape\(s\) for this FancyPool layer, which has 1 top/);
+    expect(() => loadNet(NET, { allowUnknown: true, layerShapes: new Map([['odd', [[1, 4, 3, 3], [1]]]]) })).toThrow(
+      /gives 2 top shape\(s\) for this FancyPool layer, which has 1 top/,
+    );
   });
 
   it('from the CLI: shapes prints the note and the rest of the net', () => {

@@ -7,7 +7,11 @@ import { buildPlan } from '../../src/runtime/build-plan.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
 
-const deploy = corpusFiles().filter((f) => /(deploy|test|inference|val)[^/]*\.(prototxt|pt)$|DenseNet_121|SSD300|FSRCNN|VDSR|pspnet50|neuraltissue/i.test(f) && !/train|solver/i.test(f));
+const deploy = corpusFiles().filter(
+  (f) =>
+    /(deploy|test|inference|val)[^/]*\.(prototxt|pt)$|DenseNet_121|SSD300|FSRCNN|VDSR|pspnet50|neuraltissue/i.test(f) &&
+    !/train|solver/i.test(f),
+);
 for (const f of deploy) {
   try {
     const net = loadNet(corpusPath(f));
@@ -15,6 +19,10 @@ for (const f of deploy) {
     console.log(`runs\t${f}\t${net.dialect}\t${net.layers.length} layers`);
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
-    console.log(`stops\t${f}\t${formatDiagnostic(e.diagnostics[0]).split('\n')[0].replace(/^.*?corpus\//, '')}`);
+    console.log(
+      `stops\t${f}\t${formatDiagnostic(e.diagnostics[0])
+        .split('\n')[0]
+        .replace(/^.*?corpus\//, '')}`,
+    );
   }
 }

@@ -13,7 +13,20 @@ const cases = oracleCases().filter((c) => !HOST_CASES.has(c.name));
 
 describe('fork layers against OpenCV', () => {
   it('has the caffe-ssd and segmentation cases', () => {
-    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['normalize', 'permute', 'priorbox', 'priorbox_img', 'detection', 'detection_corner', 'interp', 'bn_pspnet', 'bn_segnet', 'upsample']));
+    expect(cases.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'normalize',
+        'permute',
+        'priorbox',
+        'priorbox_img',
+        'detection',
+        'detection_corner',
+        'interp',
+        'bn_pspnet',
+        'bn_segnet',
+        'upsample',
+      ]),
+    );
   });
 
   it.each(cases)('$name: reference executor and cpu agree with $oracle', async (c) => {

@@ -83,7 +83,8 @@ export const bn: LayerModule = {
 
 /** SegNet's output size: upsample_h/w, else bottom · scale (minus one with pad_out). */
 function upsampleSize(p: Record<string, unknown>, h: number, w: number): [number, number] {
-  if (has(p as never, 'upsample_h') && has(p as never, 'upsample_w') && Number(p.upsample_h) > 0 && Number(p.upsample_w) > 0) return [Number(p.upsample_h), Number(p.upsample_w)];
+  if (has(p as never, 'upsample_h') && has(p as never, 'upsample_w') && Number(p.upsample_h) > 0 && Number(p.upsample_w) > 0)
+    return [Number(p.upsample_h), Number(p.upsample_w)];
   const scale = Number(p.scale ?? 2);
   const sh = Number(p.scale_h ?? scale);
   const sw = Number(p.scale_w ?? scale);
@@ -101,7 +102,8 @@ export const upsample: LayerModule = {
     if (x.length !== 4 || mask.length !== 4) ctx.fail('Upsample needs 4-axis bottoms (the values and the pooling mask)');
     if (x.some((d, i) => d !== mask[i])) ctx.fail(`the mask (${showShape(mask)}) must have the shape of the values (${showShape(x)})`);
     const p = ctx.param;
-    if (has(p, 'scale_h') !== has(p, 'scale_w')) ctx.fail('scale_h and scale_w must be given together', { msg: p, field: has(p, 'scale_h') ? 'scale_h' : 'scale_w' });
+    if (has(p, 'scale_h') !== has(p, 'scale_w'))
+      ctx.fail('scale_h and scale_w must be given together', { msg: p, field: has(p, 'scale_h') ? 'scale_h' : 'scale_w' });
     const [h, w] = upsampleSize(p, x[2], x[3]);
     if (!(h > 0 && w > 0)) ctx.fail(`the output size ${h}×${w} must be positive`);
     return { tops: [[x[0], x[1], h, w]], params: [], macs: 0 };
@@ -113,7 +115,10 @@ export const upsample: LayerModule = {
     for (let plane = 0; plane < n * c; plane++) {
       for (let i = 0; i < h * w; i++) {
         const idx = Math.trunc(mask.data[plane * h * w + i]);
-        if (idx < 0 || idx >= oh * ow) throw new Error(`layer "${layer.name}" (Upsample): mask index ${idx} is outside the ${oh}×${ow} output; the scale does not match the pooling that made the mask`);
+        if (idx < 0 || idx >= oh * ow)
+          throw new Error(
+            `layer "${layer.name}" (Upsample): mask index ${idx} is outside the ${oh}×${ow} output; the scale does not match the pooling that made the mask`,
+          );
         out[plane * oh * ow + idx] = x.data[plane * h * w + i];
       }
     }
@@ -185,7 +190,8 @@ export const interp: LayerModule = {
           const wp = wx < w1 - 1 ? 1 : 0;
           const m1 = f32(wr - wx);
           const m0 = f32(1 - m1);
-          out[(plane * h2 + y) * w2 + xx] = l0 * (m0 * at(hy, wx) + m1 * at(hy, wx + wp)) + l1 * (m0 * at(hy + hp, wx) + m1 * at(hy + hp, wx + wp));
+          out[(plane * h2 + y) * w2 + xx] =
+            l0 * (m0 * at(hy, wx) + m1 * at(hy, wx + wp)) + l1 * (m0 * at(hy + hp, wx) + m1 * at(hy + hp, wx + wp));
         }
       }
     }

@@ -56,7 +56,8 @@ export const normalize: LayerModule = {
           let sum = eps;
           for (let ch = 0; ch < c; ch++) sum += x.data[base + ch * spatial + j] ** 2;
           const norm = Math.sqrt(sum);
-          for (let ch = 0; ch < c; ch++) out[base + ch * spatial + j] = (x.data[base + ch * spatial + j] / norm) * (shared ? scale[0] : scale[ch]);
+          for (let ch = 0; ch < c; ch++)
+            out[base + ch * spatial + j] = (x.data[base + ch * spatial + j] / norm) * (shared ? scale[0] : scale[ch]);
         }
       }
     }
@@ -148,7 +149,16 @@ function priorBoxConfig(p: Msg, fail: (m: string, field?: string) => never): Pri
   const variance = nums(p.variance);
   if (variance.length > 1 && variance.length !== 4) fail('must provide exactly 4 variances, or one', 'variance');
   variance.forEach((v) => v > 0 || fail(`variance must be positive (got ${v})`, 'variance'));
-  const cfg: PriorBoxConfig = { minSizes, maxSizes, aspectRatios, widths, heights, clip: p.clip === true, variance: variance.length ? variance : [0.1], offset: Number(p.offset ?? 0.5) };
+  const cfg: PriorBoxConfig = {
+    minSizes,
+    maxSizes,
+    aspectRatios,
+    widths,
+    heights,
+    clip: p.clip === true,
+    variance: variance.length ? variance : [0.1],
+    offset: Number(p.offset ?? 0.5),
+  };
   if (has(p, 'img_size')) {
     if (has(p, 'img_h') || has(p, 'img_w')) fail('either img_size or img_h/img_w should be specified, not both', 'img_size');
     cfg.imgH = cfg.imgW = Number(p.img_size);
@@ -167,7 +177,8 @@ function priorBoxConfig(p: Msg, fail: (m: string, field?: string) => never): Pri
 }
 
 /** Boxes per cell: one per min_size, one per max_size, one per other aspect ratio and min_size; or the explicit widths. */
-const priorsPerCell = (c: PriorBoxConfig) => (c.widths.length ? c.widths.length : c.minSizes.length * c.aspectRatios.length + c.maxSizes.length);
+const priorsPerCell = (c: PriorBoxConfig) =>
+  c.widths.length ? c.widths.length : c.minSizes.length * c.aspectRatios.length + c.maxSizes.length;
 
 export const priorBox: LayerModule = {
   type: 'PriorBox',
@@ -266,7 +277,8 @@ function decode(prior: Box, v: number[], loc: number[], c: DetectionConfig): Box
   if (c.codeType === 'CORNER') return [pxmin + vv[0] * loc[0], pymin + vv[1] * loc[1], pxmax + vv[2] * loc[2], pymax + vv[3] * loc[3]];
   const pw = pxmax - pxmin;
   const ph = pymax - pymin;
-  if (c.codeType === 'CORNER_SIZE') return [pxmin + vv[0] * loc[0] * pw, pymin + vv[1] * loc[1] * ph, pxmax + vv[2] * loc[2] * pw, pymax + vv[3] * loc[3] * ph];
+  if (c.codeType === 'CORNER_SIZE')
+    return [pxmin + vv[0] * loc[0] * pw, pymin + vv[1] * loc[1] * ph, pxmax + vv[2] * loc[2] * pw, pymax + vv[3] * loc[3] * ph];
   const pcx = (pxmin + pxmax) / 2;
   const pcy = (pymin + pymax) / 2;
   const cx = vv[0] * loc[0] * pw + pcx;
@@ -318,10 +330,15 @@ export const detectionOutput: LayerModule = {
     const c = detectionConfig(p);
     const [loc, conf, prior] = ctx.bottoms;
     const priors = prior.length >= 3 ? prior[2] / 4 : NaN;
-    if (prior.length < 3 || prior[1] !== 2 || !Number.isInteger(priors)) ctx.fail(`the prior bottom must be 1×2×(4·priors) (got ${showShape(prior)})`);
+    if (prior.length < 3 || prior[1] !== 2 || !Number.isInteger(priors))
+      ctx.fail(`the prior bottom must be 1×2×(4·priors) (got ${showShape(prior)})`);
     const locClasses = c.shareLocation ? 1 : c.numClasses;
-    if (count(loc, 1) !== priors * locClasses * 4) ctx.fail(`number of priors must match number of location predictions (${priors} priors, loc ${showShape(loc)})`);
-    if (count(conf, 1) !== priors * c.numClasses) ctx.fail(`number of priors must match number of confidence predictions (${priors} priors × ${c.numClasses} classes, conf ${showShape(conf)})`);
+    if (count(loc, 1) !== priors * locClasses * 4)
+      ctx.fail(`number of priors must match number of location predictions (${priors} priors, loc ${showShape(loc)})`);
+    if (count(conf, 1) !== priors * c.numClasses)
+      ctx.fail(
+        `number of priors must match number of confidence predictions (${priors} priors × ${c.numClasses} classes, conf ${showShape(conf)})`,
+      );
     if (c.nmsThreshold < 0) ctx.fail('nms_threshold must be non negative', { msg: (p.nms_param as Msg) ?? p, field: 'nms_threshold' });
     if (loc[0] !== conf[0]) ctx.fail(`loc and conf disagree on the number of images (${loc[0]} and ${conf[0]})`);
     return { tops: [[1, 1, detectionRows(c, priors, loc[0]), 7]], params: [], macs: 0 };
