@@ -8,6 +8,7 @@ import { readNetParameter } from '../frontend/prototxt/read-net-parameter.js';
 import type { Net } from '../ir/net.js';
 import { buildNet, type BuildOptions } from '../passes/build-net.js';
 import type { Msg } from '../schema/message.js';
+import { setActiveDialect } from '../schema/caffe-schema.js';
 import { upgradeNet } from '../upgrade/upgrade-net.js';
 import type { Limits } from '../frontend/dsl/limits.js';
 import { scriptNet } from '../frontend/dsl/script-nets.js';
@@ -21,6 +22,8 @@ export interface LoadOptions extends BuildOptions {
   net?: string;
   /** Net scripts (.py): the sandbox's limits (steps, depth, string and list sizes). */
   limits?: Partial<Limits>;
+  /** Which schema the prototxt speaks: 'bvlc', a fork's dialect (ssd, opencv, pspnet, segnet, enet), or 'auto' (default). */
+  dialect?: string;
 }
 
 /** How a net script is run: what readNet and loadNet pass on to the sandbox. */
@@ -96,11 +99,12 @@ export function isScript(file: string): boolean {
 }
 
 /** Parses and upgrades, without building the graph (what `convert` prints). A .py script is run first. */
-export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean } & ScriptSelection = {}): Msg {
+export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean; dialect?: string } & ScriptSelection = {}): Msg {
   const { text, file } = readSource(pathOrText, options.file);
+  if (isScript(file)) setActiveDialect('bvlc');
   const net = isScript(file)
     ? scriptNet(text, { file, call: options.call, net: options.net, limits: options.limits, inputs: shapeMap(options.inputs) })
-    : readNetParameter(text, file);
+    : readNetParameter(text, file, options.dialect);
   return options.upgrade === false ? net : upgradeNet(net);
 }
 
@@ -111,6 +115,7 @@ export function loadNet(pathOrText: string, options: LoadOptions = {}): Net {
     net: options.net,
     limits: options.limits,
     inputs: options.inputs,
+    dialect: options.dialect,
   });
   return buildNet(upgraded, options);
 }

@@ -16,6 +16,7 @@ import { paramsForPlan } from '../runtime/plan-params.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { checkOutputFile, makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { printDiagnostics } from './report-errors.js';
+import { isBuiltInLayer } from '../layers/registry.js';
 
 export interface CompileFlags extends NetFlags {
   input?: Map<string, number[]>;
@@ -65,7 +66,10 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
     weights = { relative: `./${file}` };
     weightsFile = join(dirname(flags.output), file);
   }
-  writeOutputFile(out, emitModule(plan, { weights, backend, netPrototxt: prototxtOf(net) }), '-o');
+  // Plug-ins whose layers run on the host: the module imports them (absolute paths) and registers them.
+  const hostTypes = new Set(plan.steps.flatMap((s) => ('host' in s ? [plan.layers[s.layer].type] : [])));
+  const plugins = (flags.plugin ?? []).map((p) => resolve(p)).filter(() => [...hostTypes].some((t) => !isBuiltInLayer(t)));
+  writeOutputFile(out, emitModule(plan, { weights, backend, netPrototxt: prototxtOf(net), ...(plugins.length ? { plugins } : {}) }), '-o');
   if (!flags.json) {
     process.stdout.write(`${flags.output}: ${plan.kernels.length} kernels, ${plan.steps.length} steps\n`);
     return;

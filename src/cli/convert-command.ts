@@ -23,6 +23,7 @@ export interface ConvertFlags extends ScriptFlags {
   upgrade: boolean;
   output?: string;
   input?: Map<string, number[]>;
+  dialect?: string;
 }
 
 const FORMATS = ['prototxt', 'json', 'py', 'onnx'];
@@ -37,7 +38,7 @@ export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): v
     return;
   }
   if (flags.output !== undefined) checkOutputFile(flags.output, '-o');
-  const net = expressible(readNet(file, { upgrade: flags.upgrade, ...scriptSelection(flags), inputs: flags.input }), flags);
+  const net = expressible(readNet(file, { upgrade: flags.upgrade, ...scriptSelection(flags), inputs: flags.input, ...(flags.dialect ? { dialect: flags.dialect } : {}) }), flags);
   const text =
     flags.to === 'json'
       ? printJSON(net)

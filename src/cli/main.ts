@@ -7,7 +7,7 @@ import { DiagnosticError } from '../diagnostics/diagnostic.js';
 import { parseInputOption } from './input-option.js';
 import { runReportingErrors, useJsonDiagnostics } from './report-errors.js';
 import { configureUsageErrors, reportMissingCommand } from './usage.js';
-import { addNetOptions } from './net-options.js';
+import { addNetOptions, loadPluginFlags } from './net-options.js';
 import { addScriptOptions } from './script-options.js';
 
 // Option parsers throw commander's error type so bad flags read like every other usage error.
@@ -68,7 +68,9 @@ addScriptOptions(program
   .option('--opset <n>', 'onnx: the ONNX opset, 13 to 21 (default 17)', integerOption)
   .option('--batch <symbol>', "onnx: name the inputs' and outputs' first axis with this symbol (a free batch size)")
   .option('--external-data-above <bytes>', 'onnx: put initializers in <file>.data (ONNX external data) above this many bytes (default 2000000000)', integerOption)
-  .option('--check', 'onnx: run the model in onnxruntime-node on a seeded input and compare with the reference executor'))
+  .option('--check', 'onnx: run the model in onnxruntime-node on a seeded input and compare with the reference executor')
+  .option('--dialect <name>', 'the schema the prototxt speaks: auto (default), bvlc or a fork (see README: Dialects)')
+  .option('--plugin <file.mjs>', 'load a layer plug-in before reading the net (repeatable)', collect))
   .action((net: string, flags) => runReportingErrors(async () => (await import('./convert-command.js')).convertCommand(net, flags)));
 
 addNetOptions(program
@@ -118,6 +120,12 @@ addNetOptions(program
   .option('--scale <n>', 'PNG only: pixels per point (default 2)')
   .option('--max-boxes <n>', 'refuse to lay out more boxes than this (default 1000; DOT has no limit)', integerOption))
   .action((net: string, flags) => runReportingErrors(async () => (await import('./draw-command.js')).drawCommand(net, flags)));
+
+// --plugin files load before any command reads a net; a plug-in that fails to load stops the command.
+program.hook('preAction', async (_program, action) => {
+  await runReportingErrors(() => loadPluginFlags(action.opts()));
+  if (process.exitCode) process.exit();
+});
 
 configureUsageErrors(program);
 // Decided before commander parses, so that its usage errors are JSON lines too.

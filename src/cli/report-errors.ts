@@ -48,6 +48,8 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
 
 /** An empty file is a legal empty net (as protobuf and Caffe read it), but rarely what the user meant. */
 export function warnIfEmpty(net: Net, file: string): void {
+  // What --allow-unknown left out is said first.
+  if (net.notes.length) printDiagnostics(net.notes);
   if (net.layers.length === 0) {
     printDiagnostics([warning('the net has no layers', { file, line: 1, column: 1 }, 'an empty file (or one with only comments) is a legal, empty NetParameter')]);
   }

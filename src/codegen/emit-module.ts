@@ -4,6 +4,7 @@
 // entry. Safety: the net's layer and blob names (which may hold quotes, backticks, `${`, `*/`, newlines,
 // `</script>`) reach the module only inside JSON string data; identifiers and comments are brewnet's own.
 import type { ExecutionPlan } from '../runtime/execution-plan.js';
+import { pathToFileURL } from 'node:url';
 import type { BackendName } from '../runtime/backends.js';
 
 export interface EmitOptions {
@@ -15,6 +16,8 @@ export interface EmitOptions {
    * shape (batch or size); absent where prototxt cannot hold the net (then another shape is refused).
    */
   netPrototxt?: string;
+  /** Layer plug-in files (absolute paths) whose layers the plan runs on the host: imported and registered by createNet. */
+  plugins?: string[];
 }
 
 /** JSON as a JS expression, with `<`, `>`, `&` and the line separators escaped so no text can break out. */
@@ -56,7 +59,7 @@ export function emitModule(plan: ExecutionPlan, options: EmitOptions): string {
 // a native kernel (plan.natives: its kind and the numbers it is specialised to) run brewnet's WebAssembly
 // SIMD code instead of the gpu.js kernels writing the same value.
 import { GPU } from 'gpu.js';
-import { createRuntimeNet } from 'brewnet/runtime';
+import { createRuntimeNet${options.plugins?.length ? ', registerHostLayer' : ''} } from 'brewnet/runtime';
 
 /** The execution plan: layers with their parameter shapes, values, inputs, blobs and steps. */
 export const plan = ${planSource(data)};
@@ -81,7 +84,9 @@ export const netPrototxt = ${safeJSON(options.netPrototxt ?? null)};
  * with brewnet's compiler (the \`brewnet\` package, loaded then) from netPrototxt and the same weights.
  */
 export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {
-  let current = createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
+${options.plugins?.length ? `  // Layer plug-ins (brewnet compile --plugin) whose reference forward runs on the host.
+  for (const file of ${safeJSON(options.plugins.map((p) => pathToFileURL(p).href))}) registerHostLayer((await import(file)).default);
+` : ''}  let current = createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
   const shapeOf = (inputs) => JSON.stringify(plan.inputs.map((i) => inputs[i.name]?.shape ?? plan.values[i.value].shape));
   let shapes = shapeOf({});
   const reshape = async (inputs) => {

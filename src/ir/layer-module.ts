@@ -75,6 +75,12 @@ export interface ForwardLayer {
   readonly loc?: SourceLocation;
 }
 
+export interface ParamBlobDecl {
+  role: string;
+  filler?: string;
+  fallback?: Msg;
+}
+
 export interface LayerModule {
   readonly type: string;
   /** The LayerParameter field holding this type's parameters, e.g. "convolution_param". */
@@ -92,6 +98,12 @@ export interface LayerModule {
   /** Layers whose top shapes come from outside the net (data readers, Python): they accept --input. */
   readonly source?: boolean;
   infer(ctx: ShapeContext): ShapeResult;
+  /**
+   * What each parameter blob is and how Caffe (or the fork) fills it, in blobs_ order: `filler` names a
+   * FillerParameter field of the layer's `*_param`; without one (or when it is not written) `fallback`
+   * (default constant 0). For layer types outside BVLC's table in src/weights/layer-param-fillers.ts.
+   */
+  paramBlobs?(layer: Layer): ParamBlobDecl[];
   /**
    * Reference forward pass in plain TypeScript (float64 accumulation), independent of the kernels: the
    * tops' values from the bottoms' values and the parameter blobs (Caffe order and layout). A layer with a

@@ -1,6 +1,6 @@
 // The net: layers in execution order and the versioned blobs between them, built by the passes in
 // src/passes from an upgraded, state-filtered NetParameter (kept as `source` for printing).
-import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
+import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Shape } from './layer-module.js';
 import { assertPrototxtExpressible, withoutExtensions } from './layer-extensions.js';
@@ -32,9 +32,16 @@ export interface NetJSON {
   }[];
   inputs: string[];
   outputs: string[];
+  /** The fork's dialect the file speaks (absent for BVLC's). */
+  dialect?: string;
 }
 
 export class Net {
+  /** The schema the net was read with: 'bvlc' or a fork's dialect (src/schema/dialects.ts). */
+  dialect = 'bvlc';
+  /** What building the net left out or assumed (--allow-unknown), for the commands to print. */
+  readonly notes: Diagnostic[] = [];
+
   constructor(
     /** The upgraded NetParameter with only the layers the state keeps. */
     readonly source: Msg,
@@ -111,6 +118,7 @@ export class Net {
       })),
       inputs: this.inputs,
       outputs: this.outputs,
+      ...(this.dialect !== 'bvlc' ? { dialect: this.dialect } : {}),
     };
   }
 

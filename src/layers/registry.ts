@@ -1,5 +1,6 @@
-// The one table of layer types brewnet understands. A type missing here is "unsupported" and is
-// reported with its name, layer and line before any shape is inferred.
+// The one table of layer types brewnet understands: the built-in modules below, and the plug-ins registered
+// at run time (registerLayer; src/api/plugins.ts adds their parameter messages to the schema). A type
+// missing here is "unsupported" and is reported with its name, layer and line before any shape is inferred.
 import type { LayerModule } from '../ir/layer-module.js';
 import { accuracy } from './accuracy.js';
 import { argmax } from './argmax.js';
@@ -41,6 +42,8 @@ import { softmax } from './softmax.js';
 import { split } from './split.js';
 import { spp } from './spp.js';
 import { tile } from './tile.js';
+import { detectionOutput, normalize, permute, priorBox } from './forks/ssd.js';
+import { bn, interp, upsample } from './forks/segmentation.js';
 
 const modules: LayerModule[] = [
   // Vision
@@ -56,10 +59,34 @@ const modules: LayerModule[] = [
   accuracy, argmax,
   // Sources
   input, dummyData, data, imageData, memoryData, hdf5Data, windowData, python,
+  // Caffe's forks (src/layers/forks/): caffe-ssd
+  normalize, permute, priorBox, detectionOutput,
+  // SegNet, ENet, PSPNet, DeepLab
+  bn, upsample, interp,
 ];
 
-export const layerRegistry: ReadonlyMap<string, LayerModule> = new Map(modules.map((m) => [m.type, m]));
+const table = new Map(modules.map((m) => [m.type, m]));
+const builtIn = new Set(table.keys());
+
+export const layerRegistry: ReadonlyMap<string, LayerModule> = table;
 
 export function layerModule(type: string): LayerModule | undefined {
-  return layerRegistry.get(type);
+  return table.get(type);
+}
+
+/** Whether a type is one of brewnet's own modules (not a plug-in). */
+export function isBuiltInLayer(type: string): boolean {
+  return builtIn.has(type);
+}
+
+/**
+ * Adds a layer type. A built-in type cannot be replaced; registering a plug-in's type again replaces it
+ * only if it is the same module object (loading the same plug-in twice is harmless).
+ */
+export function registerLayer(module: LayerModule): void {
+  const existing = table.get(module.type);
+  if (existing === module) return;
+  if (builtIn.has(module.type)) throw new Error(`layer type "${module.type}" is built into brewnet; a plug-in cannot replace it`);
+  if (existing) throw new Error(`layer type "${module.type}" is already registered by another plug-in`);
+  table.set(module.type, module);
 }

@@ -9,6 +9,8 @@ import { checkLayerTypes } from './check-layer-types.js';
 import { checkParams } from './check-params.js';
 import { connectBlobs } from './connect-blobs.js';
 import { inferShapes } from './infer-shapes.js';
+import { activeDialect } from '../schema/caffe-schema.js';
+import { tolerateUnknown } from './unknown-layers.js';
 
 export interface BuildOptions {
   /** TRAIN or TEST (default TEST, as Caffe's tools); replaces the file's own state.phase. */
@@ -19,23 +21,33 @@ export interface BuildOptions {
   stages?: string[];
   /** Input shapes by blob name: give or override the tops of Input, data and Python layers. */
   inputs?: Record<string, readonly number[]> | ReadonlyMap<string, readonly number[]>;
+  /** Inspection only: keep going past layers of unknown type (see unknown-layers.ts). */
+  allowUnknown?: boolean;
+  /** With allowUnknown: the top shapes of unknown layers, by layer name. */
+  layerShapes?: ReadonlyMap<string, Shape[]>;
 }
 
 /** Builds the IR from an upgraded NetParameter (the DSL frontend enters here too). */
 export function buildNet(upgraded: Msg, options: BuildOptions = {}): Net {
   const state = netState(upgraded, { ...options, phase: normalisePhase(options.phase) });
-  const layers = filterLayers((upgraded.layer as Msg[] | undefined) ?? [], state);
+  const filtered = filterLayers((upgraded.layer as Msg[] | undefined) ?? [], state);
+  const tolerant = options.allowUnknown ? tolerateUnknown(filtered, options.layerShapes ?? new Map()) : undefined;
+  const layers = tolerant ? tolerant.layers : filtered;
   // The IR's source is the net as it runs: same message, only the kept layers.
   const source: Msg = { ...upgraded, layer: layers };
   const meta = metaOf(upgraded);
   if (meta) setMeta(source, meta);
-  const typeErrors = checkLayerTypes(layers);
-  if (typeErrors.length) throw new DiagnosticError(typeErrors);
+  const typeErrors = checkLayerTypes(layers).filter((d) => !(tolerant && d.message.startsWith('unsupported layer type') && tolerant.modules.has(String(d.message.match(/"([^"]*)"/)?.[1]))));
+  if (typeErrors.some((d) => d.severity === 'error')) throw new DiagnosticError(typeErrors);
   const inputs = inputShapes(options.inputs);
-  const { layers: graph, blobVersions } = connectBlobs(layers);
+  const { layers: graph, blobVersions } = connectBlobs(layers, tolerant?.modules);
   inferShapes(graph, state.phase, inputs);
   checkParams(graph);
-  return new Net(source, state, graph, blobVersions);
+  const net = new Net(source, state, graph, blobVersions);
+  // The schema the net was read with (a fork's dialect, or BVLC's).
+  net.dialect = activeDialect();
+  if (tolerant) net.notes.push(...tolerant.notes);
+  return net;
 }
 
 function normalisePhase(phase: BuildOptions['phase']): Phase | undefined {

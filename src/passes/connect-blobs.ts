@@ -17,14 +17,15 @@ export interface Connected {
   blobVersions: Blob[];
 }
 
-export function connectBlobs(protos: readonly Msg[]): Connected {
+/** `extra`: modules for types outside the registry (the opaque layers of --allow-unknown). */
+export function connectBlobs(protos: readonly Msg[], extra?: ReadonlyMap<string, LayerModule>): Connected {
   const diagnostics: Diagnostic[] = [];
   const current = new Map<string, Blob>();
   const layers: Layer[] = [];
   const blobVersions: Blob[] = [];
 
   for (const proto of protos) {
-    const module = layerModule(proto.type as string)!;
+    const module = (layerModule(proto.type as string) ?? extra?.get(proto.type as string))!;
     const layer = new Layer(layers.length, proto, module);
     layers.push(layer);
     const bottomNames = (proto.bottom as string[] | undefined) ?? [];

@@ -33,7 +33,11 @@ export function runHostStep(plan: ExecutionPlan, step: HostStep, read: (arg: num
   const forward = layerModule(layer.type)?.forward;
   if (!forward) {
     throw new DiagnosticError([
-      error(`layer "${layer.name}" (${layer.type}) runs its reference forward on the host, but no layer module of type ${layer.type} with a forward is registered here`, undefined, 'register the plug-in that defines it (registerLayer) before creating the net'),
+      error(
+        `layer "${layer.name}" (${layer.type}) runs its reference forward on the host, but no layer module of type ${layer.type} with a forward is registered here`,
+        undefined,
+        'register the plug-in that defines it (registerLayer) before creating the net',
+      ),
     ]);
   }
   const bottoms: Tensor[] = layer.bottoms.map((b, i) => ({ shape: [...b.shape], data: read(i) }));
@@ -42,7 +46,10 @@ export function runHostStep(plan: ExecutionPlan, step: HostStep, read: (arg: num
   return step.outs.map((v, i) => {
     const t = tops[i];
     const n = plan.values[v].shape.reduce((a, d) => a * d, 1);
-    if (!t || t.data.length !== n) throw new Error(`internal: the forward of layer "${layer.name}" (${layer.type}) gave ${t ? t.data.length : 'no'} values for top ${i}; the plan has ${n}`);
+    if (!t || t.data.length !== n)
+      throw new Error(
+        `internal: the forward of layer "${layer.name}" (${layer.type}) gave ${t ? t.data.length : 'no'} values for top ${i}; the plan has ${n}`,
+      );
     return t.data;
   });
 }

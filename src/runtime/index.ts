@@ -6,6 +6,8 @@ import { createExecutor, type Executor } from './gpu-executor.js';
 import { paramsForPlan } from './plan-params.js';
 import { loadPlanWeights } from './plan-weights.js';
 import { resolveWeightSource, type ResolvedWeights, type WeightSource } from './weight-source.js';
+import type { LayerModule } from '../ir/layer-module.js';
+import { layerModule, registerLayer } from '../layers/registry.js';
 
 export type { ExecutionPlan } from './execution-plan.js';
 export type { Executor, ExecutorOptions, ForwardOptions, Fallback } from './gpu-executor.js';
@@ -16,6 +18,19 @@ export { BACKENDS } from './backends.js';
 export { createExecutor } from './gpu-executor.js';
 export { loadPlanWeights } from './plan-weights.js';
 export { readNpy, writeNpy } from './npy.js';
+
+/**
+ * Registers a layer plug-in (or a list, as a plug-in file exports) for host steps: a compiled module whose
+ * plan runs a plug-in's layer calls this before createRuntimeNet. Only `type` and `forward` are used here.
+ */
+export function registerHostLayer(plugin: unknown): void {
+  for (const p of Array.isArray(plugin) ? plugin : [plugin]) {
+    const m = p as Partial<LayerModule>;
+    if (typeof m?.type !== 'string' || typeof m.forward !== 'function') throw new Error('registerHostLayer: a plug-in needs a type and a forward');
+    if (layerModule(m.type)?.forward === m.forward) continue;
+    registerLayer({ bottoms: { min: 0, max: Infinity }, tops: { min: 0, max: Infinity }, inPlace: false, infer: () => ({ tops: [], params: [] }), ...m } as LayerModule);
+  }
+}
 
 export interface RuntimeNetOptions {
   GPU: GPUConstructor;

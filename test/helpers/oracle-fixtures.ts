@@ -14,6 +14,8 @@ export interface OracleCase {
   inputs: string[];
   blobs: string[];
   tolerance: number;
+  /** 'detections': [1, 1, rows, 7] compared as a set of rows (rows of -1 are "no detection"). */
+  compare?: 'detections';
 }
 
 export function oracleCases(): OracleCase[] {
@@ -50,4 +52,22 @@ export function relativeToMax(actual: ArrayLike<number>, expected: ArrayLike<num
   let worst = actual.length === expected.length ? 0 : Infinity;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / scale);
   return worst;
+}
+
+/** Detection rows (image, label, score, box) without the rows of -1, sorted by image, label, then score. */
+export function detectionRows(data: ArrayLike<number>): number[][] {
+  const rows: number[][] = [];
+  for (let r = 0; r * 7 < data.length; r++) {
+    const row = Array.from({ length: 7 }, (_, k) => data[r * 7 + k]);
+    if (row[0] !== -1) rows.push(row);
+  }
+  return rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || b[2] - a[2]);
+}
+
+/** Error of `actual` against the oracle's `expected` as the case says to compare them. */
+export function oracleError(c: OracleCase, actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (c.compare !== 'detections') return relativeToMax(actual, expected);
+  const [a, e] = [detectionRows(actual), detectionRows(expected)];
+  if (a.length !== e.length) return Infinity;
+  return relativeToMax(a.flat(), e.flat());
 }

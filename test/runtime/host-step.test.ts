@@ -19,12 +19,14 @@ const cases = oracleCases().filter((c) => ['mvn', 'mvn_across', 'mvn_mean_only',
 
 let work: string;
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist', 'src', 'runtime', 'index.js'))) throw new Error('dist/ is not built: run npm run build (npm ci does it)');
+  if (!existsSync(join(repoRoot, 'dist', 'src', 'runtime', 'index.js')))
+    throw new Error('dist/ is not built: run npm run build (npm ci does it)');
   work = mkdtempSync(join(tmpdir(), 'brewnet-host-'));
 });
 
 describe('host steps', () => {
-  it('covers the five fixture cases', () => expect(cases.map((c) => c.name).sort()).toEqual(['mvn', 'mvn_across', 'mvn_mean_only', 'reduction', 'tile']));
+  it('covers the five fixture cases', () =>
+    expect(cases.map((c) => c.name).sort()).toEqual(['mvn', 'mvn_across', 'mvn_mean_only', 'reduction', 'tile']));
 
   it.each(cases)('$name: the plan is plain data with host steps naming the layer', (c) => {
     const net = loadNet(oracleFiles(c).net);
@@ -49,7 +51,8 @@ describe('host steps', () => {
       const compiled = await compile(net, { ...(files.weights ? { weights: files.weights } : { seed: 0 }), backend });
       const out = await compiled.forward(inputs, { blobs: c.blobs });
       compiled.destroy();
-      for (const [name, e] of expected) expect(relativeToMax(out[name].data, e.data), `${backend} ${name}`).toBeLessThanOrEqual(c.tolerance);
+      for (const [name, e] of expected)
+        expect(relativeToMax(out[name].data, e.data), `${backend} ${name}`).toBeLessThanOrEqual(c.tolerance);
     }
   });
 
@@ -78,10 +81,14 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) =
       expect(r.status).toBe(0);
       expect(readFileSync(join(dir, `${k.name}.mjs`), 'utf8')).toMatch(/\{"host":\{"param":/);
       for (const backend of ['cpu', 'wasm']) {
-        const run = spawnSync(process.execPath, ['runner.mjs', `${k.name}.mjs`, backend, files.inputFiles.data], { cwd: dir, encoding: 'utf8' });
+        const run = spawnSync(process.execPath, ['runner.mjs', `${k.name}.mjs`, backend, files.inputFiles.data], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
         expect(run.stderr).toBe('');
         const got = JSON.parse(run.stdout) as Record<string, number[]>;
-        for (const [name, e] of oracleExpected(k)) expect(relativeToMax(got[name], e.data), `${k.name} ${backend} ${name}`).toBeLessThanOrEqual(k.tolerance);
+        for (const [name, e] of oracleExpected(k))
+          expect(relativeToMax(got[name], e.data), `${k.name} ${backend} ${name}`).toBeLessThanOrEqual(k.tolerance);
       }
     }
     // The module's input file was read by the runner, not by brewnet: sanity-check it is the fixture.

@@ -8,6 +8,8 @@ import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { MessageMeta, setMeta, type Msg, type Scalar } from '../../schema/message.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from '../../../grammar/text-ast.js';
 import type { SourceLocation } from '../../diagnostics/diagnostic.js';
+import { DIALECTS } from '../../schema/dialects.js';
+import { dialectsWithField } from './infer-dialect.js';
 
 // Messages whose unknown `*_param` fields are a fork's layer parameters: reported later, and only if the
 // layer turns out to have a type brewnet supports (otherwise "unsupported layer type" says it better).
@@ -37,7 +39,15 @@ function suggestField(type: protobuf.Type, name: string): string | undefined {
   const stems = names.filter((n) => n.endsWith('_param')).map((n) => n.slice(0, -'_param'.length));
   const stem = closest(name.slice(0, -'_param'.length), stems);
   if (stem !== undefined) return `did you mean "${stem}_param"?`;
-  return LAYER_MESSAGES.has(type.name) ? `${name} is not in BVLC Caffe's caffe.proto; it comes from a fork of Caffe` : undefined;
+  return LAYER_MESSAGES.has(type.name) ? `${name} is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (${DIALECTS.map((d) => d.name).join(', ')})` : undefined;
+}
+
+/** A field a fork's dialect has: say which, and how to ask for it. */
+function forkHint(type: protobuf.Type, name: string): string | undefined {
+  const forks = dialectsWithField(type.name, name);
+  if (forks.length === 0) return undefined;
+  const titles = forks.map((f) => `${f} (${DIALECTS.find((d) => d.name === f)!.title})`).join(', ');
+  return `${type.name}.${name} comes from a fork's dialect: ${titles}; read the file with --dialect ${forks[0]}`;
 }
 
 /** `kernel_size` (or `kernal_size`) written directly in a layer: say which `*_param` blocks have that field. */
@@ -94,7 +104,7 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
     const d = error(
       `unknown field "${field.name}" in ${type.name}`,
       field.loc,
-      suggestField(type, field.name) ?? belongsInParam(type, field.name),
+      forkHint(type, field.name) ?? suggestField(type, field.name) ?? belongsInParam(type, field.name),
     );
     if (LAYER_MESSAGES.has(type.name) && field.name.endsWith('_param')) (meta.deferred ??= []).push(d);
     else diagnostics.push(d);

@@ -82,7 +82,8 @@ export const pooling: LayerModule = {
   infer(ctx) {
     const p = ctx.param;
     const pool = String(p.pool ?? 'MAX');
-    const round = String(p.round_mode ?? 'CEIL') as RoundMode;
+    // OpenCV's dialect (BVLC pull request 3057) says ceil_mode: false where BVLC says round_mode: FLOOR.
+    const round = (has(p, 'ceil_mode') ? (p.ceil_mode ? 'CEIL' : 'FLOOR') : String(p.round_mode ?? 'CEIL')) as RoundMode;
     const global = p.global_pooling === true;
     if (ctx.topCount > 1 && pool !== 'MAX') {
       ctx.fail(`only MAX pooling has a second (mask) top; ${pool} pooling produces at most 1 top blob`);

@@ -1,0 +1,394 @@
+// The layers of caffe-ssd (weiliu89/caffe, branch ssd) that SSD300 and MobileNet-SSD deploy nets use:
+// Normalize, Permute, PriorBox and DetectionOutput. Each is one LayerModule — shape rule with the fork's
+// checks, parameter blobs, and a reference forward written from the fork's forward code — and runs on the
+// host (a plan host step): PriorBox's boxes, NMS and keep_top_k are control flow, not kernels.
+//
+// DetectionOutput's top is [1, 1, K, 7] in Caffe-SSD with K known only after NMS; brewnet's shapes are
+// static, so its top has room for every detection it may keep — keep_top_k per image (or every prior and
+// class when keep_top_k is -1) — and rows after the detections hold -1, the mark Caffe-SSD writes for
+// "no detection". Each row is [image, label, score, xmin, ymin, xmax, ymax].
+import type { Tensor } from '../../ir/tensor.js';
+import { has, type Msg } from '../../schema/message.js';
+import type { ForwardLayer, LayerModule } from '../../ir/layer-module.js';
+import { exactly } from '../../ir/layer-module.js';
+import { showShape } from '../blob-checks.js';
+import { count } from '../shape-utils.js';
+
+const nums = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : v === undefined ? [] : [Number(v)]);
+const f32 = Math.fround;
+
+// ---- Normalize: L2 normalisation with a learned scale (per channel unless channel_shared) -------------
+
+export const normalize: LayerModule = {
+  type: 'Normalize',
+  paramField: 'norm_param',
+  bottoms: exactly(1),
+  tops: exactly(1),
+  inPlace: true,
+  passThrough: true,
+  infer(ctx) {
+    const b = ctx.bottoms[0];
+    if (b.length < 2) ctx.fail(`Normalize needs at least 2 axes (got ${showShape(b)})`);
+    const shared = ctx.param.channel_shared !== false;
+    return { tops: [[...b]], params: [shared ? [1] : [b[1]]], macs: 2 * count(b) };
+  },
+  paramBlobs: () => [{ role: 'scale', filler: 'scale_filler', fallback: { type: 'constant', value: 1 } }],
+  forward(layer, [x], [scale]) {
+    const p = layer.typeParam;
+    const across = p.across_spatial !== false;
+    const eps = Number(p.eps ?? 1e-10);
+    const [n, c] = x.shape;
+    const spatial = count(x.shape, 2);
+    const out = new Float32Array(x.data.length);
+    const shared = scale.length === 1;
+    for (let i = 0; i < n; i++) {
+      const base = i * c * spatial;
+      if (across) {
+        let sum = eps;
+        for (let j = 0; j < c * spatial; j++) sum += x.data[base + j] ** 2;
+        const norm = Math.sqrt(sum);
+        for (let ch = 0; ch < c; ch++) {
+          const s = shared ? scale[0] : scale[ch];
+          for (let j = 0; j < spatial; j++) out[base + ch * spatial + j] = (x.data[base + ch * spatial + j] / norm) * s;
+        }
+      } else {
+        for (let j = 0; j < spatial; j++) {
+          let sum = eps;
+          for (let ch = 0; ch < c; ch++) sum += x.data[base + ch * spatial + j] ** 2;
+          const norm = Math.sqrt(sum);
+          for (let ch = 0; ch < c; ch++)
+            out[base + ch * spatial + j] = (x.data[base + ch * spatial + j] / norm) * (shared ? scale[0] : scale[ch]);
+        }
+      }
+    }
+    return [{ shape: [...x.shape], data: out }];
+  },
+};
+
+// ---- Permute: axes reordered; axes the order leaves out follow in their own order ---------------------
+
+function permuteOrder(p: Msg, axes: number, fail?: (m: string) => never): number[] {
+  const order: number[] = [];
+  for (const o of nums(p.order)) {
+    if (o >= axes) fail?.(`order ${o} is out of range for a ${axes}-axis blob`);
+    if (order.includes(o)) fail?.(`there are duplicate orders (${o})`);
+    order.push(o);
+  }
+  for (let a = 0; a < axes; a++) if (!order.includes(a)) order.push(a);
+  return order;
+}
+
+export const permute: LayerModule = {
+  type: 'Permute',
+  paramField: 'permute_param',
+  bottoms: exactly(1),
+  tops: exactly(1),
+  inPlace: false,
+  infer(ctx) {
+    const b = ctx.bottoms[0];
+    const order = permuteOrder(ctx.param, b.length, (m) => ctx.fail(m, { msg: ctx.param, field: 'order' }));
+    return { tops: [order.map((a) => b[a])], params: [], macs: 0 };
+  },
+  forward(layer, [x]) {
+    const order = permuteOrder(layer.typeParam, x.shape.length);
+    const shape = order.map((a) => x.shape[a]);
+    const inStrides = x.shape.map((_, i) => count(x.shape, i + 1));
+    const out = new Float32Array(x.data.length);
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let o = 0; o < out.length; o++) {
+      let src = 0;
+      for (let k = 0; k < shape.length; k++) src += idx[k] * inStrides[order[k]];
+      out[o] = x.data[src];
+      for (let k = shape.length - 1; k >= 0; k--) {
+        if (++idx[k] < shape[k]) break;
+        idx[k] = 0;
+      }
+    }
+    return [{ shape, data: out }];
+  },
+};
+
+// ---- PriorBox: default boxes per feature-map cell, normalised to the image, and their variances ---------
+
+interface PriorBoxConfig {
+  minSizes: number[];
+  maxSizes: number[];
+  aspectRatios: number[];
+  /** OpenCV's dialect: explicit box widths and heights instead of sizes and ratios. */
+  widths: number[];
+  heights: number[];
+  clip: boolean;
+  variance: number[];
+  imgH?: number;
+  imgW?: number;
+  stepH?: number;
+  stepW?: number;
+  offset: number;
+}
+
+function priorBoxConfig(p: Msg, fail: (m: string, field?: string) => never): PriorBoxConfig {
+  const minSizes = nums(p.min_size);
+  const maxSizes = nums(p.max_size);
+  const widths = nums(p.width);
+  const heights = nums(p.height);
+  if (widths.length !== heights.length) fail('width and height must be given the same number of times', 'width');
+  if (minSizes.length === 0 && widths.length === 0) fail('must provide min_size', 'min_size');
+  minSizes.forEach((m) => m > 0 || fail(`min_size must be positive (got ${m})`, 'min_size'));
+  if (maxSizes.length > 0) {
+    if (maxSizes.length !== minSizes.length) fail('max_size must be given as many times as min_size', 'max_size');
+    maxSizes.forEach((m, i) => m > minSizes[i] || fail(`max_size ${m} must be greater than min_size ${minSizes[i]}`, 'max_size'));
+  }
+  // Aspect ratios: 1 first, then each new ratio (within 1e-6 of one seen counts as seen) and its flip.
+  const flip = p.flip !== false;
+  const aspectRatios = [1];
+  for (const ar of nums(p.aspect_ratio)) {
+    if (aspectRatios.some((a) => Math.abs(ar - a) < 1e-6)) continue;
+    aspectRatios.push(ar);
+    if (flip) aspectRatios.push(1 / ar);
+  }
+  const variance = nums(p.variance);
+  if (variance.length > 1 && variance.length !== 4) fail('must provide exactly 4 variances, or one', 'variance');
+  variance.forEach((v) => v > 0 || fail(`variance must be positive (got ${v})`, 'variance'));
+  const cfg: PriorBoxConfig = {
+    minSizes,
+    maxSizes,
+    aspectRatios,
+    widths,
+    heights,
+    clip: p.clip === true,
+    variance: variance.length ? variance : [0.1],
+    offset: Number(p.offset ?? 0.5),
+  };
+  if (has(p, 'img_size')) {
+    if (has(p, 'img_h') || has(p, 'img_w')) fail('either img_size or img_h/img_w should be specified, not both', 'img_size');
+    cfg.imgH = cfg.imgW = Number(p.img_size);
+  } else if (has(p, 'img_h') || has(p, 'img_w')) {
+    if (!has(p, 'img_h') || !has(p, 'img_w')) fail('img_h and img_w must be given together', has(p, 'img_h') ? 'img_h' : 'img_w');
+    [cfg.imgH, cfg.imgW] = [Number(p.img_h), Number(p.img_w)];
+  }
+  if (has(p, 'step')) {
+    if (has(p, 'step_h') || has(p, 'step_w')) fail('either step or step_h/step_w should be specified, not both', 'step');
+    cfg.stepH = cfg.stepW = Number(p.step);
+  } else if (has(p, 'step_h') || has(p, 'step_w')) {
+    if (!has(p, 'step_h') || !has(p, 'step_w')) fail('step_h and step_w must be given together', has(p, 'step_h') ? 'step_h' : 'step_w');
+    [cfg.stepH, cfg.stepW] = [Number(p.step_h), Number(p.step_w)];
+  }
+  return cfg;
+}
+
+/** Boxes per cell: one per min_size, one per max_size, one per other aspect ratio and min_size; or the explicit widths. */
+const priorsPerCell = (c: PriorBoxConfig) =>
+  c.widths.length ? c.widths.length : c.minSizes.length * c.aspectRatios.length + c.maxSizes.length;
+
+export const priorBox: LayerModule = {
+  type: 'PriorBox',
+  paramField: 'prior_box_param',
+  bottoms: exactly(2),
+  tops: exactly(1),
+  inPlace: false,
+  infer(ctx) {
+    const cfg = priorBoxConfig(ctx.param, (m, field) => ctx.fail(m, field ? { msg: ctx.param, field } : undefined));
+    const [feat] = ctx.bottoms;
+    if (feat.length !== 4 || ctx.bottoms[1].length !== 4) ctx.fail('PriorBox needs 4-axis bottoms (the feature map and the image)');
+    return { tops: [[1, 2, feat[2] * feat[3] * priorsPerCell(cfg) * 4]], params: [], macs: 0 };
+  },
+  forward(layer, [feat, img]) {
+    const cfg = priorBoxConfig(layer.typeParam, (m) => {
+      throw new Error(`internal: ${m}`);
+    });
+    const [layerH, layerW] = [feat.shape[2], feat.shape[3]];
+    const imgH = cfg.imgH ?? img.shape[2];
+    const imgW = cfg.imgW ?? img.shape[3];
+    const stepH = cfg.stepH ?? f32(imgH / layerH);
+    const stepW = cfg.stepW ?? f32(imgW / layerW);
+    const dim = layerH * layerW * priorsPerCell(cfg) * 4;
+    const out = new Float32Array(2 * dim);
+    let at = 0;
+    const box = (cx: number, cy: number, w: number, h: number) => {
+      out[at++] = f32(f32(cx - f32(w / 2)) / imgW);
+      out[at++] = f32(f32(cy - f32(h / 2)) / imgH);
+      out[at++] = f32(f32(cx + f32(w / 2)) / imgW);
+      out[at++] = f32(f32(cy + f32(h / 2)) / imgH);
+    };
+    for (let h = 0; h < layerH; h++) {
+      for (let w = 0; w < layerW; w++) {
+        const cx = f32(f32(w + cfg.offset) * stepW);
+        const cy = f32(f32(h + cfg.offset) * stepH);
+        if (cfg.widths.length) {
+          cfg.widths.forEach((bw, i) => box(cx, cy, bw, cfg.heights[i]));
+          continue;
+        }
+        cfg.minSizes.forEach((min, s) => {
+          box(cx, cy, min, min);
+          if (cfg.maxSizes.length) {
+            const size = f32(Math.sqrt(f32(min * cfg.maxSizes[s])));
+            box(cx, cy, size, size);
+          }
+          for (const ar of cfg.aspectRatios) {
+            if (Math.abs(ar - 1) < 1e-6) continue;
+            const r = f32(Math.sqrt(ar));
+            box(cx, cy, f32(min * r), f32(min / r));
+          }
+        });
+      }
+    }
+    if (cfg.clip) for (let i = 0; i < dim; i++) out[i] = Math.min(Math.max(out[i], 0), 1);
+    for (let i = 0; i < dim; i++) out[dim + i] = cfg.variance.length === 1 ? cfg.variance[0] : cfg.variance[i % 4];
+    return [{ shape: [1, 2, dim], data: out }];
+  },
+};
+
+// ---- DetectionOutput: decode boxes, per-class NMS, keep_top_k -----------------------------------------
+
+interface DetectionConfig {
+  numClasses: number;
+  shareLocation: boolean;
+  background: number;
+  nmsThreshold: number;
+  topK: number;
+  eta: number;
+  codeType: string;
+  varianceInTarget: boolean;
+  keepTopK: number;
+  confidence: number;
+}
+
+function detectionConfig(p: Msg): DetectionConfig {
+  const nms = (p.nms_param as Msg | undefined) ?? {};
+  return {
+    numClasses: Number(p.num_classes ?? 0),
+    shareLocation: p.share_location !== false,
+    background: Number(p.background_label_id ?? 0),
+    nmsThreshold: Number(nms.nms_threshold ?? 0.3),
+    topK: has(nms, 'top_k') ? Number(nms.top_k) : -1,
+    eta: Number(nms.eta ?? 1),
+    codeType: String(p.code_type ?? 'CORNER'),
+    varianceInTarget: p.variance_encoded_in_target === true,
+    keepTopK: Number(p.keep_top_k ?? -1),
+    confidence: has(p, 'confidence_threshold') ? Number(p.confidence_threshold) : -Infinity,
+  };
+}
+
+type Box = [number, number, number, number];
+
+function decode(prior: Box, v: number[], loc: number[], c: DetectionConfig): Box {
+  const [pxmin, pymin, pxmax, pymax] = prior;
+  const vv = c.varianceInTarget ? [1, 1, 1, 1] : v;
+  if (c.codeType === 'CORNER') return [pxmin + vv[0] * loc[0], pymin + vv[1] * loc[1], pxmax + vv[2] * loc[2], pymax + vv[3] * loc[3]];
+  const pw = pxmax - pxmin;
+  const ph = pymax - pymin;
+  if (c.codeType === 'CORNER_SIZE')
+    return [pxmin + vv[0] * loc[0] * pw, pymin + vv[1] * loc[1] * ph, pxmax + vv[2] * loc[2] * pw, pymax + vv[3] * loc[3] * ph];
+  const pcx = (pxmin + pxmax) / 2;
+  const pcy = (pymin + pymax) / 2;
+  const cx = vv[0] * loc[0] * pw + pcx;
+  const cy = vv[1] * loc[1] * ph + pcy;
+  const w = Math.exp(vv[2] * loc[2]) * pw;
+  const h = Math.exp(vv[3] * loc[3]) * ph;
+  return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+}
+
+const area = (b: Box) => (b[2] < b[0] || b[3] < b[1] ? 0 : (b[2] - b[0]) * (b[3] - b[1]));
+
+function jaccard(a: Box, b: Box): number {
+  if (b[0] > a[2] || b[2] < a[0] || b[1] > a[3] || b[3] < a[1]) return 0;
+  const inter = (Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * (Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  return inter / (area(a) + area(b) - inter);
+}
+
+/** ApplyNMSFast: candidates above the threshold by descending score (stable), top_k of them, greedy NMS. */
+function nms(boxes: Box[], scores: number[], c: DetectionConfig): number[] {
+  let order = scores.map((s, i) => [s, i] as const).filter(([s]) => s > c.confidence);
+  order.sort((a, b) => b[0] - a[0]);
+  if (c.topK > -1) order = order.slice(0, c.topK);
+  const kept: number[] = [];
+  let threshold = c.nmsThreshold;
+  for (const [, i] of order) {
+    const keep = kept.every((k) => jaccard(boxes[i], boxes[k]) <= threshold);
+    if (keep) {
+      kept.push(i);
+      if (c.eta < 1 && threshold > 0.5) threshold *= c.eta;
+    }
+  }
+  return kept;
+}
+
+function detectionRows(c: DetectionConfig, priors: number, images: number): number {
+  const perImage = c.keepTopK > -1 ? c.keepTopK : priors * c.numClasses;
+  return Math.max(1, perImage * images);
+}
+
+export const detectionOutput: LayerModule = {
+  type: 'DetectionOutput',
+  paramField: 'detection_output_param',
+  bottoms: exactly(3),
+  tops: exactly(1),
+  inPlace: false,
+  infer(ctx) {
+    const p = ctx.param;
+    if (!has(p, 'num_classes')) ctx.fail('must specify num_classes');
+    const c = detectionConfig(p);
+    const [loc, conf, prior] = ctx.bottoms;
+    const priors = prior.length >= 3 ? prior[2] / 4 : NaN;
+    if (prior.length < 3 || prior[1] !== 2 || !Number.isInteger(priors))
+      ctx.fail(`the prior bottom must be 1×2×(4·priors) (got ${showShape(prior)})`);
+    const locClasses = c.shareLocation ? 1 : c.numClasses;
+    if (count(loc, 1) !== priors * locClasses * 4)
+      ctx.fail(`number of priors must match number of location predictions (${priors} priors, loc ${showShape(loc)})`);
+    if (count(conf, 1) !== priors * c.numClasses)
+      ctx.fail(
+        `number of priors must match number of confidence predictions (${priors} priors × ${c.numClasses} classes, conf ${showShape(conf)})`,
+      );
+    if (c.nmsThreshold < 0) ctx.fail('nms_threshold must be non negative', { msg: (p.nms_param as Msg) ?? p, field: 'nms_threshold' });
+    if (loc[0] !== conf[0]) ctx.fail(`loc and conf disagree on the number of images (${loc[0]} and ${conf[0]})`);
+    return { tops: [[1, 1, detectionRows(c, priors, loc[0]), 7]], params: [], macs: 0 };
+  },
+  forward(layer: ForwardLayer, [loc, conf, prior]: Tensor[]) {
+    const c = detectionConfig(layer.typeParam);
+    const images = loc.shape[0];
+    const priors = prior.shape[2] / 4;
+    const locClasses = c.shareLocation ? 1 : c.numClasses;
+    const rows = layer.tops[0].shape[2];
+    const out = new Float32Array(rows * 7).fill(-1);
+    let row = 0;
+    for (let n = 0; n < images; n++) {
+      // Boxes per location class: decoded from the priors (boxes and variances) and the predictions.
+      const boxesOf = (lc: number): Box[] => {
+        const boxes: Box[] = [];
+        for (let p = 0; p < priors; p++) {
+          const pb = Array.from(prior.data.subarray(p * 4, p * 4 + 4)) as Box;
+          const v = Array.from(prior.data.subarray(priors * 4 + p * 4, priors * 4 + p * 4 + 4));
+          const at = ((n * priors + p) * locClasses + lc) * 4;
+          boxes.push(decode(pb, v, Array.from(loc.data.subarray(at, at + 4)), c));
+        }
+        return boxes;
+      };
+      const shared = c.shareLocation ? boxesOf(0) : undefined;
+      const kept = new Map<number, { boxes: Box[]; scores: number[]; indices: number[] }>();
+      let total = 0;
+      for (let cls = 0; cls < c.numClasses; cls++) {
+        if (cls === c.background) continue;
+        const scores = Array.from({ length: priors }, (_, p) => conf.data[(n * priors + p) * c.numClasses + cls]);
+        const boxes = shared ?? boxesOf(cls);
+        const indices = nms(boxes, scores, c);
+        kept.set(cls, { boxes, scores, indices });
+        total += indices.length;
+      }
+      if (c.keepTopK > -1 && total > c.keepTopK) {
+        const all: [number, number, number][] = [];
+        for (const [cls, k] of kept) for (const i of k.indices) all.push([k.scores[i], cls, i]);
+        all.sort((a, b) => b[0] - a[0]);
+        for (const k of kept.values()) k.indices = [];
+        for (const [, cls, i] of all.slice(0, c.keepTopK)) kept.get(cls)!.indices.push(i);
+      }
+      for (const [cls, k] of [...kept].sort((a, b) => a[0] - b[0])) {
+        for (const i of k.indices) {
+          if (row >= rows) break;
+          out.set([n, cls, k.scores[i], ...k.boxes[i]], row * 7);
+          row++;
+        }
+      }
+    }
+    return [{ shape: [1, 1, rows, 7], data: out }];
+  },
+};
