@@ -4,9 +4,7 @@
 // message to every dialect's schema and the module to the one layer registry; from then on the type is
 // parsed, shape-checked, analysed, drawn and run like a built-in one (a layer with a forward and no
 // lowering runs as a host step). loadPlugin imports a plug-in file (`--plugin` on every command).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { moduleURL, pathKind, PLATFORM } from '#platform';
 import { DiagnosticError, error, fail } from '../diagnostics/diagnostic.js';
 import type { BlobCount, LayerModule } from '../ir/layer-module.js';
 import { registerLayer as addToRegistry, layerModule } from '../layers/registry.js';
@@ -69,11 +67,10 @@ export function registerLayer(plugin: LayerPlugin | LayerModule): LayerModule {
 
 /** Imports a plug-in file (its default export: one plug-in or a list) and registers what it defines. */
 export async function loadPlugin(path: string): Promise<LayerModule[]> {
-  const file = resolve(path);
-  if (!existsSync(file)) fail(`no such plug-in file: ${path}`);
+  if (PLATFORM === 'node' && pathKind(path) === 'missing') fail(`no such plug-in file: ${path}`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await import(/* @vite-ignore */ moduleURL(path))) as { default?: unknown };
   } catch (e) {
     fail(`plug-in ${path} failed to load: ${(e as Error).message}`);
   }

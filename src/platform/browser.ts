@@ -44,6 +44,16 @@ interface BrowserGlobals {
 const g = globalThis as BrowserGlobals;
 
 /** Threads for native kernels: the cores, where memory can be shared with workers (cross-origin isolation); else 1. */
+/** navigator.deviceMemory (GiB, rounded down by the browser; Chromium only), else a guess of 4 GiB. */
+export function memoryBytes(): number {
+  return ((g.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4) * 2 ** 30;
+}
+
+/** A plug-in's module URL, relative to the page. */
+export function moduleURL(path: string): string {
+  return new URL(path, (g as { location?: { href: string } }).location?.href).href;
+}
+
 export function hardwareThreads(): number {
   const shared = typeof SharedArrayBuffer !== 'undefined' && g.crossOriginIsolated === true && typeof g.Worker === 'function';
   return shared ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;

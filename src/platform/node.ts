@@ -5,8 +5,8 @@
 // Both halves export the same names with the same types (test/platform/platform.test.ts compares them).
 import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { availableParallelism, endianness } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism, endianness, totalmem } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileKind, PlatformWorker, RandomAccessFile } from './types.js';
 
@@ -59,6 +59,16 @@ export function envVar(name: string): string | undefined {
 }
 
 /** Threads that may run native kernels at once (worker threads share WebAssembly memory here). */
+/** The machine's memory in bytes (plans that could not fit are refused before allocating). */
+export function memoryBytes(): number {
+  return totalmem();
+}
+
+/** The URL a module file is imported from (a layer plug-in given as a path). */
+export function moduleURL(path: string): string {
+  return pathToFileURL(path).href;
+}
+
 export function hardwareThreads(): number {
   return availableParallelism();
 }

@@ -3,7 +3,7 @@
 // longer than kernels index exactly, one array larger than a typed array or a WebAssembly memory holds, or
 // blobs and parameters together past the machine's memory, each refused at the layer's line with the
 // numbers, instead of an error deep in kernel set-up or an out-of-memory kill minutes later.
-import { totalmem } from 'node:os';
+import { memoryBytes } from '#platform';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Layer } from '../ir/layer.js';
 import type { Net } from '../ir/net.js';
@@ -22,7 +22,7 @@ function refuse(layer: Layer, message: string, hint?: string): never {
 }
 
 /** Throws a located diagnostic for the first layer whose blobs or parameters cannot be run. */
-export function checkPlanBudget(net: Net, budget = Math.min(totalmem() / 2, 16 * 2 ** 30)): void {
+export function checkPlanBudget(net: Net, budget = Math.min(memoryBytes() / 2, 16 * 2 ** 30)): void {
   let total = 0;
   for (const layer of net.layers) {
     const nan = nanField(layer.proto as unknown as Record<string, unknown>, '');
