@@ -25,7 +25,9 @@ export const xvfbAvailable = (): boolean => existsSync('/usr/bin/xvfb-run') || e
 /** Runs `script args…` with this process's node flags and returns what it reported. */
 export function runChild<T>(script: string, args: string[], options: ChildOptions): ChildOutcome<T> {
   const node = [...process.execArgv, script, ...args];
-  const [command, argv] = options.xvfb ? ['xvfb-run', ['-a', '-s', '-screen 0 1024x768x24', process.execPath, ...node]] : [process.execPath, node];
+  const [command, argv] = options.xvfb
+    ? ['xvfb-run', ['-a', '-s', '-screen 0 1024x768x24', process.execPath, ...node]]
+    : [process.execPath, node];
   const result = spawnSync(command, argv, {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -39,6 +41,9 @@ export function runChild<T>(script: string, args: string[], options: ChildOption
     const timedOut = (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
     return { ok: false, reason: timedOut ? `timed out after ${(options.timeoutMs / 1000).toFixed(0)} s` : result.error.message };
   }
-  const stderr = (result.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  const stderr = (result.stderr ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return { ok: false, reason: `exit ${result.status ?? result.signal}: ${stderr.slice(-3).join(' / ').slice(0, 400)}` };
 }

@@ -59,10 +59,22 @@ export async function runDrawSuite(options: { root: string; runs?: number; log: 
     const dot = await timeAsync(() => graphToDot(graph, 'TB', true), runs);
     const svg = await timeAsync(() => drawGraph(graph), runs);
     const picture = await drawGraph(graph);
-    const png = fonts ? await timeAsync(() => svgToPng(picture, { wasm, fonts: fonts.buffers, fontFamily: fonts.family }), Math.min(runs, 3)) : undefined;
+    const png = fonts
+      ? await timeAsync(() => svgToPng(picture, { wasm, fonts: fonts.buffers, fontFamily: fonts.family }), Math.min(runs, 3))
+      : undefined;
     const nodes = `${net.layers.length} layers → ${graph.nodes.length} nodes, ${graph.edges.length} edges`;
-    options.log(`${spec.title}: ${nodes}; graph ${fmtMs(model.median)} ms, DOT ${fmtMs(dot.median)} ms, layout+SVG ${fmtMs(svg.median)} ms, PNG ${png ? fmtMs(png.median) : '–'} ms`);
-    rows.push([spec.title, nodes, fmtMs(model.median), fmtMs(dot.median), fmtMs(svg.median), png ? fmtMs(png.median) : 'no font', `${(picture.length / 1024).toFixed(0)} KB`]);
+    options.log(
+      `${spec.title}: ${nodes}; graph ${fmtMs(model.median)} ms, DOT ${fmtMs(dot.median)} ms, layout+SVG ${fmtMs(svg.median)} ms, PNG ${png ? fmtMs(png.median) : '–'} ms`,
+    );
+    rows.push([
+      spec.title,
+      nodes,
+      fmtMs(model.median),
+      fmtMs(dot.median),
+      fmtMs(svg.median),
+      png ? fmtMs(png.median) : 'no font',
+      `${(picture.length / 1024).toFixed(0)} KB`,
+    ]);
   }
   return [
     '## draw: `brewnet draw` step by step',

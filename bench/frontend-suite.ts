@@ -30,7 +30,8 @@ export function runFrontendSuite(options: FrontendSuiteOptions): string {
   const pythonRunsFor = () => options.pythonRuns ?? 1;
   // From 25 MB on, the untimed loadNet each brewnet process starts with is warm-up enough.
   const warmupFor = (size: number) => (size < 25 ? 1 : 0);
-  if (sizes.some((s) => !(s > 0)) || !(runsFor(1) > 0) || !(pythonRunsFor() > 0)) throw new Error('frontend suite: sizes and runs must be positive');
+  if (sizes.some((s) => !(s > 0)) || !(runsFor(1) > 0) || !(pythonRunsFor() > 0))
+    throw new Error('frontend suite: sizes and runs must be positive');
 
   const notes: string[] = [];
   if (!(globalThis as { gc?: unknown }).gc) notes.push('node ran without --expose-gc: the heap is not settled between runs.');
@@ -59,7 +60,9 @@ export function runFrontendSuite(options: FrontendSuiteOptions): string {
 
       const brewnet = timeBrewnetInChild(path, runsFor(size), warmupFor(size));
       if (brewnet.outputShape.join('x') !== '1x1000') throw new Error(`brewnet inferred ${brewnet.outputShape.join('x')} for prob`);
-      log(`  brewnet: parse ${brewnet.parse.median.toFixed(0)} ms, parse+type ${brewnet.type.median.toFixed(0)} ms, full ${brewnet.full.median.toFixed(0)} ms (${brewnet.layers} layers, prob ${brewnet.outputShape.join('×')})`);
+      log(
+        `  brewnet: parse ${brewnet.parse.median.toFixed(0)} ms, parse+type ${brewnet.type.median.toFixed(0)} ms, full ${brewnet.full.median.toFixed(0)} ms (${brewnet.layers} layers, prob ${brewnet.outputShape.join('×')})`,
+      );
       const result: SizeResult = { nominal: size, bytes: generated.bytes, layers: brewnet.layers, brewnet };
 
       if (typeof protoc !== 'string') {

@@ -19,7 +19,10 @@ function gitCommit(root: string): string {
   }
 }
 
-export const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+export const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 export function machineLines(root: string): string[] {
   const cpu = cpus();

@@ -39,13 +39,22 @@ for (const suite of SUITES.filter((s) => only.includes(s)) as Suite[]) {
   log(`\n=== ${suite} ===`);
   const t0 = performance.now();
   if (suite === 'deconv') sections.push(await runDeconvSuite({ root, problems: listOption('problems'), log }));
-  if (suite === 'nets') sections.push(runNetsSuite({ root, fcnWhole: process.argv.includes('--fcn8s-whole'), nets: listOption('nets'), log }));
+  if (suite === 'nets')
+    sections.push(runNetsSuite({ root, fcnWhole: process.argv.includes('--fcn8s-whole'), nets: listOption('nets'), log }));
   if (suite === 'whole') sections.push(runWholeSuite({ root, nets: listOption('whole-nets'), log }));
   if (suite === 'frontend') {
     const sizes = listOption('sizes')?.map(Number);
     const runs = option('runs');
     const pythonRuns = option('python-runs');
-    sections.push(runFrontendSuite({ root, sizes, runs: runs ? Number(runs) : undefined, pythonRuns: pythonRuns ? Number(pythonRuns) : undefined, log }));
+    sections.push(
+      runFrontendSuite({
+        root,
+        sizes,
+        runs: runs ? Number(runs) : undefined,
+        pythonRuns: pythonRuns ? Number(pythonRuns) : undefined,
+        log,
+      }),
+    );
   }
   if (suite === 'draw') sections.push(await runDrawSuite({ root, log }));
   wall.push(`${suite} ${((performance.now() - t0) / 1000).toFixed(0)} s`);

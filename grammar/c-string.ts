@@ -3,8 +3,17 @@
 // string). Escapes that C++'s tokenizer rejects (\q, \x without a hex digit, a short \u) are errors.
 
 const simpleEscapes: Record<string, number> = {
-  n: 0x0a, t: 0x09, r: 0x0d, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b,
-  '\\': 0x5c, "'": 0x27, '"': 0x22, '?': 0x3f,
+  n: 0x0a,
+  t: 0x09,
+  r: 0x0d,
+  a: 0x07,
+  b: 0x08,
+  f: 0x0c,
+  v: 0x0b,
+  '\\': 0x5c,
+  "'": 0x27,
+  '"': 0x22,
+  '?': 0x3f,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -98,12 +107,24 @@ export function encodeCString(text: string): string {
   let out = '"';
   for (const byte of encoder.encode(text)) {
     switch (byte) {
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      case 0x22: out += '\\"'; break;
-      case 0x27: out += "\\'"; break;
-      case 0x5c: out += '\\\\'; break;
+      case 0x0a:
+        out += '\\n';
+        break;
+      case 0x0d:
+        out += '\\r';
+        break;
+      case 0x09:
+        out += '\\t';
+        break;
+      case 0x22:
+        out += '\\"';
+        break;
+      case 0x27:
+        out += "\\'";
+        break;
+      case 0x5c:
+        out += '\\\\';
+        break;
       default:
         if (byte < 0x20 || byte >= 0x7f) out += '\\' + byte.toString(8).padStart(3, '0');
         else out += String.fromCharCode(byte);

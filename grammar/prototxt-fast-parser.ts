@@ -27,9 +27,27 @@ for (let c = 0; c < 128; c++) {
 /** Class bits of a char code; 0 past the end (NaN) and outside ASCII. */
 export const cls = (c: number): number => (c < 128 ? charClass[c] : 0);
 
-export const SPACE = 32, TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, HASH = 35, QUOTE = 34, APOSTROPHE = 39;
-export const BACKSLASH = 92, MINUS = 45, DOT = 46, COLON = 58, COMMA = 44, SEMICOLON = 59;
-export const LCURLY = 123, RCURLY = 125, LANGLE = 60, RANGLE = 62, LSQUARE = 91, RSQUARE = 93;
+export const SPACE = 32,
+  TAB = 9,
+  LF = 10,
+  VT = 11,
+  FF = 12,
+  CR = 13,
+  HASH = 35,
+  QUOTE = 34,
+  APOSTROPHE = 39;
+export const BACKSLASH = 92,
+  MINUS = 45,
+  DOT = 46,
+  COLON = 58,
+  COMMA = 44,
+  SEMICOLON = 59;
+export const LCURLY = 123,
+  RCURLY = 125,
+  LANGLE = 60,
+  RANGLE = 62,
+  LSQUARE = 91,
+  RSQUARE = 93;
 
 /** Deepest nesting of messages the full parser accepts (MAX_DEPTH in src/frontend/prototxt/parse-text.ts). */
 export const MAX_DEPTH = 100;
@@ -149,7 +167,6 @@ export class PrototxtScanner {
     if (unescaped.error) throw GIVE_UP;
     for (const b of unescaped.bytes) bytes.push(b);
   }
-
 
   protected identifier(): string {
     const text = this.text;
@@ -331,11 +348,7 @@ class FastParser extends PrototxtScanner {
  * The top-level fields of `text`, or undefined if it is outside the subset this parser handles. With
  * `onTopField`, each top-level field goes to it as soon as it is read, and the list returned is empty.
  */
-export function fastParseFields(
-  text: string,
-  file: string,
-  onTopField?: (field: TextField) => void,
-): TextField[] | undefined {
+export function fastParseFields(text: string, file: string, onTopField?: (field: TextField) => void): TextField[] | undefined {
   try {
     const parser = new FastParser(text, file, onTopField);
     const fields = parser.fieldList(true);

@@ -5,7 +5,20 @@
 // unclosed "(" is reported where it opens, as Python 3.10 does.
 import type { IToken, TokenType } from 'chevrotain';
 import { createTokenInstance } from './chevrotain.js';
-import { Dedent, Indent, LCurly, LineBreak, LParen, LSquare, Newline, RCurly, RParen, RSquare, UnterminatedString, Unknown } from './python-tokens.js';
+import {
+  Dedent,
+  Indent,
+  LCurly,
+  LineBreak,
+  LParen,
+  LSquare,
+  Newline,
+  RCurly,
+  RParen,
+  RSquare,
+  UnterminatedString,
+  Unknown,
+} from './python-tokens.js';
 
 export interface LayoutError {
   /** Python's exception class: SyntaxError, IndentationError or TabError. */
@@ -32,13 +45,29 @@ const CLOSERS = new Map<TokenType, string>([
   [RCurly, '}'],
 ]);
 const PAIR: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-const NAMES: Record<string, string> = { '(': 'parenthesis', '[': 'bracket', '{': 'brace', ')': 'parenthesis', ']': 'bracket', '}': 'brace' };
+const NAMES: Record<string, string> = {
+  '(': 'parenthesis',
+  '[': 'bracket',
+  '{': 'brace',
+  ')': 'parenthesis',
+  ']': 'bracket',
+  '}': 'brace',
+};
 
 /** Nesting beyond this is refused before the parser recurses into it (CPython's own limit is 200). */
 export const MAX_BRACKET_DEPTH = 100;
 
 function synthetic(type: TokenType, at: IToken): IToken {
-  return createTokenInstance(type, '', at.startOffset, at.startOffset, at.startLine ?? 1, at.startLine ?? 1, at.startColumn ?? 1, at.startColumn ?? 1);
+  return createTokenInstance(
+    type,
+    '',
+    at.startOffset,
+    at.startOffset,
+    at.startLine ?? 1,
+    at.startLine ?? 1,
+    at.startColumn ?? 1,
+    at.startColumn ?? 1,
+  );
 }
 
 function fail(kind: LayoutError['kind'], message: string, at: { startLine?: number; startColumn?: number }): never {
@@ -83,7 +112,13 @@ export function layoutTokens(text: string, tokens: IToken[]): IToken[] {
   for (const token of tokens) {
     if (token.tokenType === UnterminatedString) {
       const triple = /'''|"""/.test(token.image);
-      fail('SyntaxError', triple ? `unterminated triple-quoted string literal (detected at line ${lastLine(text)})` : `unterminated string literal (detected at line ${token.startLine})`, token);
+      fail(
+        'SyntaxError',
+        triple
+          ? `unterminated triple-quoted string literal (detected at line ${lastLine(text)})`
+          : `unterminated string literal (detected at line ${token.startLine})`,
+        token,
+      );
     }
     if (token.tokenType === Unknown) {
       const c = token.image;
@@ -102,7 +137,8 @@ export function layoutTokens(text: string, tokens: IToken[]): IToken[] {
       const here = indentation(text, token.startOffset);
       const top = indents[indents.length - 1];
       const lineStart = { startLine: token.startLine, startColumn: 1 };
-      if (sign(here[0] - top[0]) !== sign(here[1] - top[1])) fail('TabError', 'inconsistent use of tabs and spaces in indentation', lineStart);
+      if (sign(here[0] - top[0]) !== sign(here[1] - top[1]))
+        fail('TabError', 'inconsistent use of tabs and spaces in indentation', lineStart);
       if (here[0] > top[0]) {
         indents.push(here);
         out.push(synthetic(Indent, token));
@@ -128,7 +164,11 @@ export function layoutTokens(text: string, tokens: IToken[]): IToken[] {
       if (!open) fail('SyntaxError', `unmatched '${closer}'`, token);
       if (open.image !== PAIR[closer]) {
         const onLine = open.startLine !== token.startLine ? ` on line ${open.startLine}` : '';
-        fail('SyntaxError', `closing ${NAMES[closer]} '${closer}' does not match opening ${NAMES[open.image]} '${open.image}'${onLine}`, token);
+        fail(
+          'SyntaxError',
+          `closing ${NAMES[closer]} '${closer}' does not match opening ${NAMES[open.image]} '${open.image}'${onLine}`,
+          token,
+        );
       }
     }
     out.push(token);
@@ -139,7 +179,16 @@ export function layoutTokens(text: string, tokens: IToken[]): IToken[] {
     fail('SyntaxError', `'${open.image}' was never closed`, open);
   }
   const end: IToken = last
-    ? createTokenInstance(Newline, '', text.length, text.length, last.endLine ?? last.startLine ?? 1, last.endLine ?? 1, (last.endColumn ?? 0) + 1, (last.endColumn ?? 0) + 1)
+    ? createTokenInstance(
+        Newline,
+        '',
+        text.length,
+        text.length,
+        last.endLine ?? last.startLine ?? 1,
+        last.endLine ?? 1,
+        (last.endColumn ?? 0) + 1,
+        (last.endColumn ?? 0) + 1,
+      )
     : createTokenInstance(Newline, '', 0, 0, 1, 1, 1, 1);
   if (!atLineStart) out.push(end);
   while (indents.length > 1) {

@@ -40,8 +40,19 @@ function syntaxError(message: string, at: Pos): never {
 }
 
 const AUGMENTED: Record<string, BinaryOp> = {
-  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '%=': '%', '**=': '**',
-  '&=': '&', '|=': '|', '^=': '^', '<<=': '<<', '>>=': '>>', '@=': '@',
+  '+=': '+',
+  '-=': '-',
+  '*=': '*',
+  '/=': '/',
+  '//=': '//',
+  '%=': '%',
+  '**=': '**',
+  '&=': '&',
+  '|=': '|',
+  '^=': '^',
+  '<<=': '<<',
+  '>>=': '>>',
+  '@=': '@',
 };
 
 /** What an assignment target may be; Python's wording for what it may not. */
@@ -71,7 +82,10 @@ function checkTarget(e: Expr, context: 'assign' | 'delete' | 'for' | 'with' | 'a
       syntaxError(`cannot ${verb} literal${context === 'assign' ? " here. Maybe you meant '==' instead of '='?" : ''}`, e.pos);
     // eslint-disable-next-line no-fallthrough
     case 'const':
-      syntaxError(e.value === 'None' || e.value === 'True' || e.value === 'False' ? `cannot ${verb} ${e.value}` : `cannot ${verb} ellipsis`, e.pos);
+      syntaxError(
+        e.value === 'None' || e.value === 'True' || e.value === 'False' ? `cannot ${verb} ${e.value}` : `cannot ${verb} ellipsis`,
+        e.pos,
+      );
     // eslint-disable-next-line no-fallthrough
     default:
       syntaxError(`cannot ${verb} ${describeExpr(e)}`, e.pos);
@@ -141,10 +155,7 @@ class PythonParser extends EmbeddedActionsParser {
   fieldExpression = this.RULE('fieldExpression', (): Expr => this.SUBRULE(this.testlistStarExpr));
 
   statement = this.RULE('statement', (): Stmt[] =>
-    this.OR([
-      { ALT: () => [this.SUBRULE(this.compoundStatement)] },
-      { ALT: () => this.SUBRULE(this.simpleStatement) },
-    ]),
+    this.OR([{ ALT: () => [this.SUBRULE(this.compoundStatement)] }, { ALT: () => this.SUBRULE(this.simpleStatement) }]),
   );
 
   simpleStatement = this.RULE('simpleStatement', (): Stmt[] => {
@@ -218,10 +229,7 @@ class PythonParser extends EmbeddedActionsParser {
     const token = this.CONSUME(Kw.from);
     let dots = 0;
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(t.Dot) },
-        { ALT: () => this.CONSUME(t.Ellipsis) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(t.Dot) }, { ALT: () => this.CONSUME(t.Ellipsis) }]);
       dots++;
     });
     const module = this.OPTION(() => this.SUBRULE(this.dottedName)) ?? '';
@@ -414,7 +422,8 @@ class PythonParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       // elif chains become nested ifs in the else branch, as in Python's own tree.
       let tail: Stmt[] = orelse ?? [];
-      for (let i = elifs.length - 1; i >= 0; i--) tail = [{ kind: 'if', test: elifs[i].test, body: elifs[i].body, orelse: tail, pos: elifs[i].pos }];
+      for (let i = elifs.length - 1; i >= 0; i--)
+        tail = [{ kind: 'if', test: elifs[i].test, body: elifs[i].body, orelse: tail, pos: elifs[i].pos }];
       return { kind: 'if' as const, test, body, orelse: tail, pos: posOf(token) };
     });
   });
@@ -665,7 +674,9 @@ class PythonParser extends EmbeddedActionsParser {
             const orelse = this.SUBRULE(this.test);
             return { test, orelse };
           });
-          return this.ACTION(() => (conditional ? { kind: 'ifexp' as const, test: conditional.test, body, orelse: conditional.orelse, pos: body.pos } : body));
+          return this.ACTION(() =>
+            conditional ? { kind: 'ifexp' as const, test: conditional.test, body, orelse: conditional.orelse, pos: body.pos } : body,
+          );
         },
       },
     ]),
@@ -679,9 +690,23 @@ class PythonParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'lambda' as const, params, body, pos: posOf(token) }));
   });
 
-  orTest = this.RULE('orTest', (): Expr => this.boolChain(Kw.or, 'or', () => this.SUBRULE(this.andTest), () => this.SUBRULE2(this.andTest)));
+  orTest = this.RULE('orTest', (): Expr =>
+    this.boolChain(
+      Kw.or,
+      'or',
+      () => this.SUBRULE(this.andTest),
+      () => this.SUBRULE2(this.andTest),
+    ),
+  );
 
-  andTest = this.RULE('andTest', (): Expr => this.boolChain(Kw.and, 'and', () => this.SUBRULE(this.notTest), () => this.SUBRULE2(this.notTest)));
+  andTest = this.RULE('andTest', (): Expr =>
+    this.boolChain(
+      Kw.and,
+      'and',
+      () => this.SUBRULE(this.notTest),
+      () => this.SUBRULE2(this.notTest),
+    ),
+  );
 
   private boolChain(type: TokenType, op: 'and' | 'or', first: () => Expr, next: () => Expr): Expr {
     const values: Expr[] = [first()];
@@ -732,15 +757,47 @@ class PythonParser extends EmbeddedActionsParser {
   );
 
   /** Binary operators from `|` down to `* / // % @`, each level a left-associative chain. */
-  expr = this.RULE('expr', (): Expr => this.binaryChain([t.Pipe], () => this.SUBRULE(this.xorExpr), () => this.SUBRULE2(this.xorExpr)));
-  xorExpr = this.RULE('xorExpr', (): Expr => this.binaryChain([t.Caret], () => this.SUBRULE(this.andExpr), () => this.SUBRULE2(this.andExpr)));
-  andExpr = this.RULE('andExpr', (): Expr => this.binaryChain([t.Amp], () => this.SUBRULE(this.shiftExpr), () => this.SUBRULE2(this.shiftExpr)));
-  shiftExpr = this.RULE('shiftExpr', (): Expr =>
-    this.binaryChain([t.ShiftLeft, t.ShiftRight], () => this.SUBRULE(this.arithExpr), () => this.SUBRULE2(this.arithExpr)),
+  expr = this.RULE('expr', (): Expr =>
+    this.binaryChain(
+      [t.Pipe],
+      () => this.SUBRULE(this.xorExpr),
+      () => this.SUBRULE2(this.xorExpr),
+    ),
   );
-  arithExpr = this.RULE('arithExpr', (): Expr => this.binaryChain([t.Plus, t.Minus], () => this.SUBRULE(this.term), () => this.SUBRULE2(this.term)));
+  xorExpr = this.RULE('xorExpr', (): Expr =>
+    this.binaryChain(
+      [t.Caret],
+      () => this.SUBRULE(this.andExpr),
+      () => this.SUBRULE2(this.andExpr),
+    ),
+  );
+  andExpr = this.RULE('andExpr', (): Expr =>
+    this.binaryChain(
+      [t.Amp],
+      () => this.SUBRULE(this.shiftExpr),
+      () => this.SUBRULE2(this.shiftExpr),
+    ),
+  );
+  shiftExpr = this.RULE('shiftExpr', (): Expr =>
+    this.binaryChain(
+      [t.ShiftLeft, t.ShiftRight],
+      () => this.SUBRULE(this.arithExpr),
+      () => this.SUBRULE2(this.arithExpr),
+    ),
+  );
+  arithExpr = this.RULE('arithExpr', (): Expr =>
+    this.binaryChain(
+      [t.Plus, t.Minus],
+      () => this.SUBRULE(this.term),
+      () => this.SUBRULE2(this.term),
+    ),
+  );
   term = this.RULE('term', (): Expr =>
-    this.binaryChain([t.Star, t.Slash, t.DoubleSlash, t.Percent, t.At], () => this.SUBRULE(this.factor), () => this.SUBRULE2(this.factor)),
+    this.binaryChain(
+      [t.Star, t.Slash, t.DoubleSlash, t.Percent, t.At],
+      () => this.SUBRULE(this.factor),
+      () => this.SUBRULE2(this.factor),
+    ),
   );
 
   private binaryChain(ops: TokenType[], first: () => Expr, next: () => Expr): Expr {
@@ -759,7 +816,11 @@ class PythonParser extends EmbeddedActionsParser {
     this.OR([
       {
         ALT: () => {
-          const op = this.OR2([{ ALT: () => this.CONSUME(t.Plus) }, { ALT: () => this.CONSUME(t.Minus) }, { ALT: () => this.CONSUME(t.Tilde) }]);
+          const op = this.OR2([
+            { ALT: () => this.CONSUME(t.Plus) },
+            { ALT: () => this.CONSUME(t.Minus) },
+            { ALT: () => this.CONSUME(t.Tilde) },
+          ]);
           const operand = this.SUBRULE(this.factor);
           return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '+' | '-' | '~', operand, pos: posOf(op) }));
         },
@@ -858,7 +919,9 @@ class PythonParser extends EmbeddedActionsParser {
           const generators = this.OPTION(() => this.SUBRULE(this.compFor));
           return this.ACTION(() => ({
             kind: 'positional' as const,
-            value: generators ? { kind: 'comprehension' as const, shape: 'generator' as const, elt: value, generators, pos: value.pos } : value,
+            value: generators
+              ? { kind: 'comprehension' as const, shape: 'generator' as const, elt: value, generators, pos: value.pos }
+              : value,
             pos: value.pos,
           }));
         },
@@ -1217,7 +1280,12 @@ function describeRecognitionError(e: IRecognitionException, tokens: IToken[]): P
     new PythonSyntaxError(kind, message, tok?.startLine ?? 1, tok?.startColumn ?? 1);
   if (token.tokenType === t.Indent) return error('IndentationError', 'unexpected indent', tokens[index + 1] ?? token);
   // A block opener's ':' at the end of a line must be followed by an indented block.
-  const colon = token.tokenType === t.Newline && previous?.tokenType === t.Colon ? index - 1 : previous?.tokenType === t.Newline && tokens[index - 2]?.tokenType === t.Colon ? index - 2 : -1;
+  const colon =
+    token.tokenType === t.Newline && previous?.tokenType === t.Colon
+      ? index - 1
+      : previous?.tokenType === t.Newline && tokens[index - 2]?.tokenType === t.Colon
+        ? index - 2
+        : -1;
   if (colon >= 0) {
     const opener = statementKeyword(tokens, colon);
     const where = opener ? ` after '${opener.image}' statement on line ${opener.startLine}` : '';
@@ -1225,7 +1293,13 @@ function describeRecognitionError(e: IRecognitionException, tokens: IToken[]): P
     return error('IndentationError', `expected an indented block${where}`, next && next.tokenType.name !== 'EOF' ? next : token);
   }
   if (token.tokenType === t.Dedent) return error('IndentationError', 'unexpected unindent', token);
-  if (previous && previous.image === 'print' && previous.tokenType === t.Name && token.startLine === previous.startLine && token.tokenType !== t.LParen) {
+  if (
+    previous &&
+    previous.image === 'print' &&
+    previous.tokenType === t.Name &&
+    token.startLine === previous.startLine &&
+    token.tokenType !== t.LParen
+  ) {
     return error('SyntaxError', "Missing parentheses in call to 'print'. Did you mean print(...)?", previous);
   }
   if (token.tokenType === t.Equals) return error('SyntaxError', "invalid syntax. Maybe you meant '==' or ':=' instead of '='?", token);

@@ -43,9 +43,41 @@ export const NumberLiteral = createToken({
 export const Name = createToken({ name: 'Name', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
 const KEYWORDS = [
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
-  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda',
-  'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ] as const;
 
 export type Keyword = (typeof KEYWORDS)[number];
@@ -110,7 +142,19 @@ export const Equals = op('Equals', '=');
 export const Unknown = createToken({ name: 'Unknown', pattern: /[^]/ });
 
 export const AUGMENTED_ASSIGN: TokenType[] = [
-  PlusEq, MinusEq, StarEq, SlashEq, DoubleSlashEq, PercentEq, DoubleStarEq, AmpEq, PipeEq, CaretEq, ShiftLeftEq, ShiftRightEq, AtEq,
+  PlusEq,
+  MinusEq,
+  StarEq,
+  SlashEq,
+  DoubleSlashEq,
+  PercentEq,
+  DoubleStarEq,
+  AmpEq,
+  PipeEq,
+  CaretEq,
+  ShiftLeftEq,
+  ShiftRightEq,
+  AtEq,
 ];
 
 export const allPythonTokens: TokenType[] = [

@@ -16,7 +16,10 @@ export function problemPrototxt(q: Problem): string {
     `layer { name: "up" type: "Deconvolution" bottom: "x" top: "up"`,
     `  convolution_param { num_output: ${q.cout} kernel_size: ${q.k} stride: ${q.s}${q.p ? ` pad: ${q.p}` : ''} bias_term: false } }`,
   ];
-  if (q.crop) lines.push(`layer { name: "score" type: "Crop" bottom: "up" bottom: "data" top: "score" crop_param { axis: 2 offset: ${q.crop.offset} } }`);
+  if (q.crop)
+    lines.push(
+      `layer { name: "score" type: "Crop" bottom: "up" bottom: "data" top: "score" crop_param { axis: 2 offset: ${q.crop.offset} } }`,
+    );
   return lines.join('\n') + '\n';
 }
 

@@ -63,7 +63,12 @@ async function main(problemId: string, name: string, referencePath: string, pick
 }
 
 const errorText = (e: unknown) =>
-  (e instanceof Error ? (e as { diagnostics?: { message: string }[] }).diagnostics?.map((d) => d.message).join('; ') || e.message : String(e)).split('\n')[0].slice(0, 300);
+  (e instanceof Error
+    ? (e as { diagnostics?: { message: string }[] }).diagnostics?.map((d) => d.message).join('; ') || e.message
+    : String(e)
+  )
+    .split('\n')[0]
+    .slice(0, 300);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Several implementations (comma-separated) run one after the other in this process: only for peers whose

@@ -12,7 +12,12 @@ export async function ortImplementation(q: Problem, x: Float32Array, w: Float32A
   const started = performance.now();
   const [, oh, ow] = outputDims(q);
   const before = q.p + cropOffset(q);
-  const pads: [number, number, number, number] = [before, before, fullSize(q, q.h) + 2 * q.p - before - oh, fullSize(q, q.w) + 2 * q.p - before - ow];
+  const pads: [number, number, number, number] = [
+    before,
+    before,
+    fullSize(q, q.h) + 2 * q.p - before - oh,
+    fullSize(q, q.w) + 2 * q.p - before - ow,
+  ];
   const model = convTransposeModel({ cin: q.cin, cout: q.cout, h: q.h, w: q.w, k: q.k, s: q.s, pads, out: [oh, ow], weights: w });
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: ORT_THREADS,

@@ -27,7 +27,18 @@ const base = {
   P2: { title: 'FCN-8s upscore2', cin: 21, cout: 21, h: 34, w: 34, k: 4, s: 2, p: 0, seed: 1236 },
   P3: { title: 'generator 256→128', cin: 256, cout: 128, h: 16, w: 16, k: 4, s: 2, p: 1, seed: 1237 },
   P4: { title: 'FSRCNN-style 56→1', cin: 56, cout: 1, h: 64, w: 64, k: 9, s: 3, p: 3, seed: 1238 },
-  P5: { title: 'FCN-8s upscore8 + Crop 500² @31', cin: 21, cout: 21, h: 70, w: 70, k: 16, s: 8, p: 0, seed: 1239, crop: { size: 500, offset: 31 } },
+  P5: {
+    title: 'FCN-8s upscore8 + Crop 500² @31',
+    cin: 21,
+    cout: 21,
+    h: 70,
+    w: 70,
+    k: 16,
+    s: 8,
+    p: 0,
+    seed: 1239,
+    crop: { size: 500, offset: 31 },
+  },
 } as const;
 
 export const PROBLEMS: Problem[] = [

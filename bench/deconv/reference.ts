@@ -33,7 +33,8 @@ export function referenceOutput(q: Problem, x: Float32Array, w: Float32Array): F
   const off = cropOffset(q);
   const out = new Float64Array(c * oh * ow);
   for (let co = 0; co < c; co++) {
-    for (let i = 0; i < oh; i++) out.set(full.subarray((co * fh + i + off) * fw + off, (co * fh + i + off) * fw + off + ow), (co * oh + i) * ow);
+    for (let i = 0; i < oh; i++)
+      out.set(full.subarray((co * fh + i + off) * fw + off, (co * fh + i + off) * fw + off + ow), (co * oh + i) * ow);
   }
   return out;
 }

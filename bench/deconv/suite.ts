@@ -42,7 +42,9 @@ export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<strin
   const { log } = options;
   const problems = options.problems ? PROBLEMS.filter((q) => options.problems!.includes(q.id)) : PROBLEMS;
   // Every backend compile() offers, and webasm and wasm again with their worker threads (compile's `threads`).
-  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' || b === 'wasm' ? [b, `${b}+threads`] : [b]));
+  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) =>
+    b === 'webasm' || b === 'wasm' ? [b, `${b}+threads`] : [b],
+  );
   const xvfb = !process.env.DISPLAY && xvfbAvailable();
   const unavailable = new Map<string, string>();
   // A backend too slow to time on one problem is not tried on problems with at least as much work.
@@ -65,7 +67,10 @@ export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<strin
       // GL on a software rasteriser can take minutes per call; it is informative only, so it gets less time.
       const timeoutMs = useXvfb ? 20_000 : 150_000 * names.length;
       const started = performance.now();
-      const outcome = runChild<DeconvResult[]>(CHILD, [q.id, names.join(','), refPath, ...(pick ? ['pick'] : [])], { xvfb: useXvfb, timeoutMs });
+      const outcome = runChild<DeconvResult[]>(CHILD, [q.id, names.join(','), refPath, ...(pick ? ['pick'] : [])], {
+        xvfb: useXvfb,
+        timeoutMs,
+      });
       const wall = ((performance.now() - started) / 1000).toFixed(1);
       if (!outcome.ok) return names.map(() => outcome.reason);
       return outcome.value.map((r, i) => {
@@ -92,7 +97,8 @@ export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<strin
         continue;
       }
       const r = run(name, label, xvfb && needsDisplay(backend));
-      if (typeof r !== 'string' && r.tooSlow) tooSlow.set(backend, { macs: usefulMacs(q), why: `not tried: first call on ${q.id} took ${fmtMs(r.firstMs)} ms` });
+      if (typeof r !== 'string' && r.tooSlow)
+        tooSlow.set(backend, { macs: usefulMacs(q), why: `not tried: first call on ${q.id} took ${fmtMs(r.firstMs)} ms` });
       if (typeof r === 'string' || r.error) {
         const why = typeof r === 'string' ? r : r.error!;
         if (/cannot run here/.test(why)) unavailable.set(backend, why);
@@ -104,7 +110,11 @@ export async function runDeconvSuite(options: DeconvSuiteOptions): Promise<strin
     // Native and WebAssembly peers share a process (no JIT to disturb); tfjs-cpu, plain JS, has its own.
     for (const group of PEER_PROCESSES) {
       const peers = group.map((name) => PEERS.find((p) => p.name === name)!);
-      runGroup(group, peers.map((p) => p.label), false).forEach((r, i) => {
+      runGroup(
+        group,
+        peers.map((p) => p.label),
+        false,
+      ).forEach((r, i) => {
         const peer = peers[i];
         if (typeof r === 'string' || r.error) {
           const why = typeof r === 'string' ? r : r.error!;
@@ -161,7 +171,21 @@ function problemTable(q: Problem, rows: Row[]): string {
       best && ms !== undefined ? fmtRatio(best.ms / ms) : '–',
     ];
   });
-  return table(['implementation', 'ran as', 'median ms', 'min ms', 'runs', 'GFLOP/s', 'first call ms', 'set-up ms', 'max err / max |y|', 'brewnet best time ÷ this time'], body);
+  return table(
+    [
+      'implementation',
+      'ran as',
+      'median ms',
+      'min ms',
+      'runs',
+      'GFLOP/s',
+      'first call ms',
+      'set-up ms',
+      'max err / max |y|',
+      'brewnet best time ÷ this time',
+    ],
+    body,
+  );
 }
 
 interface Target {
@@ -196,7 +220,8 @@ function targets(all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[
     out.push({
       text: `${id} dense: ≥ 5× faster than tfjs-wasm`,
       met: speedup === undefined ? undefined : speedup >= 5,
-      measured: best && wasm ? `${fmtMs(best.ms)} ms (${best.row.label}) vs ${fmtMs(wasm)} ms: ${fmtRatio(speedup)} faster` : 'not measured',
+      measured:
+        best && wasm ? `${fmtMs(best.ms)} ms (${best.row.label}) vs ${fmtMs(wasm)} ms: ${fmtRatio(speedup)} faster` : 'not measured',
     });
     const ratio = best && ort ? best.ms / ort : undefined;
     out.push({
@@ -234,7 +259,7 @@ function report(all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[]
     const per = (backend: string) => fmtMs(ms(`brewnet:${backend}`));
     return [
       q.id,
-      (2 * usefulMacs(q) / 1e9).toFixed(3),
+      ((2 * usefulMacs(q)) / 1e9).toFixed(3),
       ...env.backends.map(per),
       best ? `${fmtMs(best.ms)} (${best.row.name.slice(8)})` : '–',
       fmtMs(wasm),
@@ -273,16 +298,20 @@ function report(all: { q: Problem; rows: Row[]; auto?: DeconvResult | string }[]
         ? `- \`compile(net, { backend: 'auto' })\` on ${auto.problem}${env.xvfb ? ' under xvfb-run (a display, as gpu.js would pick headlessgl there)' : ''}: ${auto.detail}, first call ${fmtMs(auto.firstMs)} ms, err ${fmtExp(auto.agreement.relError)}${auto.error ? ` (${auto.error})` : ''}. auto's rule reads the machine (GL renderer), not the net, so this one probe stands for every problem in the targets.`
         : '- auto not probed',
   ];
-  const sections = all.map(({ q, rows }) => [`### ${q.id} ${q.title}: ${describe(q)}; ${(2 * usefulMacs(q) / 1e6).toFixed(1)} useful MFLOP`, '', problemTable(q, rows), ''].join('\n'));
+  const sections = all.map(({ q, rows }) =>
+    [`### ${q.id} ${q.title}: ${describe(q)}; ${((2 * usefulMacs(q)) / 1e6).toFixed(1)} useful MFLOP`, '', problemTable(q, rows), ''].join(
+      '\n',
+    ),
+  );
   return [
     '## Deconvolution: brewnet vs tfjs and onnxruntime-node',
     '',
-    '- problems: batch 1, Caffe layout, no bias, data uniform in [−1, 1) from mulberry32 (seed 1234 + problem number, weights seed + 1000); `-bilinear`: FCN\'s weights (Caffe\'s bilinear filler on the channel diagonal, zero elsewhere). P5: Deconvolution then FCN-8s\'s Crop to 500×500 at offset 31.',
+    "- problems: batch 1, Caffe layout, no bias, data uniform in [−1, 1) from mulberry32 (seed 1234 + problem number, weights seed + 1000); `-bilinear`: FCN's weights (Caffe's bilinear filler on the channel diagonal, zero elsewhere). P5: Deconvolution then FCN-8s's Crop to 500×500 at offset 31.",
     '- brewnet: each problem is a prototxt net (Input → Deconvolution [→ Crop]) compiled with `compile(net, { weights, backend })` and run with `forward()`; the timed call is the whole `forward` (input upload, kernels, read-back). Backends tried: ' +
       env.backends.join(', ') +
       (env.xvfb ? ' (GL ones under `xvfb-run`)' : '') +
-      ' (`webasm+threads`: webasm with compile()\'s `threads: true`, kernels of ≥ 4096 outputs on gpu.js\'s worker pool, 2 workers here; `wasm+threads`: native kernels of ≥ 4 M multiply-adds split by rows between the main thread and one worker on a shared memory).',
-    '- peers (devDependencies only): tfjs `conv2dTranspose` in NHWC with its filter re-laid once (layout changes not timed, its fastest form); onnxruntime-node `ConvTranspose` one-node model (built in bench/deconv/onnx-model.ts), CPU EP, 2 intra-op threads. P5\'s Crop is given to both peers as asymmetric padding, so they compute only the kept 500×500 window.',
+      " (`webasm+threads`: webasm with compile()'s `threads: true`, kernels of ≥ 4096 outputs on gpu.js's worker pool, 2 workers here; `wasm+threads`: native kernels of ≥ 4 M multiply-adds split by rows between the main thread and one worker on a shared memory).",
+    "- peers (devDependencies only): tfjs `conv2dTranspose` in NHWC with its filter re-laid once (layout changes not timed, its fastest form); onnxruntime-node `ConvTranspose` one-node model (built in bench/deconv/onnx-model.ts), CPU EP, 2 intra-op threads. P5's Crop is given to both peers as asymmetric padding, so they compute only the kept 500×500 window.",
     `- every brewnet configuration and tfjs-cpu (plain JS: JIT-sensitive) runs in its own node process, onnxruntime-node and tfjs-wasm (native and WebAssembly code) share one; its first call is checked against a float64 direct scatter (max |error| / max |reference| ≤ ${TOLERANCE}) before anything is timed, and the last call is checked again; "first call" (kernel build, JIT, allocation) is reported apart; then 1 warm-up call and ≥ 3 timed calls (more until 0.5 s, at most 15) — a call slower than 1 s gets 2 timed calls and no warm-up, slower than 2.5 s one, slower than 8 s none (that first call is then the row's time, runs 0, and bigger problems skip that configuration); median and fastest.`,
     '- GFLOP/s = 2 × useful MACs (those reaching a kept output, counted as dense also for the bilinear weights) ÷ median time. "brewnet best" = fastest CPU backend (not GL) per problem. Ratios: "speed-up" = peer time ÷ brewnet time; "brewnet ÷ ORT" = brewnet time ÷ ORT time (target ≤ 0.5 for FCN upsampling, ≤ 5 dense).',
     '',

@@ -35,14 +35,18 @@ export async function tfjsImplementation(q: Problem, x: Float32Array, w: Float32
   // Caffe [Cin, Cout, K, K] → tfjs [K, K, Cout, Cin].
   const f = new Float32Array(w.length);
   for (let ci = 0; ci < cin; ci++)
-    for (let co = 0; co < cout; co++)
-      for (let t = 0; t < k * k; t++) f[(t * cout + co) * cin + ci] = w[(ci * cout + co) * k * k + t];
+    for (let co = 0; co < cout; co++) for (let t = 0; t < k * k; t++) f[(t * cout + co) * cin + ci] = w[(ci * cout + co) * k * k + t];
   const filter = tf.tensor4d(f, [k, k, cout, cin]);
   const xNHWC = toNHWC(x, cin, h, width);
   const [, oh, ow] = outputDims(q);
   const before = q.p + cropOffset(q);
   const after = (size: number, out: number) => fullSize(q, size) + 2 * q.p - before - out;
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [before, after(h, oh)], [before, after(width, ow)], [0, 0]];
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [before, after(h, oh)],
+    [before, after(width, ow)],
+    [0, 0],
+  ];
   const setupMs = performance.now() - started;
   return {
     detail: `tfjs ${tf.version_core} backend ${tf.getBackend()}, NHWC`,

@@ -48,7 +48,16 @@ type Params = Map<string, Float32Array[]>;
 
 function inputsFor(shapes: { name: string; shape: number[] }[], seed: number): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
-  shapes.forEach(({ name, shape }, i) => (out[name] = { shape, data: uniform(shape.reduce((a, b) => a * b, 1), seed + i) }));
+  shapes.forEach(
+    ({ name, shape }, i) =>
+      (out[name] = {
+        shape,
+        data: uniform(
+          shape.reduce((a, b) => a * b, 1),
+          seed + i,
+        ),
+      }),
+  );
   return out;
 }
 
@@ -75,7 +84,12 @@ async function timeOne(
     const first = result.ms;
     let t = { median: first, runs: 0 };
     if (first < 1000) {
-      t = await measureRuns(async () => (result = runReferenceTimed(net, params, inputs)), { minRuns: 1, maxRuns: 3, budgetMs: 150, warmup: 0 });
+      t = await measureRuns(async () => (result = runReferenceTimed(net, params, inputs)), {
+        minRuns: 1,
+        maxRuns: 3,
+        budgetMs: 150,
+        warmup: 0,
+      });
     }
     for (const o of outputs) writeFileSync(fileFor(dir, key, o), new Uint8Array(result.blobs.get(o)!.data.buffer));
     return { ms: t.median, firstMs: first, runs: t.runs };
@@ -94,7 +108,8 @@ async function timeOne(
       const ref = Float64Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
       relError = Math.max(relError, compare(result[o].data, ref).relError);
     }
-    if (!(relError <= TOLERANCE)) return { ms: NaN, firstMs, runs: 0, relError, error: 'disagrees with the reference executor', ran: compiled.backend };
+    if (!(relError <= TOLERANCE))
+      return { ms: NaN, firstMs, runs: 0, relError, error: 'disagrees with the reference executor', ran: compiled.backend };
     // A slow first call (a GL layer on a software rasteriser) is repeated less, or not at all.
     const policy = firstMs < 1000 ? (key === 'whole' ? WHOLE_MEASURE : MEASURE) : policyAfterFirstCall(firstMs);
     if (!policy) return { ms: firstMs, firstMs, runs: 0, relError, ran: compiled.backend };
@@ -145,7 +160,10 @@ async function main(netId: string, what: string, dir: string, whole: boolean): P
     result.whole = { ms: NaN, firstMs: NaN, runs: 0, error: `not run: this backend's ${budget / 1000} s were spent` };
   } else if (spec.wholeForward) {
     for (const l of net.layers) paramsOf(l.name);
-    const inputs = inputsFor(Object.entries(spec.inputs).map(([name, shape]) => ({ name, shape })), 3);
+    const inputs = inputsFor(
+      Object.entries(spec.inputs).map(([name, shape]) => ({ name, shape })),
+      3,
+    );
     try {
       result.whole = await timeOne(what, net, params, inputs, net.outputs, dir, 'whole');
     } catch (e) {

@@ -77,7 +77,16 @@ function layerNetAt(net: Net, blocks: string[], layer: Layer, followers: Layer[]
   const last = timed[timed.length - 1];
   if (timed.some((l) => l.tops.some((t) => t.shape.some((d) => d <= 0)))) throw new Error('empty output at this size');
   const work = (ls: Layer[]) => ls.reduce((n, l) => n + layerWork(l), 0);
-  return { layer, followers, size, net: small, inputs, outputs: last.tops.map((t) => t.name), work: work(timed), fullWork: work([layer, ...followers]) };
+  return {
+    layer,
+    followers,
+    size,
+    net: small,
+    inputs,
+    outputs: last.tops.map((t) => t.name),
+    work: work(timed),
+    fullWork: work([layer, ...followers]),
+  };
 }
 
 /** In-place layers (one bottom, top of the same name) right after `layer` on its top. */
@@ -139,4 +148,5 @@ export function plannedLayerNets(net: Net, plan: Record<string, number | null>):
   return timedGroups(net).map(({ layer, followers }) => layerNetAt(net, blocks, layer, followers, plan[layer.name] ?? undefined));
 }
 
-export const planOf = (lns: LayerNet[]): Record<string, number | null> => Object.fromEntries(lns.map((l) => [l.layer.name, l.size ?? null]));
+export const planOf = (lns: LayerNet[]): Record<string, number | null> =>
+  Object.fromEntries(lns.map((l) => [l.layer.name, l.size ?? null]));

@@ -13,8 +13,10 @@ import { benchNets, loadBenchNet, type BenchNet } from './nets.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.js');
 const GL_BACKENDS = new Set(['headlessgl', 'webgl', 'webgl2', 'webgpu', 'gpu']);
-const THREADS_SKIP = 'not run on this net by default: each layer net starts its own worker pool (seconds per layer here); the deconv suite and FSRCNN show what threads give';
-const GL_SKIP = 'not run on this net by default: on a software GL (llvmpipe) it spends its time budget within the first few layers (kernel builds of seconds each); see FSRCNN and the deconv suite for GL';
+const THREADS_SKIP =
+  'not run on this net by default: each layer net starts its own worker pool (seconds per layer here); the deconv suite and FSRCNN show what threads give';
+const GL_SKIP =
+  'not run on this net by default: on a software GL (llvmpipe) it spends its time budget within the first few layers (kernel builds of seconds each); see FSRCNN and the deconv suite for GL';
 
 export interface NetsSuiteOptions {
   root: string;
@@ -25,12 +27,16 @@ export interface NetsSuiteOptions {
   log: (line: string) => void;
 }
 
-const fmtWork = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(n));
-const fmtTime = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${fmtMs(ms)} ms`);
+const fmtWork = (n: number) =>
+  n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(n);
+const fmtTime = (ms: number | undefined) =>
+  ms === undefined || !Number.isFinite(ms) ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${fmtMs(ms)} ms`;
 
 export function runNetsSuite(options: NetsSuiteOptions): string {
   const { root, log } = options;
-  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) => (b === 'webasm' || b === 'wasm' ? [b, `${b}+threads`] : [b]));
+  const backends: string[] = BACKENDS.filter((b) => b !== 'auto').flatMap((b) =>
+    b === 'webasm' || b === 'wasm' ? [b, `${b}+threads`] : [b],
+  );
   const xvfb = !process.env.DISPLAY && xvfbAvailable();
   const sections: string[] = [];
   const unavailable = new Map<string, string>();
@@ -40,7 +46,11 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
       sections.push(`### ${spec.title}\n\nskipped: ${spec.path.missing}\n`);
       continue;
     }
-    log(`\n${spec.title}, input ${Object.values(spec.inputs).map((s) => s.join('×')).join(', ')}`);
+    log(
+      `\n${spec.title}, input ${Object.values(spec.inputs)
+        .map((s) => s.join('×'))
+        .join(', ')}`,
+    );
     const dir = join(root, 'bench', 'out', 'nets', spec.id);
     // Which size each layer is timed at is decided once here; every process reads it.
     mkdirSync(dir, { recursive: true });
@@ -66,7 +76,9 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
         timeoutMs: spec.wholeForward && spec.id === 'fcn8s' ? 3_600_000 : 240_000,
       });
       const wall = ((performance.now() - started) / 1000).toFixed(1);
-      const firstError = outcome.ok ? outcome.value.error ?? Object.values(outcome.value.layers).find((l) => l.error)?.error : outcome.reason;
+      const firstError = outcome.ok
+        ? (outcome.value.error ?? Object.values(outcome.value.layers).find((l) => l.error)?.error)
+        : outcome.reason;
       if (!outcome.ok || outcome.value.error || (firstError && /cannot run here/.test(firstError))) {
         const why = firstError ?? 'failed';
         if (/cannot run here/.test(why)) unavailable.set(backend, why);
@@ -76,7 +88,9 @@ export function runNetsSuite(options: NetsSuiteOptions): string {
       }
       const r = outcome.value;
       const total = Object.values(r.layers).reduce((s, l) => s + (Number.isFinite(l.ms) ? l.ms : 0), 0);
-      log(`  ${backend}${r.ran ? ` (ran on ${r.ran})` : ''}: Σ layers as timed ${fmtTime(total)}${r.whole ? `, whole forward ${fmtTime(r.whole.ms)}` : ''} (${wall} s)${firstError ? `; problem: ${firstError}` : ''}`);
+      log(
+        `  ${backend}${r.ran ? ` (ran on ${r.ran})` : ''}: Σ layers as timed ${fmtTime(total)}${r.whole ? `, whole forward ${fmtTime(r.whole.ms)}` : ''} (${wall} s)${firstError ? `; problem: ${firstError}` : ''}`,
+      );
       results.push({ backend, result: r });
     }
     sections.push(netReport(spec, lns, results));
@@ -109,12 +123,33 @@ function netReport(spec: BenchNet, lns: LayerNet[], results: { backend: string; 
     });
     const timedAt = scale === 1 ? 'full' : ln.inputs.map((i) => i.shape.join('×')).join(' + ');
     const names = [ln.layer, ...ln.followers];
-    return [names.map((l) => l.name).join(' + '), names.map((l) => l.type).join(' + '), ln.layer.tops.map((t) => t.shape.join('×')).join(', '), fmtWork(ln.fullWork), timedAt, scale === 1 ? '1' : `${scale.toFixed(scale < 10 ? 2 : 0)}`, ...cells];
+    return [
+      names.map((l) => l.name).join(' + '),
+      names.map((l) => l.type).join(' + '),
+      ln.layer.tops.map((t) => t.shape.join('×')).join(', '),
+      fmtWork(ln.fullWork),
+      timedAt,
+      scale === 1 ? '1' : `${scale.toFixed(scale < 10 ? 2 : 0)}`,
+      ...cells,
+    ];
   });
   const best = cols.filter((c) => c !== 'reference' && !incomplete.has(c)).sort((a, b) => totals.get(a)! - totals.get(b)!)[0];
-  rows.push(['**Σ layers**', '', '', fmtWork(lns.reduce((s, l) => s + l.fullWork, 0)), '', '', ...cols.map((c) => `**${fmtTime(totals.get(c))}**${incomplete.has(c) ? ' (incomplete)' : ''}`)]);
+  rows.push([
+    '**Σ layers**',
+    '',
+    '',
+    fmtWork(lns.reduce((s, l) => s + l.fullWork, 0)),
+    '',
+    '',
+    ...cols.map((c) => `**${fmtTime(totals.get(c))}**${incomplete.has(c) ? ' (incomplete)' : ''}`),
+  ]);
   const header = ['layer', 'type', 'top (full size)', 'work', 'timed at (bottoms)', '× scale', ...cols];
-  const parts = [`### ${spec.title}, input ${Object.values(spec.inputs).map((s) => s.join('×')).join(', ')}`, ''];
+  const parts = [
+    `### ${spec.title}, input ${Object.values(spec.inputs)
+      .map((s) => s.join('×'))
+      .join(', ')}`,
+    '',
+  ];
   for (const r of results) if (r.skipped) parts.push(`- ${r.backend}: skipped: ${r.skipped}`);
   for (const r of measured) if (r.result!.ran) parts.push(`- ${r.backend}: kernels ran on ${r.result!.ran}`);
   parts.push('');
@@ -124,7 +159,14 @@ function netReport(spec: BenchNet, lns: LayerNet[], results: { backend: string; 
         ['whole forward', 'median', 'first call', 'timed calls', 'max err / max |y|', 'Σ layers (scaled)'],
         measured.map(({ backend, result }) => {
           const w = result!.whole;
-          return [backend, w?.error ? `✗ ${w.error}` : fmtTime(w?.ms), fmtTime(w?.firstMs), String(w?.runs ?? '–'), backend === 'reference' ? '(oracle)' : fmtExp(w?.relError), fmtTime(totals.get(backend))];
+          return [
+            backend,
+            w?.error ? `✗ ${w.error}` : fmtTime(w?.ms),
+            fmtTime(w?.firstMs),
+            String(w?.runs ?? '–'),
+            backend === 'reference' ? '(oracle)' : fmtExp(w?.relError),
+            fmtTime(totals.get(backend)),
+          ];
         }),
       ),
       '',
@@ -133,7 +175,10 @@ function netReport(spec: BenchNet, lns: LayerNet[], results: { backend: string; 
   parts.push(table(header, rows), '');
   if (best) {
     const share = lns
-      .map((ln) => ({ name: ln.layer.name, ms: estimate(measured.find((m) => m.backend === best)!.result!.layers[ln.layer.name], ln.fullWork / ln.work) ?? 0 }))
+      .map((ln) => ({
+        name: ln.layer.name,
+        ms: estimate(measured.find((m) => m.backend === best)!.result!.layers[ln.layer.name], ln.fullWork / ln.work) ?? 0,
+      }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 5);
     const total = totals.get(best)!;

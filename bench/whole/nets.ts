@@ -24,12 +24,49 @@ function corpusFile(root: string, relative: string): string | { missing: string 
 
 export function wholeNets(root: string): WholeNet[] {
   return [
-    { id: 'googlenet', title: 'GoogLeNet 224²', path: corpusFile(root, 'bvlc-caffe/models/bvlc_googlenet/deploy.prototxt'), input: { name: 'data', shape: [1, 3, 224, 224] } },
-    { id: 'resnet50', title: 'ResNet-50 224²', path: corpusFile(root, 'resnet/prototxt/ResNet-50-deploy.prototxt'), input: { name: 'data', shape: [1, 3, 224, 224] } },
-    { id: 'squeezenet11', title: 'SqueezeNet 1.1 227²', path: corpusFile(root, 'squeezenet/SqueezeNet_v1.1/deploy.prototxt'), input: { name: 'data', shape: [1, 3, 227, 227] } },
-    { id: 'mobilenet', title: 'MobileNet v1 224²', path: corpusFile(root, 'mobilenet/mobilenet_deploy.prototxt'), input: { name: 'data', shape: [1, 3, 224, 224] } },
-    { id: 'caffenet', title: 'CaffeNet 227²', path: corpusFile(root, 'bvlc-caffe/models/bvlc_reference_caffenet/deploy.prototxt'), input: { name: 'data', shape: [1, 3, 227, 227] } },
-    { id: 'vgg19', title: 'VGG-19 224²', path: corpusFile(root, 'vgg/VGG_ILSVRC_19_layers_deploy.prototxt'), input: { name: 'data', shape: [1, 3, 224, 224] }, slow: true },
-    { id: 'fcn8s', title: 'FCN-8s 500²', path: join(root, 'examples', 'fcn8s-deploy.prototxt'), input: { name: 'data', shape: [1, 3, 500, 500] }, slow: true },
+    {
+      id: 'googlenet',
+      title: 'GoogLeNet 224²',
+      path: corpusFile(root, 'bvlc-caffe/models/bvlc_googlenet/deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 224, 224] },
+    },
+    {
+      id: 'resnet50',
+      title: 'ResNet-50 224²',
+      path: corpusFile(root, 'resnet/prototxt/ResNet-50-deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 224, 224] },
+    },
+    {
+      id: 'squeezenet11',
+      title: 'SqueezeNet 1.1 227²',
+      path: corpusFile(root, 'squeezenet/SqueezeNet_v1.1/deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 227, 227] },
+    },
+    {
+      id: 'mobilenet',
+      title: 'MobileNet v1 224²',
+      path: corpusFile(root, 'mobilenet/mobilenet_deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 224, 224] },
+    },
+    {
+      id: 'caffenet',
+      title: 'CaffeNet 227²',
+      path: corpusFile(root, 'bvlc-caffe/models/bvlc_reference_caffenet/deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 227, 227] },
+    },
+    {
+      id: 'vgg19',
+      title: 'VGG-19 224²',
+      path: corpusFile(root, 'vgg/VGG_ILSVRC_19_layers_deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 224, 224] },
+      slow: true,
+    },
+    {
+      id: 'fcn8s',
+      title: 'FCN-8s 500²',
+      path: join(root, 'examples', 'fcn8s-deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 500, 500] },
+      slow: true,
+    },
   ];
 }

@@ -33,7 +33,8 @@ export function wholeNetWeights(layer: Layer, seed: number): Float32Array[] {
     const c = count(shapes[0]);
     return [uniform(c, seed * 16, -0.1, 0.1), uniform(c, seed * 16 + 1, 0.5, 1.5), new Float32Array(count(shapes[2] ?? [1])).fill(1)];
   }
-  if (layer.type === 'Scale') return shapes.map((s, i) => (i === 0 ? uniform(count(s), seed * 16, 0.5, 1) : uniform(count(s), seed * 16 + 1, -0.1, 0.1)));
+  if (layer.type === 'Scale')
+    return shapes.map((s, i) => (i === 0 ? uniform(count(s), seed * 16, 0.5, 1) : uniform(count(s), seed * 16 + 1, -0.1, 0.1)));
   return layerWeights(layer, seed, layer.type === 'Deconvolution');
 }
 
@@ -44,7 +45,7 @@ export function prepareNet(root: string, spec: WholeNet & { path: string }): Pre
   const weights = join(dir, 'weights.caffemodel');
   const input = join(dir, 'input.npy');
   const meta = join(dir, 'meta.json');
-  const macs = net.layers.reduce((s, l) => s + (['Convolution', 'Deconvolution', 'InnerProduct'].includes(l.type) ? l.macs ?? 0 : 0), 0);
+  const macs = net.layers.reduce((s, l) => s + (['Convolution', 'Deconvolution', 'InnerProduct'].includes(l.type) ? (l.macs ?? 0) : 0), 0);
   const paramBytes = 4 * net.layers.reduce((s, l) => s + l.paramShapes.reduce((t, p) => t + count(p), 0), 0);
   // Seeded and deterministic: an existing file from an earlier run with the same seed is the same file.
   const stamp = JSON.stringify({ version: 1, macs, paramBytes, file: readFileSync(spec.path, 'utf8').length });

@@ -47,12 +47,18 @@ function opencvNative(): string | undefined {
 
 function pythonChild(script: string, args: string[], timeoutMs: number): ChildOutcome<WholeResult> {
   try {
-    const stdout = execFileSync(PYTHON, [script, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = execFileSync(PYTHON, [script, ...args], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      maxBuffer: 16 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const line = stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
     return line ? { ok: true, value: JSON.parse(line.slice('BENCH-RESULT '.length)) } : { ok: false, reason: 'no result line' };
   } catch (e) {
     const err = e as { stderr?: string; code?: string; signal?: string };
-    if (err.code === 'ETIMEDOUT' || err.signal === 'SIGTERM') return { ok: false, reason: `timed out after ${(timeoutMs / 1000).toFixed(0)} s` };
+    if (err.code === 'ETIMEDOUT' || err.signal === 'SIGTERM')
+      return { ok: false, reason: `timed out after ${(timeoutMs / 1000).toFixed(0)} s` };
     return { ok: false, reason: (err.stderr ?? String(e)).trim().split('\n').slice(-2).join(' / ').slice(0, 300) };
   }
 }
@@ -91,12 +97,17 @@ export function runWholeSuite(options: WholeSuiteOptions): string {
       const t0 = performance.now();
       const o = outcome();
       row.results.set(impl, o);
-      log(`  ${impl}: ${o.ok ? `${fmtMs(o.value.ms)} ms (first ${fmtMs(o.value.firstMs)} ms, ${o.value.runs} timed, RSS ${o.value.rssMB.toFixed(0)} MB)` : `✗ ${o.reason}`} [${((performance.now() - t0) / 1000).toFixed(0)} s]`);
+      log(
+        `  ${impl}: ${o.ok ? `${fmtMs(o.value.ms)} ms (first ${fmtMs(o.value.firstMs)} ms, ${o.value.runs} timed, RSS ${o.value.rssMB.toFixed(0)} MB)` : `✗ ${o.reason}`} [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
+      );
     };
     if (nativeMissing) row.results.set('opencv-native', { ok: false, reason: nativeMissing });
     else run('opencv-native', () => pythonChild(join(root, 'bench', 'whole', 'opencv_native.py'), [path, prepared.dir, '2'], timeoutMs));
     run('opencv.js', () => runChild<WholeResult>(join(HERE, 'opencvjs-child.js'), [path, prepared.dir], { timeoutMs }));
-    for (const config of configs) run(`brewnet ${config}`, () => runChild<WholeResult>(join(HERE, 'brewnet-child.js'), [path, prepared.dir, net.input.name, config], { timeoutMs }));
+    for (const config of configs)
+      run(`brewnet ${config}`, () =>
+        runChild<WholeResult>(join(HERE, 'brewnet-child.js'), [path, prepared.dir, net.input.name, config], { timeoutMs }),
+      );
     const oracle = row.results.get('opencv-native');
     for (const [impl, o] of row.results) {
       if (impl === 'opencv-native' || !o.ok || !oracle?.ok) continue;
@@ -171,17 +182,29 @@ function report(rows: Row[], configs: string[]): string {
     '## Whole nets beside OpenCV (issue 12)',
     '',
     "- batch 1; weights seeded (fan-in-scaled uniform; BatchNorm statistics with variance in [0.5, 1.5]; Scale near 1) and written once as a .caffemodel that every implementation loads through its own Caffe reader; input uniform in [0, 1). OpenCV native: Debian's python3-opencv, `cv2.setNumThreads(2)`, DNN_BACKEND_OPENCV on the CPU. opencv.js: npm `@techstark/opencv-js` in Node (WebAssembly, no SIMD, no threads).",
-    "- a time counts only where the output agrees with OpenCV native's within 1e-4 of its largest value (errors in the last table). Median ms of the forward passes after the first (see bench/timing.ts for how many); \"(1 call)\": the first call was slow enough to be the only one.",
+    '- a time counts only where the output agrees with OpenCV native\'s within 1e-4 of its largest value (errors in the last table). Median ms of the forward passes after the first (see bench/timing.ts for how many); "(1 call)": the first call was slow enough to be the only one.',
     '',
     table(['net', ...impls.map((i) => `${i} (ms)`)], main),
     '',
-    table(['net', 'brewnet ÷ OpenCV native (target ≤ 2×)', 'opencv.js ÷ brewnet (target ≥ 3×)', 'threads speed-up (wasm ÷ wasm+threads)'], ratioRows),
+    table(
+      ['net', 'brewnet ÷ OpenCV native (target ≤ 2×)', 'opencv.js ÷ brewnet (target ≥ 3×)', 'threads speed-up (wasm ÷ wasm+threads)'],
+      ratioRows,
+    ),
     '',
     'Targets:',
     '',
     ...targets,
     '',
-    table(['net', 'GFLOP per forward', 'weights (MB)', ...impls.map((i) => `${i}: speed, peak RSS`), ...impls.slice(1).map((i) => `${i} err vs native`)], detail),
+    table(
+      [
+        'net',
+        'GFLOP per forward',
+        'weights (MB)',
+        ...impls.map((i) => `${i}: speed, peak RSS`),
+        ...impls.slice(1).map((i) => `${i} err vs native`),
+      ],
+      detail,
+    ),
     '',
   ].join('\n');
 }

@@ -129,7 +129,13 @@ export function analysisJSON(report: AnalysisReport): object {
     merges: report.merges.map((m) => ({ layer: m.layer.name, ok: m.ok, ...(m.reason ? { reason: m.reason } : {}) })),
     receptive_fields: receptive,
     padding,
-    deconvolutions: report.deconvolutions.map((d) => ({ layer: d.layer.name, axis: d.axis, input: d.input, sizes: d.sizes, caffe: d.caffe })),
+    deconvolutions: report.deconvolutions.map((d) => ({
+      layer: d.layer.name,
+      axis: d.axis,
+      input: d.input,
+      sizes: d.sizes,
+      caffe: d.caffe,
+    })),
     ...(report.validSizes ? { valid_sizes: report.validSizes } : {}),
   };
 }

@@ -53,12 +53,7 @@ export function computeCoordMaps(net: Net): CoordMaps {
   return { maps, merges };
 }
 
-function mergeBottoms(
-  layer: Layer,
-  top: Blob,
-  mapsOf: (b: Blob) => Map<Blob, AffineMap>,
-  merges: MergeReport[],
-): Map<Blob, AffineMap> {
+function mergeBottoms(layer: Layer, top: Blob, mapsOf: (b: Blob) => Map<Blob, AffineMap>, merges: MergeReport[]): Map<Blob, AffineMap> {
   const axes = spatialAxes(top.shape);
   // Bottoms with fewer spatial axes (a per-channel Scale factor) broadcast and carry no position.
   const spatialBottoms = layer.bottoms.filter((b) => spatialAxes(b.shape) === axes);

@@ -20,13 +20,19 @@ export function fixCrops(text: string, reports: readonly CropReport[]): { text: 
     const wanted = values.every((v) => v === values[0]) ? [values[0]] : values;
     const proto = report.layer.proto;
     const param = proto.crop_param as Msg | undefined;
-    const offsetLocs = param ? metaOf(param)?.fieldLocs.get('offset') ?? [] : [];
+    const offsetLocs = param ? (metaOf(param)?.fieldLocs.get('offset') ?? []) : [];
     if (param && offsetLocs.length) {
       const tokens = offsetLocs.map((loc) => valueToken(text, loc.offset!));
       tokens.forEach((token, i) => {
         const value = wanted.length === 1 ? wanted[0] : wanted[i];
         // More values needed than written: the last written one carries the rest as extra fields.
-        const extra = i === tokens.length - 1 && wanted.length > tokens.length ? wanted.slice(tokens.length).map((v) => ` offset: ${v}`).join('') : '';
+        const extra =
+          i === tokens.length - 1 && wanted.length > tokens.length
+            ? wanted
+                .slice(tokens.length)
+                .map((v) => ` offset: ${v}`)
+                .join('')
+            : '';
         edits.push({ at: token.start, remove: token.end - token.start, insert: `${value ?? wanted[0]}${extra}` });
       });
     } else if (param) {

@@ -84,11 +84,19 @@ function readNetText(path: string): string {
     file.close();
   }
   if (headIsBinary(head.subarray(0, got))) {
-    fail('this file is not text (it contains NUL or non-UTF-8 bytes)', { file: path, line: 1, column: 1, offset: 0 },
-      /\.py$/i.test(path) ? 'a net script is a Python source file' : 'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)');
+    fail(
+      'this file is not text (it contains NUL or non-UTF-8 bytes)',
+      { file: path, line: 1, column: 1, offset: 0 },
+      /\.py$/i.test(path)
+        ? 'a net script is a Python source file'
+        : 'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)',
+    );
   }
   if (size > MAX_TEXT_BYTES) {
-    fail(`this file is too large to read as text (${size.toLocaleString('en-US')} bytes; at most ${MAX_TEXT_BYTES.toLocaleString('en-US')})`, { file: path, line: 1, column: 1, offset: 0 });
+    fail(
+      `this file is too large to read as text (${size.toLocaleString('en-US')} bytes; at most ${MAX_TEXT_BYTES.toLocaleString('en-US')})`,
+      { file: path, line: 1, column: 1, offset: 0 },
+    );
   }
   return readTextFile(path);
 }

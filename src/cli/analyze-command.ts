@@ -37,7 +37,12 @@ function problemsOf(report: AnalysisReport): Diagnostic[] {
 export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
   if (flags.fixCrops && !flags.output) fail('--fix-crops needs -o <file> for the corrected copy');
   if (flags.output && !flags.fixCrops) fail('-o is only used with --fix-crops');
-  if (flags.fixCrops && isScript(file)) fail('--fix-crops rewrites a prototxt file, not a .py script', undefined, 'convert the script first: brewnet convert net.py -o net.prototxt');
+  if (flags.fixCrops && isScript(file))
+    fail(
+      '--fix-crops rewrites a prototxt file, not a .py script',
+      undefined,
+      'convert the script first: brewnet convert net.py -o net.prototxt',
+    );
   if (flags.output) checkOutputFile(flags.output, '-o');
   const source = readSource(file);
   const options: LoadOptions = { ...netLoadOptions(flags), inputs: flags.input, file: source.file };
@@ -52,7 +57,10 @@ export function analyzeCommand(file: string, flags: AnalyzeFlags): void {
     const { text, fixed } = fixCrops(source.text, report.crops);
     makeOutputFolder(dirname(resolve(flags.output)), '-o');
     writeOutputFile(flags.output, text, '-o');
-    if (!flags.json) process.stderr.write(`wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`);
+    if (!flags.json)
+      process.stderr.write(
+        `wrote ${flags.output}: ${fixed.length} crop offset(s) fixed${fixed.length ? ` (${fixed.map((c) => c.layer.name).join(', ')})` : ''}\n`,
+      );
     // Judge the corrected copy, not the original: fixed crops often realign the merges after them.
     const after = analyzeNet(loadNet(text, { ...options, file: flags.output }));
     const remaining = problemsOf(after);

@@ -54,7 +54,9 @@ export function renderAnalysis(report: AnalysisReport, style: Style): string {
       if (!cover) continue;
       const parts = cover.map((c, j) => {
         const r = runs(c).filter((x) => x.kind !== 'inside');
-        return r.length ? `axis ${j + FIRST_SPATIAL_AXIS}: ${r.map((x) => `${x.from}–${x.to} ${x.kind === 'padding' ? 'padding only' : 'partly padding'}`).join(', ')}` : '';
+        return r.length
+          ? `axis ${j + FIRST_SPATIAL_AXIS}: ${r.map((x) => `${x.from}–${x.to} ${x.kind === 'padding' ? 'padding only' : 'partly padding'}`).join(', ')}`
+          : '';
       });
       if (parts.every((p) => !p)) continue;
       any = true;
@@ -113,6 +115,10 @@ function fmt(x: number): string {
 
 function table(header: string[], rows: string[][], style: Style): string[] {
   const widths = header.map((h, c) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[c]))));
-  const line = (cells: string[]) => cells.map((cell, c) => cell + ' '.repeat(widths[c] - visibleLength(cell))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell + ' '.repeat(widths[c] - visibleLength(cell)))
+      .join('  ')
+      .trimEnd();
   return [style.bold(line(header)), ...rows.map(line)];
 }

@@ -38,12 +38,23 @@ export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): v
     return;
   }
   if (flags.output !== undefined) checkOutputFile(flags.output, '-o');
-  const net = expressible(readNet(file, { upgrade: flags.upgrade, ...scriptSelection(flags), inputs: flags.input, ...(flags.dialect ? { dialect: flags.dialect } : {}) }), flags);
+  const net = expressible(
+    readNet(file, {
+      upgrade: flags.upgrade,
+      ...scriptSelection(flags),
+      inputs: flags.input,
+      ...(flags.dialect ? { dialect: flags.dialect } : {}),
+    }),
+    flags,
+  );
   const text =
     flags.to === 'json'
       ? printJSON(net)
       : flags.to === 'py'
-        ? printNetSpec(net, { output: flags.output ? basename(flags.output).replace(/\.py$/i, '') + '.prototxt' : 'net.prototxt', source: file })
+        ? printNetSpec(net, {
+            output: flags.output ? basename(flags.output).replace(/\.py$/i, '') + '.prototxt' : 'net.prototxt',
+            source: file,
+          })
         : printPrototxt(net);
   if (flags.output === undefined) {
     process.stdout.write(text);
@@ -68,7 +79,8 @@ function expressible(net: Msg, flags: ConvertFlags): Msg {
 function writeScriptFiles(file: string, outDir: string, flags: ConvertFlags): void {
   const source = readSource(file);
   const { files } = scriptNets(source.text, { file: source.file, limits: scriptSelection(flags).limits, inputs: flags.input });
-  if (files.size === 0) fail(`${source.file} wrote no files`, undefined, `pick its net with --call (or --net) and -o FILE, or leave out -o to print it`);
+  if (files.size === 0)
+    fail(`${source.file} wrote no files`, undefined, `pick its net with --call (or --net) and -o FILE, or leave out -o to print it`);
   makeOutputFolder(outDir, '-o');
   const root = realpathSync(outDir);
   for (const [path, text] of files) {
@@ -76,7 +88,8 @@ function writeScriptFiles(file: string, outDir: string, flags: ConvertFlags): vo
     makeOutputFolder(dirname(target), `-o (for ${path}, which the script wrote)`);
     // A folder or file already in the output folder could be a link to elsewhere: never follow one.
     const linked = realpathSync(dirname(target)) !== dirname(target) || (existsSync(target) && lstatSync(target).isSymbolicLink());
-    if (linked) fail(`${join(outDir, path)} would be written through a link, maybe outside ${outDir}`, undefined, 'write into a fresh folder');
+    if (linked)
+      fail(`${join(outDir, path)} would be written through a link, maybe outside ${outDir}`, undefined, 'write into a fresh folder');
     writeOutputFile(target, text, `-o (${path}, which the script wrote)`);
     process.stderr.write(`wrote ${join(outDir, path)}\n`);
   }

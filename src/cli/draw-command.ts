@@ -72,7 +72,11 @@ function outputFormat(flags: DrawFlags): Format {
   const ext = extname(flags.output).slice(1).toLowerCase();
   if (ext === 'gv') return 'dot';
   if (!(FORMATS as readonly string[]).includes(ext)) {
-    fail(`-o ${flags.output}: cannot tell the format from "${extname(flags.output) || '(no extension)'}"`, undefined, 'name it .svg, .dot or .png, or give --format svg|dot|png');
+    fail(
+      `-o ${flags.output}: cannot tell the format from "${extname(flags.output) || '(no extension)'}"`,
+      undefined,
+      'name it .svg, .dot or .png, or give --format svg|dot|png',
+    );
   }
   return ext as Format;
 }
@@ -81,10 +85,15 @@ function outputFormat(flags: DrawFlags): Format {
 function checkWritable(output: string): void {
   const folder = dirname(resolve(output));
   if (!existsSync(folder)) {
-    fail(`cannot write ${output}: the folder ${dirname(output)} does not exist`, undefined, `create it first (mkdir -p ${dirname(output)}) or choose another -o`);
+    fail(
+      `cannot write ${output}: the folder ${dirname(output)} does not exist`,
+      undefined,
+      `create it first (mkdir -p ${dirname(output)}) or choose another -o`,
+    );
   }
   if (!statSync(folder).isDirectory()) fail(`cannot write ${output}: ${dirname(output)} is not a folder`);
-  if (existsSync(output) && statSync(output).isDirectory()) fail(`cannot write ${output}: it is a folder`, undefined, 'give a file name, e.g. -o net.svg');
+  if (existsSync(output) && statSync(output).isDirectory())
+    fail(`cannot write ${output}: it is a folder`, undefined, 'give a file name, e.g. -o net.svg');
 }
 
 /** resvg's WebAssembly module, from the installed package. */

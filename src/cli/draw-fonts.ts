@@ -17,11 +17,17 @@ const CANDIDATES: { family: string; files: string[] }[] = [
     family: 'Liberation Sans',
     files: [`/usr/share/fonts/truetype/${dir}/LiberationSans-Regular.ttf`, `/usr/share/fonts/truetype/${dir}/LiberationSans-Bold.ttf`],
   })),
-  { family: 'Liberation Sans', files: ['/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf', '/usr/share/fonts/liberation-sans/LiberationSans-Bold.ttf'] },
+  {
+    family: 'Liberation Sans',
+    files: ['/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf', '/usr/share/fonts/liberation-sans/LiberationSans-Bold.ttf'],
+  },
   { family: 'Arial', files: ['/System/Library/Fonts/Supplemental/Arial.ttf', '/System/Library/Fonts/Supplemental/Arial Bold.ttf'] },
   { family: 'Arial', files: ['/Library/Fonts/Arial.ttf', '/Library/Fonts/Arial Bold.ttf'] },
   { family: 'Arial', files: ['C:\\Windows\\Fonts\\arial.ttf', 'C:\\Windows\\Fonts\\arialbd.ttf'] },
-  { family: 'DejaVu Sans', files: ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'] },
+  {
+    family: 'DejaVu Sans',
+    files: ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
+  },
   { family: 'DejaVu Sans', files: ['/usr/share/fonts/TTF/DejaVuSans.ttf', '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf'] },
 ];
 
@@ -42,7 +48,7 @@ export function findFonts(given: readonly string[] = []): FontSet {
     const found = CANDIDATES.find((c) => existsSync(c.files[0]));
     if (!found) {
       fail(
-        'no font found to draw the PNG\'s text with',
+        "no font found to draw the PNG's text with",
         undefined,
         'install one (Debian: apt-get install fonts-liberation) or give a .ttf with --font FILE; SVG and DOT need no fonts',
       );

@@ -39,7 +39,9 @@ export function readImage(file: string): Rgb {
   }
   let rgba: { width: number; height: number; data: Uint8Array | Buffer };
   try {
-    rgba = /\.png$/i.test(file) ? PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 200, maxMemoryUsageInMB: 2048 });
+    rgba = /\.png$/i.test(file)
+      ? PNG.sync.read(bytes)
+      : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 200, maxMemoryUsageInMB: 2048 });
   } catch (e) {
     fail(`${file}: not a readable ${/\.png$/i.test(file) ? 'PNG' : 'JPEG'} image: ${(e as Error).message}`);
   }
@@ -83,16 +85,26 @@ export function resizeBilinear(src: Float32Array, h: number, w: number, channels
 export function imageTensor(image: Rgb, name: string, shape: readonly number[], pre: Preprocess, notes: Diagnostic[]): Tensor {
   if (shape.length !== 4) fail(`--input ${name}: an image feeds a 4-axis N×C×H×W input, but "${name}" has shape ${shape.join('×')}`);
   const [n, channels, height, width] = shape;
-  if (channels !== 1 && channels !== 3) fail(`--input ${name}: an image has 3 channels (or 1 as grey), but "${name}" takes ${channels}`, undefined, 'give the input as a .npy array instead');
+  if (channels !== 1 && channels !== 3)
+    fail(
+      `--input ${name}: an image has 3 channels (or 1 as grey), but "${name}" takes ${channels}`,
+      undefined,
+      'give the input as a .npy array instead',
+    );
   let pixels = image.data;
   if (channels === 1) {
     pixels = new Float32Array(image.height * image.width);
-    for (let i = 0; i < pixels.length; i++) pixels[i] = 0.2125 * image.data[i * 3] + 0.7154 * image.data[i * 3 + 1] + 0.0721 * image.data[i * 3 + 2];
+    for (let i = 0; i < pixels.length; i++)
+      pixels[i] = 0.2125 * image.data[i * 3] + 0.7154 * image.data[i * 3 + 1] + 0.0721 * image.data[i * 3 + 2];
   }
   const resized = resizeBilinear(pixels, image.height, image.width, channels, height, width);
   const swap = pre.channelSwap ?? Array.from({ length: channels }, (_, c) => c);
   if (swap.length !== channels || [...swap].sort((a, b) => a - b).some((c, i) => c !== i)) {
-    fail(`--channel-swap ${swap.join(',')} is not an order of the ${channels} channels of "${name}"`, undefined, channels === 3 ? 'e.g. --channel-swap 2,1,0 (RGB → BGR)' : undefined);
+    fail(
+      `--channel-swap ${swap.join(',')} is not an order of the ${channels} channels of "${name}"`,
+      undefined,
+      channels === 3 ? 'e.g. --channel-swap 2,1,0 (RGB → BGR)' : undefined,
+    );
   }
   const plane = height * width;
   const mean = meanFor(pre.mean, name, channels, height, width, notes);
@@ -109,16 +121,32 @@ export function imageTensor(image: Rgb, name: string, shape: readonly number[], 
   return { shape: [...shape], data };
 }
 
-function meanFor(mean: Preprocess['mean'], name: string, channels: number, height: number, width: number, notes: Diagnostic[]): (c: number, i: number) => number {
+function meanFor(
+  mean: Preprocess['mean'],
+  name: string,
+  channels: number,
+  height: number,
+  width: number,
+  notes: Diagnostic[],
+): (c: number, i: number) => number {
   if (!mean) return () => 0;
   if ('values' in mean) {
     const v = mean.values;
-    if (v.length !== 1 && v.length !== channels) fail(`--mean gives ${v.length} values, but "${name}" has ${channels} channels`, undefined, `give one value or ${channels}, in the channel order after --channel-swap`);
+    if (v.length !== 1 && v.length !== channels)
+      fail(
+        `--mean gives ${v.length} values, but "${name}" has ${channels} channels`,
+        undefined,
+        `give one value or ${channels}, in the channel order after --channel-swap`,
+      );
     return (c) => v[v.length === 1 ? 0 : c];
   }
   const [c0, h0, w0] = mean.shape.length === 4 ? mean.shape.slice(1) : mean.shape;
   if (mean.shape.length < 3 || mean.shape.length > 4 || (mean.shape.length === 4 && mean.shape[0] !== 1) || c0 !== channels) {
-    fail(`${mean.file}: the mean has shape ${mean.shape.join('×')}, but "${name}" has ${channels} channels`, undefined, 'a mean file is a C×H×W (or 1×C×H×W) BlobProto, as compute_image_mean writes');
+    fail(
+      `${mean.file}: the mean has shape ${mean.shape.join('×')}, but "${name}" has ${channels} channels`,
+      undefined,
+      'a mean file is a C×H×W (or 1×C×H×W) BlobProto, as compute_image_mean writes',
+    );
   }
   if (h0 === height && w0 === width) return (c, i) => mean.data[c * height * width + i];
   const perChannel = Array.from({ length: channels }, (_, c) => {
@@ -145,7 +173,10 @@ export function readMeanFile(file: string): { file: string; shape: number[]; dat
     const blob = decodeBlob(WireReader.fromBuffer(bytes), bytes.length, true, {});
     const shape = blob.shape.length ? blob.shape : blob.legacy ? [...blob.legacy] : [];
     const count = shape.reduce((a, b) => a * b, 1);
-    if (shape.length === 0 || blob.count !== count) fail(`${file}: not a mean .binaryproto (a BlobProto holding ${count} values for its shape ${shape.join('×') || '()'}; it has ${blob.count})`);
+    if (shape.length === 0 || blob.count !== count)
+      fail(
+        `${file}: not a mean .binaryproto (a BlobProto holding ${count} values for its shape ${shape.join('×') || '()'}; it has ${blob.count})`,
+      );
     return { file, shape, data: blob.data };
   } catch (e) {
     if (e instanceof WireError) fail(`${file}: not a mean .binaryproto (a BlobProto): ${e.detail} at byte ${e.at}`);

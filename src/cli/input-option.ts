@@ -8,7 +8,11 @@ export function parseInputOption(value: string, previous: Map<string, number[]> 
   const parts = dimText.split(/[,x×]/).map((p) => p.trim());
   const dims = parts.map(Number);
   if (dimText.trim() === '' || parts.some((p) => !/^\d+$/.test(p)) || dims.some((d) => d > 2 ** 31 - 1)) {
-    fail(`--input ${name}: "${dimText}" is not a list of non-negative integers (each at most 2147483647)`, undefined, `e.g. --input ${name}=1,3,500,500`);
+    fail(
+      `--input ${name}: "${dimText}" is not a list of non-negative integers (each at most 2147483647)`,
+      undefined,
+      `e.g. --input ${name}=1,3,500,500`,
+    );
   }
   if (previous.has(name)) fail(`--input ${name} is given twice`);
   return new Map([...previous, [name, dims]]);

@@ -22,8 +22,12 @@ export function layerShapes(specs: readonly string[] = []): Map<string, number[]
   const out = new Map<string, number[][]>();
   for (const spec of specs) {
     const at = spec.lastIndexOf('=');
-    const dims = spec.slice(at + 1).split(/[,x×]/).map((d) => Number(d.trim()));
-    if (at <= 0 || dims.some((d) => !Number.isInteger(d) || d < 0)) fail(`--shape ${spec}: expected layer=dims, e.g. roi_pool5=300,512,7,7`);
+    const dims = spec
+      .slice(at + 1)
+      .split(/[,x×]/)
+      .map((d) => Number(d.trim()));
+    if (at <= 0 || dims.some((d) => !Number.isInteger(d) || d < 0))
+      fail(`--shape ${spec}: expected layer=dims, e.g. roi_pool5=300,512,7,7`);
     const name = spec.slice(0, at);
     out.set(name, [...(out.get(name) ?? []), dims]);
   }

@@ -30,7 +30,10 @@ export async function onnxCommand(file: string, flags: OnnxFlags): Promise<void>
   }
   if (flags.check && flags.batch !== undefined) fail("--check runs the model at the net's own input shapes; leave out --batch to check it");
   const net = loadNet(file, { ...scriptSelection(flags), inputs: flags.input });
-  const weights = flags.weights !== undefined ? resolveWeights(net, { weights: flags.weights, allowMissingWeights: flags.allowMissingWeights, seed: flags.seed }) : undefined;
+  const weights =
+    flags.weights !== undefined
+      ? resolveWeights(net, { weights: flags.weights, allowMissingWeights: flags.allowMissingWeights, seed: flags.seed })
+      : undefined;
   if (weights) printDiagnostics(weights.warnings);
   const result = writeOnnxFile(net, flags.output, {
     weights: weights?.params,
@@ -45,7 +48,9 @@ export async function onnxCommand(file: string, flags: OnnxFlags): Promise<void>
   const params = weights?.params ?? resolveWeights(net, { seed: flags.seed ?? 0 }).params;
   const check = await checkOnnxModelNumerics(net, flags.output, params, flags.seed ?? 0);
   for (const o of check.outputs) {
-    process.stdout.write(`  ${o.name} ${o.shape.join('×')}: max |onnxruntime − reference| = ${o.maxAbs.toExponential(2)} (${o.relative.toExponential(2)} of the largest value)\n`);
+    process.stdout.write(
+      `  ${o.name} ${o.shape.join('×')}: max |onnxruntime − reference| = ${o.maxAbs.toExponential(2)} (${o.relative.toExponential(2)} of the largest value)\n`,
+    );
   }
   const constant = check.outputs.filter((o) => o.constant).map((o) => o.name);
   if (constant.length) {
@@ -57,5 +62,7 @@ export async function onnxCommand(file: string, flags: OnnxFlags): Promise<void>
       },
     ]);
   }
-  process.stdout.write(`check: onnxruntime-node agrees with brewnet's reference executor; max relative difference ${check.maxRelative.toExponential(2)}\n`);
+  process.stdout.write(
+    `check: onnxruntime-node agrees with brewnet's reference executor; max relative difference ${check.maxRelative.toExponential(2)}\n`,
+  );
 }

@@ -93,7 +93,12 @@ export function makeOutputFolder(path: string, what: string): void {
     if (up === at) break;
     at = up;
   }
-  if (!isFolder(at)) fail(`${what}: cannot create the folder ${path}: ${at === resolve(path) ? 'it is a file, not a folder' : `${at} is a file, not a folder`}`, undefined, 'name a folder (it is created if missing)');
+  if (!isFolder(at))
+    fail(
+      `${what}: cannot create the folder ${path}: ${at === resolve(path) ? 'it is a file, not a folder' : `${at} is a file, not a folder`}`,
+      undefined,
+      'name a folder (it is created if missing)',
+    );
   for (const dir of missing) {
     try {
       mkdirSync(dir);

@@ -17,7 +17,14 @@ export function jsonDiagnostics(): boolean {
 }
 
 /** One diagnostic as a JSON line's object: every key present, null where there is nothing to say. */
-export function diagnosticJSON(d: Diagnostic): { severity: string; message: string; file: string | null; line: number | null; column: number | null; hint: string | null } {
+export function diagnosticJSON(d: Diagnostic): {
+  severity: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  hint: string | null;
+} {
   return {
     severity: d.severity,
     message: d.message,
@@ -51,7 +58,13 @@ export function warnIfEmpty(net: Net, file: string): void {
   // What --allow-unknown left out is said first.
   if (net.notes.length) printDiagnostics(net.notes);
   if (net.layers.length === 0) {
-    printDiagnostics([warning('the net has no layers', { file, line: 1, column: 1 }, 'an empty file (or one with only comments) is a legal, empty NetParameter')]);
+    printDiagnostics([
+      warning(
+        'the net has no layers',
+        { file, line: 1, column: 1 },
+        'an empty file (or one with only comments) is a legal, empty NetParameter',
+      ),
+    ]);
   }
 }
 
@@ -66,9 +79,16 @@ export async function runReportingErrors(action: () => void | Promise<void>): Pr
     }
     const message = e instanceof Error ? e.message : String(e);
     if (jsonLines) {
-      const d = { severity: 'error' as const, message: `internal error: ${message}`, hint: 'this is a bug in brewnet; please report it with the input that caused it' };
+      const d = {
+        severity: 'error' as const,
+        message: `internal error: ${message}`,
+        hint: 'this is a bug in brewnet; please report it with the input that caused it',
+      };
       process.stderr.write(JSON.stringify(diagnosticJSON(d)) + '\n');
-    } else process.stderr.write(`brewnet: internal error: ${message}\n  this is a bug in brewnet; please report it with the input that caused it\n`);
+    } else
+      process.stderr.write(
+        `brewnet: internal error: ${message}\n  this is a bug in brewnet; please report it with the input that caused it\n`,
+      );
     if (process.env.BREWNET_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 2;
   }

@@ -161,7 +161,11 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
       const started = performance.now();
       await compiled.forward(inputs, { blobs, onStep: (t) => timings.push(t) });
       const total = performance.now() - started;
-      const layers = net.layers.map((l) => ({ name: l.name, type: l.type, macs: ['Convolution', 'Deconvolution', 'InnerProduct'].includes(l.type) ? l.macs : 0 }));
+      const layers = net.layers.map((l) => ({
+        name: l.name,
+        type: l.type,
+        macs: ['Convolution', 'Deconvolution', 'InnerProduct'].includes(l.type) ? l.macs : 0,
+      }));
       (flags.json ? process.stderr : process.stdout).write(renderTimeTable(layers, timings, total));
     }
   } finally {

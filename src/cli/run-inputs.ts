@@ -27,7 +27,8 @@ const FORMS = 'a .npy file, an image (.jpg, .png), or random|zeros|ones[:dims]';
 
 function parseDims(text: string, what: string): number[] {
   const parts = text.split(/[,x×]/).map((p) => p.trim());
-  if (parts.some((p) => !/^\d+$/.test(p)) || parts.some((p) => Number(p) > 2 ** 31 - 1)) fail(`${what}: "${text}" is not a list of non-negative integers, e.g. 1,3,224,224`);
+  if (parts.some((p) => !/^\d+$/.test(p)) || parts.some((p) => Number(p) > 2 ** 31 - 1))
+    fail(`${what}: "${text}" is not a list of non-negative integers, e.g. 1,3,224,224`);
   return parts.map(Number);
 }
 
@@ -36,16 +37,31 @@ function parseSource(spec: string): Source {
   if (!m) fail(`--input "${spec}": expected name=VALUE, where VALUE is ${FORMS}`);
   const [, name, value] = m;
   const fill = /^(random|zeros|ones)(?::(.*))?$/.exec(value);
-  if (fill) return { kind: 'fill', name, fill: fill[1] as 'random' | 'zeros' | 'ones', dims: fill[2] === undefined ? undefined : parseDims(fill[2], `--input ${name}`) };
+  if (fill)
+    return {
+      kind: 'fill',
+      name,
+      fill: fill[1] as 'random' | 'zeros' | 'ones',
+      dims: fill[2] === undefined ? undefined : parseDims(fill[2], `--input ${name}`),
+    };
   if (/^\d+(\s*[,x×]\s*\d+)*$/.test(value)) {
-    fail(`--input ${name}=${value} is a shape; run needs values`, undefined, `give ${FORMS}: e.g. --input ${name}=random:${value.replace(/\s/g, '')} (--reshape to run the net at that shape)`);
+    fail(
+      `--input ${name}=${value} is a shape; run needs values`,
+      undefined,
+      `give ${FORMS}: e.g. --input ${name}=random:${value.replace(/\s/g, '')} (--reshape to run the net at that shape)`,
+    );
   }
   if (IMAGE_FILE.test(value)) return { kind: 'image', name, file: value, image: readImage(value) };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(value);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : (e as NodeJS.ErrnoException).code === 'EISDIR'
+          ? 'it is a directory'
+          : (e as Error).message;
     fail(`--input ${name}: cannot read ${value}: ${why}`, undefined, `VALUE is ${FORMS}`);
   }
   return { kind: 'array', name, file: value, tensor: readNpy(bytes, value) };
@@ -67,31 +83,43 @@ const same = (a: readonly number[], b: readonly number[]) => a.length === b.leng
  * How an array of shape `given` fits a declared shape: the shape to run at (with a note when it differs:
  * another batch size, or no batch axis), or a diagnostic saying what is wrong, at the layer that declares it.
  */
-function fitDeclared(name: string, what: string, given: number[], declared: { shape: number[]; loc?: SourceLocation; layer: string; type: string }): { shape: number[]; note?: string } | Diagnostic {
+function fitDeclared(
+  name: string,
+  what: string,
+  given: number[],
+  declared: { shape: number[]; loc?: SourceLocation; layer: string; type: string },
+): { shape: number[]; note?: string } | Diagnostic {
   const d = declared.shape;
   if (same(given, d)) return { shape: given };
   const where = `the ${declared.type} layer "${declared.layer}" declares ${showDims(d)}`;
   const reshape = `to run the net at ${showDims(given)} instead, add --reshape`;
   const error = (message: string, hint?: string): Diagnostic => ({ severity: 'error', message, location: declared.loc, hint });
-  if (d.length !== 4 || (given.length !== 3 && given.length !== 4)) return error(`input "${name}": ${what} is ${showDims(given)}, but ${where}`, reshape);
+  if (d.length !== 4 || (given.length !== 3 && given.length !== 4))
+    return error(`input "${name}": ${what} is ${showDims(given)}, but ${where}`, reshape);
   const [n, c, h, w] = d;
   const batched = given.length === 4;
   const channels = batched ? given[1] : given[0];
   const last = given[given.length - 1];
   if (last === c && channels !== c) {
     const spatial = batched ? given.slice(1, 3) : given.slice(0, 2);
-    const also = same(spatial, [h, w]) ? '' : `; its H×W (${spatial.join('×')}) differ from the declared ${h}×${w} too: add --reshape, or give the image file, which is resized`;
+    const also = same(spatial, [h, w])
+      ? ''
+      : `; its H×W (${spatial.join('×')}) differ from the declared ${h}×${w} too: add --reshape, or give the image file, which is resized`;
     return error(
       `input "${name}": ${what} is ${showDims(given)}, channels last (${batched ? 'N×H×W×C' : 'H×W×C'}); ${where} (N×C×H×W, channels first)`,
       `transpose it: numpy's arr.transpose(${batched ? '0, 3, 1, 2)' : '2, 0, 1)[None]'}${also}`,
     );
   }
   if (channels !== c) {
-    return error(`input "${name}": ${what} has ${channels} channel(s) (${showDims(given)}), but ${where}: ${c} channel(s)`, `the net reads ${c}-channel data; give ${c}-channel input${c === 1 ? ' (grey)' : ''}`);
+    return error(
+      `input "${name}": ${what} has ${channels} channel(s) (${showDims(given)}), but ${where}: ${c} channel(s)`,
+      `the net reads ${c}-channel data; give ${c}-channel input${c === 1 ? ' (grey)' : ''}`,
+    );
   }
   const spatial = batched ? given.slice(2) : given.slice(1);
   if (!same(spatial, [h, w])) return error(`input "${name}": ${what} is ${showDims(given)}, but ${where}`, reshape);
-  if (!batched) return { shape: [1, c, h, w], note: `${showDims(given)} has no batch axis: running a batch of one, ${showDims([1, c, h, w])}` };
+  if (!batched)
+    return { shape: [1, c, h, w], note: `${showDims(given)} has no batch axis: running a batch of one, ${showDims([1, c, h, w])}` };
   return { shape: given, note: `running a batch of ${given[0]} (the net declares ${n})` };
 }
 
@@ -104,7 +132,11 @@ export interface ResolvedInputs {
 }
 
 /** Loads the net for the given inputs and makes their tensors. */
-export function resolveInputs(netPath: string, specs: string[], options: LoadOptions & { reshape?: boolean; seed?: number; preprocess: Preprocess }): ResolvedInputs {
+export function resolveInputs(
+  netPath: string,
+  specs: string[],
+  options: LoadOptions & { reshape?: boolean; seed?: number; preprocess: Preprocess },
+): ResolvedInputs {
   const sources: Source[] = [];
   for (const spec of specs) {
     const s = parseSource(spec);
@@ -126,7 +158,11 @@ export function resolveInputs(netPath: string, specs: string[], options: LoadOpt
     const at = declared ? sourceOf(declared, s.name) : undefined;
     if (declared && !at) {
       const names = declared.layers.filter((l) => l.module.source && !l.bottoms.length).flatMap((l) => l.tops.map((t) => t.name));
-      problems.push({ severity: 'error', message: `--input names "${s.name}", which is not an input of the net (a top of an Input or data layer)`, hint: didYouMeanAny(s.name, names) ?? (names.length ? `its inputs are: ${names.join(', ')}` : 'this net has no input layers') });
+      problems.push({
+        severity: 'error',
+        message: `--input names "${s.name}", which is not an input of the net (a top of an Input or data layer)`,
+        hint: didYouMeanAny(s.name, names) ?? (names.length ? `its inputs are: ${names.join(', ')}` : 'this net has no input layers'),
+      });
       continue;
     }
     if (s.kind === 'image') {
@@ -136,7 +172,10 @@ export function resolveInputs(netPath: string, specs: string[], options: LoadOpt
     }
     const given = s.kind === 'array' ? s.tensor.shape : s.dims;
     if (!given && s.kind === 'fill') {
-      if (!at) fail(`--input ${s.name}=${s.fill}: the net does not declare the shape of "${s.name}"; give one: --input ${s.name}=${s.fill}:N,C,H,W`);
+      if (!at)
+        fail(
+          `--input ${s.name}=${s.fill}: the net does not declare the shape of "${s.name}"; give one: --input ${s.name}=${s.fill}:N,C,H,W`,
+        );
       shapes.set(s.name, at.shape);
       continue;
     }
@@ -145,7 +184,12 @@ export function resolveInputs(netPath: string, specs: string[], options: LoadOpt
       shapes.set(s.name, given);
       continue;
     }
-    const fit = fitDeclared(s.name, s.kind === 'array' ? `the array in ${s.file}` : `${(s as { fill: string }).fill}:${given.join(',')}`, given, at);
+    const fit = fitDeclared(
+      s.name,
+      s.kind === 'array' ? `the array in ${s.file}` : `${(s as { fill: string }).fill}:${given.join(',')}`,
+      given,
+      at,
+    );
     if ('severity' in fit) problems.push(fit);
     else {
       shapes.set(s.name, fit.shape);
@@ -164,7 +208,8 @@ export function resolveInputs(netPath: string, specs: string[], options: LoadOpt
       from[s.name] = s.file;
     } else if (s.kind === 'image') {
       inputs[s.name] = imageTensor(s.image, s.name, shape, preprocess, notes);
-      from[s.name] = `${s.file} (${s.image.height}×${s.image.width}${s.image.height === shape[2] && s.image.width === shape[3] ? '' : `, resized to ${shape[2]}×${shape[3]}`})`;
+      from[s.name] =
+        `${s.file} (${s.image.height}×${s.image.width}${s.image.height === shape[2] && s.image.width === shape[3] ? '' : `, resized to ${shape[2]}×${shape[3]}`})`;
     } else {
       inputs[s.name] = fillTensor(s.fill, shape, seed ?? 0, s.name);
       from[s.name] = s.fill === 'random' ? `random, uniform in [0, 1), seed ${seed ?? 0}` : s.fill;

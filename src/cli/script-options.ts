@@ -38,6 +38,13 @@ export function scriptSelection(flags: ScriptFlags): ScriptSelection {
   return {
     net: flags.net,
     call: flags.call,
-    limits: { maxSteps: flags.maxSteps, maxDepth: flags.maxDepth, maxString: flags.maxString, maxList: flags.maxList, maxOutput: flags.maxOutput, maxSeconds: flags.maxSeconds },
+    limits: {
+      maxSteps: flags.maxSteps,
+      maxDepth: flags.maxDepth,
+      maxString: flags.maxString,
+      maxList: flags.maxList,
+      maxOutput: flags.maxOutput,
+      maxSeconds: flags.maxSeconds,
+    },
   };
 }

@@ -19,8 +19,11 @@ export function shapesCommand(file: string, flags: ShapesFlags): void {
   if (flags.json) {
     const { peak, unplanned } = activationMemory(net);
     process.stdout.write(
-      JSON.stringify({ ...net.toJSON(), totals: { params: net.totalParams, macs: net.totalMacs }, memory: { peak_bytes: peak, unplanned_bytes: unplanned } }) + '\n',
+      JSON.stringify({
+        ...net.toJSON(),
+        totals: { params: net.totalParams, macs: net.totalMacs },
+        memory: { peak_bytes: peak, unplanned_bytes: unplanned },
+      }) + '\n',
     );
-  }
-  else process.stdout.write(renderShapesTable(net, styleFor(process.stdout)));
+  } else process.stdout.write(renderShapesTable(net, styleFor(process.stdout)));
 }

@@ -34,7 +34,9 @@ export function renderShapesTable(net: Net, style: Style): string {
   out.push(
     `${net.layers.length} layers · ${withThousands(net.totalParams)} parameters · ${compact(net.totalMacs)} MACs (${withThousands(net.totalMacs)})`,
   );
-  out.push(`activation memory: ${bytes(memory.peak)} planned peak (blobs reuse dead blobs' bytes; ${bytes(memory.unplanned)} without reuse)`);
+  out.push(
+    `activation memory: ${bytes(memory.peak)} planned peak (blobs reuse dead blobs' bytes; ${bytes(memory.unplanned)} without reuse)`,
+  );
   out.push(`inputs: ${net.inputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`);
   out.push(`outputs: ${net.outputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`);
   return out.join('\n') + '\n';

@@ -21,13 +21,26 @@ export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly
     byLayer.set(t.layer, e);
   }
   const header = ['layer', 'type', 'ran', 'ms', 'share', 'GFLOP/s'];
-  const rows = [...byLayer].sort((a, b) => a[0] - b[0]).map(([i, e]) => {
-    const l = layers[i];
-    return [l.name, l.type, [...e.ran].join('+'), e.ms.toFixed(2), `${((100 * e.ms) / totalMs).toFixed(1)}%`, l.macs && e.ms > 0 ? ((2 * l.macs) / (e.ms * 1e6)).toFixed(2) : ''];
-  });
+  const rows = [...byLayer]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, e]) => {
+      const l = layers[i];
+      return [
+        l.name,
+        l.type,
+        [...e.ran].join('+'),
+        e.ms.toFixed(2),
+        `${((100 * e.ms) / totalMs).toFixed(1)}%`,
+        l.macs && e.ms > 0 ? ((2 * l.macs) / (e.ms * 1e6)).toFixed(2) : '',
+      ];
+    });
   const kernels = [...byLayer.values()].reduce((n, e) => n + e.ms, 0);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const ran = (what: string) => [...byLayer.values()].filter((e) => e.ran.has(what)).reduce((n, e) => n + e.ms, 0);
   return [
     line(header),
@@ -39,7 +52,10 @@ export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly
 }
 
 /** On a terminal (stderr), a bar redrawn after each step once the pass has run a second; undefined elsewhere. */
-export function progressBar(layers: readonly { name: string }[], started: number): { step: (t: StepTiming) => void; done: () => void } | undefined {
+export function progressBar(
+  layers: readonly { name: string }[],
+  started: number,
+): { step: (t: StepTiming) => void; done: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
   let drawn = false;
   let last = 0;

@@ -24,6 +24,8 @@ export function reportMissingCommand(program: Command): void {
   const names = program.commands.map((c) => c.name());
   const width = Math.max(...names.map((n) => n.length));
   const list = program.commands.map((c) => `  ${c.name().padEnd(width)}  ${c.description()}`).join('\n');
-  process.stderr.write(`error: no command given\nusage: ${program.name()} <command> <net> [options]\ncommands:\n${list}\n${program.name()} <command> --help tells more\n`);
+  process.stderr.write(
+    `error: no command given\nusage: ${program.name()} <command> <net> [options]\ncommands:\n${list}\n${program.name()} <command> --help tells more\n`,
+  );
   process.exitCode = 1;
 }

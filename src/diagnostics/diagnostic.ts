@@ -38,7 +38,10 @@ const MAX_DIAGNOSTICS = 50;
 /** `text` with long quoted runs (user strings) shortened, and cut as a whole past MAX_TEXT characters. */
 export function clipText(text: string): string {
   if (text.length <= MAX_TEXT) return text;
-  const quoted = text.replace(/(["'])([^"'\n]{80,}?)\1/g, (_, q: string, inner: string) => `${q}${inner.slice(0, 60)}…${q} (${inner.length.toLocaleString('en-US')} characters)`);
+  const quoted = text.replace(
+    /(["'])([^"'\n]{80,}?)\1/g,
+    (_, q: string, inner: string) => `${q}${inner.slice(0, 60)}…${q} (${inner.length.toLocaleString('en-US')} characters)`,
+  );
   if (quoted.length <= MAX_TEXT) return quoted;
   return `${quoted.slice(0, MAX_TEXT)}… (${text.length.toLocaleString('en-US')} characters in all)`;
 }
@@ -46,12 +49,17 @@ export function clipText(text: string): string {
 /** At most MAX_DIAGNOSTICS diagnostics with clipped texts, and a note counting what was left out. */
 export function limitDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const clip = (d: Diagnostic): Diagnostic =>
-    d.message.length <= MAX_TEXT && (d.hint === undefined || d.hint.length <= MAX_TEXT) ? d : { ...d, message: clipText(d.message), hint: d.hint === undefined ? undefined : clipText(d.hint) };
+    d.message.length <= MAX_TEXT && (d.hint === undefined || d.hint.length <= MAX_TEXT)
+      ? d
+      : { ...d, message: clipText(d.message), hint: d.hint === undefined ? undefined : clipText(d.hint) };
   if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics.map(clip);
   const kept = diagnostics.slice(0, MAX_DIAGNOSTICS).map(clip);
   const rest = diagnostics.slice(MAX_DIAGNOSTICS);
   const errors = rest.filter((d) => d.severity === 'error').length;
-  kept.push({ severity: 'note', message: `${rest.length.toLocaleString('en-US')} more diagnostic(s) not shown (${errors.toLocaleString('en-US')} error(s))` });
+  kept.push({
+    severity: 'note',
+    message: `${rest.length.toLocaleString('en-US')} more diagnostic(s) not shown (${errors.toLocaleString('en-US')} error(s))`,
+  });
   return kept;
 }
 

@@ -79,6 +79,9 @@ export function didYouMeanAny(word: string, candidates: Iterable<string>, max = 
 export function unknownBlobHint(name: string, blobs: readonly string[]): string {
   const guess = didYouMeanAny(name, blobs);
   if (guess) return guess;
-  const few = blobs.slice(0, 5).map((b) => `"${b}"`).join(', ');
+  const few = blobs
+    .slice(0, 5)
+    .map((b) => `"${b}"`)
+    .join(', ');
   return blobs.length <= 5 ? `its blobs are: ${few}` : `its ${blobs.length} blobs include ${few}, …; \`brewnet shapes\` lists them all`;
 }

@@ -81,7 +81,9 @@ function legend(graph: NetGraph): string {
     const s = FAMILY_STYLES[f];
     return `<TD BGCOLOR="${s.fill}" COLOR="${s.border}" BORDER="1" STYLE="rounded"><FONT POINT-SIZE="9">${html(s.label)}</FONT></TD>`;
   });
-  const swatches = cells.length ? `<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>${cells.join('')}</TR></TABLE></TD></TR>` : '';
+  const swatches = cells.length
+    ? `<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>${cells.join('')}</TR></TABLE></TD></TR>`
+    : '';
   return `<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR><TD>${html(graph.caption)}</TD></TR>${swatches}</TABLE>`;
 }
 

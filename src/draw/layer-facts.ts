@@ -47,7 +47,9 @@ export function layerFacts(layer: Layer): string[] {
     case 'Crop':
       return []; // offsets are drawn with their check (net-graph.ts)
     case 'LRN':
-      return [`size ${p.local_size ?? 5}, α ${p.alpha ?? 1}, β ${p.beta ?? 0.75}${p.norm_region === 'WITHIN_CHANNEL' ? ', within channel' : ''}`];
+      return [
+        `size ${p.local_size ?? 5}, α ${p.alpha ?? 1}, β ${p.beta ?? 0.75}${p.norm_region === 'WITHIN_CHANNEL' ? ', within channel' : ''}`,
+      ];
     case 'ReLU':
       return typeof p.negative_slope === 'number' && p.negative_slope !== 0 ? [`slope ${p.negative_slope}`] : [];
     case 'Dropout':

@@ -98,7 +98,14 @@ export function netGraph(net: Net, options: GraphOptions = {}): NetGraph {
   const edges: GraphEdge[] = [];
   const outputs: GraphNode[] = [];
   const addEdge = (from: GraphNode, to: GraphNode, blob: Blob) => {
-    edges.push({ id: `edge${edges.length}`, from: from.id, to: to.id, blob, label: edgeLabel(blob, from), title: blobTitle(blob, analysis) });
+    edges.push({
+      id: `edge${edges.length}`,
+      from: from.id,
+      to: to.id,
+      blob,
+      label: edgeLabel(blob, from),
+      title: blobTitle(blob, analysis),
+    });
   };
   for (const node of nodes) {
     const members = new Set(node.layers);
@@ -259,7 +266,12 @@ export function shapeText(shape: readonly number[]): string {
 /** 1,792 → 1.8K, 18,035,712,000 → 18.0G: short numbers for the boxes (exact ones are in the hover text). */
 export function compact(n: number): string {
   if (n < 1e3) return String(n);
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(n / size >= 100 ? 0 : 1)}${unit}`;
   return String(n);
 }

@@ -48,12 +48,15 @@ function retitle(svg: string, graph: NetGraph): string {
   }
   for (const edge of graph.edges) info.set(edge.id, { title: edge.title, data: `data-blob="${attr(edge.blob.name)}"` });
   let replaced = 0;
-  const out = svg.replace(/<g id="([^"]+)" class="([^"]*)">(\s*)<title>[^<]*<\/title>/g, (whole, id: string, cls: string, space: string) => {
-    const found = info.get(id);
-    if (!found) return whole;
-    replaced++;
-    return `<g id="${id}" class="${cls}" ${found.data}>${space}<title>${text(found.title)}</title>`;
-  });
+  const out = svg.replace(
+    /<g id="([^"]+)" class="([^"]*)">(\s*)<title>[^<]*<\/title>/g,
+    (whole, id: string, cls: string, space: string) => {
+      const found = info.get(id);
+      if (!found) return whole;
+      replaced++;
+      return `<g id="${id}" class="${cls}" ${found.data}>${space}<title>${text(found.title)}</title>`;
+    },
+  );
   if (replaced !== info.size) throw new Error(`internal: titled ${replaced} of ${info.size} nodes and edges in Graphviz's SVG`);
   return out;
 }

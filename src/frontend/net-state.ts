@@ -35,10 +35,7 @@ export function filterLayers(layers: Msg[], state: NetState): Msg[] {
     const exclude = (layer.exclude as Msg[] | undefined) ?? [];
     if (include.length && exclude.length) {
       diagnostics.push(
-        error(
-          `layer "${layer.name ?? ''}": Specify either include rules or exclude rules; not both.`,
-          locOf(layer, 'exclude'),
-        ),
+        error(`layer "${layer.name ?? ''}": Specify either include rules or exclude rules; not both.`, locOf(layer, 'exclude')),
       );
       return false;
     }

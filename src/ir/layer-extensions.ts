@@ -64,7 +64,9 @@ export function inexpressible(layer: Msg, outputAdjust?: readonly number[]): Dia
 
 /** Throws if any layer of the net carries an extension prototxt cannot express. */
 export function assertPrototxtExpressible(net: Msg, adjustments?: (layer: Msg) => readonly number[] | undefined): void {
-  const problems = ((net.layer as Msg[] | undefined) ?? []).map((l) => inexpressible(l, adjustments?.(l))).filter((d): d is Diagnostic => d !== undefined);
+  const problems = ((net.layer as Msg[] | undefined) ?? [])
+    .map((l) => inexpressible(l, adjustments?.(l)))
+    .filter((d): d is Diagnostic => d !== undefined);
   if (problems.length) throw new DiagnosticError(problems);
 }
 

@@ -2,7 +2,6 @@
 // it is specialised to — so a compiled module carries it as JSON and the runtime generates the kernel when
 // the weights are bound.
 
-
 /** Convolution and Deconvolution geometry as the kernels need it, 0–2 spatial axes widened to 2 (H = 1 for 1-D). */
 export interface ConvParams {
   /** Product of the axes before the channel axis (the batch). */
@@ -83,11 +82,7 @@ export interface ChannelAffineNativeSpec {
   outer: number;
   channels: number;
   inner: number;
-  from:
-    | { kind: 'batch-norm'; eps: number }
-    | { kind: 'scale-bias'; scale: boolean; bias: boolean }
-    | { kind: 'prelu' }
-    | { kind: 'none' };
+  from: { kind: 'batch-norm'; eps: number } | { kind: 'scale-bias'; scale: boolean; bias: boolean } | { kind: 'prelu' } | { kind: 'none' };
   relu?: number;
 }
 

@@ -67,7 +67,8 @@ function accuracyForward(layer: ForwardLayer, [x, label]: Tensor[]): Tensor[] {
     }
   }
   const tops: Tensor[] = [{ shape: [], data: Float32Array.of(counted === 0 ? 0 : correct / counted) }];
-  if (layer.tops.length > 1) tops.push({ shape: [dim], data: Float32Array.from(perClass, (c, k) => (perClassCount[k] === 0 ? 0 : c / perClassCount[k])) });
+  if (layer.tops.length > 1)
+    tops.push({ shape: [dim], data: Float32Array.from(perClass, (c, k) => (perClassCount[k] === 0 ? 0 : c / perClassCount[k])) });
   return tops;
 }
 
@@ -99,7 +100,10 @@ function accuracyLower(layer: Layer): LoweredLayer {
     }
     if (counted === 0.0) { return 0.0; }
     return correct / counted;`;
-  const kernels: LoweredLayer['kernels'] = [{ source: kernelFunction(['x', 'label'], body(false)), args: [{ bottom: 0 }, { bottom: 1 }], size: 1, out: { top: 0 } }];
-  if (layer.tops.length > 1) kernels.push({ source: kernelFunction(['x', 'label'], body(true)), args: [{ bottom: 0 }, { bottom: 1 }], size: dim, out: { top: 1 } });
+  const kernels: LoweredLayer['kernels'] = [
+    { source: kernelFunction(['x', 'label'], body(false)), args: [{ bottom: 0 }, { bottom: 1 }], size: 1, out: { top: 0 } },
+  ];
+  if (layer.tops.length > 1)
+    kernels.push({ source: kernelFunction(['x', 'label'], body(true)), args: [{ bottom: 0 }, { bottom: 1 }], size: dim, out: { top: 1 } });
   return { kernels };
 }

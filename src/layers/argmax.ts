@@ -48,7 +48,12 @@ export function argmaxForward(layer: Layer, [x]: Tensor[]): Tensor[] {
 
 export function argmaxLower(layer: Layer): LoweredLayer {
   const { outer, dim, inner, topK, values, hasAxis } = argmaxParams(layer);
-  const read = (e: string) => `x[${linear([['o', dim * inner], [e, inner], ['i', 1]])}]`;
+  const read = (e: string) =>
+    `x[${linear([
+      ['o', dim * inner],
+      [e, inner],
+      ['i', 1],
+    ])}]`;
   // Threads: (o, j, i) with an axis; (o, r, j) without, r = 0 for indices and 1 for values.
   const coords = hasAxis
     ? coordinates([outer, topK, inner], ['o', 'j', 'i'])
@@ -92,7 +97,10 @@ export const argmax: LayerModule = {
     if (has(p, 'axis')) {
       const axis = canonicalAxis(ctx, Number(p.axis), bottom, 'axis', { msg: p, field: 'axis' });
       if (topK > bottom[axis]) {
-        ctx.fail(`top_k must be less than or equal to the dimension of the axis: top_k ${topK}, axis ${axis} has ${bottom[axis]}`, { msg: p, field: 'top_k' });
+        ctx.fail(`top_k must be less than or equal to the dimension of the axis: top_k ${topK}, axis ${axis} has ${bottom[axis]}`, {
+          msg: p,
+          field: 'top_k',
+        });
       }
       const top = [...bottom];
       top[axis] = topK;

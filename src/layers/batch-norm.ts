@@ -73,7 +73,10 @@ export function batchNormLower(layer: Layer): LoweredLayer {
     const args = [{ bottom: 0 }, { param: 0 }, { param: 1 }, { param: 2 }];
     // On wasm: a native per-channel affine map (elementwise/native.ts).
     const native = { kind: 'channel-affine' as const, outer: n, channels: c, inner, from: { kind: 'batch-norm' as const, eps } };
-    return { kernels: [{ source: kernelFunction(['x', 'm', 'v', 's'], body), args, size, out: { top: 0 } }], natives: [{ native, args, size, out: { top: 0 } }] };
+    return {
+      kernels: [{ source: kernelFunction(['x', 'm', 'v', 's'], body), args, size, out: { top: 0 } }],
+      natives: [{ native, args, size, out: { top: 0 } }],
+    };
   }
   // Batch statistics: a mean kernel and a variance kernel with one thread per channel, then the normalisation.
   const overBatch = (term: string) => `
@@ -81,7 +84,11 @@ export function batchNormLower(layer: Layer): LoweredLayer {
     let sum = 0.0;
     for (let ni = 0; ni < ${int(n)}; ni++) {
       for (let i = 0; i < ${int(inner)}; i++) {
-        const d = x[${linear([['ni', c * inner], ['c', inner], ['i', 1]])}];
+        const d = x[${linear([
+          ['ni', c * inner],
+          ['c', inner],
+          ['i', 1],
+        ])}];
         sum += ${term};
       }
     }
@@ -121,7 +128,11 @@ export const batchNorm: LayerModule = {
     const specs = (ctx.layer.param as Msg[] | undefined) ?? [];
     specs.slice(0, 3).forEach((spec, i) => {
       if (Number(spec.lr_mult ?? 1) !== 0) {
-        ctx.fail('cannot configure batch normalization statistics as layer parameters (param lr_mult must be 0)', { msg: ctx.layer, field: 'param', index: i });
+        ctx.fail('cannot configure batch normalization statistics as layer parameters (param lr_mult must be 0)', {
+          msg: ctx.layer,
+          field: 'param',
+          index: i,
+        });
       }
     });
     const channels = bottom[1];

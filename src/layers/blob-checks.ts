@@ -41,9 +41,11 @@ export function withinBlobLimits(shape: Shape): boolean {
  * field the dims were written in, e.g. a BlobShape's `dim`), a bad dim is reported where it was written.
  */
 export function checkBlobShape(ctx: ShapeContext, shape: Shape, what: string, at?: { msg: Msg; field: string }): Shape {
-  if (shape.length > MAX_BLOB_AXES) ctx.fail(`${what} has ${shape.length} axes; a blob has at most ${MAX_BLOB_AXES}`, at && { ...at, index: MAX_BLOB_AXES });
+  if (shape.length > MAX_BLOB_AXES)
+    ctx.fail(`${what} has ${shape.length} axes; a blob has at most ${MAX_BLOB_AXES}`, at && { ...at, index: MAX_BLOB_AXES });
   shape.forEach((d, i) => {
-    if (!(d >= 0)) ctx.fail(`${what} would be ${showShape(shape)}: dimension ${i} is ${d}, and blob dimensions must be >= 0`, at && { ...at, index: i });
+    if (!(d >= 0))
+      ctx.fail(`${what} would be ${showShape(shape)}: dimension ${i} is ${d}, and blob dimensions must be >= 0`, at && { ...at, index: i });
   });
   const count = shape.reduce((n, d) => n * d, 1);
   if (count > INT_MAX) ctx.fail(`${what} ${showShape(shape)} has ${count} elements, more than INT_MAX (${INT_MAX})`, at);

@@ -8,6 +8,11 @@ export function channelsLastSource(q: ConvParams): string {
   const { cin, inH, inW } = q;
   const body = `
     ${coordinates([q.outer, inH, inW, cin], ['n', 'iy', 'ix', 'c'])}
-    return x[${linear([['n', cin * inH * inW], ['c', inH * inW], ['iy', inW], ['ix', 1]])}];`;
+    return x[${linear([
+      ['n', cin * inH * inW],
+      ['c', inH * inW],
+      ['iy', inW],
+      ['ix', 1],
+    ])}];`;
   return kernelFunction(['x'], body);
 }

@@ -45,7 +45,14 @@ export function concatLower(layer: Layer): LoweredLayer {
   let start = 0;
   const branches = layer.bottoms.map((b, i) => {
     const size = b.shape[axis];
-    const read = `return ${names[i]}[${linear([['o', size * inner], ['a', inner], ['i', 1]], -start * inner)}];`;
+    const read = `return ${names[i]}[${linear(
+      [
+        ['o', size * inner],
+        ['a', inner],
+        ['i', 1],
+      ],
+      -start * inner,
+    )}];`;
     const branch = i === layer.bottoms.length - 1 ? read : `if (a < ${int(start + size)}) {\n  ${read}\n}`;
     start += size;
     return branch;
@@ -55,7 +62,10 @@ export function concatLower(layer: Layer): LoweredLayer {
   const size = countOf(top);
   // On wasm: block copies on the host (host-kernels.ts).
   const native = { kind: 'concat' as const, outer, inner, sizes: layer.bottoms.map((b) => b.shape[axis]) };
-  return { kernels: [{ source: kernelFunction(names, body), args, size, out: { top: 0 } }], natives: [{ native, args, size, out: { top: 0 } }] };
+  return {
+    kernels: [{ source: kernelFunction(names, body), args, size, out: { top: 0 } }],
+    natives: [{ native, args, size, out: { top: 0 } }],
+  };
 }
 
 export const concat: LayerModule = {
@@ -75,7 +85,8 @@ export const concat: LayerModule = {
     let axis: number;
     if (has(p, 'concat_dim')) {
       axis = Number(p.concat_dim);
-      if (axis >= first.length) ctx.fail(`concat_dim out of range: ${axis} for ${first.length}-D bottom ${showShape(first)}`, { msg: p, field: 'concat_dim' });
+      if (axis >= first.length)
+        ctx.fail(`concat_dim out of range: ${axis} for ${first.length}-D bottom ${showShape(first)}`, { msg: p, field: 'concat_dim' });
     } else {
       axis = canonicalAxis(ctx, Number(p.axis ?? 1), first, 'axis', { msg: p, field: 'axis' });
     }
@@ -86,7 +97,9 @@ export const concat: LayerModule = {
         ctx.fail(`all inputs must have the same #axes: bottom[0] is ${showShape(first)}, bottom[${i}] is ${showShape(b)}`);
       }
       if (b.some((d, j) => j !== axis && d !== first[j])) {
-        ctx.fail(`all inputs must have the same shape, except at concat_axis (${axis}): bottom[0] is ${showShape(first)}, bottom[${i}] is ${showShape(b)}`);
+        ctx.fail(
+          `all inputs must have the same shape, except at concat_axis (${axis}): bottom[0] is ${showShape(first)}, bottom[${i}] is ${showShape(b)}`,
+        );
       }
       top[axis] += b[axis];
     });

@@ -14,14 +14,7 @@ export interface ConvGeometry {
   dilation: number[];
 }
 
-function perAxis(
-  ctx: ShapeContext,
-  p: Msg,
-  field: string,
-  values: number[],
-  spatialAxes: number,
-  fallback: number | undefined,
-): number[] {
+function perAxis(ctx: ShapeContext, p: Msg, field: string, values: number[], spatialAxes: number, fallback: number | undefined): number[] {
   if (values.length === 0) {
     // No spatial axes (an `axis` leaving none: Caffe's 0-D convolution, an InnerProduct over the channels)
     // need no kernel size.
@@ -68,7 +61,8 @@ function hwOrRepeated(
 
 /** Where spatial axis `axis`'s kernel size is written (kernel_h/kernel_w or kernel_size), for diagnostics. */
 export function kernelField(p: Msg, axis: number): { msg: Msg; field: string; index?: number } {
-  if (has(p, 'kernel_h') || has(p, 'kernel_w')) return { msg: p, field: axis === 0 && has(p, 'kernel_h') ? 'kernel_h' : has(p, 'kernel_w') ? 'kernel_w' : 'kernel_h' };
+  if (has(p, 'kernel_h') || has(p, 'kernel_w'))
+    return { msg: p, field: axis === 0 && has(p, 'kernel_h') ? 'kernel_h' : has(p, 'kernel_w') ? 'kernel_w' : 'kernel_h' };
   const written = nums(p.kernel_size).length;
   return { msg: p, field: 'kernel_size', index: written > 1 ? axis : 0 };
 }
@@ -79,24 +73,32 @@ export function convGeometry(ctx: ShapeContext, bottom: Shape, minSpatialAxes = 
   const spatialAxes = bottom.length - channelAxis - 1;
   if (spatialAxes < minSpatialAxes) ctx.fail(`needs at least ${minSpatialAxes} spatial axes; bottom has shape ${bottom.join('×')}`);
   const kernel = hwOrRepeated(ctx, p, 'kernel', 'kernel_size', spatialAxes, undefined);
-  if (kernel.some((k) => k <= 0)) ctx.fail('filter dimensions must be nonzero', { msg: p, field: has(p, 'kernel_h') ? 'kernel_h' : 'kernel_size' });
+  if (kernel.some((k) => k <= 0))
+    ctx.fail('filter dimensions must be nonzero', { msg: p, field: has(p, 'kernel_h') ? 'kernel_h' : 'kernel_size' });
   const stride = hwOrRepeated(ctx, p, 'stride', 'stride', spatialAxes, 1);
-  if (stride.some((s) => s <= 0)) ctx.fail('stride dimensions must be nonzero', { msg: p, field: has(p, 'stride_h') ? 'stride_h' : 'stride' });
+  if (stride.some((s) => s <= 0))
+    ctx.fail('stride dimensions must be nonzero', { msg: p, field: has(p, 'stride_h') ? 'stride_h' : 'stride' });
   const pad = hwOrRepeated(ctx, p, 'pad', 'pad', spatialAxes, 0);
   const dilation = perAxis(ctx, p, 'dilation', nums(p.dilation), spatialAxes, 1);
   return { channelAxis, spatialAxes, kernel, stride, pad, dilation };
 }
 
 /** Output channels and group, with Caffe's divisibility checks. */
-export function convChannels(ctx: ShapeContext, geometry: ConvGeometry, bottom: Shape): { channels: number; numOutput: number; group: number } {
+export function convChannels(
+  ctx: ShapeContext,
+  geometry: ConvGeometry,
+  bottom: Shape,
+): { channels: number; numOutput: number; group: number } {
   const p = ctx.param;
   const channels = bottom[geometry.channelAxis];
   const numOutput = Number(p.num_output ?? 0);
   const group = Number(p.group ?? 1);
-  if (!(numOutput > 0)) ctx.fail('num_output must be specified and positive', has(p, 'num_output') ? { msg: p, field: 'num_output' } : undefined);
+  if (!(numOutput > 0))
+    ctx.fail('num_output must be specified and positive', has(p, 'num_output') ? { msg: p, field: 'num_output' } : undefined);
   if (group <= 0) ctx.fail('group must be positive', { msg: p, field: 'group' });
   if (channels % group !== 0) ctx.fail(`input channels (${channels}) must be a multiple of group (${group})`, { msg: p, field: 'group' });
-  if (numOutput % group !== 0) ctx.fail(`number of outputs (${numOutput}) should be a multiple of group (${group})`, { msg: p, field: 'num_output' });
+  if (numOutput % group !== 0)
+    ctx.fail(`number of outputs (${numOutput}) should be a multiple of group (${group})`, { msg: p, field: 'num_output' });
   return { channels, numOutput, group };
 }
 

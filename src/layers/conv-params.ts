@@ -6,8 +6,8 @@ import type { ConvParams } from '../ir/native-kernel-spec.js';
 export type { ConvParams };
 import { cannotRun } from './cannot-run.js';
 
-
-const widen = (v: number[], fill: number): [number, number] => (v.length === 2 ? [v[0], v[1]] : v.length === 1 ? [fill, v[0]] : [fill, fill]);
+const widen = (v: number[], fill: number): [number, number] =>
+  v.length === 2 ? [v[0], v[1]] : v.length === 1 ? [fill, v[0]] : [fill, fill];
 
 export function convParams(layer: Layer, bottom = 0): ConvParams {
   const op = layer.spatial;

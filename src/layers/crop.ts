@@ -40,7 +40,10 @@ export function cropLower(layer: Layer): LoweredLayer {
   const from = strides(layer.bottoms[0].shape);
   const names = top.map((_, a) => `a${a}`);
   const base = off.reduce((n, o, a) => n + o * from[a], 0);
-  const body = `${coordinates(top, names)}\nreturn x[${linear(names.map((n, a) => [n, from[a]]), base)}];`;
+  const body = `${coordinates(top, names)}\nreturn x[${linear(
+    names.map((n, a) => [n, from[a]]),
+    base,
+  )}];`;
   return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: countOf(top), out: { top: 0 } }] };
 }
 
@@ -66,7 +69,9 @@ export const crop: LayerModule = {
     const top = source.map((size, i) => {
       if (i < axis) return size;
       if (i >= reference.length) {
-        ctx.fail(`the reference ${bottomName(ctx, 1)} (${showShape(reference)}) has no dimension ${i} to crop ${bottomName(ctx, 0)} (${showShape(source)}) to`);
+        ctx.fail(
+          `the reference ${bottomName(ctx, 1)} (${showShape(reference)}) has no dimension ${i} to crop ${bottomName(ctx, 0)} (${showShape(source)}) to`,
+        );
       }
       const index = offsets.length > 1 ? i - axis : 0;
       const offset = offsets.length === 0 ? 0 : offsets[index];

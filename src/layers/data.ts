@@ -31,8 +31,11 @@ export const imageData = dataLayer('ImageData', 'image_data_param', exactly(2), 
   if (!(batch > 0)) ctx.fail('positive batch size required', { msg: p, field: 'batch_size' });
   const newHeight = Number(p.new_height ?? 0);
   const newWidth = Number(p.new_width ?? 0);
-  if ((newHeight > 0) !== (newWidth > 0)) {
-    ctx.fail('current implementation requires new_height and new_width to be set at the same time', { msg: p, field: newHeight > 0 ? 'new_height' : 'new_width' });
+  if (newHeight > 0 !== newWidth > 0) {
+    ctx.fail('current implementation requires new_height and new_width to be set at the same time', {
+      msg: p,
+      field: newHeight > 0 ? 'new_height' : 'new_width',
+    });
   }
   const crop = cropSize(ctx);
   if (crop > 0 && newHeight > 0 && (crop > newHeight || crop > newWidth)) {

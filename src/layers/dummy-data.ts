@@ -12,7 +12,10 @@ const LEGACY_FIELDS = ['num', 'channels', 'height', 'width'];
 /** One value per top, or one for all: Caffe's "once, or once per top blob" rule. */
 function perTop<T>(ctx: ShapeContext, values: T[], field: string): (i: number) => T {
   if (values.length !== 1 && values.length !== ctx.topCount) {
-    ctx.fail(`must specify '${field}' once, or once per top blob (${ctx.topCount}); specified ${values.length}`, values.length ? { msg: ctx.param, field } : undefined);
+    ctx.fail(
+      `must specify '${field}' once, or once per top blob (${ctx.topCount}); specified ${values.length}`,
+      values.length ? { msg: ctx.param, field } : undefined,
+    );
   }
   return (i) => values[values.length === 1 ? 0 : i];
 }
@@ -27,7 +30,10 @@ export const dummyData: LayerModule = {
     const p = ctx.param;
     const fillers = (p.data_filler as Msg[] | undefined) ?? [];
     if (fillers.length > 1 && fillers.length !== ctx.topCount) {
-      ctx.fail(`number of data fillers must be 0, 1 or equal to the number of tops: ${ctx.topCount}; you specified ${fillers.length} data fillers`, { msg: p, field: 'data_filler' });
+      ctx.fail(
+        `number of data fillers must be 0, 1 or equal to the number of tops: ${ctx.topCount}; you specified ${fillers.length} data fillers`,
+        { msg: p, field: 'data_filler' },
+      );
     }
     const shapes = (p.shape as Msg[] | undefined) ?? [];
     const legacy = LEGACY_FIELDS.some((f) => nums(p[f]).length > 0);

@@ -64,11 +64,15 @@ export const eltwise: LayerModule = {
       ctx.fail('Eltwise layer only takes coefficients for summation', { msg: p, field: 'coeff' });
     }
     if (coeffs.length !== 0 && coeffs.length !== ctx.bottoms.length) {
-      ctx.fail(`Eltwise Layer takes one coefficient per bottom blob: ${coeffs.length} coefficients for ${ctx.bottoms.length} bottoms`, { msg: p, field: 'coeff' });
+      ctx.fail(`Eltwise Layer takes one coefficient per bottom blob: ${coeffs.length} coefficients for ${ctx.bottoms.length} bottoms`, {
+        msg: p,
+        field: 'coeff',
+      });
     }
     const first = ctx.bottoms[0];
     ctx.bottoms.forEach((b, i) => {
-      if (!shapesEqual(first, b)) ctx.fail(`bottom shapes must be identical: bottom[0]: ${formatShape(first)}, bottom[${i}]: ${formatShape(b)}`);
+      if (!shapesEqual(first, b))
+        ctx.fail(`bottom shapes must be identical: bottom[0]: ${formatShape(first)}, bottom[${i}]: ${formatShape(b)}`);
     });
     return { tops: [[...first]], params: [], macs: count(first) * ctx.bottoms.length };
   },

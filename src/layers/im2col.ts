@@ -22,7 +22,14 @@ export const im2col: LayerModule = {
     });
     const columns = bottom[g.channelAxis] * count(g.kernel);
     const top = checkBlobShape(ctx, [...bottom.slice(0, g.channelAxis), columns, ...spatial], 'top shape');
-    const spatialOp = { kind: 'window' as const, firstAxis: g.channelAxis + 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation };
+    const spatialOp = {
+      kind: 'window' as const,
+      firstAxis: g.channelAxis + 1,
+      kernel: g.kernel,
+      stride: g.stride,
+      pad: g.pad,
+      dilation: g.dilation,
+    };
     return { tops: [top], params: [], macs: 0, spatial: spatialOp };
   },
 };

@@ -36,12 +36,23 @@ export function innerProductForward(layer: Layer, [x]: Tensor[], params: Float32
 
 export function innerProductLower(layer: Layer): LoweredLayer {
   const { m, k, n, transpose, bias } = dims(layer);
-  const wIndex = transpose ? linear([['t', n], ['j', 1]]) : linear([['j', k], ['t', 1]]);
+  const wIndex = transpose
+    ? linear([
+        ['t', n],
+        ['j', 1],
+      ])
+    : linear([
+        ['j', k],
+        ['t', 1],
+      ]);
   const body = `
     ${coordinates([m, n], ['i', 'j'])}
     let sum = ${bias ? 'b[(j|0)]' : '0.0'};
     for (let t = 0; t < ${int(k)}; t++) {
-      sum += x[${linear([['i', k], ['t', 1]])}] * w[${wIndex}];
+      sum += x[${linear([
+        ['i', k],
+        ['t', 1],
+      ])}] * w[${wIndex}];
     }
     return sum;`;
   const args = bias ? [{ bottom: 0 }, { param: 0 }, { param: 1 }] : [{ bottom: 0 }, { param: 0 }];

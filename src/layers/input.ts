@@ -15,7 +15,10 @@ export const input: LayerModule = {
   infer(ctx) {
     const shapes = (ctx.param.shape as Msg[] | undefined) ?? [];
     if (shapes.length !== 0 && shapes.length !== 1 && shapes.length !== ctx.topCount) {
-      ctx.fail(`must specify 'shape' once, once per top blob, or not at all: ${ctx.topCount} tops vs. ${shapes.length} shapes`, { msg: ctx.param, field: 'shape' });
+      ctx.fail(`must specify 'shape' once, once per top blob, or not at all: ${ctx.topCount} tops vs. ${shapes.length} shapes`, {
+        msg: ctx.param,
+        field: 'shape',
+      });
     }
     const tops = Array.from({ length: ctx.topCount }, (_, i) => {
       const given = ctx.userShape(i);

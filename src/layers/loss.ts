@@ -63,7 +63,11 @@ export const softmaxWithLoss = lossLayer(
   'SoftmaxWithLoss',
   'softmax_param',
   (ctx) => {
-    checkLabelCount(ctx, canonicalAxis(ctx, Number(ctx.param.axis ?? 1), ctx.bottoms[0], 'axis', { msg: ctx.param, field: 'axis' }), 'softmax axis');
+    checkLabelCount(
+      ctx,
+      canonicalAxis(ctx, Number(ctx.param.axis ?? 1), ctx.bottoms[0], 'axis', { msg: ctx.param, field: 'axis' }),
+      'softmax axis',
+    );
     return probabilities(ctx);
   },
   { tops: between(1, 2) },
@@ -80,7 +84,9 @@ export const euclideanLoss = lossLayer('EuclideanLoss', 'loss_param', (ctx) => {
 export const sigmoidCrossEntropyLoss = lossLayer('SigmoidCrossEntropyLoss', 'loss_param', (ctx) => {
   const [a, b] = ctx.bottoms;
   if (count(a) !== count(b)) {
-    ctx.fail(`SIGMOID_CROSS_ENTROPY_LOSS layer inputs must have the same count: ${showShape(a)} (${count(a)}) vs. ${showShape(b)} (${count(b)})`);
+    ctx.fail(
+      `SIGMOID_CROSS_ENTROPY_LOSS layer inputs must have the same count: ${showShape(a)} (${count(a)}) vs. ${showShape(b)} (${count(b)})`,
+    );
   }
   return [];
 });
@@ -106,7 +112,9 @@ export const infogainLoss = lossLayer(
     checkLabelCount(ctx, axis, 'infogain axis');
     const labels = ctx.bottoms[0][axis];
     if (ctx.bottoms.length >= 3 && count(ctx.bottoms[2]) !== labels * labels) {
-      ctx.fail(`the infogain matrix ${showShape(ctx.bottoms[2])} must have ${labels}×${labels} = ${labels * labels} elements for ${labels} labels`);
+      ctx.fail(
+        `the infogain matrix ${showShape(ctx.bottoms[2])} must have ${labels}×${labels} = ${labels * labels} elements for ${labels} labels`,
+      );
     }
     return probabilities(ctx);
   },
@@ -198,7 +206,8 @@ export function softmaxWithLossLower(layer: Layer): LoweredLayer {
   const { outer, dim, inner } = split(layer, layer.typeParam.axis);
   const ignore = ignoreLabel(lossParam(layer));
   const mode = normalization(layer);
-  const normalizer = mode === 'FULL' ? `${int(outer * inner)}.0` : mode === 'VALID' ? 'counted' : mode === 'BATCH_SIZE' ? `${int(outer)}.0` : '1.0';
+  const normalizer =
+    mode === 'FULL' ? `${int(outer * inner)}.0` : mode === 'VALID' ? 'counted' : mode === 'BATCH_SIZE' ? `${int(outer)}.0` : '1.0';
   const at = (k: string) => `x[(o * ${int(dim)} + ${k}) * ${int(inner)} + i]`;
   const body = `
     let loss = 0.0;
@@ -228,7 +237,9 @@ export function softmaxWithLossLower(layer: Layer): LoweredLayer {
       }
     }
     return loss / Math.max(1.0, ${normalizer});`;
-  const kernels: LoweredLayer['kernels'] = [{ source: kernelFunction(['x', 'label'], body), args: [{ bottom: 0 }, { bottom: 1 }], size: 1, out: { top: 0 } }];
+  const kernels: LoweredLayer['kernels'] = [
+    { source: kernelFunction(['x', 'label'], body), args: [{ bottom: 0 }, { bottom: 1 }], size: 1, out: { top: 0 } },
+  ];
   if (layer.tops.length > 1) kernels.push({ ...softmaxLower(layer).kernels[0], size: layer.tops[1].count, out: { top: 1 } });
   return { kernels };
 }

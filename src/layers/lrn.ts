@@ -66,7 +66,12 @@ export function lrnLower(layer: Layer): LoweredLayer {
           for (let dx = 0; dx < ${int(q.size)}; dx++) {
             const xx = x_ + dx - ${int(half)};
             if (xx >= 0 && xx < ${int(w)}) {
-              const v = x[${linear([['ni', c * h * w], ['ci', h * w], ['yy', w], ['xx', 1]])}];
+              const v = x[${linear([
+                ['ni', c * h * w],
+                ['ci', h * w],
+                ['yy', w],
+                ['xx', 1],
+              ])}];
               sum += v * v;
             }
           }
@@ -76,7 +81,12 @@ export function lrnLower(layer: Layer): LoweredLayer {
     : `for (let dc = 0; dc < ${int(q.size)}; dc++) {
         const cc = ci + dc - ${int(half)};
         if (cc >= 0 && cc < ${int(c)}) {
-          const v = x[${linear([['ni', c * h * w], ['cc', h * w], ['y', w], ['x_', 1]])}];
+          const v = x[${linear([
+            ['ni', c * h * w],
+            ['cc', h * w],
+            ['y', w],
+            ['x_', 1],
+          ])}];
           sum += v * v;
         }
       }

@@ -38,7 +38,10 @@ export function preluLower(layer: Layer): LoweredLayer {
   const size = layer.tops[0].count;
   // On wasm: a native per-channel map (elementwise/native.ts), channel_shared as one channel.
   const native = { kind: 'channel-affine' as const, outer, channels: c, inner, from: { kind: 'prelu' as const } };
-  return { kernels: [{ source: kernelFunction(['x', 'a'], body), args, size, out: { top: 0 } }], natives: [{ native, args, size, out: { top: 0 } }] };
+  return {
+    kernels: [{ source: kernelFunction(['x', 'a'], body), args, size, out: { top: 0 } }],
+    natives: [{ native, args, size, out: { top: 0 } }],
+  };
 }
 
 export const prelu: LayerModule = {

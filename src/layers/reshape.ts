@@ -26,7 +26,12 @@ export const reshape: LayerModule = {
     let inferred = -1;
     dims.forEach((d, i) => {
       if (d === -1) {
-        if (inferred !== -1) ctx.fail('new shape contains multiple -1 dims; at most a single (1) value of -1 may be specified', { msg: shapeMsg, field: 'dim', index: i });
+        if (inferred !== -1)
+          ctx.fail('new shape contains multiple -1 dims; at most a single (1) value of -1 may be specified', {
+            msg: shapeMsg,
+            field: 'dim',
+            index: i,
+          });
         inferred = i;
       } else if (d < -1) {
         ctx.fail(`new shape dim ${i} is ${d}; dims must be positive, 0 (copy) or -1 (infer)`, { msg: shapeMsg, field: 'dim', index: i });
@@ -40,7 +45,8 @@ export const reshape: LayerModule = {
     const numAxes = Number(p.num_axes ?? -1);
     if (numAxes < -1) ctx.fail('num_axes must be >= 0, or -1 for all', at('num_axes'));
     const end = numAxes === -1 ? bottom.length : start + numAxes;
-    if (end > bottom.length) ctx.fail(`end_axis = axis + num_axes is out of range (${start} + ${numAxes} > ${bottom.length} axes)`, at('num_axes'));
+    if (end > bottom.length)
+      ctx.fail(`end_axis = axis + num_axes is out of range (${start} + ${numAxes} > ${bottom.length} axes)`, at('num_axes'));
 
     const top = [...bottom.slice(0, start), ...dims, ...bottom.slice(end)];
     dims.forEach((d, j) => {
@@ -54,12 +60,19 @@ export const reshape: LayerModule = {
     if (inferred >= 0) {
       const explicit = top.reduce((n, d, i) => (i === start + inferred ? n : n * d), 1);
       if (explicit === 0 || bottomCount % explicit !== 0) {
-        ctx.fail(`bottom count (${bottomCount}) must be divisible by the product of the specified dimensions (${explicit})`, { msg: shapeMsg, field: 'dim', index: inferred });
+        ctx.fail(`bottom count (${bottomCount}) must be divisible by the product of the specified dimensions (${explicit})`, {
+          msg: shapeMsg,
+          field: 'dim',
+          index: inferred,
+        });
       }
       top[start + inferred] = bottomCount / explicit;
     }
     if (count(top) !== bottomCount) {
-      ctx.fail(`output count must match input count: ${showShape(top)} (${count(top)}) vs. bottom ${showShape(bottom)} (${bottomCount})`, { msg: p, field: 'shape' });
+      ctx.fail(`output count must match input count: ${showShape(top)} (${count(top)}) vs. bottom ${showShape(bottom)} (${bottomCount})`, {
+        msg: p,
+        field: 'shape',
+      });
     }
     return { tops: [top], params: [], macs: 0 };
   },

@@ -81,7 +81,13 @@ export function scaleBiasLower(layer: Layer): LoweredLayer {
   const kernels = [{ source: kernelFunction(names, body), args, size, out: { top: 0 } }];
   // On wasm, with learned operands (not a second bottom): a native per-channel affine map (elementwise/native.ts).
   if (layer.bottoms.length !== 1) return { kernels };
-  const native = { kind: 'channel-affine' as const, outer, channels: dim, inner, from: { kind: 'scale-bias' as const, scale: !!scale, bias: !!bias } };
+  const native = {
+    kind: 'channel-affine' as const,
+    outer,
+    channels: dim,
+    inner,
+    from: { kind: 'scale-bias' as const, scale: !!scale, bias: !!bias },
+  };
   return { kernels, natives: [{ native, args, size, out: { top: 0 } }] };
 }
 
@@ -90,9 +96,13 @@ function learnedShape(ctx: ShapeContext, p: Msg, what: string): Shape {
   const bottom = ctx.bottoms[0];
   const axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
   const numAxes = Number(p.num_axes ?? 1);
-  if (numAxes < -1) ctx.fail(`num_axes must be non-negative, or -1 to extend to the end of bottom[0] (got ${numAxes})`, { msg: p, field: 'num_axes' });
+  if (numAxes < -1)
+    ctx.fail(`num_axes must be non-negative, or -1 to extend to the end of bottom[0] (got ${numAxes})`, { msg: p, field: 'num_axes' });
   if (numAxes >= 0 && bottom.length < axis + numAxes) {
-    ctx.fail(`${what} blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = ${axis} (num_axes ${numAxes}, bottom ${showShape(bottom)})`, { msg: p, field: 'num_axes' });
+    ctx.fail(
+      `${what} blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = ${axis} (num_axes ${numAxes}, bottom ${showShape(bottom)})`,
+      { msg: p, field: 'num_axes' },
+    );
   }
   return bottom.slice(axis, numAxes === -1 ? undefined : axis + numAxes);
 }
@@ -102,7 +112,9 @@ function checkOperand(ctx: ShapeContext, p: Msg, operand: Shape, what: string): 
   const bottom = ctx.bottoms[0];
   const axis = operand.length === 0 ? 0 : canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
   if (bottom.length < axis + operand.length) {
-    ctx.fail(`${what} blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = ${axis} (${what} ${showShape(operand)}, bottom ${showShape(bottom)})`);
+    ctx.fail(
+      `${what} blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = ${axis} (${what} ${showShape(operand)}, bottom ${showShape(bottom)})`,
+    );
   }
   operand.forEach((d, i) => {
     if (bottom[axis + i] !== d) {

@@ -13,7 +13,13 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 /** Blob::CanonicalAxisIndex: -N ≤ axis < N, negatives count from the end. */
-export function canonicalAxis(ctx: ShapeContext, axis: number, shape: Shape, what = 'axis', at?: Parameters<ShapeContext['fail']>[1]): number {
+export function canonicalAxis(
+  ctx: ShapeContext,
+  axis: number,
+  shape: Shape,
+  what = 'axis',
+  at?: Parameters<ShapeContext['fail']>[1],
+): number {
   const n = shape.length;
   if (axis < -n || axis >= n) {
     ctx.fail(`${what} ${axis} out of range for ${n}-D blob with shape ${formatShape(shape)}`, at);

@@ -54,7 +54,14 @@ export function sliceLower(layer: Layer): LoweredLayer {
     const outer = countOf(t.shape, 0, axis);
     const inner = countOf(t.shape, axis + 1);
     const size = t.shape[axis];
-    const body = `${coordinates([outer, size, inner], ['o', 'a', 'i'])}\nreturn x[${linear([['o', dim * inner], ['a', inner], ['i', 1]], begin[k] * inner)}];`;
+    const body = `${coordinates([outer, size, inner], ['o', 'a', 'i'])}\nreturn x[${linear(
+      [
+        ['o', dim * inner],
+        ['a', inner],
+        ['i', 1],
+      ],
+      begin[k] * inner,
+    )}];`;
     return { source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: countOf(t.shape), out: { top: k } };
   });
   return { kernels };
@@ -77,7 +84,8 @@ export const slice: LayerModule = {
     let axis: number;
     if (has(p, 'slice_dim')) {
       axis = Number(p.slice_dim);
-      if (axis >= bottom.length) ctx.fail(`slice_dim out of range: ${axis} for ${bottom.length}-D bottom ${showShape(bottom)}`, { msg: p, field: 'slice_dim' });
+      if (axis >= bottom.length)
+        ctx.fail(`slice_dim out of range: ${axis} for ${bottom.length}-D bottom ${showShape(bottom)}`, { msg: p, field: 'slice_dim' });
     } else {
       axis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
     }
@@ -87,18 +95,29 @@ export const slice: LayerModule = {
     let sizes: number[];
     if (points.length > 0) {
       if (points.length !== tops - 1) {
-        ctx.fail(`${points.length} slice_point values need ${points.length + 1} tops, but there are ${tops}`, { msg: p, field: 'slice_point' });
+        ctx.fail(`${points.length} slice_point values need ${points.length + 1} tops, but there are ${tops}`, {
+          msg: p,
+          field: 'slice_point',
+        });
       }
       if (tops > dim) ctx.fail(`${tops} tops cannot slice axis ${axis} of size ${dim} (bottom ${showShape(bottom)})`);
       let prev = 0;
       points.forEach((point, i) => {
         if (!(point > prev)) {
-          ctx.fail(`slice_point values must be strictly increasing and positive: slice_point[${i}] = ${point} after ${prev}`, { msg: p, field: 'slice_point', index: i });
+          ctx.fail(`slice_point values must be strictly increasing and positive: slice_point[${i}] = ${point} after ${prev}`, {
+            msg: p,
+            field: 'slice_point',
+            index: i,
+          });
         }
         prev = point;
       });
       if (prev > dim) {
-        ctx.fail(`slice_point ${prev} is beyond the end of axis ${axis} (size ${dim})`, { msg: p, field: 'slice_point', index: points.length - 1 });
+        ctx.fail(`slice_point ${prev} is beyond the end of axis ${axis} (size ${dim})`, {
+          msg: p,
+          field: 'slice_point',
+          index: points.length - 1,
+        });
       }
       sizes = [...points, dim].map((point, i) => point - (i === 0 ? 0 : points[i - 1]));
     } else {

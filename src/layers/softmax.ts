@@ -34,7 +34,11 @@ export function softmaxForward(layer: Layer, [x]: Tensor[]): Tensor[] {
 
 export function softmaxLower(layer: Layer): LoweredLayer {
   const { outer, dim, inner } = split(layer);
-  const read = `x[${linear([['o', dim * inner], ['k', inner], ['i', 1]])}]`;
+  const read = `x[${linear([
+    ['o', dim * inner],
+    ['k', inner],
+    ['i', 1],
+  ])}]`;
   const body = `
     ${coordinates([outer, dim, inner], ['o', 'a', 'i'])}
     let max = -3.4028234663852886e+38;
@@ -49,7 +53,10 @@ export function softmaxLower(layer: Layer): LoweredLayer {
   const size = layer.tops[0].count;
   const args = [{ bottom: 0 }];
   // On wasm: a loop on the host (host-kernels.ts).
-  return { kernels: [{ source: kernelFunction(['x'], body), args, size, out: { top: 0 } }], natives: [{ native: { kind: 'softmax', outer, dim, inner }, args, size, out: { top: 0 } }] };
+  return {
+    kernels: [{ source: kernelFunction(['x'], body), args, size, out: { top: 0 } }],
+    natives: [{ native: { kind: 'softmax', outer, dim, inner }, args, size, out: { top: 0 } }],
+  };
 }
 
 export const softmax: LayerModule = {

@@ -37,7 +37,9 @@ export function buildNet(upgraded: Msg, options: BuildOptions = {}): Net {
   const source: Msg = { ...upgraded, layer: layers };
   const meta = metaOf(upgraded);
   if (meta) setMeta(source, meta);
-  const typeErrors = checkLayerTypes(layers).filter((d) => !(tolerant && d.message.startsWith('unsupported layer type') && tolerant.modules.has(String(d.message.match(/"([^"]*)"/)?.[1]))));
+  const typeErrors = checkLayerTypes(layers).filter(
+    (d) => !(tolerant && d.message.startsWith('unsupported layer type') && tolerant.modules.has(String(d.message.match(/"([^"]*)"/)?.[1]))),
+  );
   if (typeErrors.some((d) => d.severity === 'error')) throw new DiagnosticError(typeErrors);
   const inputs = inputShapes(options.inputs);
   const { layers: graph, blobVersions } = connectBlobs(layers, tolerant?.modules);

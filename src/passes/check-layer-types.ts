@@ -40,5 +40,8 @@ function typeHint(type: string, known: string[]): string | undefined {
   if (FORK_LAYER_HINTS[type]) return FORK_LAYER_HINTS[type];
   const lower = type.toLowerCase();
   const related = known.filter((k) => lower.includes(k.toLowerCase()) || k.toLowerCase().includes(lower));
-  return didYouMean(type, known.filter((k) => !related.includes(k) || k.toLowerCase() === lower));
+  return didYouMean(
+    type,
+    known.filter((k) => !related.includes(k) || k.toLowerCase() === lower),
+  );
 }

@@ -85,7 +85,14 @@ export function connectBlobs(protos: readonly Msg[], extra?: ReadonlyMap<string,
 }
 
 /** Why top `i` may not reuse the name of the earlier blob `previous` (undefined: it may, in place). */
-function topProblem(layer: Layer, module: LayerModule, name: string, i: number, bottomNames: readonly string[], previous: Blob): Diagnostic | undefined {
+function topProblem(
+  layer: Layer,
+  module: LayerModule,
+  name: string,
+  i: number,
+  bottomNames: readonly string[],
+  previous: Blob,
+): Diagnostic | undefined {
   const proto = layer.proto;
   if (bottomNames[i] !== name) {
     const where = previous.producer;
@@ -98,7 +105,11 @@ function topProblem(layer: Layer, module: LayerModule, name: string, i: number, 
     );
   }
   if (!module.inPlace) {
-    return error(`layer "${layer.name}" (${layer.type}) does not allow in-place computation (top "${name}" is also its bottom)`, locOf(proto, 'top', i), 'give the top a new name');
+    return error(
+      `layer "${layer.name}" (${layer.type}) does not allow in-place computation (top "${name}" is also its bottom)`,
+      locOf(proto, 'top', i),
+      'give the top a new name',
+    );
   }
   const other = previous.otherConsumer(layer);
   if (other) {

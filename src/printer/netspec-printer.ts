@@ -22,9 +22,41 @@ export interface NetSpecScriptOptions {
 }
 
 const PYTHON_KEYWORDS = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
-  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
-  'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ]);
 /** Real attributes of a NetSpec object: a top by one of these names must be written n['…']. */
 const NETSPEC_ATTRIBUTES = new Set(['to_proto', 'tops', 'keys', 'vals', 'update']);
@@ -88,7 +120,9 @@ function presentFields(type: protobuf.Type, msg: Msg): protobuf.Field[] {
 function dictLiteral(type: protobuf.Type, msg: Msg, imports: Set<string>): string {
   // Inside a list, every item is a dict; repeated fields inside a dict keep their list form only when
   // they hold several values (pycaffe wraps a single one itself).
-  return `dict(${presentFields(type, msg).map((f) => `${f.name}=${valueLiteral(f, msg[f.name], imports)}`).join(', ')})`;
+  return `dict(${presentFields(type, msg)
+    .map((f) => `${f.name}=${valueLiteral(f, msg[f.name], imports)}`)
+    .join(', ')})`;
 }
 
 /** Statements that make present-but-empty sub-messages present (dict() sets nothing in pycaffe). */
@@ -108,7 +142,11 @@ function fieldStatements(type: protobuf.Type, msg: Msg, path: string, imports: S
     const value = msg[f.name];
     const target = `${path}.${f.name}`;
     if (!isMessageField(f)) {
-      out.push(f.repeated ? `${target}.extend(${valueLiteral(f, value, imports, true)})` : `${target} = ${scalarLiteral(f, value as Scalar, imports)}`);
+      out.push(
+        f.repeated
+          ? `${target}.extend(${valueLiteral(f, value, imports, true)})`
+          : `${target} = ${scalarLiteral(f, value as Scalar, imports)}`,
+      );
     } else if (f.repeated) {
       const sub = f.resolvedType as protobuf.Type;
       (value as Msg[]).forEach((m, i) => {
@@ -222,10 +260,12 @@ class Writer {
       const paramType = layerType.fields[own].resolvedType as protobuf.Type;
       const param = layer[own] as Msg;
       const fields = presentFields(paramType, param);
-      const bare = fields.length > 0 && fields.every((f) => {
-        const route = routeKeyword(type, f.name);
-        return route.to === 'typeParam' && route.field === f;
-      });
+      const bare =
+        fields.length > 0 &&
+        fields.every((f) => {
+          const route = routeKeyword(type, f.name);
+          return route.to === 'typeParam' && route.field === f;
+        });
       if (bare) for (const f of fields) keywords.push(`${f.name}=${valueLiteral(f, param[f.name], this.imports)}`);
       else if (fields.length) keywords.push(`${own}=${dictLiteral(paramType, param, this.imports)}`);
       if (fields.length === 0) this.post.push(`${path}.${own}.SetInParent()`);
@@ -267,15 +307,7 @@ export function printNetSpec(net: Msg, options: NetSpecScriptOptions = {}): stri
   const netStatements: string[] = [];
   fieldStatements(messageType('NetParameter'), rest, 'net', writer.imports, netStatements);
   const output = options.output ?? 'net.prototxt';
-  const body = [
-    'n = caffe.NetSpec()',
-    ...writer.lines,
-    '',
-    'net = n.to_proto()',
-    ...netStatements,
-    ...writer.post,
-    'return net',
-  ];
+  const body = ['n = caffe.NetSpec()', ...writer.lines, '', 'net = n.to_proto()', ...netStatements, ...writer.post, 'return net'];
   const header = [
     `# NetSpec script${net.name !== undefined ? ` for ${strRepr(String(net.name))}` : ''}, written by brewnet${options.source ? ` from ${options.source}` : ''}.`,
     `# Run with Caffe's Python, or with brewnet (brewnet convert <this file> -o DIR): it writes ${output}.`,

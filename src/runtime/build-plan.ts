@@ -16,7 +16,8 @@ export function checkRunnable(net: Net): void {
   if (net.state.phase !== 'TEST') fail('brewnet runs nets in the TEST phase; load the net with phase "test" (--phase test)');
   for (const layer of net.layers) {
     if (isDataSource(layer)) continue;
-    if (layer.module.source) cannotRun(layer, 'it runs Python code', 'brewnet runs Python layers only as data sources (no bottoms), whose tops are fed as inputs');
+    if (layer.module.source)
+      cannotRun(layer, 'it runs Python code', 'brewnet runs Python layers only as data sources (no bottoms), whose tops are fed as inputs');
     // A layer with a reference forward and no kernels runs that forward on the host (a host step).
     if (!layer.module.forward) cannotRun(layer);
   }
@@ -57,7 +58,10 @@ export function buildPlan(net: Net): ExecutionPlan {
     const bottoms = layer.bottoms.map((b) => valueOfBlob.get(b.id)!);
     if (!lowered || lowered.host) {
       const outs = layer.tops.map((t) => addValue(t.name, t.shape));
-      const args: ArgSource[] = [...bottoms.map((value) => ({ value })), ...layer.paramShapes.map((_, i) => ({ param: [li, i] as [number, number] }))];
+      const args: ArgSource[] = [
+        ...bottoms.map((value) => ({ value })),
+        ...layer.paramShapes.map((_, i) => ({ param: [li, i] as [number, number] })),
+      ];
       const host = { param: layer.typeParam, ...(layer.spatial ? { spatial: layer.spatial } : {}) };
       steps.push({ host: JSON.parse(JSON.stringify(host)) as typeof host, layer: li, args, outs });
       outs.forEach((v, i) => valueOfBlob.set(key(layer, i), v));

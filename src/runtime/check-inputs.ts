@@ -9,7 +9,8 @@ export function checkInputs(plan: ExecutionPlan, inputs: Readonly<Record<string,
   const problems = [];
   const names = new Set(plan.inputs.map((i) => i.name));
   for (const given of Object.keys(inputs)) {
-    if (!names.has(given)) problems.push(error(`"${given}" is not an input of the net; its inputs are: ${[...names].join(', ') || '(none)'}`));
+    if (!names.has(given))
+      problems.push(error(`"${given}" is not an input of the net; its inputs are: ${[...names].join(', ') || '(none)'}`));
   }
   for (const { name, value } of plan.inputs) {
     const t = Object.prototype.hasOwnProperty.call(inputs, name) ? inputs[name] : undefined;
@@ -20,7 +21,11 @@ export function checkInputs(plan: ExecutionPlan, inputs: Readonly<Record<string,
     }
     if (!sameShape(t.shape, shape)) {
       problems.push(
-        error(`input "${name}" has shape ${showDims(t.shape)}, but the net was built for ${showDims(shape)}`, undefined, `reshape the net for it: --input ${name}=${t.shape.join(',')}`),
+        error(
+          `input "${name}" has shape ${showDims(t.shape)}, but the net was built for ${showDims(shape)}`,
+          undefined,
+          `reshape the net for it: --input ${name}=${t.shape.join(',')}`,
+        ),
       );
     } else if (!(t.data instanceof Float32Array) || t.data.length !== countOf(shape)) {
       problems.push(error(`input "${name}": data must be a Float32Array of ${countOf(shape)} values`));

@@ -26,7 +26,9 @@ class Writer {
 
   /** A length-delimited field (wire type 2). */
   bytes(field: number, b: Uint8Array): this {
-    return this.varint((field << 3) | 2).varint(b.length).raw(b);
+    return this.varint((field << 3) | 2)
+      .varint(b.length)
+      .raw(b);
   }
 
   string(field: number, s: string): this {

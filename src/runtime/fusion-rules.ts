@@ -45,8 +45,14 @@ export const FUSION_RULES: readonly FusionRule[] = [
       const shape = crop.tops[0].shape;
       // Only spatial crops of a net with two spatial axes (N, C, H, W) map onto the kernels' window.
       return (
-        deconv.spatial?.kind === 'transpose' && deconv.spatial.firstAxis === 2 && from.shape.length === 4 && off !== undefined &&
-        off[0] === 0 && off[1] === 0 && shape[0] === from.shape[0] && shape[1] === from.shape[1]
+        deconv.spatial?.kind === 'transpose' &&
+        deconv.spatial.firstAxis === 2 &&
+        from.shape.length === 4 &&
+        off !== undefined &&
+        off[0] === 0 &&
+        off[1] === 0 &&
+        shape[0] === from.shape[0] &&
+        shape[1] === from.shape[1]
       );
     },
     rewrite(crop, deconv, top) {
@@ -71,7 +77,9 @@ export const FUSION_RULES: readonly FusionRule[] = [
     // The fused step replaces the ReLU's own native step (an element-wise pass) where the Convolution's
     // kernel covers the layer; elsewhere the ReLU keeps its own.
     rewrite: (relu, conv, top, own) => {
-      const fused = convolutionNativeSteps(conv, top, upstream(top), { top: 0 }, Number(relu.typeParam.negative_slope ?? 0)).filter((s) => nativeKernelCovers(s.native));
+      const fused = convolutionNativeSteps(conv, top, upstream(top), { top: 0 }, Number(relu.typeParam.negative_slope ?? 0)).filter((s) =>
+        nativeKernelCovers(s.native),
+      );
       return { ...own, natives: fused.length ? fused : own.natives };
     },
   },

@@ -90,7 +90,13 @@ export function createExecutor(
     if (!k) {
       const text = typeof source === 'string' ? source : source.toString();
       const asyncMode = options.threads === true && chosen === 'webasm'; // also wasm's gpu.js kernels
-      k = gpu.createKernel(text, { output: [size], precision: 'single', tactic: 'precision', pipeline: gl, ...(asyncMode ? { asyncMode } : {}) }) as unknown as RunShortcut;
+      k = gpu.createKernel(text, {
+        output: [size],
+        precision: 'single',
+        tactic: 'precision',
+        pipeline: gl,
+        ...(asyncMode ? { asyncMode } : {}),
+      }) as unknown as RunShortcut;
       instances[stepIndex] = k;
     }
     return k;
@@ -101,7 +107,9 @@ export function createExecutor(
     if (mode === chosen) return;
     if (backend !== 'auto') {
       throw new DiagnosticError([
-        error(`backend "${backend}" could not run the kernel of layer "${layer}": gpu.js fell back to ${mode}${fallbackReason ? ` (${fallbackReason})` : ''}`),
+        error(
+          `backend "${backend}" could not run the kernel of layer "${layer}": gpu.js fell back to ${mode}${fallbackReason ? ` (${fallbackReason})` : ''}`,
+        ),
       ]);
     }
     if (!fallbacks.some((f) => f.layer === layer)) fallbacks.push({ layer, mode, reason: fallbackReason });
@@ -123,7 +131,11 @@ export function createExecutor(
       const values: (Value | undefined)[] = new Array(plan.values.length);
       for (const { name, value } of plan.inputs) values[value] = inputs[name].data;
       const wanted = selectBlobs(plan, options.blobs);
-      const run = neededSteps(plan, active, wanted.map(([, v]) => v));
+      const run = neededSteps(
+        plan,
+        active,
+        wanted.map(([, v]) => v),
+      );
       const onStep = options.onStep;
       for (let s = 0; s < plan.steps.length; s++) {
         if (!run[s]) continue;
@@ -148,7 +160,9 @@ export function createExecutor(
           const spec = plan.natives?.[step.native];
           if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
           const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount }));
-          values[step.out] = await k.run(step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])));
+          values[step.out] = await k.run(
+            step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
+          );
           timed(k.engine === 'js' ? 'js' : 'native');
           continue;
         }
@@ -193,7 +207,18 @@ function selectBlobs(plan: ExecutionPlan, blobs: ForwardOptions['blobs']): [stri
   const names = blobs ?? plan.outputs;
   const unknown = names.filter((n) => !byName.has(n));
   if (unknown.length) {
-    throw new DiagnosticError(unknown.map((n) => error(`no blob named "${n}" in the net`, undefined, unknownBlobHint(n, plan.blobs.map(([b]) => b)))));
+    throw new DiagnosticError(
+      unknown.map((n) =>
+        error(
+          `no blob named "${n}" in the net`,
+          undefined,
+          unknownBlobHint(
+            n,
+            plan.blobs.map(([b]) => b),
+          ),
+        ),
+      ),
+    );
   }
   return names.map((n) => [n, byName.get(n)!]);
 }

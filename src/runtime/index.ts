@@ -26,9 +26,16 @@ export { readNpy, writeNpy } from './npy.js';
 export function registerHostLayer(plugin: unknown): void {
   for (const p of Array.isArray(plugin) ? plugin : [plugin]) {
     const m = p as Partial<LayerModule>;
-    if (typeof m?.type !== 'string' || typeof m.forward !== 'function') throw new Error('registerHostLayer: a plug-in needs a type and a forward');
+    if (typeof m?.type !== 'string' || typeof m.forward !== 'function')
+      throw new Error('registerHostLayer: a plug-in needs a type and a forward');
     if (layerModule(m.type)?.forward === m.forward) continue;
-    registerLayer({ bottoms: { min: 0, max: Infinity }, tops: { min: 0, max: Infinity }, inPlace: false, infer: () => ({ tops: [], params: [] }), ...m } as LayerModule);
+    registerLayer({
+      bottoms: { min: 0, max: Infinity },
+      tops: { min: 0, max: Infinity },
+      inPlace: false,
+      infer: () => ({ tops: [], params: [] }),
+      ...m,
+    } as LayerModule);
   }
 }
 

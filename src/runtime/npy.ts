@@ -45,7 +45,11 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): Tensor {
   const kind = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const reader = kind ? elementReader(kind[2], Number(kind[3]), kind[1] !== '>') : undefined;
   if (!kind || !reader) {
-    fail(`${file}: dtype '${descr}' is not supported; inputs must be numbers (bool, int8–64, uint8–64, float16/32/64)`, undefined, 'convert with arr.astype(np.float32)');
+    fail(
+      `${file}: dtype '${descr}' is not supported; inputs must be numbers (bool, int8–64, uint8–64, float16/32/64)`,
+      undefined,
+      'convert with arr.astype(np.float32)',
+    );
   }
   const width = Number(kind[3]);
   const n = countOf(shape);
@@ -123,8 +127,6 @@ function fromFortranOrder(values: Float32Array, shape: number[]): Float32Array {
   }
   return out;
 }
-
-
 
 export function writeNpy(t: Tensor): Uint8Array {
   const shapeText = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;

@@ -26,13 +26,24 @@ export function checkPlanBudget(net: Net, budget = Math.min(memoryBytes() / 2, 1
   let total = 0;
   for (const layer of net.layers) {
     const nan = nanField(layer.proto as unknown as Record<string, unknown>, '');
-    if (nan) refuse(layer, `${nan} is NaN; kernels are specialised to their numbers and a NaN constant has no meaning in them`, 'give it a number');
+    if (nan)
+      refuse(
+        layer,
+        `${nan} is NaN; kernels are specialised to their numbers and a NaN constant has no meaning in them`,
+        'give it a number',
+      );
     for (const top of layer.tops) {
       if (layer.bottoms.some((b) => b.id === top.id)) continue; // in place: no new memory
       const n = count(top.shape);
       if (n === 0) {
         const from = layer.bottoms.length ? ` from ${layer.bottoms.map((b) => `${b.name} ${dims(b.shape)}`).join(', ')}` : '';
-        refuse(layer, `makes ${top.name} ${dims(top.shape)}${from}, which has no elements; brewnet does not run empty blobs`, layer.bottoms.length ? "give a larger input (--input, or the input's shape), or a smaller kernel or stride" : 'give the input a size of at least 1 on every axis');
+        refuse(
+          layer,
+          `makes ${top.name} ${dims(top.shape)}${from}, which has no elements; brewnet does not run empty blobs`,
+          layer.bottoms.length
+            ? "give a larger input (--input, or the input's shape), or a smaller kernel or stride"
+            : 'give the input a size of at least 1 on every axis',
+        );
       }
       checkArray(layer, `${top.name} ${dims(top.shape)}`, top.shape);
       total += n * 4;
@@ -42,16 +53,29 @@ export function checkPlanBudget(net: Net, budget = Math.min(memoryBytes() / 2, 1
       total += count(shape) * 4;
     }
     if (total > budget) {
-      refuse(layer, `the blobs and parameters up to here need ${bytes(total)} (as float32), more than the ${bytes(budget)} brewnet allows itself on this machine`, 'run a smaller batch or input size (--input)');
+      refuse(
+        layer,
+        `the blobs and parameters up to here need ${bytes(total)} (as float32), more than the ${bytes(budget)} brewnet allows itself on this machine`,
+        'run a smaller batch or input size (--input)',
+      );
     }
   }
 }
 
 function checkArray(layer: Layer, what: string, shape: readonly number[]): void {
   const long = shape.findIndex((d) => d > LONGEST_AXIS);
-  if (long >= 0) refuse(layer, `${what} has axis ${long} of ${shape[long].toLocaleString('en-US')}, longer than the ${LONGEST_AXIS.toLocaleString('en-US')} kernels index exactly`);
+  if (long >= 0)
+    refuse(
+      layer,
+      `${what} has axis ${long} of ${shape[long].toLocaleString('en-US')}, longer than the ${LONGEST_AXIS.toLocaleString('en-US')} kernels index exactly`,
+    );
   const n = count(shape);
-  if (n > LARGEST_ARRAY) refuse(layer, `${what} has ${n.toLocaleString('en-US')} elements (${bytes(n * 4)}), more than one array holds (${LARGEST_ARRAY.toLocaleString('en-US')})`, 'run a smaller batch or input size (--input)');
+  if (n > LARGEST_ARRAY)
+    refuse(
+      layer,
+      `${what} has ${n.toLocaleString('en-US')} elements (${bytes(n * 4)}), more than one array holds (${LARGEST_ARRAY.toLocaleString('en-US')})`,
+      'run a smaller batch or input size (--input)',
+    );
 }
 
 /** The path of the first NaN number among a layer's fields (its parameters' settings, not weights). */

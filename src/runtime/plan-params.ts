@@ -26,7 +26,11 @@ export function paramsForPlan(plan: ExecutionPlan, params: ParamMap): Float32Arr
     layer.params.forEach((shape, i) => {
       const blob = blobs[i];
       if (blob && blob.length !== countOf(shape)) {
-        problems.push(error(`layer "${layer.name}" parameter blob ${i}: expected ${showDims(shape)} (${countOf(shape)} values), got ${blob.length} values`));
+        problems.push(
+          error(
+            `layer "${layer.name}" parameter blob ${i}: expected ${showDims(shape)} (${countOf(shape)} values), got ${blob.length} values`,
+          ),
+        );
       }
     });
     out.push([...blobs]);

@@ -16,15 +16,24 @@ export function loadPlanWeights(plan: ExecutionPlan, source: string | Uint8Array
     const target = wanted.get(layer.name);
     if (!target) continue;
     if (layer.blobs.length !== target.params.length) {
-      problems.push(error(`${model.file}: layer "${layer.name}" has ${layer.blobs.length} blob(s); the net expects ${target.params.length}`));
+      problems.push(
+        error(`${model.file}: layer "${layer.name}" has ${layer.blobs.length} blob(s); the net expects ${target.params.length}`),
+      );
       continue;
     }
     const bad = target.params.findIndex((shape, i) => !blobShapeEquals(shape, layer.blobs[i]));
     if (bad >= 0) {
-      problems.push(error(`${model.file}: layer "${layer.name}" blob ${bad}: expected ${showDims(target.params[bad])}, found ${showBlobShape(layer.blobs[bad])}`));
+      problems.push(
+        error(
+          `${model.file}: layer "${layer.name}" blob ${bad}: expected ${showDims(target.params[bad])}, found ${showBlobShape(layer.blobs[bad])}`,
+        ),
+      );
       continue;
     }
-    found.set(layer.name, layer.blobs.map((b) => b.data));
+    found.set(
+      layer.name,
+      layer.blobs.map((b) => b.data),
+    );
   }
   const missing = [...wanted.keys()].filter((n) => !found.has(n));
   if (missing.length) problems.push(error(`${model.file} has no weights for layer(s) ${missing.map((n) => JSON.stringify(n)).join(', ')}`));

@@ -22,14 +22,19 @@ export function runReference(net: Net, params: ParamMap, inputs: Readonly<Record
       for (const top of layer.tops) {
         const t = Object.prototype.hasOwnProperty.call(inputs, top.name) ? inputs[top.name] : undefined;
         if (!t) throw new DiagnosticError([error(`input "${top.name}" (${showDims(top.shape)}) is missing`)]);
-        if (!sameShape(t.shape, top.shape)) throw new DiagnosticError([error(`input "${top.name}" has shape ${showDims(t.shape)}, but the net was built for ${showDims(top.shape)}`)]);
+        if (!sameShape(t.shape, top.shape))
+          throw new DiagnosticError([
+            error(`input "${top.name}" has shape ${showDims(t.shape)}, but the net was built for ${showDims(top.shape)}`),
+          ]);
         versions.set(top.id, t);
       }
       continue;
     }
     const blobs = params.get(layer.name) ?? [];
     if (blobs.length < layer.paramShapes.length || layer.paramShapes.some((s, i) => blobs[i].length !== countOf(s))) {
-      throw new DiagnosticError([error(`layer "${layer.name}" (${layer.type}) needs parameter blobs ${layer.paramShapes.map(showDims).join(' + ')}`, layer.loc)]);
+      throw new DiagnosticError([
+        error(`layer "${layer.name}" (${layer.type}) needs parameter blobs ${layer.paramShapes.map(showDims).join(' + ')}`, layer.loc),
+      ]);
     }
     const bottoms = layer.bottoms.map((b) => versions.get(b.id)!);
     const tops = layer.module.forward!(layer, bottoms, [...blobs]);

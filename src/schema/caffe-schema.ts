@@ -46,7 +46,14 @@ function addFields(root: protobuf.Root, fields: Dialect['fields']): void {
     // brewnet never encodes layer parameters, so the number only orders printed fields.
     let id = f.id;
     while (type.fieldsById[id]) id += 1_000_000;
-    const field = new protobuf.Field(f.name, id, f.type, f.repeated ? 'repeated' : undefined, undefined, f.default === undefined ? undefined : { default: f.default });
+    const field = new protobuf.Field(
+      f.name,
+      id,
+      f.type,
+      f.repeated ? 'repeated' : undefined,
+      undefined,
+      f.default === undefined ? undefined : { default: f.default },
+    );
     type.add(field);
     forkNumbers.set(field, f.id);
   }

@@ -32,7 +32,9 @@ export function upgradeInputFields(net: Msg): void {
       const shape = newMessage('BlobShape', locOf(net, 'input_dim', 4 * i));
       shape.dim = dims.slice(4 * i, 4 * i + 4);
       // Each dim keeps the line of its own input_dim, so a bad one is reported there.
-      const dimLocs = metaOf(net)?.fieldLocs.get('input_dim')?.slice(4 * i, 4 * i + 4);
+      const dimLocs = metaOf(net)
+        ?.fieldLocs.get('input_dim')
+        ?.slice(4 * i, 4 * i + 4);
       if (dimLocs?.length) metaOf(shape)!.fieldLocs.set('dim', dimLocs);
       return shape;
     });

@@ -45,7 +45,10 @@ function foldPaddingLayers(layers: Msg[], netInputs: string[], diagnostics: Diag
       if (!from && !inputs.has(name)) {
         const layerName = (v0.name as string | undefined) ?? (outer.name as string | undefined);
         diagnostics.push(
-          error(`Unknown blob input "${name}" to layer ${layerName === undefined ? `#${layers.indexOf(outer)}` : `"${layerName}"`} (bottom ${j}): no earlier layer produces it and it is not a net input`, locOf(outer, 'bottom', j)),
+          error(
+            `Unknown blob input "${name}" to layer ${layerName === undefined ? `#${layers.indexOf(outer)}` : `"${layerName}"`} (bottom ${j}): no earlier layer produces it and it is not a net input`,
+            locOf(outer, 'bottom', j),
+          ),
         );
         return;
       }
@@ -82,7 +85,9 @@ function upgradeV0Layer(c: Connection, diagnostics: Diagnostic[]): Msg {
   if (type !== undefined) {
     const v1Type = V0_LAYER_TYPES[type];
     if (!v1Type) {
-      diagnostics.push(error(`Unknown layer name: ${type}`, locOf(v0, 'type'), `V0 layer types: ${Object.keys(V0_LAYER_TYPES).join(', ')}`));
+      diagnostics.push(
+        error(`Unknown layer name: ${type}`, locOf(v0, 'type'), `V0 layer types: ${Object.keys(V0_LAYER_TYPES).join(', ')}`),
+      );
       return v1;
     }
     copyField(v0, 'type', v1, 'type', v1Type);

@@ -80,7 +80,8 @@ export function decodeBlob(r: WireReader, end: number, keep: boolean, at: Readin
       if (r.wireType === WireType.LEN) {
         const lengthAt = r.pos;
         const bytes = r.length(end);
-        if (bytes % width !== 0) throw r.corrupt(lengthAt, `packed ${at.field} of ${bytes} bytes is not a whole number of ${width}-byte values`);
+        if (bytes % width !== 0)
+          throw r.corrupt(lengthAt, `packed ${at.field} of ${bytes} bytes is not a whole number of ${width}-byte values`);
         if (isFloat) into.packedFloats(r, bytes);
         else into.packedDoubles(r, bytes);
       } else if (!keep) {

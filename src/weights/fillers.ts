@@ -51,7 +51,10 @@ function count(shape: Shape): number {
 
 function noSparse(spec: FillerSpec): void {
   if (spec.sparse !== -1) {
-    fail(`${spec.what}: sparsity is not supported by the ${spec.type} filler (sparse: ${spec.sparse}); only gaussian supports it`, spec.loc);
+    fail(
+      `${spec.what}: sparsity is not supported by the ${spec.type} filler (sparse: ${spec.sparse}); only gaussian supports it`,
+      spec.loc,
+    );
   }
 }
 
@@ -90,7 +93,11 @@ function gaussian(out: Float32Array, mean: number, std: number, rng: Rng, spec: 
 function sparsify(out: Float32Array, shape: Shape, rng: Rng, spec: FillerSpec): void {
   if (shape.length < 1) fail(`${spec.what}: sparse needs a blob with at least 1 axis (this one is a scalar)`, spec.loc);
   const p = f32(spec.sparse / shape[0]);
-  if (p > 1) fail(`${spec.what}: sparse (${spec.sparse}) cannot exceed the blob's first dimension (${shape[0]}): it is the mean number of non-zero inputs per output`, spec.loc);
+  if (p > 1)
+    fail(
+      `${spec.what}: sparse (${spec.sparse}) cannot exceed the blob's first dimension (${shape[0]}): it is the mean number of non-zero inputs per output`,
+      spec.loc,
+    );
   for (let i = 0; i < out.length; i++) if (!(rng.uniform() < p)) out[i] = 0;
 }
 
@@ -128,7 +135,11 @@ function bilinear(out: Float32Array, shape: Shape, spec: FillerSpec): void {
 export function fill(shape: Shape, spec: FillerSpec, rng: Rng): Float32Array {
   const out = new Float32Array(count(shape));
   if (!(FILLER_TYPES as readonly string[]).includes(spec.type)) {
-    fail(`${spec.what}: unknown filler type "${spec.type}"`, spec.loc, didYouMean(spec.type, FILLER_TYPES) ?? `Caffe's fillers are ${FILLER_TYPES.join(', ')}`);
+    fail(
+      `${spec.what}: unknown filler type "${spec.type}"`,
+      spec.loc,
+      didYouMean(spec.type, FILLER_TYPES) ?? `Caffe's fillers are ${FILLER_TYPES.join(', ')}`,
+    );
   }
   if (out.length === 0 && spec.type !== 'bilinear') {
     fail(`${spec.what}: Caffe's ${spec.type} filler refuses an empty blob (shape ${showShape(shape)})`, spec.loc);

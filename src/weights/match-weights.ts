@@ -34,7 +34,8 @@ export interface LoadedWeights {
   warnings: Diagnostic[];
 }
 
-const RENAME_HINT = "to learn this layer's parameters from scratch instead of copying them, rename the layer (with --allow-missing-weights its fillers then initialise it)";
+const RENAME_HINT =
+  "to learn this layer's parameters from scratch instead of copying them, rename the layer (with --allow-missing-weights its fillers then initialise it)";
 const ALLOW_MISSING = '--allow-missing-weights (allowMissing in the API) fills them from their fillers';
 
 function roles(layer: Layer): string[] {
@@ -61,20 +62,38 @@ function checkLayer(layer: Layer, source: WeightLayer, file: string): Diagnostic
         : fewerByBias
           ? `the net that wrote these weights may have had bias_term: false; or ${RENAME_HINT}`
           : RENAME_HINT;
-    return [error(`${where}: incompatible number of blobs: the net expects ${expected.length}${wanted}, ${file} has ${source.blobs.length}`, layer.loc, hint)];
+    return [
+      error(
+        `${where}: incompatible number of blobs: the net expects ${expected.length}${wanted}, ${file} has ${source.blobs.length}`,
+        layer.loc,
+        hint,
+      ),
+    ];
   }
   const problems: Diagnostic[] = [];
   source.blobs.forEach((blob, j) => {
     const shape = expected[j];
     const blobName = `${where} blob ${j} (${role[j]})`;
     if (!blobShapeEquals(shape, blob)) {
-      problems.push(error(`${blobName}: shape mismatch: the net expects ${showShape(shape)}, ${file} has ${showBlobShape(blob)}`, layer.loc, RENAME_HINT));
+      problems.push(
+        error(
+          `${blobName}: shape mismatch: the net expects ${showShape(shape)}, ${file} has ${showBlobShape(blob)}`,
+          layer.loc,
+          RENAME_HINT,
+        ),
+      );
       return;
     }
     const count = shape.reduce((n, d) => n * d, 1);
     if (blob.count !== count) {
       const held = blob.count === 0 ? 'no values' : `${blob.count} values`;
-      problems.push(error(`${blobName}: ${file} holds ${held} for its shape ${showBlobShape(blob)}, which needs ${count}`, layer.loc, 'the weights file is damaged or was not written by Caffe'));
+      problems.push(
+        error(
+          `${blobName}: ${file} holds ${held} for its shape ${showBlobShape(blob)}, which needs ${count}`,
+          layer.loc,
+          'the weights file is damaged or was not written by Caffe',
+        ),
+      );
     }
   });
   return problems;
@@ -95,8 +114,11 @@ function missingError(missing: Layer[], withParams: number, extra: WeightLayer[]
   const file = model.file;
   const names = someNames(missing.map((l) => l.name));
   if (model.size === 0) {
-    return error(`${file} is empty (0 bytes): a valid NetParameter without layers, so ${missing.length} layer(s) of the net have no weights: ${names}`, missing[0].loc,
-      `an empty .caffemodel suits only a net without parameters; ${ALLOW_MISSING}`);
+    return error(
+      `${file} is empty (0 bytes): a valid NetParameter without layers, so ${missing.length} layer(s) of the net have no weights: ${names}`,
+      missing[0].loc,
+      `an empty .caffemodel suits only a net without parameters; ${ALLOW_MISSING}`,
+    );
   }
   const matched = withParams - missing.length;
   if (extra.length > 0 && matched < missing.length) {
@@ -107,13 +129,20 @@ function missingError(missing: Layer[], withParams: number, extra: WeightLayer[]
     );
   }
   const renamed = missing.flatMap((l) => {
-    const match = closest(l.name, extra.map((x) => x.name));
+    const match = closest(
+      l.name,
+      extra.map((x) => x.name),
+    );
     return match === undefined ? [] : [`"${match}" (renamed from "${l.name}"?)`];
   });
   const hint = renamed.length
     ? `the file has ${renamed.slice(0, 5).join(', ')}; ${ALLOW_MISSING}`
     : `check that the weights belong to this net; ${ALLOW_MISSING}`;
-  const shown = missing.slice(0, 5).map((l) => `"${l.name}" (${l.type})`).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+  const shown =
+    missing
+      .slice(0, 5)
+      .map((l) => `"${l.name}" (${l.type})`)
+      .join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
   return error(`${file} has no weights for ${missing.length} layer(s) of the net: ${shown}`, missing[0].loc, hint);
 }
 
@@ -154,7 +183,10 @@ export function loadWeights(net: Net, source: string | Uint8Array, options: Load
   if (errors.length) throw new DiagnosticError(errors);
 
   for (const [name, n] of copies) {
-    if (n > 1) warnings.push(warning(`layer "${name}" appears ${n} times in ${file}; the last copy is used, as in Caffe`, targets.byName.get(name)?.loc));
+    if (n > 1)
+      warnings.push(
+        warning(`layer "${name}" appears ${n} times in ${file}; the last copy is used, as in Caffe`, targets.byName.get(name)?.loc),
+      );
   }
   if (extra.length) {
     warnings.push(
@@ -167,7 +199,10 @@ export function loadWeights(net: Net, source: string | Uint8Array, options: Load
   }
   if (missing.length) {
     const names = quoteList(missing.map((l) => l.name));
-    warnings.push({ severity: 'note', message: `${missing.length} layer(s) not in ${file} were filled from their fillers (seed ${options.seed ?? 0}): ${names}` });
+    warnings.push({
+      severity: 'note',
+      message: `${missing.length} layer(s) not in ${file} were filled from their fillers (seed ${options.seed ?? 0}): ${names}`,
+    });
   }
   return { params: assembleWeights(targets.withParams, given, options.seed ?? 0), warnings };
 }

@@ -47,7 +47,9 @@ describe.skipIf(!corpusAvailable)('FCN crops in the corpus', () => {
       ['score-dsn4-up', [0, 0], [38, 38], false],
       ['score-dsn5-up', [0, 0], [42, 42], false],
     ]);
-    expect(report.crops[0].reason).toBe('the file gives no crop_param, so offset 0, but aligning "score-dsn1-up" with "data" needs offset 34');
+    expect(report.crops[0].reason).toBe(
+      'the file gives no crop_param, so offset 0, but aligning "score-dsn1-up" with "data" needs offset 34',
+    );
   });
 });
 

@@ -28,11 +28,16 @@ describe('merges', () => {
   });
 
   it('says nothing about a Crop when the offsets are not integers', () => {
-    const text = misaligned.replace('kernel_size: 3 } }\nlayer {\n', 'kernel_size: 2 } }\nlayer {\n').replace(/layer \{\n  name: "align"[\s\S]*?\n\}\n/, '');
+    const text = misaligned
+      .replace('kernel_size: 3 } }\nlayer {\n', 'kernel_size: 2 } }\nlayer {\n')
+      .replace(/layer \{\n  name: "align"[\s\S]*?\n\}\n/, '');
     const net = load(
       text
         .replace('bottom: "aligned" bottom: "valid"', 'bottom: "cut" bottom: "valid"')
-        .replace('layer { name: "fuse"', 'layer { name: "cut" type: "Crop" bottom: "same" bottom: "valid" top: "cut" }\nlayer { name: "fuse"'),
+        .replace(
+          'layer { name: "fuse"',
+          'layer { name: "cut" type: "Crop" bottom: "same" bottom: "valid" top: "cut" }\nlayer { name: "fuse"',
+        ),
     );
     const [merge] = analyzeNet(net).merges;
     expect(merge.reason).toBe('misaligned merge at "fuse": a=1, b=0 vs b=-0.5');
@@ -63,10 +68,9 @@ describe('--fix-crops', () => {
   });
 
   it('writes per-axis offsets where the axes need different ones', () => {
-    const rect = misaligned.replace(
-      'convolution_param { num_output: 4 kernel_size: 3 } }',
-      'convolution_param { num_output: 4 kernel_h: 3 kernel_w: 5 } }',
-    ).replace('kernel_size: 3 pad: 1', 'kernel_h: 3 kernel_w: 3 pad_h: 1 pad_w: 1');
+    const rect = misaligned
+      .replace('convolution_param { num_output: 4 kernel_size: 3 } }', 'convolution_param { num_output: 4 kernel_h: 3 kernel_w: 5 } }')
+      .replace('kernel_size: 3 pad: 1', 'kernel_h: 3 kernel_w: 3 pad_h: 1 pad_w: 1');
     const report = analyzeNet(load(rect));
     expect(report.crops[0].offsetComputed).toEqual([1, 2]);
     const { text } = fixCrops(rect, report.crops);

@@ -94,7 +94,12 @@ layer { name: "deconv" type: "Deconvolution" bottom: "pool" top: "deconv" convol
   });
 
   it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('7. test_crop_of_crop with offset %i (cropped to the 20×20 aux)', (offset) => {
-    const net = load(coordNet({}, `layer { name: "crop" type: "Crop" bottom: "deconv" bottom: "aux" top: "crop" crop_param { axis: 2 offset: ${offset} } }`));
+    const net = load(
+      coordNet(
+        {},
+        `layer { name: "crop" type: "Crop" bottom: "deconv" bottom: "aux" top: "crop" crop_param { axis: 2 offset: ${offset} } }`,
+      ),
+    );
     expect(mapFromTo(net, 'crop', 'data')).toEqual({ a: [1, 1], b: [offset, offset] });
   });
 
@@ -105,19 +110,29 @@ layer { name: "deconv" type: "Deconvolution" bottom: "pool" top: "deconv" convol
   });
 
   it('9. test_catch_unconnected', () => {
-    const net = load(coordNet({}, `layer { name: "ip" type: "InnerProduct" bottom: "deconv" top: "ip" inner_product_param { num_output: 10 } }`));
+    const net = load(
+      coordNet({}, `layer { name: "ip" type: "InnerProduct" bottom: "deconv" top: "ip" inner_product_param { num_output: 10 } }`),
+    );
     expect(() => mapBetween(mapsOf(net), net.blob('ip'), net.blob('data'))).toThrow(UNCONNECTED);
   });
 
   it('10. test_catch_scale_mismatch', () => {
     // Exact arithmetic: b is −1/4, where pycaffe's floats give −0.2500000000000001.
     expect(mapFromTo(load(coordNet({ pool: 3, dstride: 2 })), 'deconv', 'data')).toEqual({ a: [1.5, 1.5], b: [-0.25, -0.25] });
-    expect(cropFails({ pool: 3, dstride: 2 })).toMatchObject({ offsetComputed: null, ok: false, reason: 'scale mismatch on crop (a = [1.5 1.5])' });
+    expect(cropFails({ pool: 3, dstride: 2 })).toMatchObject({
+      offsetComputed: null,
+      ok: false,
+      reason: 'scale mismatch on crop (a = [1.5 1.5])',
+    });
   });
 
   it('11. test_catch_negative_crop', () => {
     expect(mapFromTo(load(coordNet({ dpad: 10 })), 'deconv', 'data')).toEqual({ a: [1, 1], b: [10, 10] });
-    expect(cropFails({ dpad: 10 })).toMatchObject({ offsetComputed: null, ok: false, reason: 'cannot crop negative offset (b = [10. 10.])' });
+    expect(cropFails({ dpad: 10 })).toMatchObject({
+      offsetComputed: null,
+      ok: false,
+      reason: 'cannot crop negative offset (b = [10. 10.])',
+    });
   });
 });
 
@@ -130,18 +145,33 @@ describe('the extra cases of docs/caffe-semantics.md#coordinate-map-tests', () =
     const net = load(coordNet());
     const maps = computeCoordMaps(net).maps;
     const data = net.blob('data');
-    const asNumbers = (blob: string) => maps.get(net.blob(blob))!.get(data)!.map((m) => [m.a.toNumber(), m.b.toNumber()]);
-    expect(asNumbers('conv')).toEqual([[1, -1], [1, -1]]);
-    expect(asNumbers('pool')).toEqual([[0.5, -0.75], [0.5, -0.75]]); // pool (y/2 − 0.25) ∘ conv (x − 1)
-    expect(asNumbers('deconv')).toEqual([[1, 0], [1, 0]]); // deconv (2y + 1.5) ∘ pool
+    const asNumbers = (blob: string) =>
+      maps
+        .get(net.blob(blob))!
+        .get(data)!
+        .map((m) => [m.a.toNumber(), m.b.toNumber()]);
+    expect(asNumbers('conv')).toEqual([
+      [1, -1],
+      [1, -1],
+    ]);
+    expect(asNumbers('pool')).toEqual([
+      [0.5, -0.75],
+      [0.5, -0.75],
+    ]); // pool (y/2 − 0.25) ∘ conv (x − 1)
+    expect(asNumbers('deconv')).toEqual([
+      [1, 0],
+      [1, 0],
+    ]); // deconv (2y + 1.5) ∘ pool
   });
 
   it('a 2×2 convolution: negative offset one way, non-integer the other', () => {
-    const net = load(`
+    const net = load(
+      `
 layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 10 dim: 10 } } }
 layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 1 kernel_size: 2 } }
 layer { name: "c1" type: "Crop" bottom: "conv" bottom: "data" top: "c1" crop_param { offset: 0 } }
-layer { name: "c2" type: "Crop" bottom: "data" bottom: "conv" top: "c2" }`.replace(/layer \{ name: "c1".*\n/, ''));
+layer { name: "c2" type: "Crop" bottom: "data" bottom: "conv" top: "c2" }`.replace(/layer \{ name: "c1".*\n/, ''),
+    );
     expect(mapFromTo(net, 'conv', 'data')).toEqual({ a: [1, 1], b: [0.5, 0.5] });
     expect(cropOffsets(mapsOf(net), net.layer('c2')!).reason).toBe('cannot crop noninteger offset (b = [-0.5 -0.5])');
   });

@@ -13,18 +13,38 @@ import { describe, expect, it } from 'vitest';
 
 /** Bottom → top. A path belongs to the entry with the longest matching prefix. */
 export const LAYERS: { name: string; paths: string[]; why: string }[] = [
-  { name: 'platform', paths: ['src/platform/'], why: 'Node-vs-browser specifics (files, workers, timers) behind one interface, so everything above runs in both' },
+  {
+    name: 'platform',
+    paths: ['src/platform/'],
+    why: 'Node-vs-browser specifics (files, workers, timers) behind one interface, so everything above runs in both',
+  },
   { name: 'diagnostics', paths: ['src/diagnostics/'], why: 'located errors and hints: every layer reports through them' },
   { name: 'schema', paths: ['src/schema/'], why: "caffe.proto reflected: messages, field metadata, pycaffe's keyword routing" },
-  { name: 'grammar', paths: ['grammar/'], why: 'lexers and parsers for the protobuf text format and the Python subset; produce syntax, know no schema' },
+  {
+    name: 'grammar',
+    paths: ['grammar/'],
+    why: 'lexers and parsers for the protobuf text format and the Python subset; produce syntax, know no schema',
+  },
   { name: 'ir', paths: ['src/ir/'], why: 'the graph (Net, Layer, Blob), the LayerModule contract, Tensor and the kernel-plan data types' },
-  { name: 'layers', paths: ['src/layers/'], why: "one home per layer type: shape rule, reference forward, gpu.js lowering, native kernel spec" },
-  { name: 'frontend', paths: ['src/frontend/prototxt/', 'src/frontend/net-state.ts'], why: 'text → typed NetParameter against the schema; phase/level/stage filtering' },
+  {
+    name: 'layers',
+    paths: ['src/layers/'],
+    why: 'one home per layer type: shape rule, reference forward, gpu.js lowering, native kernel spec',
+  },
+  {
+    name: 'frontend',
+    paths: ['src/frontend/prototxt/', 'src/frontend/net-state.ts'],
+    why: 'text → typed NetParameter against the schema; phase/level/stage filtering',
+  },
   { name: 'upgrade', paths: ['src/upgrade/'], why: "Caffe's UpgradeNetAsNeeded: V0/V1 nets and input headers to today's form" },
   { name: 'passes', paths: ['src/passes/'], why: 'NetParameter → IR: layer types, blob connections, shape inference, buildNet' },
   { name: 'analysis', paths: ['src/analysis/'], why: 'questions about a built net: coordinate maps, crops, receptive fields, valid sizes' },
   { name: 'printer', paths: ['src/printer/'], why: 'messages and nets back to text: prototxt, protobuf JSON, NetSpec scripts' },
-  { name: 'dsl', paths: ['src/frontend/dsl/'], why: "the sandbox for net scripts: NetSpec's crop() needs analysis, to_proto and repr need passes and printer" },
+  {
+    name: 'dsl',
+    paths: ['src/frontend/dsl/'],
+    why: "the sandbox for net scripts: NetSpec's crop() needs analysis, to_proto and repr need passes and printer",
+  },
   { name: 'draw', paths: ['src/draw/'], why: 'pictures of a built (and analysed) net' },
   { name: 'weights', paths: ['src/weights/'], why: '.caffemodel reading and seeded fillers, matched to a built net' },
   { name: 'runtime', paths: ['src/runtime/'], why: 'execution plan, fusion rules, executors (gpu.js, reference), WebAssembly generators' },
@@ -60,10 +80,22 @@ export function importsOf(text: string, file = 'x.ts'): { spec: string; typeOnly
       out.push({ spec: node.moduleSpecifier.text, typeOnly });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
-      out.push({ spec: node.moduleSpecifier.text, typeOnly: node.isTypeOnly || (!!named && named.length > 0 && named.every((e) => e.isTypeOnly)) });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      out.push({
+        spec: node.moduleSpecifier.text,
+        typeOnly: node.isTypeOnly || (!!named && named.length > 0 && named.every((e) => e.isTypeOnly)),
+      });
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       out.push({ spec: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       out.push({ spec: node.arguments[0].text, typeOnly: false });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       out.push({ spec: node.argument.literal.text, typeOnly: true });
@@ -83,7 +115,13 @@ function resolveSubpath(spec: string): string | undefined {
   if (!entry) return undefined;
   const rest = entry[0].endsWith('*') ? spec.slice(entry[0].length - 1) : '';
   return targets(entry[1])
-    .map((t) => t.replace('*', rest).replace(/^\.\//, '').replace(/^dist\//, '').replace(/\.js$/, '.ts'))
+    .map((t) =>
+      t
+        .replace('*', rest)
+        .replace(/^\.\//, '')
+        .replace(/^dist\//, '')
+        .replace(/\.js$/, '.ts'),
+    )
     .find((t) => t.startsWith('src/') || t.startsWith('grammar/'));
 }
 
@@ -189,7 +227,8 @@ describe('layering', () => {
     ]);
     expect(backwardImports(bad)).toEqual(['src/ir/net.ts (ir) → src/printer/prototxt-printer.ts (printer)']);
     expect(cycles(bad)).toEqual([['src/ir/net.ts', 'src/printer/prototxt-printer.ts']]);
-    const text = "import type { A } from './a.js';\n// import { B } from './b.js';\nimport { type E, f } from './e.js';\nexport * from '../c.js';\nconst d = await import('./d.js');";
+    const text =
+      "import type { A } from './a.js';\n// import { B } from './b.js';\nimport { type E, f } from './e.js';\nexport * from '../c.js';\nconst d = await import('./d.js');";
     expect(importsOf(text)).toEqual([
       { spec: './a.js', typeOnly: true },
       { spec: './e.js', typeOnly: false },

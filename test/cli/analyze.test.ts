@@ -56,7 +56,9 @@ describe('brewnet analyze', () => {
   });
 
   it('rejects --fix-crops without -o and a malformed --sizes', () => {
-    expect(runCli(['analyze', 'examples/fcn8s-deploy.prototxt', '--fix-crops']).stderr).toBe('error: --fix-crops needs -o <file> for the corrected copy\n');
+    expect(runCli(['analyze', 'examples/fcn8s-deploy.prototxt', '--fix-crops']).stderr).toBe(
+      'error: --fix-crops needs -o <file> for the corrected copy\n',
+    );
     expect(runCli(['analyze', 'examples/fcn8s-deploy.prototxt', '--sizes', '10-1']).stderr).toBe(
       'error: --sizes must look like 1..1024 (from ≤ to, from ≥ 1), not "10-1"\n',
     );

@@ -46,7 +46,9 @@ describe('brewnet draw', () => {
   it('says which folder is missing instead of failing inside', () => {
     const out = join(dir, 'no', 'such', 'net.svg');
     const r = runCli(['draw', FCN8S, '-o', out]);
-    expect(r.stderr).toBe(`error: cannot write ${out}: the folder ${join(dir, 'no', 'such')} does not exist\n  hint: create it first (mkdir -p ${join(dir, 'no', 'such')}) or choose another -o\n`);
+    expect(r.stderr).toBe(
+      `error: cannot write ${out}: the folder ${join(dir, 'no', 'such')} does not exist\n  hint: create it first (mkdir -p ${join(dir, 'no', 'such')}) or choose another -o\n`,
+    );
     expect(r.status).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
@@ -81,6 +83,8 @@ describe('brewnet draw', () => {
     expect((await draw(FCN8S, { output: join(dir, 'a.png'), font: ['README.md'] })).error).toBe(
       'error: --font README.md: not a TrueType or OpenType font (no family name in it)',
     );
-    expect((await draw(FCN8S, { output: dir, format: 'svg' })).error).toBe(`error: cannot write ${dir}: it is a folder\n  hint: give a file name, e.g. -o net.svg`);
+    expect((await draw(FCN8S, { output: dir, format: 'svg' })).error).toBe(
+      `error: cannot write ${dir}: it is a folder\n  hint: give a file name, e.g. -o net.svg`,
+    );
   });
 });

@@ -41,28 +41,42 @@ describe('output paths', () => {
   const file = join(dir, 'file');
 
   it('refuses a folder where a file is meant, before writing anything', async () => {
-    expect(await message(() => compileCommand(lenet, { output: folder, seed: 1 }))).toMatch(/^-o: cannot write .*folder: it is a folder \| name a file/);
+    expect(await message(() => compileCommand(lenet, { output: folder, seed: 1 }))).toMatch(
+      /^-o: cannot write .*folder: it is a folder \| name a file/,
+    );
     expect(await message(() => convertCommand(lenet, { to: 'prototxt', upgrade: true, output: folder }))).toMatch(/it is a folder/);
     expect(await message(() => analyzeCommand(fcn8s, { fixCrops: true, output: folder }))).toMatch(/it is a folder/);
     expect(readdirSync(dir).sort()).toEqual(['file', 'folder']); // no weights written beside "folder"
   });
 
   it('refuses a file where a folder is meant, or on the way to a file', async () => {
-    expect(await message(() => convertCommand(script, { to: 'prototxt', upgrade: true, output: file }))).toMatch(/^-o: cannot create the folder .*file: it is a file, not a folder/);
-    expect(await message(() => compileCommand(lenet, { output: join(file, 'net.mjs'), seed: 1 }))).toMatch(/a part of the path is a file, not a folder/);
+    expect(await message(() => convertCommand(script, { to: 'prototxt', upgrade: true, output: file }))).toMatch(
+      /^-o: cannot create the folder .*file: it is a file, not a folder/,
+    );
+    expect(await message(() => compileCommand(lenet, { output: join(file, 'net.mjs'), seed: 1 }))).toMatch(
+      /a part of the path is a file, not a folder/,
+    );
     expect(await message(() => makeOutputFolder(join(file, 'a', 'b'), '--out'))).toMatch(/file is a file, not a folder/);
   });
 
   it('refuses a folder that takes no new entries, and does not loop on it', async () => {
     if (process.platform !== 'linux') return;
-    expect(await message(() => makeOutputFolder('/proc/brewnet-x/y', '--out'))).toMatch(/^--out: cannot create the folder \/proc\/brewnet-x\/y: the folder \/proc does not take new files/);
-    expect(await message(() => convertCommand(lenet, { to: 'prototxt', upgrade: true, output: '/proc/brewnet-x' }))).toMatch(/^-o: cannot write \/proc\/brewnet-x: the folder \/proc does not take new files/);
+    expect(await message(() => makeOutputFolder('/proc/brewnet-x/y', '--out'))).toMatch(
+      /^--out: cannot create the folder \/proc\/brewnet-x\/y: the folder \/proc does not take new files/,
+    );
+    expect(await message(() => convertCommand(lenet, { to: 'prototxt', upgrade: true, output: '/proc/brewnet-x' }))).toMatch(
+      /^-o: cannot write \/proc\/brewnet-x: the folder \/proc does not take new files/,
+    );
   });
 
   it('run refuses its --out before the forward pass', async () => {
     const npy = join(dir, 'x.npy');
     writeFileSync(npy, writeNpy({ shape: [1, 1, 28, 28], data: new Float32Array(28 * 28) }));
-    expect(await message(() => runCommand(lenet, { input: [`data=${npy}`], out: file, seed: 1, backend: 'cpu' }))).toMatch(/^--out: cannot create the folder .*file: it is a file/);
-    expect(await message(() => runCommand(lenet, { input: [`data=${npy}`], out: '/proc/brewnet-x', seed: 1, backend: 'cpu' }))).toMatch(/does not take new files/);
+    expect(await message(() => runCommand(lenet, { input: [`data=${npy}`], out: file, seed: 1, backend: 'cpu' }))).toMatch(
+      /^--out: cannot create the folder .*file: it is a file/,
+    );
+    expect(await message(() => runCommand(lenet, { input: [`data=${npy}`], out: '/proc/brewnet-x', seed: 1, backend: 'cpu' }))).toMatch(
+      /does not take new files/,
+    );
   });
 });

@@ -81,7 +81,16 @@ describe('brewnet run and compile take net scripts and the net state', () => {
   });
 
   it('refuses a bad --phase for run as shapes does', () => {
-    const r = runCli(['run', join(work, 'staged.prototxt'), '--input', `data=${join(work, 'small.npy')}`, '--phase', 'deploy', '--out', join(work, 'x')]);
+    const r = runCli([
+      'run',
+      join(work, 'staged.prototxt'),
+      '--input',
+      `data=${join(work, 'small.npy')}`,
+      '--phase',
+      'deploy',
+      '--out',
+      join(work, 'x'),
+    ]);
     const shapes = runCli(['shapes', join(work, 'staged.prototxt'), '--phase', 'deploy']);
     expect(r.status).not.toBe(0);
     expect(shapes.status).not.toBe(0);

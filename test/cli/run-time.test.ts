@@ -24,7 +24,19 @@ describe('brewnet run --time', () => {
       ].join('\n'),
     );
     writeFileSync(join(work, 'x.npy'), writeNpy(randomTensor([1, 3, 16, 16], 3)));
-    const r = runCli(['run', join(work, 'net.prototxt'), '--input', `x=${join(work, 'x.npy')}`, '--out', join(work, 'out'), '--seed', '1', '--backend', 'wasm', '--time']);
+    const r = runCli([
+      'run',
+      join(work, 'net.prototxt'),
+      '--input',
+      `x=${join(work, 'x.npy')}`,
+      '--out',
+      join(work, 'out'),
+      '--seed',
+      '1',
+      '--backend',
+      'wasm',
+      '--time',
+    ]);
     expect(r.stderr).toMatch(/forward pass on wasm/);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');

@@ -13,7 +13,9 @@ describe('brewnet shapes', () => {
     expect(lines.find((l) => l.startsWith('conv1_1 '))).toMatch(/data → conv1_1 1×64×698×698\s+64×3×3×3 \+ 64 \(1,792\)\s+842M\s+119 MiB$/);
     expect(lines.find((l) => l.startsWith('relu1_1 '))).toMatch(/conv1_1 1×64×698×698 \(in place\)\s+31.2M$/);
     // conv1_1 and conv1_2 live at once: the planned peak is at least theirs.
-    const peak = /^activation memory: ([\d.]+) MiB planned peak \(blobs reuse dead blobs' bytes; ([\d.]+) (MiB|GiB) without reuse\)$/m.exec(stdout);
+    const peak = /^activation memory: ([\d.]+) MiB planned peak \(blobs reuse dead blobs' bytes; ([\d.]+) (MiB|GiB) without reuse\)$/m.exec(
+      stdout,
+    );
     expect(peak).not.toBeNull();
     expect(Number(peak![1])).toBeGreaterThanOrEqual(238);
     expect(lines.find((l) => l.startsWith('score '))).toMatch(/upscore8, data → score 1×21×500×500/);
@@ -28,7 +30,9 @@ describe('brewnet shapes', () => {
     expect(status).toBe(0);
     const json = JSON.parse(stdout);
     expect(Object.keys(json).sort()).toEqual(['blobs', 'inputs', 'layers', 'memory', 'name', 'outputs', 'totals']);
-    expect(json.totals.params).toBe(json.layers.reduce((n: number, l: { params: number[][] }) => n + l.params.reduce((m, p) => m + p.reduce((a, b) => a * b, 1), 0), 0));
+    expect(json.totals.params).toBe(
+      json.layers.reduce((n: number, l: { params: number[][] }) => n + l.params.reduce((m, p) => m + p.reduce((a, b) => a * b, 1), 0), 0),
+    );
     expect(json.totals.macs).toBe(json.layers.reduce((n: number, l: { macs: number }) => n + l.macs, 0));
     // The planned peak of activation bytes: at least conv1_1 and conv1_2 (64×422×422 floats each), live at once.
     expect(json.memory.peak_bytes).toBeGreaterThanOrEqual(2 * 64 * 422 * 422 * 4);

@@ -48,7 +48,9 @@ const TEN_MB_COLUMN = HEAD.length + REPEATED.length * COPIES + 1; // the first c
 
 // The first bytes of a .caffemodel (field 1 `name`, length 5, "lenet", field 2 …) with NULs and high bytes,
 // read as latin1 the way a careless caller might hand it over.
-const CAFFEMODEL = Buffer.from([0x0a, 0x05, 0x6c, 0x65, 0x6e, 0x65, 0x74, 0x12, 0x00, 0x00, 0x8f, 0xff, 0x1a, 0x03, 0x00]).toString('latin1');
+const CAFFEMODEL = Buffer.from([0x0a, 0x05, 0x6c, 0x65, 0x6e, 0x65, 0x74, 0x12, 0x00, 0x00, 0x8f, 0xff, 0x1a, 0x03, 0x00]).toString(
+  'latin1',
+);
 
 const cases: Case[] = [
   // ---- Syntax (the scanner and parser) ----
@@ -117,7 +119,9 @@ const cases: Case[] = [
   {
     title: 'JSON instead of prototxt',
     text: '{\n  "name": "x"\n}\n',
-    expected: [err(1, 1, 'unexpected "{"; expected a field name', 'this looks like JSON; prototxt is written as name: value and name { … }')],
+    expected: [
+      err(1, 1, 'unexpected "{"; expected a field name', 'this looks like JSON; prototxt is written as name: value and name { … }'),
+    ],
   },
   {
     title: 'list without its "]"',
@@ -169,13 +173,25 @@ const cases: Case[] = [
     title: 'parameter written outside its *_param block',
     text: layer('name: "c"', 'type: "Convolution"', 'kernel_size: 3'),
     expected: [
-      err(4, 3, 'unknown field "kernel_size" in LayerParameter', '"kernel_size" is a field of convolution_param or pooling_param; write it inside that block, e.g. convolution_param { kernel_size: … }'),
+      err(
+        4,
+        3,
+        'unknown field "kernel_size" in LayerParameter',
+        '"kernel_size" is a field of convolution_param or pooling_param; write it inside that block, e.g. convolution_param { kernel_size: … }',
+      ),
     ],
   },
   {
     title: "a fork's *_param on a BVLC layer",
     text: layer('name: "r"', 'type: "ReLU"', 'interp_param { zoom_factor: 2 }'),
-    expected: [err(4, 3, 'unknown field "interp_param" in LayerParameter', "interp_param is not in BVLC Caffe's caffe.proto; it comes from a fork of Caffe")],
+    expected: [
+      err(
+        4,
+        3,
+        'unknown field "interp_param" in LayerParameter',
+        "interp_param is not in BVLC Caffe's caffe.proto; it comes from a fork of Caffe",
+      ),
+    ],
   },
   {
     title: 'string for an integer',
@@ -200,7 +216,9 @@ const cases: Case[] = [
   {
     title: 'scalar for a message',
     text: 'layer {\n  convolution_param: 3\n}\n',
-    expected: [err(2, 22, 'field "convolution_param" is a message (ConvolutionParameter); expected "{", found "3"', 'write convolution_param { … }')],
+    expected: [
+      err(2, 22, 'field "convolution_param" is a message (ConvolutionParameter); expected "{", found "3"', 'write convolution_param { … }'),
+    ],
   },
   {
     title: 'bad enum name with suggestion (pool: MAXX)',
@@ -235,7 +253,9 @@ const cases: Case[] = [
   {
     title: 'int64 beyond its range',
     text: layer('name: "data"', 'type: "Input"', 'top: "data"', 'input_param { shape { dim: 9223372036854775808 } }'),
-    expected: [err(5, 30, 'integer 9223372036854775808 is out of range for field "dim" (int64: -9223372036854775808 to 9223372036854775807)')],
+    expected: [
+      err(5, 30, 'integer 9223372036854775808 is out of range for field "dim" (int64: -9223372036854775808 to 9223372036854775807)'),
+    ],
   },
   {
     title: 'non-repeated field given twice',
@@ -263,16 +283,24 @@ const cases: Case[] = [
     title: 'V0 file with an unknown V0 type',
     text: 'layers {\n  layer {\n    name: "x"\n    type: "bogus"\n  }\n}\n',
     expected: [
-      err(4, 5, 'Unknown layer name: bogus',
-        'V0 layer types: accuracy, bnll, concat, conv, data, dropout, euclidean_loss, flatten, hdf5_data, hdf5_output, im2col, images, infogain_loss, innerproduct, lrn, multinomial_logistic_loss, pool, relu, sigmoid, softmax, softmax_loss, split, tanh, window_data'),
+      err(
+        4,
+        5,
+        'Unknown layer name: bogus',
+        'V0 layer types: accuracy, bnll, concat, conv, data, dropout, euclidean_loss, flatten, hdf5_data, hdf5_output, im2col, images, infogain_loss, innerproduct, lrn, multinomial_logistic_loss, pool, relu, sigmoid, softmax, softmax_loss, split, tanh, window_data',
+      ),
     ],
   },
   {
     title: 'mixing layer and layers',
     text: 'layer {\n  name: "a"\n  type: "Input"\n}\nlayers {\n  name: "b"\n  type: RELU\n}\n',
     expected: [
-      err(5, 1, "Refusing to upgrade inconsistent NetParameter input; the definition includes both 'layer' and 'layers' fields",
-        'use `layer { type: "…" }` (V2) for every layer, or `layers { type: ENUM }` (V1) for every layer'),
+      err(
+        5,
+        1,
+        "Refusing to upgrade inconsistent NetParameter input; the definition includes both 'layer' and 'layers' fields",
+        'use `layer { type: "…" }` (V2) for every layer, or `layers { type: ENUM }` (V1) for every layer',
+      ),
     ],
   },
   {
@@ -283,13 +311,25 @@ const cases: Case[] = [
   {
     title: 'unsupported layer type',
     text: layer('name: "up"', 'type: "Interp"'),
-    expected: [err(3, 3, 'unsupported layer type "Interp" (layer "up")', 'Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer')],
+    expected: [
+      err(
+        3,
+        3,
+        'unsupported layer type "Interp" (layer "up")',
+        'Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer',
+      ),
+    ],
   },
   {
     title: 'several unsupported types: all listed, then a note',
     text: layer('name: "a"', 'type: "Interp"') + layer('name: "b"', 'type: "ROIPooling"') + layer('name: "c"', 'type: "Interp"'),
     expected: [
-      err(3, 3, 'unsupported layer type "Interp" (layer "a")', 'Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer'),
+      err(
+        3,
+        3,
+        'unsupported layer type "Interp" (layer "a")',
+        'Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer',
+      ),
       err(7, 3, 'unsupported layer type "ROIPooling" (layer "b")', 'ROIPooling comes from the Faster R-CNN fork'),
       // The hint is given once per type.
       err(11, 3, 'unsupported layer type "Interp" (layer "c")'),
@@ -317,25 +357,48 @@ const cases: Case[] = [
     title: 'non-in-place top reuse',
     text: DATA + conv('c', 'num_output: 2 kernel_size: 1') + layer('name: "r"', 'type: "ReLU"', 'bottom: "c"', 'top: "data"'),
     // conv occupies lines 2–8; the ReLU's top is line 13.
-    expected: [err(13, 3, "Top blob 'data' produced by multiple sources.", '"data" is already produced by layer "data" (line 1); give this top a new name')],
+    expected: [
+      err(
+        13,
+        3,
+        "Top blob 'data' produced by multiple sources.",
+        '"data" is already produced by layer "data" (line 1); give this top a new name',
+      ),
+    ],
   },
   {
     title: 'top equal to a bottom at another index',
     text: DATA + input('b', [1, 3, 8, 8]) + layer('name: "e"', 'type: "Eltwise"', 'bottom: "data"', 'bottom: "b"', 'top: "b"'),
-    expected: [err(8, 3, "Top blob 'b' produced by multiple sources.", 'in-place computation needs the same name at the same index: "b" is bottom[1] but top[0]')],
+    expected: [
+      err(
+        8,
+        3,
+        "Top blob 'b' produced by multiple sources.",
+        'in-place computation needs the same name at the same index: "b" is bottom[1] but top[0]',
+      ),
+    ],
   },
   {
     title: 'in place after another reader (Caffe splits the blob)',
-    text: DATA + layer('name: "r1"', 'type: "ReLU"', 'bottom: "data"', 'top: "r1"') + layer('name: "r2"', 'type: "ReLU"', 'bottom: "data"', 'top: "data"'),
+    text:
+      DATA +
+      layer('name: "r1"', 'type: "ReLU"', 'bottom: "data"', 'top: "r1"') +
+      layer('name: "r2"', 'type: "ReLU"', 'bottom: "data"', 'top: "data"'),
     expected: [
-      err(12, 3, "Top blob 'data' produced by multiple sources.",
-        'layer "r1" (line 2) already read "data", so Caffe splits it and this layer can no longer work in place; give the top a new name'),
+      err(
+        12,
+        3,
+        "Top blob 'data' produced by multiple sources.",
+        'layer "r1" (line 2) already read "data", so Caffe splits it and this layer can no longer work in place; give the top a new name',
+      ),
     ],
   },
   ...['Flatten', 'Split', 'Reshape'].map((type): Case => ({
     title: `in place on ${type} (not allowed)`,
     text: DATA + layer('name: "x"', `type: "${type}"`, 'bottom: "data"', 'top: "data"'),
-    expected: [err(6, 3, `layer "x" (${type}) does not allow in-place computation (top "data" is also its bottom)`, 'give the top a new name')],
+    expected: [
+      err(6, 3, `layer "x" (${type}) does not allow in-place computation (top "data" is also its bottom)`, 'give the top a new name'),
+    ],
   })),
   {
     title: 'wrong bottom count',
@@ -359,7 +422,9 @@ const cases: Case[] = [
     text: DATA + conv('c', 'num_output: 2 kernel_size: 11'),
     // trunc((8 + 0 − 11) / 1) + 1 = −2
     // Pointed at `kernel_size` (line 7: `  convolution_param { num_output: 2 kernel_size`).
-    expected: [err(7, 37, 'layer "c" (Convolution): spatial axis 0: input 8 with pad 0 is smaller than the kernel extent 11 (output would be -2)')],
+    expected: [
+      err(7, 37, 'layer "c" (Convolution): spatial axis 0: input 8 with pad 0 is smaller than the kernel extent 11 (output would be -2)'),
+    ],
   },
   {
     title: 'Crop out of bounds',
@@ -368,14 +433,23 @@ const cases: Case[] = [
   },
   {
     title: 'Crop offset out of bounds',
-    text: DATA + input('small', [1, 3, 6, 6]) + layer('name: "crop"', 'type: "Crop"', 'bottom: "data"', 'bottom: "small"', 'top: "crop"', 'crop_param { offset: 3 }'),
+    text:
+      DATA +
+      input('small', [1, 3, 6, 6]) +
+      layer('name: "crop"', 'type: "Crop"', 'bottom: "data"', 'bottom: "small"', 'top: "crop"', 'crop_param { offset: 3 }'),
     // 3 + 6 > 8; the message points at `offset` (line 9: `  crop_param { offset`).
     expected: [err(9, 16, 'layer "crop" (Crop): the crop for dimension 2 is out of bounds: offset 3 + 6 exceeds data dim 2 (8)')],
   },
   {
     title: 'Concat of mismatched dims',
     text: DATA + input('b', [1, 3, 4, 4]) + layer('name: "cat"', 'type: "Concat"', 'bottom: "data"', 'bottom: "b"', 'top: "cat"'),
-    expected: [err(3, 1, 'layer "cat" (Concat): all inputs must have the same shape, except at concat_axis (1): bottom[0] is 1×3×8×8, bottom[1] is 1×3×4×4')],
+    expected: [
+      err(
+        3,
+        1,
+        'layer "cat" (Concat): all inputs must have the same shape, except at concat_axis (1): bottom[0] is 1×3×8×8, bottom[1] is 1×3×4×4',
+      ),
+    ],
   },
   {
     title: 'Eltwise shape mismatch',
@@ -384,7 +458,8 @@ const cases: Case[] = [
   },
   {
     title: 'InnerProduct on an axis the blob does not have',
-    text: DATA + layer('name: "ip"', 'type: "InnerProduct"', 'bottom: "data"', 'top: "ip"', 'inner_product_param { num_output: 10 axis: 4 }'),
+    text:
+      DATA + layer('name: "ip"', 'type: "InnerProduct"', 'bottom: "data"', 'top: "ip"', 'inner_product_param { num_output: 10 axis: 4 }'),
     // Pointed at `axis` (line 7: `  inner_product_param { num_output: 10 axis`).
     expected: [err(7, 40, 'layer "ip" (InnerProduct): axis 4 out of range for 4-D blob with shape 1×3×8×8 (192)')],
   },
@@ -450,8 +525,12 @@ const cases: Case[] = [
   },
   {
     title: 'weight count over INT_MAX',
-    text: input('data', [1, 65536]) + layer('name: "ip"', 'type: "InnerProduct"', 'bottom: "data"', 'top: "ip"', 'inner_product_param { num_output: 65536 }'),
-    expected: [err(2, 1, 'layer "ip" (InnerProduct): parameter blob 0 shape 65536×65536 has 4294967296 elements, more than INT_MAX (2147483647)')],
+    text:
+      input('data', [1, 65536]) +
+      layer('name: "ip"', 'type: "InnerProduct"', 'bottom: "data"', 'top: "ip"', 'inner_product_param { num_output: 65536 }'),
+    expected: [
+      err(2, 1, 'layer "ip" (InnerProduct): parameter blob 0 shape 65536×65536 has 4294967296 elements, more than INT_MAX (2147483647)'),
+    ],
   },
   {
     title: 'more than 32 axes',
@@ -477,7 +556,9 @@ const cases: Case[] = [
     title: '--input with a shape the net cannot take',
     text: DATA + conv('c', 'num_output: 2 kernel_size: 5'),
     options: { inputs: { data: [1, 3, 2, 2] } },
-    expected: [err(7, 37, 'layer "c" (Convolution): spatial axis 0: input 2 with pad 0 is smaller than the kernel extent 5 (output would be -2)')],
+    expected: [
+      err(7, 37, 'layer "c" (Convolution): spatial axis 0: input 2 with pad 0 is smaller than the kernel extent 5 (output would be -2)'),
+    ],
   },
   {
     title: '--input with too few axes for Pooling',
@@ -505,25 +586,70 @@ const cases: Case[] = [
   },
   {
     title: 'too many param specs',
-    text: DATA + layer('name: "c"', 'type: "Convolution"', 'bottom: "data"', 'top: "c"', 'param { lr_mult: 1 }', 'param { lr_mult: 2 }', 'param { lr_mult: 3 }', 'convolution_param { num_output: 2 kernel_size: 1 }'),
+    text:
+      DATA +
+      layer(
+        'name: "c"',
+        'type: "Convolution"',
+        'bottom: "data"',
+        'top: "c"',
+        'param { lr_mult: 1 }',
+        'param { lr_mult: 2 }',
+        'param { lr_mult: 3 }',
+        'convolution_param { num_output: 2 kernel_size: 1 }',
+      ),
     // Pointed at the first param too many (the third).
     expected: [err(9, 3, 'Too many params specified for layer c: 3 param entries, but a Convolution layer here has 2 parameter blob(s)')],
   },
   {
     title: 'shared param shape mismatch',
-    text: DATA
-      + layer('name: "c1"', 'type: "Convolution"', 'bottom: "data"', 'top: "c1"', 'param { name: "w" }', 'convolution_param { num_output: 2 kernel_size: 1 bias_term: false }')
-      + layer('name: "c2"', 'type: "Convolution"', 'bottom: "data"', 'top: "c2"', 'param { name: "w" }', 'convolution_param { num_output: 2 kernel_size: 3 bias_term: false }'),
+    text:
+      DATA +
+      layer(
+        'name: "c1"',
+        'type: "Convolution"',
+        'bottom: "data"',
+        'top: "c1"',
+        'param { name: "w" }',
+        'convolution_param { num_output: 2 kernel_size: 1 bias_term: false }',
+      ) +
+      layer(
+        'name: "c2"',
+        'type: "Convolution"',
+        'bottom: "data"',
+        'top: "c2"',
+        'param { name: "w" }',
+        'convolution_param { num_output: 2 kernel_size: 3 bias_term: false }',
+      ),
     // c2 spans lines 10–17; its `param { name` is line 15, column 11.
     expected: [
-      err(15, 11, "Cannot share param 'w' owned by layer 'c1' with layer 'c2'; shape mismatch. Owner layer param shape is 2×3×1×1; sharing layer expects shape 2×3×3×3"),
+      err(
+        15,
+        11,
+        "Cannot share param 'w' owned by layer 'c1' with layer 'c2'; shape mismatch. Owner layer param shape is 2×3×1×1; sharing layer expects shape 2×3×3×3",
+      ),
     ],
   },
   {
     title: 'shared param with another lr_mult',
-    text: DATA
-      + layer('name: "c1"', 'type: "Convolution"', 'bottom: "data"', 'top: "c1"', 'param { name: "w" lr_mult: 1 }', 'convolution_param { num_output: 2 kernel_size: 1 }')
-      + layer('name: "c2"', 'type: "Convolution"', 'bottom: "data"', 'top: "c2"', 'param { name: "w" lr_mult: 2 }', 'convolution_param { num_output: 2 kernel_size: 1 }'),
+    text:
+      DATA +
+      layer(
+        'name: "c1"',
+        'type: "Convolution"',
+        'bottom: "data"',
+        'top: "c1"',
+        'param { name: "w" lr_mult: 1 }',
+        'convolution_param { num_output: 2 kernel_size: 1 }',
+      ) +
+      layer(
+        'name: "c2"',
+        'type: "Convolution"',
+        'bottom: "data"',
+        'top: "c2"',
+        'param { name: "w" lr_mult: 2 }',
+        'convolution_param { num_output: 2 kernel_size: 1 }',
+      ),
     expected: [err(15, 21, "Shared param 'w' has mismatched lr_mult.")],
   },
 
@@ -534,8 +660,12 @@ const cases: Case[] = [
     title: 'binary garbage (caffemodel bytes)',
     text: CAFFEMODEL,
     expected: [
-      err(1, 1, 'this file is not text (it contains NUL or non-UTF-8 bytes)',
-        'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)'),
+      err(
+        1,
+        1,
+        'this file is not text (it contains NUL or non-UTF-8 bytes)',
+        'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)',
+      ),
     ],
   },
   {
@@ -603,15 +733,21 @@ describe('bad input: one exact diagnostic per malformed net', () => {
 
   it('formats a diagnostic as file:line:col: error: cause, with the hint on its own line', () => {
     const [d] = diagnosticsOf('layer {\n  pooling_param { pool: MAXX }\n}\n');
-    expect(formatDiagnostic(d)).toBe('bad.prototxt:2:25: error: unknown value "MAXX" for enum field "pool" (PoolMethod)\n  hint: did you mean "MAX"?');
+    expect(formatDiagnostic(d)).toBe(
+      'bad.prototxt:2:25: error: unknown value "MAXX" for enum field "pool" (PoolMethod)\n  hint: did you mean "MAX"?',
+    );
   });
 
   it('reports every typing error of a file, not only the first', () => {
     const all = diagnosticsOf(layer('nmae: "a"', 'kernal_size: 3', 'typ: "ReLU"'));
     expect(all.map((d) => [d.location?.line, d.location?.column, d.message, d.hint])).toEqual([
       [2, 3, 'unknown field "nmae" in LayerParameter', 'did you mean "name"?'],
-      [3, 3, 'unknown field "kernal_size" in LayerParameter',
-        'did you mean "kernel_size"? "kernel_size" is a field of convolution_param or pooling_param; write it inside that block, e.g. convolution_param { kernel_size: … }'],
+      [
+        3,
+        3,
+        'unknown field "kernal_size" in LayerParameter',
+        'did you mean "kernel_size"? "kernel_size" is a field of convolution_param or pooling_param; write it inside that block, e.g. convolution_param { kernel_size: … }',
+      ],
       [4, 3, 'unknown field "typ" in LayerParameter', 'did you mean "type"?'],
     ]);
   });

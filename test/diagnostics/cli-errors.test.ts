@@ -17,8 +17,15 @@ const DATA = 'layer { name: "data" type: "Input" top: "data" input_param { shape
 
 const files = {
   syntax: write('syntax.prototxt', 'layer {\n  name:\n}\n'),
-  unknownField: write('unknown-field.prototxt', 'layer {\n  name: "c"\n  type: "Convolution"\n  convolution_param {\n    num_output: 4\n    kernal_size: 3\n  }\n}\n'),
-  shape: write('shape.prototxt', DATA + 'layer {\n  name: "c"\n  type: "Convolution"\n  bottom: "data"\n  top: "c"\n  convolution_param { num_output: 2 kernel_size: 11 }\n}\n'),
+  unknownField: write(
+    'unknown-field.prototxt',
+    'layer {\n  name: "c"\n  type: "Convolution"\n  convolution_param {\n    num_output: 4\n    kernal_size: 3\n  }\n}\n',
+  ),
+  shape: write(
+    'shape.prototxt',
+    DATA +
+      'layer {\n  name: "c"\n  type: "Convolution"\n  bottom: "data"\n  top: "c"\n  convolution_param { num_output: 2 kernel_size: 11 }\n}\n',
+  ),
   unsupported: write('unsupported.prototxt', 'layer {\n  name: "a"\n  type: "Interp"\n}\nlayer {\n  name: "b"\n  type: "Interp"\n}\n'),
   binary: write('weights.caffemodel', Buffer.from([0x0a, 0x05, 0x6c, 0x65, 0x6e, 0x65, 0x74, 0x12, 0x00, 0x00, 0x8f, 0xff])),
   good: write('good.prototxt', DATA),
@@ -121,6 +128,8 @@ describe('brewnet shapes on an empty net', () => {
     const result = runCli(['shapes', empty]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('0 layers');
-    expect(result.stderr).toBe(`${empty}:1:1: warning: the net has no layers\n  hint: an empty file (or one with only comments) is a legal, empty NetParameter\n`);
+    expect(result.stderr).toBe(
+      `${empty}:1:1: warning: the net has no layers\n  hint: an empty file (or one with only comments) is a legal, empty NetParameter\n`,
+    );
   });
 });

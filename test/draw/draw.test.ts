@@ -49,7 +49,12 @@ function titleOf(svg: string, name: string): string {
 }
 
 function decode(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#45;/g, '-').replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#45;/g, '-')
+    .replace(/&amp;/g, '&');
 }
 
 describe('netToDot', () => {
@@ -121,8 +126,14 @@ describe('drawNet', () => {
   it('draws a wrong Crop offset in red with the computed one', async () => {
     const wrong = FCN8S.replace('crop_param { axis: 2 offset: 5 }', 'crop_param { axis: 2 offset: 2 }');
     const svg = await drawNet(loadNet(wrong, { file: 'wrong.prototxt' }));
-    expect(svg).toMatch(new RegExp(`<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>offset 2 </text>\\s*<text[^>]*>✗</text>\\s*<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>needs 5</text>`));
-    expect(svg).toMatch(new RegExp(`class="node layer family&#45;crop problem" data-layer="score_pool4c">[\\s\\S]*?stroke="${PROBLEM_COLOUR}"`));
+    expect(svg).toMatch(
+      new RegExp(
+        `<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>offset 2 </text>\\s*<text[^>]*>✗</text>\\s*<text[^>]*fill="${PROBLEM_COLOUR}"[^>]*>needs 5</text>`,
+      ),
+    );
+    expect(svg).toMatch(
+      new RegExp(`class="node layer family&#45;crop problem" data-layer="score_pool4c">[\\s\\S]*?stroke="${PROBLEM_COLOUR}"`),
+    );
     expect(titleOf(svg, 'score_pool4c')).toContain('the file gives offset 2, 2, but aligning "score_pool4" with "upscore2" needs offset 5');
     // The other crops are still right.
     expect(texts(svg)).toContain('offset 9 ✓');
@@ -137,7 +148,11 @@ describe('drawNet', () => {
     expect(shown).toContain('misaligned merge ✗');
     expect(shown).toContain('crop "wide_c" to "narrow" with');
     expect(titleOf(svg, 'sum')).toMatch(/misaligned merge at "sum"/);
-    expect(netGraph(net).nodes.filter((n) => n.problem).map((n) => n.layers[0].name)).toEqual(['wide_c', 'sum']);
+    expect(
+      netGraph(net)
+        .nodes.filter((n) => n.problem)
+        .map((n) => n.layers[0].name),
+    ).toEqual(['wide_c', 'sum']);
     // Without the analysis nothing is judged.
     expect(await drawNet(net, { analysis: false })).not.toContain(PROBLEM_COLOUR);
   });
@@ -182,7 +197,9 @@ describe('svgToPng', () => {
     expect(await dark('')).toBe(0);
     expect(await dark('conv1_1 ✓')).toBeGreaterThan(50);
     // A picture too big for maxPixels is drawn smaller, keeping its proportions.
-    const small = PNG.sync.read(Buffer.from(await svgToPng(svg('x'), { wasm, fonts: fonts.buffers, fontFamily: fonts.family, scale: 4, maxPixels: 120 * 30 })));
+    const small = PNG.sync.read(
+      Buffer.from(await svgToPng(svg('x'), { wasm, fonts: fonts.buffers, fontFamily: fonts.family, scale: 4, maxPixels: 120 * 30 })),
+    );
     expect([small.width, small.height]).toEqual([120, 30]);
   });
 });

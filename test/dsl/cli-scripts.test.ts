@@ -20,17 +20,41 @@ describe.skipIf(!corpusAvailable)('FCN scripts on the command line (../shared/co
     expect(status).toBe(0);
     expect(stderr).toBe(`wrote ${join(dir, 'train.prototxt')}\nwrote ${join(dir, 'val.prototxt')}\n`);
     for (const name of ['train.prototxt', 'val.prototxt']) {
-      expect(comparable(readFileSync(join(dir, name), 'utf8'), name)).toEqual(comparable(readFileSync(corpusPath(`fcn/voc-fcn16s/${name}`), 'utf8'), name));
+      expect(comparable(readFileSync(join(dir, name), 'utf8'), name)).toEqual(
+        comparable(readFileSync(corpusPath(`fcn/voc-fcn16s/${name}`), 'utf8'), name),
+      );
     }
   });
 
   it('shapes net.py --net train.prototxt, and analyze with --call', () => {
-    const shapes = runCli(['shapes', corpusPath('fcn/voc-fcn8s/net.py'), '--net', 'train.prototxt', '--phase', 'train', '--input', 'data=1,3,500,500', '--input', 'label=1,1,500,500', '--json']);
+    const shapes = runCli([
+      'shapes',
+      corpusPath('fcn/voc-fcn8s/net.py'),
+      '--net',
+      'train.prototxt',
+      '--phase',
+      'train',
+      '--input',
+      'data=1,3,500,500',
+      '--input',
+      'label=1,1,500,500',
+      '--json',
+    ]);
     expect(shapes.status).toBe(0);
     const json = JSON.parse(shapes.stdout);
     expect(json.blobs.upscore8).toEqual([1, 21, 568, 568]);
     expect(json.blobs.score).toEqual([1, 21, 500, 500]);
-    const analyze = runCli(['analyze', corpusPath('fcn/voc-fcn8s/net.py'), '--call', "fcn('seg11valid')", '--input', 'data=1,3,500,500', '--input', 'label=1,1,500,500', '--json']);
+    const analyze = runCli([
+      'analyze',
+      corpusPath('fcn/voc-fcn8s/net.py'),
+      '--call',
+      "fcn('seg11valid')",
+      '--input',
+      'data=1,3,500,500',
+      '--input',
+      'label=1,1,500,500',
+      '--json',
+    ]);
     expect(analyze.status).toBe(0);
     // The offsets crop() computed are the ones the analysis computes: 5, 9 and 31 (docs/caffe-semantics.md#fcn-crop-offsets).
     const crops = JSON.parse(analyze.stdout).crops.map((c: { layer: string; offset_file: number[] }) => [c.layer, c.offset_file]);
@@ -44,7 +68,9 @@ describe.skipIf(!corpusAvailable)('FCN scripts on the command line (../shared/co
   it('a script with two nets needs --net', () => {
     const { status, stderr } = runCli(['shapes', corpusPath('fcn/voc-fcn32s/net.py')]);
     expect(status).toBe(1);
-    expect(stderr).toBe(`error: ${corpusPath('fcn/voc-fcn32s/net.py')} made 2 nets (train.prototxt, val.prototxt); which one?\n  hint: pick one with --net train.prototxt, or write them all with convert -o DIR\n`);
+    expect(stderr).toBe(
+      `error: ${corpusPath('fcn/voc-fcn32s/net.py')} made 2 nets (train.prototxt, val.prototxt); which one?\n  hint: pick one with --net train.prototxt, or write them all with convert -o DIR\n`,
+    );
   });
 });
 

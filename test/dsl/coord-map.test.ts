@@ -36,25 +36,35 @@ describe('test_coord_map.py', () => {
   });
 
   it('test_pass: a ReLU and a 1×1 convolution map as the identity', () => {
-    const setup = 'n = coord_net_spec()\nn.relu = L.ReLU(n.deconv)\nn.conv1x1 = L.Convolution(n.relu, num_output=10, kernel_size=1, stride=1, pad=0)';
-    expect(show(setup, 'coord_map_from_to(n.relu, n.data), coord_map_from_to(n.conv1x1, n.data)')).toBe('(1, [1.0], [0.0]) (1, [1.0], [0.0])');
+    const setup =
+      'n = coord_net_spec()\nn.relu = L.ReLU(n.deconv)\nn.conv1x1 = L.Convolution(n.relu, num_output=10, kernel_size=1, stride=1, pad=0)';
+    expect(show(setup, 'coord_map_from_to(n.relu, n.data), coord_map_from_to(n.conv1x1, n.data)')).toBe(
+      '(1, [1.0], [0.0]) (1, [1.0], [0.0])',
+    );
   });
 
   it.each([0, 1, 5, 10])('test_padding with pad %i: conv padding shifts by -pad, deconv padding by +pad, both cancel', (pad) => {
-    expect(show(`n = coord_net_spec(pad=${pad})`, 'coord_map_from_to(n.deconv, n.data)')).toBe(`(1, [1.0], [${-pad}.0])`.replace('[-0.0]', '[0.0]'));
+    expect(show(`n = coord_net_spec(pad=${pad})`, 'coord_map_from_to(n.deconv, n.data)')).toBe(
+      `(1, [1.0], [${-pad}.0])`.replace('[-0.0]', '[0.0]'),
+    );
     expect(show(`n = coord_net_spec(dpad=${pad})`, 'coord_map_from_to(n.deconv, n.data)')).toBe(`(1, [1.0], [${pad}.0])`);
     expect(show(`n = coord_net_spec(pad=${pad}, dpad=${pad})`, 'coord_map_from_to(n.deconv, n.data)')).toBe('(1, [1.0], [0.0])');
   });
 
   it('test_multi_conv: both bottoms of a two-bottom convolution map alike', () => {
-    const setup = 'n = coord_net_spec()\nn.conv_data, n.conv_aux = L.Convolution(n.data, n.aux, ntop=2, num_output=10, kernel_size=5, stride=2, pad=0)';
-    expect(show(setup, 'coord_map_from_to(n.conv_data, n.data), coord_map_from_to(n.conv_aux, n.aux)')).toBe('(1, [2.0], [2.0]) (1, [2.0], [2.0])');
+    const setup =
+      'n = coord_net_spec()\nn.conv_data, n.conv_aux = L.Convolution(n.data, n.aux, ntop=2, num_output=10, kernel_size=5, stride=2, pad=0)';
+    expect(show(setup, 'coord_map_from_to(n.conv_data, n.data), coord_map_from_to(n.conv_aux, n.aux)')).toBe(
+      '(1, [2.0], [2.0]) (1, [2.0], [2.0])',
+    );
   });
 
   it('test_rect: a 3×5 net maps per axis as the 3×3 and 5×5 nets do', () => {
     expect(show('n = coord_net_spec(ks=3, stride=1, pad=0)', 'coord_map_from_to(n.deconv, n.data)')).toBe('(1, [1.0], [0.0])');
     expect(show('n = coord_net_spec(ks=5, stride=2, pad=10)', 'coord_map_from_to(n.deconv, n.data)')).toBe('(1, [2.0], [-10.0])');
-    expect(show('n = coord_net_spec(ks=[3, 5], stride=[1, 2], pad=[0, 10])', 'coord_map_from_to(n.deconv, n.data)')).toBe('(1, [1.0, 2.0], [0.0, -10.0])');
+    expect(show('n = coord_net_spec(ks=[3, 5], stride=[1, 2], pad=[0, 10])', 'coord_map_from_to(n.deconv, n.data)')).toBe(
+      '(1, [1.0, 2.0], [0.0, -10.0])',
+    );
   });
 
   it('test_nd_conv: three spatial axes', () => {
@@ -80,7 +90,8 @@ describe('test_coord_map.py', () => {
 
   it('extra cases: data → deconv, a dilated kernel (extent 5)', () => {
     expect(show('n = coord_net_spec()', 'coord_map_from_to(n.data, n.deconv)')).toBe('(1, [1.0], [0.0])');
-    const dilated = "n = caffe.NetSpec()\nn.data = L.Input(shape=dict(dim=[1, 1, 20, 20]))\nn.conv = L.Convolution(n.data, num_output=1, kernel_size=3, dilation=2, pad=1)";
+    const dilated =
+      'n = caffe.NetSpec()\nn.data = L.Input(shape=dict(dim=[1, 1, 20, 20]))\nn.conv = L.Convolution(n.data, num_output=1, kernel_size=3, dilation=2, pad=1)';
     expect(show(dilated, 'coord_map_from_to(n.conv, n.data)')).toBe('(1, [1.0], [1.0])');
   });
 });
@@ -95,7 +106,9 @@ describe("pycaffe's failures", () => {
   });
 
   it('test_catch_scale_mismatch: 3× pooling, 2× deconvolution', () => {
-    expect(fails('n = coord_net_spec(pool=3, dstride=2)', 'crop(n.deconv, n.data)')).toBe('AssertionError: scale mismatch on crop (a = [1.5])');
+    expect(fails('n = coord_net_spec(pool=3, dstride=2)', 'crop(n.deconv, n.data)')).toBe(
+      'AssertionError: scale mismatch on crop (a = [1.5])',
+    );
   });
 
   it('test_catch_negative_crop: a deconvolution padded by 10', () => {
@@ -103,7 +116,8 @@ describe("pycaffe's failures", () => {
   });
 
   it('a 2×2 kernel: negative (b = [0.5]) one way, non-integer (b = [-0.5]) the other', () => {
-    const setup = "n = caffe.NetSpec()\nn.data = L.Input(shape=dict(dim=[1, 1, 20, 20]))\nn.conv = L.Convolution(n.data, num_output=1, kernel_size=2)";
+    const setup =
+      'n = caffe.NetSpec()\nn.data = L.Input(shape=dict(dim=[1, 1, 20, 20]))\nn.conv = L.Convolution(n.data, num_output=1, kernel_size=2)';
     expect(fails(setup, 'crop(n.conv, n.data)')).toBe('AssertionError: cannot crop negative offset (b = [0.5])');
     expect(fails(setup, 'crop(n.data, n.conv)')).toBe('AssertionError: cannot crop noninteger offset (b = [-0.5])');
   });

@@ -45,8 +45,13 @@ describe.skipIf(!corpusAvailable)('loadNet(net.py, { net }) is loadNet(net.proto
   });
 
   it('a shape error in a scripted net is reported at the script line', () => {
-    const text = readFileSync(corpusPath('fcn/voc-fcn32s/net.py'), 'utf8').replace('kernel_size=64, stride=32', 'kernel_size=64, stride=32, group=5');
-    expect(failure(() => loadNet(text, { file: 'net.py', call: "fcn('train')", inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }))).toBe(
+    const text = readFileSync(corpusPath('fcn/voc-fcn32s/net.py'), 'utf8').replace(
+      'kernel_size=64, stride=32',
+      'kernel_size=64, stride=32, group=5',
+    );
+    expect(
+      failure(() => loadNet(text, { file: 'net.py', call: "fcn('train')", inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } })),
+    ).toBe(
       // Fields inside a keyword's dict(…) are located at the keyword (convolution_param=, line 59).
       'net.py:59:9: error: layer "upscore" (Deconvolution): input channels (21) must be a multiple of group (5)',
     );
@@ -54,8 +59,12 @@ describe.skipIf(!corpusAvailable)('loadNet(net.py, { net }) is loadNet(net.proto
 
   it('a script that writes two nets needs --net; an unknown name gets a suggestion', () => {
     const path = corpusPath('fcn/voc-fcn32s/net.py');
-    expect(failure(() => readNet(path))).toBe(`error: ${path} made 2 nets (train.prototxt, val.prototxt); which one?\n  hint: pick one with --net train.prototxt, or write them all with convert -o DIR`);
-    expect(failure(() => readNet(path, { net: 'tran.prototxt' }))).toBe(`error: ${path} made no net named "tran.prototxt"\n  hint: did you mean "train.prototxt"?`);
+    expect(failure(() => readNet(path))).toBe(
+      `error: ${path} made 2 nets (train.prototxt, val.prototxt); which one?\n  hint: pick one with --net train.prototxt, or write them all with convert -o DIR`,
+    );
+    expect(failure(() => readNet(path, { net: 'tran.prototxt' }))).toBe(
+      `error: ${path} made no net named "tran.prototxt"\n  hint: did you mean "train.prototxt"?`,
+    );
   });
 });
 
@@ -77,9 +86,15 @@ describe('scripts given as text', () => {
   });
 
   it('--call errors point at the expression, errors inside the script at the script', () => {
-    expect(failure(() => loadNet(script, { file: 'lenet.py', call: 'deploy(' }))).toBe("--call:1:7: error: SyntaxError: '(' was never closed");
-    expect(failure(() => loadNet(script, { file: 'lenet.py', call: 'deplot()' }))).toBe("--call:1:1: error: NameError: name 'deplot' is not defined (did you mean 'deploy'?)");
-    expect(failure(() => loadNet(script, { file: 'lenet.py', call: "deploy(size='x')" }))).toBe("lenet.py:5:22: error: TypeError: 'x' has type str, but expected one of: int\n  hint: for dim (int64) of Input()");
+    expect(failure(() => loadNet(script, { file: 'lenet.py', call: 'deploy(' }))).toBe(
+      "--call:1:7: error: SyntaxError: '(' was never closed",
+    );
+    expect(failure(() => loadNet(script, { file: 'lenet.py', call: 'deplot()' }))).toBe(
+      "--call:1:1: error: NameError: name 'deplot' is not defined (did you mean 'deploy'?)",
+    );
+    expect(failure(() => loadNet(script, { file: 'lenet.py', call: "deploy(size='x')" }))).toBe(
+      "lenet.py:5:22: error: TypeError: 'x' has type str, but expected one of: int\n  hint: for dim (int64) of Input()",
+    );
     expect(failure(() => loadNet(script, { file: 'lenet.py', call: 'len("abc")' }))).toBe(
       'error: --call len("abc") returned 3, not a net\n  hint: return a NetSpec, n.to_proto(), a Top, a Theano variable, or prototxt text',
     );
@@ -91,4 +106,3 @@ describe('scripts given as text', () => {
     );
   });
 });
-

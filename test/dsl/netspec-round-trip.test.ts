@@ -69,7 +69,9 @@ describe('examples and hard cases', () => {
     expect(script).toContain('n.relu1_1 = L.ReLU(n.conv1_1, in_place=True)\n');
     expect(script).toContain('n.pool1 = L.Pooling(n.relu1_2, pool=P.Pooling.MAX, kernel_size=2, stride=2)\n');
     expect(script).toContain('n.score_pool4c = L.Crop(n.score_pool4, n.upscore2, axis=2, offset=5)\n');
-    expect(script).toContain("if __name__ == '__main__':\n    with open('fcn8s-deploy.prototxt', 'w') as f:\n        f.write(str(make_net()))\n");
+    expect(script).toContain(
+      "if __name__ == '__main__':\n    with open('fcn8s-deploy.prototxt', 'w') as f:\n        f.write(str(make_net()))\n",
+    );
     expect(readFileSync(join(repoRoot, 'examples', 'fcn8s-deploy.prototxt'), 'utf8')).toContain('offset: 5');
   });
 });

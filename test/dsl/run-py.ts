@@ -18,7 +18,12 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
 
 export function runPy(source: string, options: { file?: string; limits?: Partial<Limits>; inputs?: Map<string, number[]> } = {}): PyRun {
   let printed = '';
-  const run = runScript(source, { file: options.file ?? 'net.py', limits: options.limits, inputs: options.inputs, stderr: (t) => (printed += t) });
+  const run = runScript(source, {
+    file: options.file ?? 'net.py',
+    limits: options.limits,
+    inputs: options.inputs,
+    stderr: (t) => (printed += t),
+  });
   return { ...run, printed };
 }
 

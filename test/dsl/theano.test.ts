@@ -105,7 +105,9 @@ describe('conv2d border modes, strides, dilation and groups (Theano: O = ⌊(I +
   });
 
   it('asymmetric padding and unknown modes are refused', () => {
-    expect(() => shapeOf(W, 'conv2d(x, W, border_mode=((1, 2), (0, 0)))')).toThrow(/NotImplementedError: asymmetric padding \(1, 2\) has no Caffe equivalent/);
+    expect(() => shapeOf(W, 'conv2d(x, W, border_mode=((1, 2), (0, 0)))')).toThrow(
+      /NotImplementedError: asymmetric padding \(1, 2\) has no Caffe equivalent/,
+    );
     expect(() => shapeOf(W, "conv2d(x, W, border_mode='same')")).toThrow(/ValueError: invalid border_mode 'same'/);
   });
 });
@@ -113,8 +115,12 @@ describe('conv2d border modes, strides, dilation and groups (Theano: O = ⌊(I +
 describe('the transposed convolution, three ways', () => {
   const W = "W = theano.shared(np.zeros((2, 3, 4, 4), dtype='float32'))";
   it('conv2d_grad_wrt_inputs, conv2d_transpose and AbstractConv2d_gradInputs agree', () => {
-    expect(shapeOf(W, "conv2d_grad_wrt_inputs(x, W, input_shape=(1, 3, 21, 21), subsample=(2, 2), border_mode=1).shape")).toBe('(1, 3, 21, 21)');
-    expect(shapeOf(W, 'conv2d_transpose(x, W, output_shape=(None, None, 20, 21), input_dilation=(2, 2), border_mode=1).shape')).toBe('(1, 3, 20, 21)');
+    expect(shapeOf(W, 'conv2d_grad_wrt_inputs(x, W, input_shape=(1, 3, 21, 21), subsample=(2, 2), border_mode=1).shape')).toBe(
+      '(1, 3, 21, 21)',
+    );
+    expect(shapeOf(W, 'conv2d_transpose(x, W, output_shape=(None, None, 20, 21), input_dilation=(2, 2), border_mode=1).shape')).toBe(
+      '(1, 3, 20, 21)',
+    );
     expect(shapeOf(W, 'AbstractConv2d_gradInputs(subsample=(2, 2), border_mode=1)(W, x, (20, 20)).shape')).toBe('(1, 3, 20, 20)');
   });
 
@@ -131,7 +137,9 @@ describe('the transposed convolution, three ways', () => {
     const script = `${HEAD}\n${W}\ny = conv2d_grad_wrt_inputs(x, W, input_shape=(1, 3, 13, 13))\nf = theano.function([x], y)\n`;
     const net = loadNet(script, { file: 'flip.py', inputs: { x: [1, 2, 10, 10] } });
     expect(net.layers[1].extension).toEqual({ origin: "Theano's input_shape", filterFlip: true, outputSize: [13, 13] });
-    expect(failure(() => toPrototxt(net))).toMatch(/^flip\.py:10:5: error: Deconvolution "y" uses filter_flip=True \(a flipped kernel, a true convolution\); prototxt cannot express it\n {2}hint: Caffe correlates without flipping/);
+    expect(failure(() => toPrototxt(net))).toMatch(
+      /^flip\.py:10:5: error: Deconvolution "y" uses filter_flip=True \(a flipped kernel, a true convolution\); prototxt cannot express it\n {2}hint: Caffe correlates without flipping/,
+    );
   });
 });
 
@@ -139,8 +147,12 @@ describe('pooling and element-wise ops', () => {
   it('pool_2d: ignore_border=True floors (FLOOR), False keeps the partial window (CEIL)', () => {
     expect(shapeOf('', 'pool_2d(x, ws=(2, 2), ignore_border=True).shape', [1, 1, 5, 5])).toBe('(1, 1, 2, 2)');
     expect(shapeOf('', 'pool_2d(x, ws=(2, 2), ignore_border=False).shape', [1, 1, 5, 5])).toBe('(1, 1, 3, 3)');
-    expect(shapeOf('', "pool_2d(x, ws=(3, 3), stride=(2, 2), pad=(1, 1), ignore_border=True, mode='average_inc_pad').shape", [1, 1, 7, 7])).toBe('(1, 1, 4, 4)');
-    expect(() => shapeOf('', "pool_2d(x, ws=(2, 2), mode='average_exc_pad')")).toThrow(/NotImplementedError: pool_2d mode 'average_exc_pad' has no Caffe equivalent/);
+    expect(
+      shapeOf('', "pool_2d(x, ws=(3, 3), stride=(2, 2), pad=(1, 1), ignore_border=True, mode='average_inc_pad').shape", [1, 1, 7, 7]),
+    ).toBe('(1, 1, 4, 4)');
+    expect(() => shapeOf('', "pool_2d(x, ws=(2, 2), mode='average_exc_pad')")).toThrow(
+      /NotImplementedError: pool_2d mode 'average_exc_pad' has no Caffe equivalent/,
+    );
   });
 
   it('relu, sigmoid, tanh, sums and scalings become layers named after their variables', () => {

@@ -15,7 +15,7 @@ import { oracleCases, oracleFiles } from '../helpers/oracle-fixtures.js';
 
 const python = '/usr/bin/python3';
 const hasOnnx = spawnSync(python, ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
-if (!hasOnnx) console.warn('[onnx-checker] python3-onnx is not installed: ONNX\'s own checker is skipped (apt-get install python3-onnx)');
+if (!hasOnnx) console.warn("[onnx-checker] python3-onnx is not installed: ONNX's own checker is skipped (apt-get install python3-onnx)");
 
 const CHECK = `
 import json, sys, onnx
@@ -48,9 +48,17 @@ describe("ONNX's own checker accepts the exported models", () => {
     files.push(writeOnnxFile(fcn, join(dir, 'fcn8s-narrow.onnx'), { seed: 1, batchSymbol: 'N' }).file);
     const adjusted = loadNet(`${repoRoot}/examples/theano-deconv.py`, { inputs: { x: [1, 3, 64, 64] }, call: 'build(extra=2)' });
     files.push(writeOnnxFile(adjusted, join(dir, 'theano-adjusted.onnx')).file);
-    files.push(writeOnnxFile(loadNet(`${repoRoot}/examples/lenet-v1.prototxt`), join(dir, 'lenet-external.onnx'), { seed: 1, externalDataAbove: 0 }).file);
+    files.push(
+      writeOnnxFile(loadNet(`${repoRoot}/examples/lenet-v1.prototxt`), join(dir, 'lenet-external.onnx'), { seed: 1, externalDataAbove: 0 })
+        .file,
+    );
     const run = spawnSync(python, ['-c', CHECK, ...files], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    expect(run.stderr.trim().split('\n').filter((l) => l && !/Warning/.test(l))).toEqual([]);
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l && !/Warning/.test(l)),
+    ).toEqual([]);
     const results = JSON.parse(run.stdout) as Record<string, string>;
     expect(Object.entries(results).filter(([, r]) => r !== 'ok')).toEqual([]);
     expect(Object.keys(results)).toHaveLength(files.length);

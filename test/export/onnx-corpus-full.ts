@@ -47,7 +47,9 @@ for (const f of corpusFiles()) {
   const result = compareOutputs(chosen, got, runReference(chosen, params, inputs).blobs);
   worst = Math.max(worst, result.maxRelative);
   const macs = chosen.layers.reduce((n, l) => n + l.macs, 0);
-  console.log(`${f}  ${chosen.blob(input).shape.join('×')}  ${(macs / 1e6).toFixed(0)}M MACs  ${result.outputs.map((o) => `${o.name} ${o.relative.toExponential(2)}`).join(', ')}`);
+  console.log(
+    `${f}  ${chosen.blob(input).shape.join('×')}  ${(macs / 1e6).toFixed(0)}M MACs  ${result.outputs.map((o) => `${o.name} ${o.relative.toExponential(2)}`).join(', ')}`,
+  );
 }
 console.log(`largest difference: ${worst.toExponential(2)} (${worst <= 1e-4 ? 'within' : 'OVER'} 1e-4)`);
 process.exitCode = worst <= 1e-4 ? 0 : 1;

@@ -26,7 +26,8 @@ function diagnosticsOf(f: () => unknown): string[] {
   try {
     f();
   } catch (e) {
-    if (e instanceof DiagnosticError) return e.diagnostics.map((d) => `${d.location ? `${d.location.line}:${d.location.column}: ` : ''}${d.message}`);
+    if (e instanceof DiagnosticError)
+      return e.diagnostics.map((d) => `${d.location ? `${d.location.line}:${d.location.column}: ` : ''}${d.message}`);
     throw e;
   }
   throw new Error('expected a diagnostic');
@@ -62,7 +63,9 @@ describe('ONNX export', () => {
     expect(Number(entries.length)).toBe(500 * 800 * 4);
     // The bytes at that offset are the parameter blob itself.
     const data = readFileSync(`${file}.data`);
-    const blob = new Float32Array(data.buffer.slice(data.byteOffset + Number(entries.offset), data.byteOffset + Number(entries.offset) + Number(entries.length)));
+    const blob = new Float32Array(
+      data.buffer.slice(data.byteOffset + Number(entries.offset), data.byteOffset + Number(entries.offset) + Number(entries.length)),
+    );
     const want = params.get('ip1')![0];
     expect(Buffer.from(blob.buffer).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
     expect(await agreement(net, file, params)).toBeLessThanOrEqual(1e-4);
@@ -98,7 +101,7 @@ describe('ONNX export', () => {
       expect(model.opsetImport).toEqual([{ domain: '', version: opset }]);
       expect(await agreement(net, exportOnnx(net, { weights: params, opset }), params), `opset ${opset}`).toBeLessThanOrEqual(1e-4);
     }
-    expect(diagnosticsOf(() => exportOnnx(net, { opset: 11 }))).toEqual(['opset 11 is not supported by brewnet\'s ONNX export']);
+    expect(diagnosticsOf(() => exportOnnx(net, { opset: 11 }))).toEqual(["opset 11 is not supported by brewnet's ONNX export"]);
   });
 
   it('names values after Caffe blobs: the final version keeps the name, overwritten ones get @version', () => {
@@ -114,11 +117,14 @@ describe('ONNX export', () => {
   });
 
   it('refuses what has no exact ONNX form, naming every such layer at its line', () => {
-    const net = loadNet(`input: "data" input_shape { dim: 1 dim: 2 dim: 5 dim: 5 }
+    const net = loadNet(
+      `input: "data" input_shape { dim: 1 dim: 2 dim: 5 dim: 5 }
 layer { name: "stoch" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: STOCHASTIC kernel_size: 2 } }
 layer { name: "outside" type: "Pooling" bottom: "data" top: "q" pooling_param { pool: MAX kernel_size: 1 stride: 3 } }
 layer { name: "conv" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 1 axis: 2 } }
-layer { name: "loss" type: "EuclideanLoss" bottom: "data" bottom: "data" top: "l" }`, { file: 'bad.prototxt' });
+layer { name: "loss" type: "EuclideanLoss" bottom: "data" bottom: "data" top: "l" }`,
+      { file: 'bad.prototxt' },
+    );
     expect(diagnosticsOf(() => exportOnnx(net))).toEqual([
       '2:1: layer "stoch" (Pooling): STOCHASTIC pooling has no ONNX form (it is random in TRAIN and not defined for inference)',
       '3:1: layer "outside" (Pooling): the last window on axis 2 lies wholly outside the input (kernel 1, stride 3, input 5); ONNX pooling cannot express it',
@@ -130,7 +136,9 @@ layer { name: "loss" type: "EuclideanLoss" bottom: "data" bottom: "data" top: "l
   it('refuses a symbolic batch where a layer depends on the batch size', () => {
     const net = loadNet(`input: "data" input_shape { dim: 2 dim: 3 }
 layer { name: "r" type: "Reshape" bottom: "data" top: "r" reshape_param { shape { dim: 1 dim: 6 } } }`);
-    expect(diagnosticsOf(() => exportOnnx(net, { batchSymbol: 'N' }))).toEqual(['2:1: layer "r" (Reshape): it changes the batch axis (2 → 1), so the batch cannot be symbolic']);
+    expect(diagnosticsOf(() => exportOnnx(net, { batchSymbol: 'N' }))).toEqual([
+      '2:1: layer "r" (Reshape): it changes the batch axis (2 → 1), so the batch cannot be symbolic',
+    ]);
   });
 });
 
@@ -138,12 +146,24 @@ describe('brewnet convert --to onnx', () => {
   it('writes the model and checks it in onnxruntime-node', () => {
     const file = join(tmp(), 'conv.onnx');
     const fixture = 'test/fixtures/numerics/conv';
-    const r = runCli(['convert', `${fixture}/net.prototxt`, '--weights', `${fixture}/weights.caffemodel`, '--to', 'onnx', '-o', file, '--check']);
+    const r = runCli([
+      'convert',
+      `${fixture}/net.prototxt`,
+      '--weights',
+      `${fixture}/weights.caffemodel`,
+      '--to',
+      'onnx',
+      '-o',
+      file,
+      '--check',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*conv\.onnx \(0\.0 MB\): 6 nodes, opset 17\n/);
     expect(r.stdout).toMatch(/\n  conv3 2×3×3×4: max \|onnxruntime − reference\| = \d\.\d\de-\d+ \(\d\.\d\de-\d+ of the largest value\)\n/);
-    expect(r.stdout).toMatch(/check: onnxruntime-node agrees with brewnet's reference executor; max relative difference \d\.\d\de-([5-9]|[1-9]\d)\n$/);
+    expect(r.stdout).toMatch(
+      /check: onnxruntime-node agrees with brewnet's reference executor; max relative difference \d\.\d\de-([5-9]|[1-9]\d)\n$/,
+    );
   });
 
   it('says so when the output folder does not exist, and when an onnx flag comes without --to onnx', () => {

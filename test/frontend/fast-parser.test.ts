@@ -74,7 +74,16 @@ function typesAlike(text: string): boolean {
   const streamed = typedOrError(() => {
     const fields = fastParseFields(text, 'f.prototxt');
     if (!fields) return readNetParameter(text, 'f.prototxt');
-    const msg = typeDocument(messageType('NetParameter'), { kind: 'message', fields, loc: { file: 'f.prototxt', line: 1, column: 1, offset: 0 }, end: { file: 'f.prototxt', line: 1, column: 1 } }, diagnostics);
+    const msg = typeDocument(
+      messageType('NetParameter'),
+      {
+        kind: 'message',
+        fields,
+        loc: { file: 'f.prototxt', line: 1, column: 1, offset: 0 },
+        end: { file: 'f.prototxt', line: 1, column: 1 },
+      },
+      diagnostics,
+    );
     if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
     return msg;
   });
@@ -108,7 +117,9 @@ describe('fast parser', () => {
     const files = [
       ...filesUnder(join(repoRoot, 'examples')),
       ...filesUnder(join(repoRoot, 'test', 'fixtures')),
-      ...corpusFiles().filter((f) => f.endsWith('.prototxt')).map(corpusPath),
+      ...corpusFiles()
+        .filter((f) => f.endsWith('.prototxt'))
+        .map(corpusPath),
     ];
     let taken = 0;
     for (const file of files) if (typesAlike(readFileSync(file, 'utf8'))) taken++;
@@ -187,7 +198,7 @@ describe('fast parser', () => {
 
   it('the typed fast reader agrees with the checker on random layers, well-typed or not', () => {
     let seed = 777;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
     const ints = ['0', '1', '-1', '- 2', '7', '08', '010', '0x1f', '1.5', '999999999', '2147483648', '-0', 'x', '"3"'];
     const floats = ['0', '1.5', '-2', '.5', '5.', '1e-3', '1e3f', '0x1', 'inf', '-nan', 'x', '"1"'];
@@ -238,7 +249,7 @@ describe('fast parser', () => {
     'a: "esc\\n\\t\\"\\\'\\\\" b: \'\\x41\\101\\u00e9\\U0001F600\'',
     'a: "caf\u00e9" b: "\u{1F600}" c: "\\303\\251" d: "\\303" "\\251" e: "\\377"',
     'a: "ab" "cd" \'ef\' # c\n "gh" b: "x"\n"y"',
-    'param_str: "{\\\'phase\\\': \\\'TEST\\\', \\\'p\\\': \\\'0.01\\\'}"',
+    "param_str: \"{\\'phase\\': \\'TEST\\', \\'p\\': \\'0.01\\'}\"",
     'a: "it\'s" b: \'say "hi"\' c: "" d: "\t tab"',
     'layer{name:"a"}layer{name:"b"}',
     'a:{b:1}',
@@ -302,12 +313,57 @@ describe('fast parser', () => {
 
   it('agrees with the full parser on random token soup', () => {
     const pieces = [
-      'a', 'name', 'layer', '_x1', ':', ':', '{', '}', '<', '>', '[', ']', ',', ';', '-', '1', '0x1f', '017', '08',
-      '1.5', '.5', '5.', '1e5', '1e', '2f', 'inf', '"s"', "'t'", '"e\\n"', '"', '#c\n', ' ', ' ', '\n', '\r\n', '\r',
-      '\t', '.', 'x1', '$', '\u00e9', '\f', '#c', '"a\rb"', '"\\q"', "'\\303'", '"\\251"', '"\u00e9"',
+      'a',
+      'name',
+      'layer',
+      '_x1',
+      ':',
+      ':',
+      '{',
+      '}',
+      '<',
+      '>',
+      '[',
+      ']',
+      ',',
+      ';',
+      '-',
+      '1',
+      '0x1f',
+      '017',
+      '08',
+      '1.5',
+      '.5',
+      '5.',
+      '1e5',
+      '1e',
+      '2f',
+      'inf',
+      '"s"',
+      "'t'",
+      '"e\\n"',
+      '"',
+      '#c\n',
+      ' ',
+      ' ',
+      '\n',
+      '\r\n',
+      '\r',
+      '\t',
+      '.',
+      'x1',
+      '$',
+      '\u00e9',
+      '\f',
+      '#c',
+      '"a\rb"',
+      '"\\q"',
+      "'\\303'",
+      '"\\251"',
+      '"\u00e9"',
     ];
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     let takenCount = 0;
     for (let n = 0; n < 3000; n++) {
       const parts: string[] = [];
@@ -329,7 +385,14 @@ describe('fast parser', () => {
       const seps = [' ', '\n', ', ', '; ', '\r\n', ' #c\n', '\t'];
       for (let i = 0; i < count; i++) {
         const v = value(depth);
-        const list = random() < 0.15 ? `: [${v}, ${value(depth)}]` : v.startsWith('{') || v.startsWith('<') ? (random() < 0.5 ? ` ${v}` : `: ${v}`) : `: ${v}`;
+        const list =
+          random() < 0.15
+            ? `: [${v}, ${value(depth)}]`
+            : v.startsWith('{') || v.startsWith('<')
+              ? random() < 0.5
+                ? ` ${v}`
+                : `: ${v}`
+              : `: ${v}`;
         parts.push(`f${i}${list}${seps[Math.floor(random() * seps.length)]}`);
       }
       return parts.join('');

@@ -5,7 +5,10 @@ import { stateMeetsRule } from '../../src/frontend/net-state.js';
 
 const base = `layer { name: "in" type: "Input" top: "data" input_param { shape { dim: 1 dim: 2 } } }\n`;
 const relu = (name: string, rules: string) => `layer { name: "${name}" type: "ReLU" bottom: "data" top: "${name}" ${rules} }\n`;
-const kept = (text: string, options = {}) => loadNet(text, options).layers.map((l) => l.name).slice(1);
+const kept = (text: string, options = {}) =>
+  loadNet(text, options)
+    .layers.map((l) => l.name)
+    .slice(1);
 
 describe('net state filtering', () => {
   it('defaults to phase TEST, level 0, no stages', () => {
@@ -41,7 +44,7 @@ describe('net state filtering', () => {
     expect(kept(text, { stages: ['b'] })).toEqual(['x']);
   });
 
-  it('rejects include and exclude on one layer, with Caffe\'s message', () => {
+  it("rejects include and exclude on one layer, with Caffe's message", () => {
     const text = base + relu('x', 'include { phase: TEST }\n  exclude { phase: TRAIN }');
     try {
       loadNet(text, { file: 'net.prototxt' });

@@ -56,7 +56,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxRss = options.maxRss ?? 6 * 2 ** 30;
   const maxChars = options.maxDiagnosticChars ?? 64_000;
-  const counts = Object.fromEntries(['ok', 'diagnostic', 'unlocated diagnostic', 'internal', 'hang', 'out of memory', 'flood'].map((k) => [k, 0])) as Record<Ending, number>;
+  const counts = Object.fromEntries(
+    ['ok', 'diagnostic', 'unlocated diagnostic', 'internal', 'hang', 'out of memory', 'flood'].map((k) => [k, 0]),
+  ) as Record<Ending, number>;
   const findings: Finding[] = [];
   const timings: { id: number; origin: string; ms: number }[] = [];
   const started = performance.now();
@@ -90,15 +92,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const timer = setTimeout(() => finish('hang', `over ${(6 * timeoutMs) / 1000} s of wall time`, true), 6 * timeoutMs);
       const watch = setInterval(() => {
         if (cpuMs() > timeoutMs) finish('hang', `over ${timeoutMs / 1000} s of CPU time`, true);
-        else if (process.memoryUsage.rss() > maxRss) finish('out of memory', `resident memory over ${(maxRss / 2 ** 30).toFixed(1)} GiB`, true);
+        else if (process.memoryUsage.rss() > maxRss)
+          finish('out of memory', `resident memory over ${(maxRss / 2 ** 30).toFixed(1)} GiB`, true);
       }, 50);
       worker.on('message', (r: CaseResult) => {
         if (r.outcome === 'internal') return finish('internal', `${r.message}${r.where ? ` @ ${r.where}` : ''}`, false);
-        if (r.diagnosticChars > maxChars) return finish('flood', `${r.diagnosticChars} characters of diagnostics: ${r.message.slice(0, 80)}`, false);
+        if (r.diagnosticChars > maxChars)
+          return finish('flood', `${r.diagnosticChars} characters of diagnostics: ${r.message.slice(0, 80)}`, false);
         if (r.outcome === 'diagnostic') return finish(r.located ? 'diagnostic' : 'unlocated diagnostic', r.message, false);
         finish('ok', '', false);
       });
-      worker.on('error', (e: Error & { code?: string }) => finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : 'internal', `${e.code ?? e.name}: ${e.message.split('\n')[0]}`, true));
+      worker.on('error', (e: Error & { code?: string }) =>
+        finish(
+          e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : 'internal',
+          `${e.code ?? e.name}: ${e.message.split('\n')[0]}`,
+          true,
+        ),
+      );
       worker.on('exit', (code) => finish('internal', `worker exited with ${code}`, true));
       worker.postMessage(c);
     });
@@ -124,10 +134,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 export function summarize(result: CampaignResult): string {
   const lines: string[] = [];
   const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
-  lines.push(`${total} cases in ${result.seconds.toFixed(0)} s: ` + Object.entries(result.counts).map(([k, v]) => `${k} ${v}`).join(', '));
+  lines.push(
+    `${total} cases in ${result.seconds.toFixed(0)} s: ` +
+      Object.entries(result.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  );
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
-    const key = `${f.ending}: ${f.cause.replace(/\d+/g, 'N').replace(/"[^"]*"/g, '"…"').slice(0, 160)}`;
+    const key = `${f.ending}: ${f.cause
+      .replace(/\d+/g, 'N')
+      .replace(/"[^"]*"/g, '"…"')
+      .slice(0, 160)}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   for (const [key, fs] of [...groups].sort((a, b) => b[1].length - a[1].length)) {

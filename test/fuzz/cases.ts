@@ -56,40 +56,132 @@ const dec = new TextDecoder();
 
 /** Generated nets that stress sizes; each small to write, some costly to run if nothing bounds them. */
 function generatedNets(): { name: string; text: string }[] {
-  const input = (dims: number[]) => `layer { name: "data" type: "Input" top: "data" input_param { shape { ${dims.map((d) => `dim: ${d}`).join(' ')} } } }\n`;
-  const concat = (k: number) => input([1, 1, 1, 1]) + `layer { name: "cat" type: "Concat" ${Array.from({ length: k }, () => 'bottom: "data"').join(' ')} top: "cat" }\n`;
+  const input = (dims: number[]) =>
+    `layer { name: "data" type: "Input" top: "data" input_param { shape { ${dims.map((d) => `dim: ${d}`).join(' ')} } } }\n`;
+  const concat = (k: number) =>
+    input([1, 1, 1, 1]) +
+    `layer { name: "cat" type: "Concat" ${Array.from({ length: k }, () => 'bottom: "data"').join(' ')} top: "cat" }\n`;
   return [
     { name: 'gen-softmax.prototxt', text: input([1, 30000]) + 'layer { name: "prob" type: "Softmax" bottom: "data" top: "prob" }\n' },
-    { name: 'gen-argmax.prototxt', text: input([1, 30000]) + 'layer { name: "top" type: "ArgMax" bottom: "data" top: "top" argmax_param { top_k: 5 } }\n' },
+    {
+      name: 'gen-argmax.prototxt',
+      text: input([1, 30000]) + 'layer { name: "top" type: "ArgMax" bottom: "data" top: "top" argmax_param { top_k: 5 } }\n',
+    },
     { name: 'gen-concat.prototxt', text: concat(50) },
-    { name: 'gen-deconv.prototxt', text: input([1, 1, 2, 2]) + 'layer { name: "up" type: "Deconvolution" bottom: "data" top: "up" convolution_param { num_output: 1 kernel_size: 4 stride: 2 } }\n' },
-    { name: 'gen-conv-0x0.prototxt', text: input([1, 1, 4, 4]) + 'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }\nlayer { name: "r" type: "ReLU" bottom: "c" top: "c" }\n' },
-    { name: 'gen-ip.prototxt', text: input([2, 3, 4, 4]) + 'layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 7 } }\nlayer { name: "prob" type: "Softmax" bottom: "ip" top: "prob" }\n' },
-    { name: 'gen-pool.prototxt', text: input([1, 2, 7, 7]) + 'layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: MAX kernel_size: 3 stride: 2 } }\nlayer { name: "e" type: "Eltwise" bottom: "p" bottom: "p" top: "e" }\n' },
+    {
+      name: 'gen-deconv.prototxt',
+      text:
+        input([1, 1, 2, 2]) +
+        'layer { name: "up" type: "Deconvolution" bottom: "data" top: "up" convolution_param { num_output: 1 kernel_size: 4 stride: 2 } }\n',
+    },
+    {
+      name: 'gen-conv-0x0.prototxt',
+      text:
+        input([1, 1, 4, 4]) +
+        'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }\nlayer { name: "r" type: "ReLU" bottom: "c" top: "c" }\n',
+    },
+    {
+      name: 'gen-ip.prototxt',
+      text:
+        input([2, 3, 4, 4]) +
+        'layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 7 } }\nlayer { name: "prob" type: "Softmax" bottom: "ip" top: "prob" }\n',
+    },
+    {
+      name: 'gen-pool.prototxt',
+      text:
+        input([1, 2, 7, 7]) +
+        'layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: MAX kernel_size: 3 stride: 2 } }\nlayer { name: "e" type: "Eltwise" bottom: "p" bottom: "p" top: "e" }\n',
+    },
   ];
 }
 
 /** Small NetSpec scripts, some hostile, to be mutated like the corpus's. */
 const SCRIPTS: { name: string; text: string }[] = [
-  { name: 'gen-netspec.py', text: "import caffe\nfrom caffe import layers as L, params as P\n\ndef net():\n    n = caffe.NetSpec()\n    n.data = L.Input(shape=dict(dim=[1, 3, 8, 8]))\n    n.conv = L.Convolution(n.data, num_output=4, kernel_size=3, pad=1)\n    n.relu = L.ReLU(n.conv, in_place=True)\n    n.pool = L.Pooling(n.relu, pool=P.Pooling.MAX, kernel_size=2, stride=2)\n    return n.to_proto()\n\nwith open('net.prototxt', 'w') as f:\n    f.write(str(net()))\n" },
-  { name: 'gen-inplace-input.py', text: "import caffe\nfrom caffe import layers as L\nn = caffe.NetSpec()\nn.data = L.Input(in_place=True)\nn.r = L.ReLU(n.data)\nprint(n.to_proto())\nnet = n.to_proto()\n" },
-  { name: 'gen-loop.py', text: "x = 0\nwhile True:\n    try:\n        q\n    except:\n        pass\n" },
+  {
+    name: 'gen-netspec.py',
+    text: "import caffe\nfrom caffe import layers as L, params as P\n\ndef net():\n    n = caffe.NetSpec()\n    n.data = L.Input(shape=dict(dim=[1, 3, 8, 8]))\n    n.conv = L.Convolution(n.data, num_output=4, kernel_size=3, pad=1)\n    n.relu = L.ReLU(n.conv, in_place=True)\n    n.pool = L.Pooling(n.relu, pool=P.Pooling.MAX, kernel_size=2, stride=2)\n    return n.to_proto()\n\nwith open('net.prototxt', 'w') as f:\n    f.write(str(net()))\n",
+  },
+  {
+    name: 'gen-inplace-input.py',
+    text: 'import caffe\nfrom caffe import layers as L\nn = caffe.NetSpec()\nn.data = L.Input(in_place=True)\nn.r = L.ReLU(n.data)\nprint(n.to_proto())\nnet = n.to_proto()\n',
+  },
+  { name: 'gen-loop.py', text: 'x = 0\nwhile True:\n    try:\n        q\n    except:\n        pass\n' },
 ];
 
-const SPECIAL_NUMBERS = ['0', '-1', '-7', '1', '2', '3', '1e9', '10000000', '16777217', '100000', '2147483648', '4294967297', '99999999999999999999', 'nan', 'inf', '-inf', '1e308', '0.5', '3000', '-0'];
+const SPECIAL_NUMBERS = [
+  '0',
+  '-1',
+  '-7',
+  '1',
+  '2',
+  '3',
+  '1e9',
+  '10000000',
+  '16777217',
+  '100000',
+  '2147483648',
+  '4294967297',
+  '99999999999999999999',
+  'nan',
+  'inf',
+  '-inf',
+  '1e308',
+  '0.5',
+  '3000',
+  '-0',
+];
 
 const FIELD_LINES = [
-  'kernel_size: 3', 'kernel_size: 0', 'stride: 3000', 'pad: 100000', 'dilation: 0', 'group: 7', 'axis: 3', 'axis: -5',
-  'num_output: 10000000', 'num_output: 16777217', 'top_k: 5', 'out_max_val: true', 'engine: CUDNN', 'bias_term: false',
-  'dim: 0', 'dim: 100000', 'dim: -3', 'offset: 9999', 'pool: STOCHASTIC', 'global_pooling: true', 'operation: PROD',
-  'coeff: 2', 'negative_slope: nan', 'phase: TRAIN', 'propagate_down: true', 'loss_weight: 1', 'include { phase: TEST }',
-  'bottom: "nonexistent"', 'top: "data"', 'type: "Softmax"', 'type: "Nope"', 'input: "extra"', 'input_dim: 1',
+  'kernel_size: 3',
+  'kernel_size: 0',
+  'stride: 3000',
+  'pad: 100000',
+  'dilation: 0',
+  'group: 7',
+  'axis: 3',
+  'axis: -5',
+  'num_output: 10000000',
+  'num_output: 16777217',
+  'top_k: 5',
+  'out_max_val: true',
+  'engine: CUDNN',
+  'bias_term: false',
+  'dim: 0',
+  'dim: 100000',
+  'dim: -3',
+  'offset: 9999',
+  'pool: STOCHASTIC',
+  'global_pooling: true',
+  'operation: PROD',
+  'coeff: 2',
+  'negative_slope: nan',
+  'phase: TRAIN',
+  'propagate_down: true',
+  'loss_weight: 1',
+  'include { phase: TEST }',
+  'bottom: "nonexistent"',
+  'top: "data"',
+  'type: "Softmax"',
+  'type: "Nope"',
+  'input: "extra"',
+  'input_dim: 1',
 ];
 
 const PY_LINES = [
-  'while True:\n    pass', 'try:\n    q\nexcept:\n    pass', 'x = [0] * 100000000', "s = 'a' * 100000000", 'def f(): return f()\nf()',
-  'n.data = L.Input(in_place=True)', 'n.r = L.ReLU(n.data)', 'import os', 'exec("1")', 'n.x = L.Convolution(n.data, num_output=0)',
-  'n.y = L.Concat(*[n.data] * 3000)', 'for i in range(10**9): pass', 'print(1/0)', "n.z = L.Python(module='m', layer='l')",
+  'while True:\n    pass',
+  'try:\n    q\nexcept:\n    pass',
+  'x = [0] * 100000000',
+  "s = 'a' * 100000000",
+  'def f(): return f()\nf()',
+  'n.data = L.Input(in_place=True)',
+  'n.r = L.ReLU(n.data)',
+  'import os',
+  'exec("1")',
+  'n.x = L.Convolution(n.data, num_output=0)',
+  'n.y = L.Concat(*[n.data] * 3000)',
+  'for i in range(10**9): pass',
+  'print(1/0)',
+  "n.z = L.Python(module='m', layer='l')",
 ];
 
 function readIf(path: string): string | undefined {
@@ -124,7 +216,12 @@ export function loadSeeds(): Seeds {
   for (const d of readdirSync(numerics)) {
     const dir = join(numerics, d);
     if (!existsSync(join(dir, 'weights.caffemodel')) || !existsSync(join(dir, 'input.data.npy'))) continue;
-    runnable.push({ name: d, net: readFileSync(join(dir, 'net.prototxt'), 'utf8'), weights: readFileSync(join(dir, 'weights.caffemodel')), input: readFileSync(join(dir, 'input.data.npy')) });
+    runnable.push({
+      name: d,
+      net: readFileSync(join(dir, 'net.prototxt'), 'utf8'),
+      weights: readFileSync(join(dir, 'weights.caffemodel')),
+      input: readFileSync(join(dir, 'input.data.npy')),
+    });
   }
   for (const d of runnable) prototxts.push({ name: `${d.name}.prototxt`, text: d.net });
   return { prototxts, scripts, runnable };
@@ -218,7 +315,18 @@ function mutateBytes(rng: Rng, bytes: Uint8Array, log: string[]): Uint8Array {
 
 /** An .npy with an odd header: zero or huge axes, other dtypes, Fortran order, a short body. */
 function oddNpy(rng: Rng, like: Uint8Array, log: string[]): Uint8Array {
-  const shape = rng.pick(['(0, 3, 10, 10)', '(1, 0, 4, 4)', '()', '(5,)', '(100000, 1, 28, 28)', '(1, 1, 1000000000, 1)', '(2, 4, 9, 9)', '(1, 3, -2, 4)', '(224, 224, 3)', '(1, 4, 9, 9, 1)']);
+  const shape = rng.pick([
+    '(0, 3, 10, 10)',
+    '(1, 0, 4, 4)',
+    '()',
+    '(5,)',
+    '(100000, 1, 28, 28)',
+    '(1, 1, 1000000000, 1)',
+    '(2, 4, 9, 9)',
+    '(1, 3, -2, 4)',
+    '(224, 224, 3)',
+    '(1, 4, 9, 9, 1)',
+  ]);
   const descr = rng.pick(['<f4', '<f8', '<i4', '|u1', '<f2', '>f4', '|b1', '<c8', 'O', '<i8']);
   const fortran = rng.chance(0.1) ? 'True' : 'False';
   let header = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
@@ -233,7 +341,15 @@ function oddNpy(rng: Rng, like: Uint8Array, log: string[]): Uint8Array {
   return out;
 }
 
-const ODD_INPUT_SPECS = ['data=1,3,10,10', 'data=0,3,10,10', 'data=100000,1,28,28', 'data=1,1,1000000000', 'nonexistent=1,2', 'data=1,3,2,2', 'data=-1,3'];
+const ODD_INPUT_SPECS = [
+  'data=1,3,10,10',
+  'data=0,3,10,10',
+  'data=100000,1,28,28',
+  'data=1,1,1000000000',
+  'nonexistent=1,2',
+  'data=1,3,2,2',
+  'data=-1,3',
+];
 
 function inputMap(spec: string): Map<string, number[]> {
   const [name, dims] = spec.split('=');
@@ -266,7 +382,14 @@ export function* fuzzCases(seed: number, count: number, seeds = loadSeeds()): Ge
       }
       if (which !== 1 || rng.chance(0.8)) flags.weights = '$dir/w.caffemodel';
       else flags.seed = 1;
-      yield { id, origin: `run ${r.name}: ${log.join(', ')}`, command: 'run', files: { 'net.prototxt': enc.encode(net), 'w.caffemodel': weights, 'input.npy': input }, net: 'net.prototxt', flags };
+      yield {
+        id,
+        origin: `run ${r.name}: ${log.join(', ')}`,
+        command: 'run',
+        files: { 'net.prototxt': enc.encode(net), 'w.caffemodel': weights, 'input.npy': input },
+        net: 'net.prototxt',
+        flags,
+      };
       continue;
     }
     const script = roll < 0.35;
@@ -288,10 +411,12 @@ export function* fuzzCases(seed: number, count: number, seeds = loadSeeds()): Ge
       else flags.maxSteps = rng.pick([1, 100, 10_000_000]);
       log.push('flags');
     }
-    if (script && rng.chance(0.3)) flags.call = rng.pick(['net()', 'make_net()', 'fcn8s(size=2)', 'fcn8s(size=100000)', 'build(extra=4)', ')', 'x' + '('.repeat(500)]);
+    if (script && rng.chance(0.3))
+      flags.call = rng.pick(['net()', 'make_net()', 'fcn8s(size=2)', 'fcn8s(size=100000)', 'build(extra=4)', ')', 'x' + '('.repeat(500)]);
     if (command === 'analyze') {
       if (rng.chance(0.3)) flags.sizes = rng.pick(['1..64', '1..100000', '0..3', '5..1']);
-      if (!script && rng.chance(0.3)) Object.assign(flags, { fixCrops: true, output: rng.pick(['$dir/fixed.prototxt', '$dir', '$dir/net.prototxt/x']) });
+      if (!script && rng.chance(0.3))
+        Object.assign(flags, { fixCrops: true, output: rng.pick(['$dir/fixed.prototxt', '$dir', '$dir/net.prototxt/x']) });
     } else if (command === 'convert') {
       flags.to = rng.pick(['prototxt', 'json', 'py', 'onnx?']);
       flags.upgrade = rng.chance(0.8);

@@ -23,7 +23,11 @@ if (only >= 0) {
   for (const c of fuzzCases(seed, only + 1)) {
     if (c.id !== only) continue;
     for (const [name, bytes] of Object.entries(c.files)) writeFileSync(join(dir, name), bytes);
-    console.log(JSON.stringify({ origin: c.origin, command: c.command, net: join(dir, c.net), flags: c.flags }, (_, v) => (v instanceof Map ? Object.fromEntries(v) : v)).replaceAll('$dir', dir));
+    console.log(
+      JSON.stringify({ origin: c.origin, command: c.command, net: join(dir, c.net), flags: c.flags }, (_, v) =>
+        v instanceof Map ? Object.fromEntries(v) : v,
+      ).replaceAll('$dir', dir),
+    );
   }
   process.exit(0);
 }

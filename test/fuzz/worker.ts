@@ -67,11 +67,30 @@ async function runCase(c: FuzzCase): Promise<CaseResult> {
       const errors = e.diagnostics.filter((d) => d.severity === 'error');
       const chars = stderrChars + e.diagnostics.reduce((n, d) => n + d.message.length + (d.hint?.length ?? 0), 0);
       const first = e.diagnostics[0];
-      return { id: c.id, outcome: 'diagnostic', located: errors.every((d) => d.location?.line !== undefined), message: (first?.message ?? '').split('\n')[0].slice(0, 200).replaceAll(dir, '$dir'), diagnosticChars: chars, ms };
+      return {
+        id: c.id,
+        outcome: 'diagnostic',
+        located: errors.every((d) => d.location?.line !== undefined),
+        message: (first?.message ?? '').split('\n')[0].slice(0, 200).replaceAll(dir, '$dir'),
+        diagnosticChars: chars,
+        ms,
+      };
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    const frame = (err.stack ?? '').split('\n').find((l) => /\/(src|grammar)\//.test(l))?.trim().replace(/^at /, '').replace(/.*\/(src|grammar)\//, '$1/');
-    return { id: c.id, outcome: 'internal', message: `${err.name}: ${err.message.split('\n')[0].slice(0, 200).replaceAll(dir, '$dir')}`, where: frame, diagnosticChars: stderrChars, ms };
+    const frame = (err.stack ?? '')
+      .split('\n')
+      .find((l) => /\/(src|grammar)\//.test(l))
+      ?.trim()
+      .replace(/^at /, '')
+      .replace(/.*\/(src|grammar)\//, '$1/');
+    return {
+      id: c.id,
+      outcome: 'internal',
+      message: `${err.name}: ${err.message.split('\n')[0].slice(0, 200).replaceAll(dir, '$dir')}`,
+      where: frame,
+      diagnosticChars: stderrChars,
+      ms,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     process.exitCode = 0;

@@ -23,45 +23,101 @@ export const expected: Record<string, Loads | Fails> = {
   'bvlc-caffe/models/bvlc_alexnet/train_val.prototxt': loads({ inputs: { data: [50, 3, 227, 227] } }, { fc8: [50, 1000], loss: [] }),
   'bvlc-caffe/models/bvlc_googlenet/deploy.prototxt': loads({}, { 'pool5/7x7_s1': [10, 1024, 1, 1], prob: [10, 1000] }),
   'bvlc-caffe/models/bvlc_reference_caffenet/deploy.prototxt': loads({}, { pool5: [10, 256, 6, 6], prob: [10, 1000] }),
-  'bvlc-caffe/models/bvlc_reference_caffenet/train_val.prototxt': loads({ phase: 'train', inputs: { data: [256, 3, 227, 227] } }, { fc8: [256, 1000] }),
+  'bvlc-caffe/models/bvlc_reference_caffenet/train_val.prototxt': loads(
+    { phase: 'train', inputs: { data: [256, 3, 227, 227] } },
+    { fc8: [256, 1000] },
+  ),
   'bvlc-caffe/models/finetune_flickr_style/deploy.prototxt': loads({}, { fc8_flickr: [10, 20] }),
   'bvlc-caffe/examples/mnist/lenet.prototxt': loads({}, { conv1: [64, 20, 24, 24], pool2: [64, 50, 4, 4], prob: [64, 10] }),
   'bvlc-caffe/examples/mnist/lenet_train_test.prototxt': loads({ inputs: { data: [100, 1, 28, 28] } }, { ip2: [100, 10] }),
   // TEST without a stage keeps no data layer: Caffe fails too; the stages select one.
-  'bvlc-caffe/examples/mnist/mnist_autoencoder.prototxt': loads({ stages: ['test-on-test'], inputs: { data: [100, 1, 28, 28] } }, { decode1: [100, 784] }),
+  'bvlc-caffe/examples/mnist/mnist_autoencoder.prototxt': loads(
+    { stages: ['test-on-test'], inputs: { data: [100, 1, 28, 28] } },
+    { decode1: [100, 784] },
+  ),
   'bvlc-caffe/examples/cifar10/cifar10_quick.prototxt': loads({}, { pool3: [1, 64, 4, 4], prob: [1, 10] }),
   'bvlc-caffe/examples/cifar10/cifar10_quick_train_test.prototxt': loads({ inputs: { data: [100, 3, 32, 32] } }, { ip2: [100, 10] }),
-  'bvlc-caffe/examples/cifar10/cifar10_full_sigmoid_train_test_bn.prototxt': loads({ inputs: { data: [1000, 3, 32, 32] } }, { pool3: [1000, 64, 4, 4] }),
+  'bvlc-caffe/examples/cifar10/cifar10_full_sigmoid_train_test_bn.prototxt': loads(
+    { inputs: { data: [1000, 3, 32, 32] } },
+    { pool3: [1000, 64, 4, 4] },
+  ),
   'bvlc-caffe/examples/siamese/mnist_siamese.prototxt': loads({}, { feat: [10000, 2] }),
-  'bvlc-caffe/examples/siamese/mnist_siamese_train_test.prototxt': loads({ inputs: { pair_data: [100, 2, 28, 28] } }, { feat: [100, 2], feat_p: [100, 2] }),
+  'bvlc-caffe/examples/siamese/mnist_siamese_train_test.prototxt': loads(
+    { inputs: { pair_data: [100, 2, 28, 28] } },
+    { feat: [100, 2], feat_p: [100, 2] },
+  ),
   'bvlc-caffe/examples/net_surgery/bvlc_caffenet_full_conv.prototxt': loads({}, { 'fc8-conv': [1, 1000, 8, 8] }),
   'bvlc-caffe/examples/net_surgery/conv.prototxt': loads({}, { conv: [1, 3, 96, 96] }),
   'bvlc-caffe/examples/pycaffe/linreg.prototxt': loads({ inputs: { loss: [] } }),
-  'bvlc-caffe/examples/finetune_pascal_detection/pascal_finetune_trainval_test.prototxt': loads({ inputs: { data: [128, 3, 227, 227] } }, { fc8_pascal: [128, 21] }),
+  'bvlc-caffe/examples/finetune_pascal_detection/pascal_finetune_trainval_test.prototxt': loads(
+    { inputs: { data: [128, 3, 227, 227] } },
+    { fc8_pascal: [128, 21] },
+  ),
   'bvlc-caffe-v1/models/bvlc_googlenet/deploy.prototxt': loads({}, { 'pool5/7x7_s1': [10, 1024, 1, 1], prob: [10, 1000] }),
-  'bvlc-caffe-v1/models/bvlc_reference_caffenet/train_val.prototxt': loads({ inputs: { data: [50, 3, 227, 227] } }, { pool5: [50, 256, 6, 6] }),
+  'bvlc-caffe-v1/models/bvlc_reference_caffenet/train_val.prototxt': loads(
+    { inputs: { data: [50, 3, 227, 227] } },
+    { pool5: [50, 256, 6, 6] },
+  ),
   'bvlc-caffe-v1/examples/mnist/lenet_train_test.prototxt': loads({ inputs: { data: [100, 1, 28, 28] } }, { pool2: [100, 50, 4, 4] }),
-  'bvlc-caffe-v1/examples/siamese/mnist_siamese_train_test.prototxt': loads({ inputs: { pair_data: [100, 2, 28, 28] } }, { feat: [100, 2] }),
+  'bvlc-caffe-v1/examples/siamese/mnist_siamese_train_test.prototxt': loads(
+    { inputs: { pair_data: [100, 2, 28, 28] } },
+    { feat: [100, 2] },
+  ),
   'bvlc-caffe-v0/examples/lenet/lenet.prototxt': loads({}, { conv1: [64, 20, 24, 24], pool2: [64, 50, 4, 4], prob: [64, 10] }),
   // FCN nets read data with Python layers; §5.3 of the reference gives the trace at 500².
-  'fcn/voc-fcn32s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { pool5: [1, 512, 22, 22], upscore: [1, 21, 544, 544], score: [1, 21, 500, 500] }),
-  'fcn/voc-fcn32s/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }, { score_fr: [1, 21, 16, 16], score: [1, 21, 500, 500] }),
-  'fcn/voc-fcn16s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { score_pool4c: [1, 21, 34, 34], upscore16: [1, 21, 560, 560], score: [1, 21, 500, 500] }),
+  'fcn/voc-fcn32s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), {
+    pool5: [1, 512, 22, 22],
+    upscore: [1, 21, 544, 544],
+    score: [1, 21, 500, 500],
+  }),
+  'fcn/voc-fcn32s/val.prototxt': loads(
+    { inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } },
+    { score_fr: [1, 21, 16, 16], score: [1, 21, 500, 500] },
+  ),
+  'fcn/voc-fcn16s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), {
+    score_pool4c: [1, 21, 34, 34],
+    upscore16: [1, 21, 560, 560],
+    score: [1, 21, 500, 500],
+  }),
   'fcn/voc-fcn16s/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }, { score: [1, 21, 500, 500] }),
-  'fcn/voc-fcn8s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { upscore_pool4: [1, 21, 70, 70], upscore8: [1, 21, 568, 568] }),
+  'fcn/voc-fcn8s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), {
+    upscore_pool4: [1, 21, 70, 70],
+    upscore8: [1, 21, 568, 568],
+  }),
   'fcn/voc-fcn8s/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }, { score: [1, 21, 500, 500] }),
   'fcn/voc-fcn8s/deploy.prototxt': loads({}, { score: [1, 21, 500, 500] }),
-  'fcn/voc-fcn8s-atonce/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { upscore8: [1, 21, 568, 568] }),
+  'fcn/voc-fcn8s-atonce/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), {
+    upscore8: [1, 21, 568, 568],
+  }),
   'fcn/voc-fcn8s-atonce/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }, { score: [1, 21, 500, 500] }),
-  'fcn/voc-fcn-alexnet/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { conv1: [1, 96, 173, 173], pool1: [1, 96, 86, 86], pool2: [1, 256, 43, 43], pool5: [1, 256, 21, 21], upscore: [1, 21, 543, 543] }),
+  'fcn/voc-fcn-alexnet/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), {
+    conv1: [1, 96, 173, 173],
+    pool1: [1, 96, 86, 86],
+    pool2: [1, 256, 43, 43],
+    pool5: [1, 256, 21, 21],
+    upscore: [1, 21, 543, 543],
+  }),
   'fcn/voc-fcn-alexnet/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }, { score: [1, 21, 500, 500] }),
-  'fcn/nyud-fcn32s-color/trainval.prototxt': loads(pythonData({ data: [1, 3, 425, 560], label: [1, 1, 425, 560] }), { score: [1, 40, 425, 560] }),
-  'fcn/nyud-fcn32s-color/test.prototxt': loads({ inputs: { data: [1, 3, 425, 560], label: [1, 1, 425, 560] } }, { score: [1, 40, 425, 560] }),
-  'fcn/siftflow-fcn32s/trainval.prototxt': loads(pythonData({ data: [1, 3, 256, 256], sem: [1, 1, 256, 256], geo: [1, 1, 256, 256] }), { score_sem: [1, 33, 256, 256], score_geo: [1, 3, 256, 256] }),
+  'fcn/nyud-fcn32s-color/trainval.prototxt': loads(pythonData({ data: [1, 3, 425, 560], label: [1, 1, 425, 560] }), {
+    score: [1, 40, 425, 560],
+  }),
+  'fcn/nyud-fcn32s-color/test.prototxt': loads(
+    { inputs: { data: [1, 3, 425, 560], label: [1, 1, 425, 560] } },
+    { score: [1, 40, 425, 560] },
+  ),
+  'fcn/siftflow-fcn32s/trainval.prototxt': loads(pythonData({ data: [1, 3, 256, 256], sem: [1, 1, 256, 256], geo: [1, 1, 256, 256] }), {
+    score_sem: [1, 33, 256, 256],
+    score_geo: [1, 3, 256, 256],
+  }),
   'fcn/siftflow-fcn32s/test.prototxt': loads({ inputs: { data: [1, 3, 256, 256], sem: [1, 1, 256, 256], geo: [1, 1, 256, 256] } }),
-  'fcn/pascalcontext-fcn32s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), { score: [1, 60, 500, 500] }),
+  'fcn/pascalcontext-fcn32s/train.prototxt': loads(pythonData({ data: [1, 3, 500, 500], label: [1, 1, 500, 500] }), {
+    score: [1, 60, 500, 500],
+  }),
   'fcn/pascalcontext-fcn32s/val.prototxt': loads({ inputs: { data: [1, 3, 500, 500], label: [1, 1, 500, 500] } }),
-  'resnet/prototxt/ResNet-50-deploy.prototxt': loads({}, { res2c: [1, 256, 56, 56], res5c: [1, 2048, 7, 7], pool5: [1, 2048, 1, 1], prob: [1, 1000] }),
+  'resnet/prototxt/ResNet-50-deploy.prototxt': loads(
+    {},
+    { res2c: [1, 256, 56, 56], res5c: [1, 2048, 7, 7], pool5: [1, 2048, 1, 1], prob: [1, 1000] },
+  ),
   'vgg/VGG_ILSVRC_19_layers_deploy.prototxt': loads({}, { pool5: [10, 512, 7, 7], prob: [10, 1000] }),
   // v1.0's conv10 is a 1×1 convolution with pad 1 (a known quirk of the published file): 13 → 15.
   'squeezenet/SqueezeNet_v1.0/deploy.prototxt': loads({}, { pool8: [10, 512, 13, 13], conv10: [10, 1000, 15, 15], prob: [10, 1000, 1, 1] }),
@@ -87,11 +143,21 @@ export const expected: Record<string, Loads | Fails> = {
   'deeplab/voc2012/config/deeplab_largeFOV/test.prototxt': fails('unexpected character "$"', 381, 17),
   'flownet/models/FlowNet2/FlowNet2_deploy.prototxt.template': fails('unexpected character "$"', 6, 8),
   'pspnet/evaluation/prototxt/pspnet50_ADE20K_473.prototxt': fails('unsupported layer type "BN" (layer "conv1_1_3x3_s2/bn")', 30, 3),
-  'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/train.prototxt': fails('unsupported layer type "SmoothL1Loss" (layer "rpn_loss_bbox")', 463, 3),
-  'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt': fails('unsupported layer type "ROIPooling" (layer "roi_pool5")', 479, 3),
+  'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/train.prototxt': fails(
+    'unsupported layer type "SmoothL1Loss" (layer "rpn_loss_bbox")',
+    463,
+    3,
+  ),
+  'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt': fails(
+    'unsupported layer type "ROIPooling" (layer "roi_pool5")',
+    479,
+    3,
+  ),
   // ZF at 224: conv1 s2 p3 → 112, pool1 (ceil) → 57, conv2 s2 p2 → 29, pool2 (ceil) → 15.
-  'faster-rcnn/models/pascal_voc/ZF/faster_rcnn_alt_opt/rpn_test.pt': loads({ inputs: { rois: [300, 5], scores: [300, 1] } }, { rpn_cls_prob_reshape: [1, 18, 15, 15] }),
+  'faster-rcnn/models/pascal_voc/ZF/faster_rcnn_alt_opt/rpn_test.pt': loads(
+    { inputs: { rois: [300, 5], scores: [300, 1] } },
+    { rpn_cls_prob_reshape: [1, 18, 15, 15] },
+  ),
   'super-resolution/FSRCNN/FSRCNN_mat.prototxt': loads({}),
   'super-resolution/Train/VDSR_net_deploy.prototxt': loads({}),
 };
-

@@ -28,7 +28,10 @@ export function fcnParams(net: Net, seed: number): Map<string, Float32Array[]> {
     }
     const fanIn = shapes[0].slice(1).reduce((a, b) => a * b, 1);
     const scale = Math.sqrt(3 / fanIn);
-    out.set(layer.name, shapes.map((s, b) => Float32Array.from({ length: s.reduce((x, y) => x * y, 1) }, () => (b === 0 ? scale : 0.1) * (2 * rand() - 1))));
+    out.set(
+      layer.name,
+      shapes.map((s, b) => Float32Array.from({ length: s.reduce((x, y) => x * y, 1) }, () => (b === 0 ? scale : 0.1) * (2 * rand() - 1))),
+    );
   }
   return out;
 }

@@ -38,7 +38,12 @@ export function numericsCases(): ManifestCase[] {
 export function loadCase(c: ManifestCase): NumericsCase {
   const dir = join(numericsDir, c.name);
   const inputs: Record<string, Tensor> = Object.fromEntries(c.inputs.map((n) => [n, npy(join(dir, `input.${n}.npy`))]));
-  const params = new Map(Object.entries(c.params).map(([layer, k]) => [layer, Array.from({ length: k }, (_, i) => npy(join(dir, `param.${layer}.${i}.npy`)).data)]));
+  const params = new Map(
+    Object.entries(c.params).map(([layer, k]) => [
+      layer,
+      Array.from({ length: k }, (_, i) => npy(join(dir, `param.${layer}.${i}.npy`)).data),
+    ]),
+  );
   const expected = new Map(c.blobs.map((b) => [b, npy(join(dir, `expected.${b}.npy`))]));
   return { name: c.name, dir, net: loadNet(join(dir, c.net ?? 'net.prototxt'), { inputs: c.input_shapes }), inputs, params, expected };
 }

@@ -10,10 +10,14 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, ['--conditions=brewnet-source', '--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: options.cwd ?? repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=brewnet-source', '--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd: options.cwd ?? repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -67,7 +67,9 @@ describe('IR graph', () => {
       input +
       `layer { name: "s" type: "Slice" bottom: "data" top: "a" top: "b" slice_param { axis: 1 slice_point: 1 } }\n` +
       `layer { name: "e" type: "Eltwise" bottom: "a" bottom: "b" top: "b" eltwise_param { operation: SUM } }\n`;
-    const [d] = diagnostics(text.replace('slice_point: 1', 'slice_point: 1 slice_point: 2').replace('top: "b" slice', 'top: "b" top: "c" slice'));
+    const [d] = diagnostics(
+      text.replace('slice_point: 1', 'slice_point: 1 slice_point: 2').replace('top: "b" slice', 'top: "b" top: "c" slice'),
+    );
     expect(d.message).toBe("Top blob 'b' produced by multiple sources.");
     expect(d.hint).toBe('in-place computation needs the same name at the same index: "b" is bottom[1] but top[0]');
   });
@@ -111,7 +113,7 @@ describe('IR graph', () => {
     expect(d.hint).toBe('did you mean "Convolution"?');
   });
 
-  it('reports a fork\'s unknown *_param only when the layer type is supported', () => {
+  it("reports a fork's unknown *_param only when the layer type is supported", () => {
     const [d] = diagnostics(input + `layer { name: "r" type: "ReLU" bottom: "data" top: "r" interp_param { zoom_factor: 2 } }`);
     expect(d.message).toBe('unknown field "interp_param" in LayerParameter');
     const [u] = diagnostics(input + `layer { name: "r" type: "Interp" bottom: "data" top: "r" interp_param { zoom_factor: 2 } }`);
@@ -144,7 +146,15 @@ describe('IR graph', () => {
       blobs: { data: [1, 3, 8, 8], conv1: [1, 4, 6, 6] },
       layers: [
         { name: 'in', type: 'Input', bottom: [], top: ['data'], top_shapes: [[1, 3, 8, 8]], params: [], macs: 0 },
-        { name: 'conv1', type: 'Convolution', bottom: ['data'], top: ['conv1'], top_shapes: [[1, 4, 6, 6]], params: [[4, 3, 3, 3], [4]], macs: 4 * 36 * 27 },
+        {
+          name: 'conv1',
+          type: 'Convolution',
+          bottom: ['data'],
+          top: ['conv1'],
+          top_shapes: [[1, 4, 6, 6]],
+          params: [[4, 3, 3, 3], [4]],
+          macs: 4 * 36 * 27,
+        },
         { name: 'relu1', type: 'ReLU', bottom: ['conv1'], top: ['conv1'], top_shapes: [[1, 4, 6, 6]], params: [], macs: 144 },
       ],
       inputs: ['data'],

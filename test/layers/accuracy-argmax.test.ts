@@ -7,12 +7,31 @@ describe('Accuracy', () => {
     expect(tops({ type: 'Accuracy', bottoms: [[100, 10], [100]], topCount: 1 })).toEqual([[]]);
     expect(tops({ type: 'Accuracy', bottoms: [[100, 10], [100]], topCount: 2 })).toEqual([[], [10]]);
     // FCN: 21 classes per pixel; labels 1·500·500 = outer 1 · inner 500·500
-    expect(tops({ type: 'Accuracy', bottoms: [[1, 21, 500, 500], [1, 1, 500, 500]], topCount: 2 })).toEqual([[], [21]]);
+    expect(
+      tops({
+        type: 'Accuracy',
+        bottoms: [
+          [1, 21, 500, 500],
+          [1, 1, 500, 500],
+        ],
+        topCount: 2,
+      }),
+    ).toEqual([[], [21]]);
   });
 
   it('reads classes along `axis`', () => {
     // axis 2 of (2, 3, 7): outer 6, per-class top [7]
-    expect(tops({ type: 'Accuracy', param: { axis: 2 }, bottoms: [[2, 3, 7], [2, 3]], topCount: 2 })).toEqual([[], [7]]);
+    expect(
+      tops({
+        type: 'Accuracy',
+        param: { axis: 2 },
+        bottoms: [
+          [2, 3, 7],
+          [2, 3],
+        ],
+        topCount: 2,
+      }),
+    ).toEqual([[], [7]]);
   });
 
   it('limits top_k to count(bottom0) / count(bottom1)', () => {
@@ -41,20 +60,26 @@ describe('ArgMax', () => {
     expect(tops({ type: 'ArgMax', param: { top_k: 5, out_max_val: true }, bottoms: [[10, 1000]], topCount: 1 })).toEqual([[10, 2, 5]]);
   });
 
-  it('without axis keeps the bottom\'s axis count beyond 3, all 1 but N and top_k', () => {
+  it("without axis keeps the bottom's axis count beyond 3, all 1 but N and top_k", () => {
     expect(tops({ type: 'ArgMax', param: { top_k: 3 }, bottoms: [[2, 3, 4, 5]], topCount: 1 })).toEqual([[2, 1, 3, 1]]);
   });
 
   it('with axis SET, even to 1: the bottom shape with shape[axis] = top_k', () => {
     expect(tops({ type: 'ArgMax', param: { axis: 1 }, bottoms: [[2, 3, 4, 5]], topCount: 1 })).toEqual([[2, 1, 4, 5]]);
-    expect(tops({ type: 'ArgMax', param: { axis: 1, top_k: 2, out_max_val: true }, bottoms: [[2, 3, 4, 5]], topCount: 1 })).toEqual([[2, 2, 4, 5]]);
+    expect(tops({ type: 'ArgMax', param: { axis: 1, top_k: 2, out_max_val: true }, bottoms: [[2, 3, 4, 5]], topCount: 1 })).toEqual([
+      [2, 2, 4, 5],
+    ]);
     expect(tops({ type: 'ArgMax', param: { axis: -1, top_k: 5 }, bottoms: [[2, 3, 4, 5]], topCount: 1 })).toEqual([[2, 3, 4, 5]]);
   });
 
   it.each([
     [{ top_k: 0 }, [2, 3], 'top k must not be less than 1'],
     // count(1) of 2×3 is 3
-    [{ top_k: 4 }, [2, 3], 'top_k must be less than or equal to the dimension of the flattened bottom blob per instance: top_k 4, 2×3 has 3'],
+    [
+      { top_k: 4 },
+      [2, 3],
+      'top_k must be less than or equal to the dimension of the flattened bottom blob per instance: top_k 4, 2×3 has 3',
+    ],
     [{ axis: 1, top_k: 4 }, [2, 3], 'top_k must be less than or equal to the dimension of the axis: top_k 4, axis 1 has 3'],
     [{ axis: 2 }, [2, 3], 'axis 2 out of range for 2-D blob'],
   ])('rejects %j on %j', (param, bottom, message) => {

@@ -12,8 +12,13 @@ describe('InnerProduct', () => {
   });
 
   it('stores (K, num_output) with transpose, and drops the bias without bias_term', () => {
-    expect(infer({ type: 'InnerProduct', param: { num_output: 10, transpose: true }, bottoms: [[2, 3, 4]], topCount: 1 }).params).toEqual([[12, 10], [10]]);
-    expect(infer({ type: 'InnerProduct', param: { num_output: 10, bias_term: false }, bottoms: [[2, 3, 4]], topCount: 1 }).params).toEqual([[10, 12]]);
+    expect(infer({ type: 'InnerProduct', param: { num_output: 10, transpose: true }, bottoms: [[2, 3, 4]], topCount: 1 }).params).toEqual([
+      [12, 10],
+      [10],
+    ]);
+    expect(infer({ type: 'InnerProduct', param: { num_output: 10, bias_term: false }, bottoms: [[2, 3, 4]], topCount: 1 }).params).toEqual([
+      [10, 12],
+    ]);
   });
 
   it('keeps the axes before `axis`', () => {
@@ -22,7 +27,9 @@ describe('InnerProduct', () => {
     expect(r.tops).toEqual([[2, 3, 10]]);
     expect(r.params).toEqual([[10, 20], [10]]);
     expect(tops({ type: 'InnerProduct', param: { num_output: 7, axis: -1 }, bottoms: [[2, 3, 4]], topCount: 1 })).toEqual([[2, 3, 7]]);
-    expect(failure({ type: 'InnerProduct', param: { num_output: 7, axis: 3 }, bottoms: [[2, 3, 4]], topCount: 1 }).message).toContain('axis 3 out of range for 3-D blob');
+    expect(failure({ type: 'InnerProduct', param: { num_output: 7, axis: 3 }, bottoms: [[2, 3, 4]], topCount: 1 }).message).toContain(
+      'axis 3 out of range for 3-D blob',
+    );
   });
 
   it('does not check num_output > 0, like Caffe', () => {
@@ -36,18 +43,28 @@ describe('Embed', () => {
     expect(r.tops).toEqual([[4, 7, 32]]);
     expect(r.params).toEqual([[1000, 32], [32]]);
     expect(r.macs).toBe(0);
-    expect(infer({ type: 'Embed', param: { num_output: 32, input_dim: 1000, bias_term: false }, bottoms: [[4]], topCount: 1 }).params).toEqual([[1000, 32]]);
+    expect(
+      infer({ type: 'Embed', param: { num_output: 32, input_dim: 1000, bias_term: false }, bottoms: [[4]], topCount: 1 }).params,
+    ).toEqual([[1000, 32]]);
   });
 
   it('needs positive num_output and input_dim', () => {
-    expect(failure({ type: 'Embed', name: 'emb', param: { input_dim: 10 }, bottoms: [[4]], topCount: 1 }).message).toBe('layer "emb" (Embed): EmbedLayer num_output must be positive');
-    expect(failure({ type: 'Embed', param: { num_output: 5 }, bottoms: [[4]], topCount: 1 }).message).toContain('EmbedLayer input_dim must be positive');
+    expect(failure({ type: 'Embed', name: 'emb', param: { input_dim: 10 }, bottoms: [[4]], topCount: 1 }).message).toBe(
+      'layer "emb" (Embed): EmbedLayer num_output must be positive',
+    );
+    expect(failure({ type: 'Embed', param: { num_output: 5 }, bottoms: [[4]], topCount: 1 }).message).toContain(
+      'EmbedLayer input_dim must be positive',
+    );
   });
 });
 
 describe('Parameter', () => {
   it('exposes a blob of parameter_param.shape as its top', () => {
-    expect(infer({ type: 'Parameter', param: { shape: { dim: [3, 4] } }, bottoms: [], topCount: 1 })).toEqual({ tops: [[3, 4]], params: [[3, 4]], macs: 0 });
+    expect(infer({ type: 'Parameter', param: { shape: { dim: [3, 4] } }, bottoms: [], topCount: 1 })).toEqual({
+      tops: [[3, 4]],
+      params: [[3, 4]],
+      macs: 0,
+    });
     expect(infer({ type: 'Parameter', bottoms: [], topCount: 1 }).tops).toEqual([[]]);
     expect(failure({ type: 'Parameter', param: { shape: { dim: [3, -4] } }, bottoms: [], topCount: 1 }).message).toContain(
       'parameter shape would be 3×-4: dimension 1 is -4, and blob dimensions must be >= 0',

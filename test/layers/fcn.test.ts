@@ -14,7 +14,11 @@ function run(input: Shape, steps: Step[]): number[] {
   });
 }
 
-const conv = (n: number, k: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ num_output: n, kernel_size: [k], ...extra });
+const conv = (n: number, k: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  num_output: n,
+  kernel_size: [k],
+  ...extra,
+});
 const pool2 = { pool: 'MAX', kernel_size: 2, stride: 2 };
 
 describe('FCN shape trace (docs/caffe-semantics.md#fcn-shape-trace)', () => {
@@ -38,7 +42,17 @@ describe('FCN shape trace (docs/caffe-semantics.md#fcn-shape-trace)', () => {
     ];
     expect(run([1, 3, 500, 500], steps)).toEqual(steps.map((s) => s[2]));
     // score: Crop to data at offset 19 (19 + 500 ≤ 544), 21 channels from upscore
-    expect(tops({ type: 'Crop', param: { axis: 2, offset: [19] }, bottoms: [[1, 21, 544, 544], [1, 3, 500, 500]], topCount: 1 })).toEqual([[1, 21, 500, 500]]);
+    expect(
+      tops({
+        type: 'Crop',
+        param: { axis: 2, offset: [19] },
+        bottoms: [
+          [1, 21, 544, 544],
+          [1, 3, 500, 500],
+        ],
+        topCount: 1,
+      }),
+    ).toEqual([[1, 21, 500, 500]]);
   });
 
   it('voc-fcn8s: upscore2 34, upscore_pool4 70, upscore8 568, crops 5, 9 and 31', () => {
@@ -48,7 +62,15 @@ describe('FCN shape trace (docs/caffe-semantics.md#fcn-shape-trace)', () => {
     expect(run([1, 21, 34, 34], [['Deconvolution', up(2, 4), 70]])).toEqual([70]);
     expect(run([1, 21, 70, 70], [['Deconvolution', up(8, 16), 568]])).toEqual([568]);
     const crop = (offset: number, from: number, to: number) =>
-      tops({ type: 'Crop', param: { axis: 2, offset: [offset] }, bottoms: [[1, 21, from, from], [1, 21, to, to]], topCount: 1 })[0];
+      tops({
+        type: 'Crop',
+        param: { axis: 2, offset: [offset] },
+        bottoms: [
+          [1, 21, from, from],
+          [1, 21, to, to],
+        ],
+        topCount: 1,
+      })[0];
     expect(crop(5, 44, 34)).toEqual([1, 21, 34, 34]);
     expect(crop(9, 88, 70)).toEqual([1, 21, 70, 70]);
     expect(crop(31, 568, 500)).toEqual([1, 21, 500, 500]);

@@ -3,9 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 
 const NEURONS: [string, Record<string, unknown>][] = [
-  ['ReLU', { negative_slope: 0.1 }], ['ELU', { alpha: 0.5 }], ['Sigmoid', {}], ['TanH', {}], ['AbsVal', {}],
-  ['BNLL', {}], ['Power', { power: 2, scale: 0.5, shift: 1 }], ['Exp', { base: 2 }], ['Log', {}],
-  ['Threshold', { threshold: 0.3 }], ['Swish', { beta: 2 }], ['Clip', { min: -1, max: 1 }], ['Dropout', { dropout_ratio: 0.3 }],
+  ['ReLU', { negative_slope: 0.1 }],
+  ['ELU', { alpha: 0.5 }],
+  ['Sigmoid', {}],
+  ['TanH', {}],
+  ['AbsVal', {}],
+  ['BNLL', {}],
+  ['Power', { power: 2, scale: 0.5, shift: 1 }],
+  ['Exp', { base: 2 }],
+  ['Log', {}],
+  ['Threshold', { threshold: 0.3 }],
+  ['Swish', { beta: 2 }],
+  ['Clip', { min: -1, max: 1 }],
+  ['Dropout', { dropout_ratio: 0.3 }],
 ];
 
 describe('neuron layers', () => {
@@ -45,6 +55,8 @@ describe('PReLU', () => {
 
   it('needs 2 to 4 axes (channels() is a legacy accessor)', () => {
     expect(failure({ type: 'PReLU', bottoms: [[16]], topCount: 1 }).message).toContain('number of axes of bottom blob must be >=2; got 16');
-    expect(failure({ type: 'PReLU', bottoms: [[1, 2, 3, 4, 5]], topCount: 1 }).message).toContain('cannot use legacy accessors on blobs with > 4 axes');
+    expect(failure({ type: 'PReLU', bottoms: [[1, 2, 3, 4, 5]], topCount: 1 }).message).toContain(
+      'cannot use legacy accessors on blobs with > 4 axes',
+    );
   });
 });

@@ -6,7 +6,9 @@ describe('Softmax', () => {
   it('keeps the shape and checks the axis', () => {
     expect(tops({ type: 'Softmax', bottoms: [[2, 10]], topCount: 1 })).toEqual([[2, 10]]);
     expect(tops({ type: 'Softmax', param: { axis: -1 }, bottoms: [[2, 3, 4]], topCount: 1 })).toEqual([[2, 3, 4]]);
-    expect(failure({ type: 'Softmax', param: { axis: 2 }, bottoms: [[2, 10]], topCount: 1 }).message).toContain('axis 2 out of range for 2-D blob');
+    expect(failure({ type: 'Softmax', param: { axis: 2 }, bottoms: [[2, 10]], topCount: 1 }).message).toContain(
+      'axis 2 out of range for 2-D blob',
+    );
   });
 });
 
@@ -37,21 +39,33 @@ describe('BatchNorm', () => {
   });
 
   it('needs a channel axis (Reshape reads shape(1))', () => {
-    expect(failure({ type: 'BatchNorm', bottoms: [[5]], topCount: 1 }).message).toContain('needs a bottom with at least 2 axes (N, C, …); got 5');
+    expect(failure({ type: 'BatchNorm', bottoms: [[5]], topCount: 1 }).message).toContain(
+      'needs a bottom with at least 2 axes (N, C, …); got 5',
+    );
   });
 
   it('accepts param specs with lr_mult 0 only', () => {
     const zero = { lr_mult: 0 };
-    expect(infer({ type: 'BatchNorm', bottoms: [[2, 4]], topCount: 1, layer: { param: [zero, zero, zero] } }).params).toEqual([[4], [4], [1]]);
+    expect(infer({ type: 'BatchNorm', bottoms: [[2, 4]], topCount: 1, layer: { param: [zero, zero, zero] } }).params).toEqual([
+      [4],
+      [4],
+      [1],
+    ]);
     // ParamSpec's lr_mult defaults to 1, so an empty spec is refused too
     const e = failure({ type: 'BatchNorm', name: 'bn', bottoms: [[2, 4]], topCount: 1, layer: { param: [zero, {}] } });
-    expect(e.message).toBe('layer "bn" (BatchNorm): cannot configure batch normalization statistics as layer parameters (param lr_mult must be 0)');
+    expect(e.message).toBe(
+      'layer "bn" (BatchNorm): cannot configure batch normalization statistics as layer parameters (param lr_mult must be 0)',
+    );
     expect([e.field, e.index]).toEqual(['param', 1]);
   });
 });
 
 describe('MVN', () => {
   it('keeps the shape and has no parameters', () => {
-    expect(infer({ type: 'MVN', param: { across_channels: true }, bottoms: [[2, 3, 4, 4]], topCount: 1 })).toEqual({ tops: [[2, 3, 4, 4]], params: [], macs: 96 });
+    expect(infer({ type: 'MVN', param: { across_channels: true }, bottoms: [[2, 3, 4, 4]], topCount: 1 })).toEqual({
+      tops: [[2, 3, 4, 4]],
+      params: [],
+      macs: 96,
+    });
   });
 });

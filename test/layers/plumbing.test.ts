@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { failure, tops } from '../helpers/shape-context.js';
 
 describe('Split', () => {
-  it('gives every top the bottom\'s shape', () => {
-    expect(tops({ type: 'Split', bottoms: [[2, 3, 4]], topCount: 3 })).toEqual([[2, 3, 4], [2, 3, 4], [2, 3, 4]]);
+  it("gives every top the bottom's shape", () => {
+    expect(tops({ type: 'Split', bottoms: [[2, 3, 4]], topCount: 3 })).toEqual([
+      [2, 3, 4],
+      [2, 3, 4],
+      [2, 3, 4],
+    ]);
   });
 });
 
@@ -36,7 +40,9 @@ describe('Flatten', () => {
   });
 
   it('canonicalises both axes', () => {
-    expect(failure({ type: 'Flatten', param: { end_axis: 3 }, bottoms: [[2, 3, 4]], topCount: 1 }).message).toContain('end_axis 3 out of range for 3-D blob');
+    expect(failure({ type: 'Flatten', param: { end_axis: 3 }, bottoms: [[2, 3, 4]], topCount: 1 }).message).toContain(
+      'end_axis 3 out of range for 3-D blob',
+    );
   });
 });
 
@@ -48,8 +54,12 @@ describe('Tile', () => {
   });
 
   it('needs a positive tiles', () => {
-    expect(failure({ type: 'Tile', name: 't', bottoms: [[2, 3]], topCount: 1 }).message).toBe('layer "t" (Tile): number of tiles must be specified');
-    expect(failure({ type: 'Tile', param: { tiles: 0 }, bottoms: [[2, 3]], topCount: 1 }).message).toContain('number of tiles must be positive (got 0)');
+    expect(failure({ type: 'Tile', name: 't', bottoms: [[2, 3]], topCount: 1 }).message).toBe(
+      'layer "t" (Tile): number of tiles must be specified',
+    );
+    expect(failure({ type: 'Tile', param: { tiles: 0 }, bottoms: [[2, 3]], topCount: 1 }).message).toContain(
+      'number of tiles must be positive (got 0)',
+    );
   });
 });
 

@@ -58,7 +58,10 @@ describe('Pooling', () => {
 
   it('gives MAX an optional mask top of the same shape, and no other method', () => {
     // ceil((4 − 2)/2) + 1 = 2
-    expect(pool([1, 3, 4, 4], { kernel_size: 2, stride: 2 }, 2)).toEqual([[1, 3, 2, 2], [1, 3, 2, 2]]);
+    expect(pool([1, 3, 4, 4], { kernel_size: 2, stride: 2 }, 2)).toEqual([
+      [1, 3, 2, 2],
+      [1, 3, 2, 2],
+    ]);
     const e = failure({ type: 'Pooling', name: 'p', param: { pool: 'AVE', kernel_size: 2 }, bottoms: [[1, 3, 4, 4]], topCount: 2 });
     expect(e.message).toBe('layer "p" (Pooling): only MAX pooling has a second (mask) top; AVE pooling produces at most 1 top blob');
   });
@@ -110,20 +113,26 @@ describe('SPP', () => {
     expect(tops({ type: 'SPP', param: { pyramid_height: 1 }, bottoms: [[2, 3, 9, 8]], topCount: 1 })).toEqual([[2, 3, 1, 1]]);
   });
 
-  it('inherits Pooling\'s pad checks at each level', () => {
+  it("inherits Pooling's pad checks at each level", () => {
     // 5×5, level 2 (4 bins): kernel ceil(5/4) = 2, pad (8 − 5 + 1)/2 = 2, and Pooling needs pad < kernel
     expect(failure({ type: 'SPP', param: { pyramid_height: 3 }, bottoms: [[1, 1, 5, 5]], topCount: 1 }).message).toContain(
       'pyramid level 2 (4×4 bins over 5×5): pad_h (2) must be less than kernel_h (2)',
     );
     // Level 1 of 9×8 pads h by 1, which STOCHASTIC pooling cannot do
-    expect(failure({ type: 'SPP', param: { pyramid_height: 2, pool: 'STOCHASTIC' }, bottoms: [[1, 1, 9, 8]], topCount: 1 }).message).toContain(
-      'pyramid level 1 (2×2 bins over 9×8): padding implemented only for average and max pooling',
-    );
+    expect(
+      failure({ type: 'SPP', param: { pyramid_height: 2, pool: 'STOCHASTIC' }, bottoms: [[1, 1, 9, 8]], topCount: 1 }).message,
+    ).toContain('pyramid level 1 (2×2 bins over 9×8): padding implemented only for average and max pooling');
   });
 
   it('needs a pyramid_height and a non-empty 4-D input', () => {
-    expect(failure({ type: 'SPP', param: {}, bottoms: [[1, 1, 4, 4]], topCount: 1 }).message).toContain('pyramid_height must be specified and at least 1');
-    expect(failure({ type: 'SPP', param: { pyramid_height: 1 }, bottoms: [[1, 1, 0, 4]], topCount: 1 }).message).toContain('input dimensions cannot be zero');
-    expect(failure({ type: 'SPP', param: { pyramid_height: 1 }, bottoms: [[1, 4, 4]], topCount: 1 }).message).toContain('input must have 4 axes');
+    expect(failure({ type: 'SPP', param: {}, bottoms: [[1, 1, 4, 4]], topCount: 1 }).message).toContain(
+      'pyramid_height must be specified and at least 1',
+    );
+    expect(failure({ type: 'SPP', param: { pyramid_height: 1 }, bottoms: [[1, 1, 0, 4]], topCount: 1 }).message).toContain(
+      'input dimensions cannot be zero',
+    );
+    expect(failure({ type: 'SPP', param: { pyramid_height: 1 }, bottoms: [[1, 4, 4]], topCount: 1 }).message).toContain(
+      'input must have 4 axes',
+    );
   });
 });

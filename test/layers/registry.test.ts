@@ -6,25 +6,93 @@ import { layerModule, layerRegistry } from '../../src/layers/registry.js';
 const INF = Infinity;
 // type: [min bottoms, max bottoms, min tops, max tops]
 const COUNTS: Record<string, [number, number, number, number]> = {
-  Convolution: [1, INF, 1, INF], Deconvolution: [1, INF, 1, INF], Im2col: [1, 1, 1, 1],
-  Pooling: [1, 1, 1, 2], SPP: [1, 1, 1, 1], InnerProduct: [1, 1, 1, 1], LRN: [1, 1, 1, 1],
-  Crop: [2, 2, 1, 1], Concat: [1, INF, 1, 1], Slice: [1, 1, 1, INF], Eltwise: [2, INF, 1, 1],
-  Split: [1, 1, 1, INF], Silence: [1, INF, 0, 0], Flatten: [1, 1, 1, 1], Reshape: [1, 1, 1, 1],
-  Tile: [1, 1, 1, 1], Reduction: [1, 1, 1, 1], Softmax: [1, 1, 1, 1], BatchNorm: [1, 1, 1, 1],
-  Scale: [1, 2, 1, 1], Bias: [1, 2, 1, 1], MVN: [1, 1, 1, 1], Embed: [1, 1, 1, 1], Parameter: [0, 0, 1, 1],
-  ReLU: [1, 1, 1, 1], PReLU: [1, 1, 1, 1], ELU: [1, 1, 1, 1], Sigmoid: [1, 1, 1, 1], TanH: [1, 1, 1, 1],
-  AbsVal: [1, 1, 1, 1], BNLL: [1, 1, 1, 1], Power: [1, 1, 1, 1], Exp: [1, 1, 1, 1], Log: [1, 1, 1, 1],
-  Threshold: [1, 1, 1, 1], Swish: [1, 1, 1, 1], Clip: [1, 1, 1, 1], Dropout: [1, 1, 1, 1],
-  SoftmaxWithLoss: [2, 2, 1, 2], EuclideanLoss: [2, 2, 1, 1], SigmoidCrossEntropyLoss: [2, 2, 1, 1],
-  MultinomialLogisticLoss: [2, 2, 1, 1], InfogainLoss: [2, 3, 1, 2], ContrastiveLoss: [3, 3, 1, 1],
-  HingeLoss: [2, 2, 1, 1], Accuracy: [2, 2, 1, 2], ArgMax: [1, 1, 1, 1],
-  Input: [0, 0, 1, INF], DummyData: [0, 0, 1, INF], Data: [0, 0, 1, 2], ImageData: [0, 0, 2, 2],
-  MemoryData: [0, 0, 2, 2], HDF5Data: [0, 0, 1, INF], WindowData: [0, 0, 2, 2], Python: [0, INF, 0, INF],
+  Convolution: [1, INF, 1, INF],
+  Deconvolution: [1, INF, 1, INF],
+  Im2col: [1, 1, 1, 1],
+  Pooling: [1, 1, 1, 2],
+  SPP: [1, 1, 1, 1],
+  InnerProduct: [1, 1, 1, 1],
+  LRN: [1, 1, 1, 1],
+  Crop: [2, 2, 1, 1],
+  Concat: [1, INF, 1, 1],
+  Slice: [1, 1, 1, INF],
+  Eltwise: [2, INF, 1, 1],
+  Split: [1, 1, 1, INF],
+  Silence: [1, INF, 0, 0],
+  Flatten: [1, 1, 1, 1],
+  Reshape: [1, 1, 1, 1],
+  Tile: [1, 1, 1, 1],
+  Reduction: [1, 1, 1, 1],
+  Softmax: [1, 1, 1, 1],
+  BatchNorm: [1, 1, 1, 1],
+  Scale: [1, 2, 1, 1],
+  Bias: [1, 2, 1, 1],
+  MVN: [1, 1, 1, 1],
+  Embed: [1, 1, 1, 1],
+  Parameter: [0, 0, 1, 1],
+  ReLU: [1, 1, 1, 1],
+  PReLU: [1, 1, 1, 1],
+  ELU: [1, 1, 1, 1],
+  Sigmoid: [1, 1, 1, 1],
+  TanH: [1, 1, 1, 1],
+  AbsVal: [1, 1, 1, 1],
+  BNLL: [1, 1, 1, 1],
+  Power: [1, 1, 1, 1],
+  Exp: [1, 1, 1, 1],
+  Log: [1, 1, 1, 1],
+  Threshold: [1, 1, 1, 1],
+  Swish: [1, 1, 1, 1],
+  Clip: [1, 1, 1, 1],
+  Dropout: [1, 1, 1, 1],
+  SoftmaxWithLoss: [2, 2, 1, 2],
+  EuclideanLoss: [2, 2, 1, 1],
+  SigmoidCrossEntropyLoss: [2, 2, 1, 1],
+  MultinomialLogisticLoss: [2, 2, 1, 1],
+  InfogainLoss: [2, 3, 1, 2],
+  ContrastiveLoss: [3, 3, 1, 1],
+  HingeLoss: [2, 2, 1, 1],
+  Accuracy: [2, 2, 1, 2],
+  ArgMax: [1, 1, 1, 1],
+  Input: [0, 0, 1, INF],
+  DummyData: [0, 0, 1, INF],
+  Data: [0, 0, 1, 2],
+  ImageData: [0, 0, 2, 2],
+  MemoryData: [0, 0, 2, 2],
+  HDF5Data: [0, 0, 1, INF],
+  WindowData: [0, 0, 2, 2],
+  Python: [0, INF, 0, INF],
 };
 
 const NOT_IN_PLACE = ['Split', 'Flatten', 'Reshape', 'AbsVal'];
-const IN_PLACE = ['ReLU', 'PReLU', 'ELU', 'Sigmoid', 'TanH', 'BNLL', 'Power', 'Exp', 'Log', 'Threshold', 'Swish', 'Clip', 'Dropout', 'BatchNorm', 'Scale', 'Bias', 'MVN', 'Softmax'];
-const LOSSES = ['SoftmaxWithLoss', 'EuclideanLoss', 'SigmoidCrossEntropyLoss', 'MultinomialLogisticLoss', 'InfogainLoss', 'ContrastiveLoss', 'HingeLoss'];
+const IN_PLACE = [
+  'ReLU',
+  'PReLU',
+  'ELU',
+  'Sigmoid',
+  'TanH',
+  'BNLL',
+  'Power',
+  'Exp',
+  'Log',
+  'Threshold',
+  'Swish',
+  'Clip',
+  'Dropout',
+  'BatchNorm',
+  'Scale',
+  'Bias',
+  'MVN',
+  'Softmax',
+];
+const LOSSES = [
+  'SoftmaxWithLoss',
+  'EuclideanLoss',
+  'SigmoidCrossEntropyLoss',
+  'MultinomialLogisticLoss',
+  'InfogainLoss',
+  'ContrastiveLoss',
+  'HingeLoss',
+];
 const SOURCES = ['Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'WindowData', 'Python'];
 
 describe('layer registry', () => {
@@ -33,7 +101,7 @@ describe('layer registry', () => {
     expect(layerRegistry.size).toBe(55);
   });
 
-  it.each(Object.entries(COUNTS))('%s declares Caffe\'s blob counts', (type, [bMin, bMax, tMin, tMax]) => {
+  it.each(Object.entries(COUNTS))("%s declares Caffe's blob counts", (type, [bMin, bMax, tMin, tMax]) => {
     const m = layerModule(type)!;
     expect(m.type).toBe(type);
     expect([m.bottoms.min, m.bottoms.max, m.tops.min, m.tops.max]).toEqual([bMin, bMax, tMin, tMax]);

@@ -12,7 +12,13 @@ describe('Scale with one bottom (learned scale)', () => {
     [{ num_axes: 0 }, [[]]], // a scalar
     [{ axis: 2, num_axes: 2 }, [[4, 5]]],
     [{ axis: -1 }, [[5]]],
-    [{ axis: 0, num_axes: 2, bias_term: true }, [[2, 3], [2, 3]]],
+    [
+      { axis: 0, num_axes: 2, bias_term: true },
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    ],
   ])('%j gives parameter blobs %j', (param, params) => {
     const r = infer({ type: 'Scale', param: param as never, bottoms: [x], topCount: 1 });
     expect(r.tops).toEqual([x]);
@@ -25,7 +31,9 @@ describe('Scale with one bottom (learned scale)', () => {
     expect(e.message).toBe(
       'layer "sc" (Scale): scale blob\'s shape extends past bottom[0]\'s shape when applied starting with bottom[0] axis = 2 (num_axes 3, bottom 2×3×4×5)',
     );
-    expect(failure({ type: 'Scale', param: { num_axes: -2 }, bottoms: [x], topCount: 1 }).message).toContain('num_axes must be non-negative, or -1 to extend to the end of bottom[0] (got -2)');
+    expect(failure({ type: 'Scale', param: { num_axes: -2 }, bottoms: [x], topCount: 1 }).message).toContain(
+      'num_axes must be non-negative, or -1 to extend to the end of bottom[0] (got -2)',
+    );
     expect(failure({ type: 'Scale', param: { axis: 4 }, bottoms: [x], topCount: 1 }).message).toContain('axis 4 out of range for 4-D blob');
   });
 });
@@ -43,16 +51,20 @@ describe('Scale with two bottoms', () => {
   });
 
   it('is not right-aligned broadcasting: a [5] scale at the default axis 1 meets 3', () => {
-    expect(failure({ type: 'Scale', bottoms: [x, [5]], topCount: 1 }).message).toContain('dimension mismatch between bottom[0]->shape(1) = 3 and scale->shape(0) = 5');
+    expect(failure({ type: 'Scale', bottoms: [x, [5]], topCount: 1 }).message).toContain(
+      'dimension mismatch between bottom[0]->shape(1) = 3 and scale->shape(0) = 5',
+    );
     // at axis −1 it fits
     expect(infer({ type: 'Scale', param: { axis: -1 }, bottoms: [x, [5]], topCount: 1 }).tops).toEqual([x]);
   });
 
   it('rejects a mismatch or an overhang', () => {
-    expect(failure({ type: 'Scale', bottoms: [x, [3, 5]], topCount: 1 }).message).toContain('dimension mismatch between bottom[0]->shape(2) = 4 and scale->shape(1) = 5');
+    expect(failure({ type: 'Scale', bottoms: [x, [3, 5]], topCount: 1 }).message).toContain(
+      'dimension mismatch between bottom[0]->shape(2) = 4 and scale->shape(1) = 5',
+    );
     // axis 3 + 2 axes = 5 > 4
     expect(failure({ type: 'Scale', param: { axis: 3 }, bottoms: [x, [5, 6]], topCount: 1 }).message).toContain(
-      'scale blob\'s shape extends past bottom[0]\'s shape when applied starting with bottom[0] axis = 3 (scale 5×6, bottom 2×3×4×5)',
+      "scale blob's shape extends past bottom[0]'s shape when applied starting with bottom[0] axis = 3 (scale 5×6, bottom 2×3×4×5)",
     );
   });
 });
@@ -66,7 +78,11 @@ describe('Bias', () => {
   });
 
   it('uses the same checks with its own wording', () => {
-    expect(failure({ type: 'Bias', bottoms: [x, [4]], topCount: 1 }).message).toContain('dimension mismatch between bottom[0]->shape(1) = 3 and bias->shape(0) = 4');
-    expect(failure({ type: 'Bias', param: { axis: 3, num_axes: 2 }, bottoms: [x], topCount: 1 }).message).toContain('bias blob\'s shape extends past bottom[0]\'s shape');
+    expect(failure({ type: 'Bias', bottoms: [x, [4]], topCount: 1 }).message).toContain(
+      'dimension mismatch between bottom[0]->shape(1) = 3 and bias->shape(0) = 4',
+    );
+    expect(failure({ type: 'Bias', param: { axis: 3, num_axes: 2 }, bottoms: [x], topCount: 1 }).message).toContain(
+      "bias blob's shape extends past bottom[0]'s shape",
+    );
   });
 });

@@ -68,7 +68,7 @@ describe('Python json_format (ToShortestFloat: least precision ≥ 6 that reads 
     expect(shortestFloatPython(f(-0))).toBe(-0);
   });
 
-  it('rounds ties to even, like Python\'s format()', () => {
+  it("rounds ties to even, like Python's format()", () => {
     expect(shortestFloatPython(f(1234567.25))).toBe(1234567.2);
   });
 });

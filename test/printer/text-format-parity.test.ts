@@ -26,8 +26,7 @@ import { corpusDir, corpusPresent, loadFixtures, type TextFormatFixture } from '
 const FOLLOWS_CPP: Record<string, string> = {
   'edge/cpp-only-float-suffix.prototxt':
     'Python only strips a lower-case "f" suffix (float(text.rstrip("f"))), so 2F fails; C++ accepts f and F',
-  'edge/cpp-only-minus-space.prototxt':
-    'Python\'s tokenizer reads "-5" as one token, so "- 5" fails; C++ takes "-" and then the number',
+  'edge/cpp-only-minus-space.prototxt': 'Python\'s tokenizer reads "-5" as one token, so "- 5" fails; C++ takes "-" and then the number',
   'edge/err-invalid-escape.prototxt':
     'Python\'s CUnescape keeps an unknown escape (\\q stays backslash-q); C++ rejects it ("Invalid escape sequence")',
 };

@@ -51,7 +51,11 @@ layer { name: "sum" type: "Eltwise" bottom: "conv" bottom: "extra" top: "sum" }
 const SLOW = { timeout: 240_000 };
 
 function jsonLines(stderr: string): Record<string, unknown>[] {
-  return stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return stderr
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 describe('the net file', SLOW, () => {
@@ -70,31 +74,70 @@ describe('the net file', SLOW, () => {
 describe('run: inputs', SLOW, () => {
   it('feeds the tops of a Data layer and a Python data layer from --input (item 3), shapes from the arrays', () => {
     const out = join(dir, 'tv-out');
-    const r = runCli(['run', TRAIN_VAL, '--input', `data=${npy('d.npy', [2, 3, 8, 8])}`, '--input', 'label=zeros:2', '--input', 'extra=ones:2,2,6,6', '--seed', '1', '--backend', 'cpu', '--out', out]);
+    const r = runCli([
+      'run',
+      TRAIN_VAL,
+      '--input',
+      `data=${npy('d.npy', [2, 3, 8, 8])}`,
+      '--input',
+      'label=zeros:2',
+      '--input',
+      'extra=ones:2,2,6,6',
+      '--seed',
+      '1',
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
     expect(readNpy(readFileSync(join(out, 'sum.npy'))).shape).toEqual([2, 2, 6, 6]);
   });
 
   it('says which data-layer top is not fed, at its layer', () => {
-    const r = runCli(['run', TRAIN_VAL, '--input', `data=${npy('d2.npy', [2, 3, 8, 8])}`, '--input', 'extra=ones:2,2,6,6', '--out', join(dir, 'x')]);
+    const r = runCli([
+      'run',
+      TRAIN_VAL,
+      '--input',
+      `data=${npy('d2.npy', [2, 3, 8, 8])}`,
+      '--input',
+      'extra=ones:2,2,6,6',
+      '--out',
+      join(dir, 'x'),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${TRAIN_VAL}:2:1: error: "label" (2), a top of the Data layer "data", is not given`);
     expect(r.stderr).toContain('hint: feed it: --input label=file.npy, an image, or random:2');
     // A Python data layer's top has no shape at all until it is fed.
-    const python = runCli(['run', TRAIN_VAL, '--input', `data=${join(dir, 'd2.npy')}`, '--input', 'label=zeros:2', '--out', join(dir, 'x')]);
+    const python = runCli([
+      'run',
+      TRAIN_VAL,
+      '--input',
+      `data=${join(dir, 'd2.npy')}`,
+      '--input',
+      'label=zeros:2',
+      '--out',
+      join(dir, 'x'),
+    ]);
     expect(python.status).toBe(1);
-    expect(python.stderr).toBe(`${TRAIN_VAL}:3:38: error: layer "extra" (Python): shape of top "extra" cannot be known statically\n  hint: feed it: --input extra=file.npy, an image, or random:N,C,H,W\n`);
+    expect(python.stderr).toBe(
+      `${TRAIN_VAL}:3:38: error: layer "extra" (Python): shape of top "extra" cannot be known statically\n  hint: feed it: --input extra=file.npy, an image, or random:N,C,H,W\n`,
+    );
   });
 
   it('explains a channels-last array at the Input layer (item 6), and a 3-channel array for a grey net blames the input', () => {
     const hwc = runCli(['run', RGB, '--input', `data=${npy('hwc.npy', [6, 8, 3])}`, '--out', join(dir, 'x')]);
     expect(hwc.status).toBe(1);
-    expect(hwc.stderr).toContain(`${RGB}:1:1: error: input "data": the array in ${join(dir, 'hwc.npy')} is 6×8×3, channels last (H×W×C); the Input layer "data" declares 1×3×6×8 (N×C×H×W, channels first)`);
+    expect(hwc.stderr).toContain(
+      `${RGB}:1:1: error: input "data": the array in ${join(dir, 'hwc.npy')} is 6×8×3, channels last (H×W×C); the Input layer "data" declares 1×3×6×8 (N×C×H×W, channels first)`,
+    );
     expect(hwc.stderr).toContain("hint: transpose it: numpy's arr.transpose(2, 0, 1)[None]");
     const c3 = runCli(['run', GREY, '--input', `data=${npy('c3.npy', [1, 3, 12, 12])}`, '--out', join(dir, 'x')]);
     expect(c3.status).toBe(1);
-    expect(c3.stderr).toContain(`${GREY}:2:1: error: input "data": the array in ${join(dir, 'c3.npy')} has 3 channel(s) (1×3×12×12), but the Input layer "data" declares 1×1×12×12: 1 channel(s)`);
+    expect(c3.stderr).toContain(
+      `${GREY}:2:1: error: input "data": the array in ${join(dir, 'c3.npy')} has 3 channel(s) (1×3×12×12), but the Input layer "data" declares 1×1×12×12: 1 channel(s)`,
+    );
     expect(c3.stderr).not.toContain('weights');
   });
 
@@ -102,7 +145,9 @@ describe('run: inputs', SLOW, () => {
     const big = npy('big.npy', [1, 1, 20, 20]);
     const refused = runCli(['run', GREY, '--input', `data=${big}`, '--out', join(dir, 'x')]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('is 1×1×20×20, but the Input layer "data" declares 1×1×12×12\n  hint: to run the net at 1×1×20×20 instead, add --reshape');
+    expect(refused.stderr).toContain(
+      'is 1×1×20×20, but the Input layer "data" declares 1×1×12×12\n  hint: to run the net at 1×1×20×20 instead, add --reshape',
+    );
     const out = join(dir, 'reshaped');
     expect(runCli(['run', GREY, '--input', `data=${big}`, '--reshape', '--backend', 'cpu', '--out', out]).status).toBe(0);
     expect(readNpy(readFileSync(join(out, 'ip1.npy'))).shape).toEqual([1, 3]);
@@ -124,7 +169,22 @@ describe('run: inputs', SLOW, () => {
   it('runs an image with Caffe-style preprocessing, resized to the declared H×W', () => {
     const out = join(dir, 'image');
     const png = join(__dirname, '..', 'fixtures', 'images', 'small.png');
-    const r = runCli(['run', RGB, '--input', `data=${png}`, '--raw-scale', '255', '--mean', '0', '--channel-swap', '2,1,0', '--backend', 'cpu', '--out', out]);
+    const r = runCli([
+      'run',
+      RGB,
+      '--input',
+      `data=${png}`,
+      '--raw-scale',
+      '255',
+      '--mean',
+      '0',
+      '--channel-swap',
+      '2,1,0',
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+    ]);
     expect(r.status).toBe(0);
     const t = readNpy(readFileSync(join(out, 'out.npy')));
     expect(t.shape).toEqual([1, 3, 6, 8]);
@@ -162,7 +222,12 @@ describe('run: --blobs, --json, -o', SLOW, () => {
     const r = runCli(['compile', GREY, '-o', module, '--json']);
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ module, weights: join(dir, 'new', 'deeper', 'net.caffemodel'), inputs: { data: [1, 1, 12, 12] }, outputs: { ip1: [1, 3] } });
+    expect(report).toMatchObject({
+      module,
+      weights: join(dir, 'new', 'deeper', 'net.caffemodel'),
+      inputs: { data: [1, 1, 12, 12] },
+      outputs: { ip1: [1, 3] },
+    });
     expect(existsSync(module)).toBe(true);
     const converted = join(dir, 'conv', 'a', 'net.prototxt');
     expect(runCli(['convert', GREY, '-o', converted]).status).toBe(0);
@@ -190,6 +255,8 @@ describe('usage', SLOW, () => {
 
   it('with --json, a usage error is a JSON line too', () => {
     const r = runCli(['shapes', GREY, '--json', '--bogus']);
-    expect(jsonLines(r.stderr)).toEqual([{ severity: 'error', message: "unknown option '--bogus'", file: null, line: null, column: null, hint: 'see brewnet shapes --help' }]);
+    expect(jsonLines(r.stderr)).toEqual([
+      { severity: 'error', message: "unknown option '--bogus'", file: null, line: null, column: null, hint: 'see brewnet shapes --help' },
+    ]);
   });
 });

@@ -46,7 +46,13 @@ describe("pycaffe's Transformer order", () => {
 
   it('channel swap, × raw_scale, − mean, × input_scale, batch copies', () => {
     const notes: Diagnostic[] = [];
-    const t = imageTensor(image, 'data', [2, 3, 6, 8], { channelSwap: [2, 1, 0], rawScale: 255, mean: { values: [10, 20, 30] }, inputScale: 0.5 }, notes);
+    const t = imageTensor(
+      image,
+      'data',
+      [2, 3, 6, 8],
+      { channelSwap: [2, 1, 0], rawScale: 255, mean: { values: [10, 20, 30] }, inputScale: 0.5 },
+      notes,
+    );
     expect(t.shape).toEqual([2, 3, 6, 8]);
     const want: number[] = [];
     for (let c = 0; c < 3; c++) for (let i = 0; i < 48; i++) want.push((pixel(i, 2 - c) * 255 - [10, 20, 30][c]) * 0.5);
@@ -57,7 +63,11 @@ describe("pycaffe's Transformer order", () => {
 
   it('one channel: grey as skimage rgb2grey', () => {
     const t = imageTensor(image, 'data', [1, 1, 6, 8], { rawScale: 1, inputScale: 1 }, []);
-    close(t.data, Array.from({ length: 48 }, (_, i) => 0.2125 * pixel(i, 0) + 0.7154 * pixel(i, 1) + 0.0721 * pixel(i, 2)), 1e-6);
+    close(
+      t.data,
+      Array.from({ length: 48 }, (_, i) => 0.2125 * pixel(i, 0) + 0.7154 * pixel(i, 1) + 0.0721 * pixel(i, 2)),
+      1e-6,
+    );
   });
 
   it('a .binaryproto mean: element by element at its size, per-channel averages (with a note) at another', () => {
@@ -65,12 +75,20 @@ describe("pycaffe's Transformer order", () => {
     expect(mean.shape).toEqual([1, 3, 6, 8]);
     close(mean.data, expected.mean, 1e-4);
     const same = imageTensor(image, 'data', [1, 3, 6, 8], { rawScale: 255, inputScale: 1, mean }, []);
-    close(same.data, Array.from({ length: 144 }, (_, j) => pixel(j % 48, Math.floor(j / 48)) * 255 - expected.mean[j]), 1e-3);
+    close(
+      same.data,
+      Array.from({ length: 144 }, (_, j) => pixel(j % 48, Math.floor(j / 48)) * 255 - expected.mean[j]),
+      1e-3,
+    );
     const notes: Diagnostic[] = [];
     const other = imageTensor(image, 'data', [1, 3, 3, 4], { rawScale: 255, inputScale: 1, mean }, notes);
     const avg = [0, 1, 2].map((c) => expected.mean.slice(c * 48, c * 48 + 48).reduce((a: number, b: number) => a + b, 0) / 48);
     const small = resizeBilinear(image.data, 6, 8, 3, 3, 4);
-    close(other.data, Array.from({ length: 36 }, (_, j) => small[(j % 12) * 3 + Math.floor(j / 12)] * 255 - avg[Math.floor(j / 12)]), 1e-3);
+    close(
+      other.data,
+      Array.from({ length: 36 }, (_, j) => small[(j % 12) * 3 + Math.floor(j / 12)] * 255 - avg[Math.floor(j / 12)]),
+      1e-3,
+    );
     expect(notes[0].message).toMatch(/mean\.binaryproto is 6×8 and "data" 3×4: subtracting its per-channel averages/);
   });
 });

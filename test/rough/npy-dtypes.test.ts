@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../src/runtime/npy.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'npy');
-const expected: Record<string, { shape: number[]; values: (number | string)[] }> = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
+const expected: Record<string, { shape: number[]; values: (number | string)[] }> = JSON.parse(
+  readFileSync(join(DIR, 'expected.json'), 'utf8'),
+);
 
 describe('readNpy reads what numpy wrote', () => {
   it('has fixtures for every dtype family', () => {
@@ -18,6 +20,8 @@ describe('readNpy reads what numpy wrote', () => {
   it.each(Object.keys(expected))('%s', (name) => {
     const t = readNpy(readFileSync(join(DIR, name)), name);
     expect(t.shape).toEqual(expected[name].shape);
-    expect(Array.from(t.data)).toEqual(expected[name].values.map((v) => (typeof v === "string" ? Number(v.replace("inf", "Infinity")) : Math.fround(v))));
+    expect(Array.from(t.data)).toEqual(
+      expected[name].values.map((v) => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : Math.fround(v))),
+    );
   });
 });

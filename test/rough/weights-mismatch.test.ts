@@ -14,7 +14,16 @@ const conv = (name: string, bottom: string, n = 4) =>
 
 // A VGG-like chain and a GoogLeNet-like one: no layer name in common.
 const VGG_NAMES = ['conv1_1', 'conv1_2', 'conv2_1', 'conv2_2', 'conv3_1', 'conv3_2', 'conv3_3', 'conv4_1', 'fc6', 'fc7', 'fc8'];
-const GOOGLE_NAMES = ['conv1/7x7_s2', 'conv2/3x3_reduce', 'conv2/3x3', 'inception_3a/1x1', 'inception_3a/3x3_reduce', 'inception_3a/3x3', 'inception_3a/5x5', 'loss3/classifier'];
+const GOOGLE_NAMES = [
+  'conv1/7x7_s2',
+  'conv2/3x3_reduce',
+  'conv2/3x3',
+  'inception_3a/1x1',
+  'inception_3a/3x3_reduce',
+  'inception_3a/3x3',
+  'inception_3a/5x5',
+  'loss3/classifier',
+];
 const chain = (names: string[]) => INPUT + names.map((n, i) => conv(n, i === 0 ? 'data' : names[i - 1])).join('');
 
 function caffemodelOf(text: string): Uint8Array {
@@ -39,7 +48,9 @@ describe("another net's weights", () => {
     expect(messages).toHaveLength(1);
     const [m] = messages;
     expect(m).toContain("vgg.caffemodel seems to hold another net's weights: 0 of this net's 8 layers with parameters are in it");
-    expect(m).toContain('it lacks "conv1/7x7_s2", "conv2/3x3_reduce", "conv2/3x3", "inception_3a/1x1", "inception_3a/3x3_reduce" and 3 more');
+    expect(m).toContain(
+      'it lacks "conv1/7x7_s2", "conv2/3x3_reduce", "conv2/3x3", "inception_3a/1x1", "inception_3a/3x3_reduce" and 3 more',
+    );
     expect(m).toContain('has 11 layer(s) this net does not: "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1" and 6 more');
     expect(m).not.toContain('renamed');
     expect(m.length).toBeLessThan(600);
@@ -49,7 +60,7 @@ describe("another net's weights", () => {
     const mixed = [...VGG_NAMES.slice(0, 2), ...GOOGLE_NAMES.slice(2, 8)];
     const net = loadNet(chain(mixed), { file: 'mixed.prototxt' });
     const [m] = failure(() => loadWeights(net, caffemodelOf(chain(VGG_NAMES)), { file: 'vgg.caffemodel' }));
-    expect(m).toContain('2 of this net\'s 8 layers with parameters are in it');
+    expect(m).toContain("2 of this net's 8 layers with parameters are in it");
   });
 
   it('keeps the "renamed" hint for one renamed layer of the right net', () => {

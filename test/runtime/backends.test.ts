@@ -60,7 +60,10 @@ describe('auto backend choice', () => {
   it('in a page: WebGL2 (else WebGL) on a hardware renderer, wasm on SwiftShader', () => {
     const page = { webasm: true, wasmSimd: true, headlessgl: false };
     const gpu = 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)';
-    expect(chooseBackend({ ...page, webgl2: true, webgl: true, glRenderer: gpu })).toEqual({ backend: 'webgl2', reason: `GL runs on a hardware renderer (${gpu})` });
+    expect(chooseBackend({ ...page, webgl2: true, webgl: true, glRenderer: gpu })).toEqual({
+      backend: 'webgl2',
+      reason: `GL runs on a hardware renderer (${gpu})`,
+    });
     expect(chooseBackend({ ...page, webgl2: false, webgl: true, glRenderer: gpu }).backend).toBe('webgl');
     const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
     expect(chooseBackend({ ...page, webgl2: true, webgl: true, glRenderer: swiftshader }).backend).toBe('wasm');
@@ -123,10 +126,22 @@ describe('auto on this machine', () => {
 
   it('brewnet run says which backend ran and why', () => {
     const dir = mkdtempSync(join(tmpdir(), 'brewnet-auto-'));
-    const r = runCli(['run', join(numericsDir, 'neurons', 'net.prototxt'), '--input', `data=${join(numericsDir, 'neurons', 'input.data.npy')}`, '--seed', '1', '--out', dir]);
+    const r = runCli([
+      'run',
+      join(numericsDir, 'neurons', 'net.prototxt'),
+      '--input',
+      `data=${join(numericsDir, 'neurons', 'input.data.npy')}`,
+      '--seed',
+      '1',
+      '--out',
+      dir,
+    ]);
     expect(r.status).toBe(0);
-    const on = expected.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${expected.backend}`;
-    expect(r.stderr).toMatch(new RegExp(`^forward pass on ${escapeRegExp(on)} \\(auto: ${escapeRegExp(expected.reason)}\\) in \\d+ ms$`, 'm'));
+    const on =
+      expected.backend === 'wasm' ? "wasm (brewnet's native kernels, gpu.js webasm for the other layers)" : `gpu.js ${expected.backend}`;
+    expect(r.stderr).toMatch(
+      new RegExp(`^forward pass on ${escapeRegExp(on)} \\(auto: ${escapeRegExp(expected.reason)}\\) in \\d+ ms$`, 'm'),
+    );
   });
 });
 

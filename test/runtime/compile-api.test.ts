@@ -68,7 +68,9 @@ describe('compile()', () => {
     const wrong = await messages(net.forward({ data: randomTensor([1, 2, 5, 4], 1), extra: randomTensor([1], 1) }));
     expect(wrong).toContain('"extra" is not an input of the net; its inputs are: data');
     expect(wrong).toContain('input "data" has shape 1×2×5×4, but the net was built for 1×2×4×4');
-    expect(await messages(net.forward({ data: randomTensor([1, 2, 4, 4], 1) }, { blobs: ['nope'] }))).toBe('no blob named "nope" in the net');
+    expect(await messages(net.forward({ data: randomTensor([1, 2, 4, 4], 1) }, { blobs: ['nope'] }))).toBe(
+      'no blob named "nope" in the net',
+    );
   });
 
   it('runs only TEST-phase nets', async () => {

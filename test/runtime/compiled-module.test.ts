@@ -63,33 +63,48 @@ beforeAll(() => {
 
 describe('compiled module', () => {
   // wasm: the plan carries native kernel specs as data; the runtime generates the WebAssembly from them.
-  it.each(['webasm', 'wasm'])('%s: runs in a fresh process in another folder and gives what brewnet run gives (also with threads)', (backend) => {
-    const dir = project();
-    const net = join(numericsDir, 'deconv', 'net.prototxt');
-    const weights = join(numericsDir, 'deconv', 'weights.caffemodel');
-    const inputs = { data: join(numericsDir, 'deconv', 'input.data.npy'), ref: join(numericsDir, 'deconv', 'input.ref.npy') };
-    const compiled = runCli(['compile', net, '--weights', weights, '--backend', backend, '-o', join(dir, 'net.mjs')]);
-    expect(compiled.stderr).toBe('');
-    expect(compiled.status).toBe(0);
-    const source = readFileSync(join(dir, 'net.mjs'), 'utf8');
-    expect([...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['gpu.js', 'brewnet/runtime']);
-    if (backend === 'wasm') expect(source).toMatch(/"natives": \[\n\s+\{"kind":"deconvolution"/);
-    expect(runModule(dir, backend, inputs).backend).toBe(backend);
+  it.each(['webasm', 'wasm'])(
+    '%s: runs in a fresh process in another folder and gives what brewnet run gives (also with threads)',
+    (backend) => {
+      const dir = project();
+      const net = join(numericsDir, 'deconv', 'net.prototxt');
+      const weights = join(numericsDir, 'deconv', 'weights.caffemodel');
+      const inputs = { data: join(numericsDir, 'deconv', 'input.data.npy'), ref: join(numericsDir, 'deconv', 'input.ref.npy') };
+      const compiled = runCli(['compile', net, '--weights', weights, '--backend', backend, '-o', join(dir, 'net.mjs')]);
+      expect(compiled.stderr).toBe('');
+      expect(compiled.status).toBe(0);
+      const source = readFileSync(join(dir, 'net.mjs'), 'utf8');
+      expect([...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['gpu.js', 'brewnet/runtime']);
+      if (backend === 'wasm') expect(source).toMatch(/"natives": \[\n\s+\{"kind":"deconvolution"/);
+      expect(runModule(dir, backend, inputs).backend).toBe(backend);
 
-    const out = join(work, `run-out-${backend}`);
-    const run = runCli(['run', net, '--weights', weights, ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]), '--blobs', 'all', '--out', out, '--backend', backend]);
-    expect(run.status).toBe(0);
-    const fromModule = readDir(join(dir, 'out'));
-    const fromRun = readDir(out);
-    expect([...fromModule.keys()].sort()).toEqual([...fromRun.keys()].sort());
-    for (const [name, data] of fromRun) expect(Array.from(fromModule.get(name)!), name).toEqual(Array.from(data));
+      const out = join(work, `run-out-${backend}`);
+      const run = runCli([
+        'run',
+        net,
+        '--weights',
+        weights,
+        ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]),
+        '--blobs',
+        'all',
+        '--out',
+        out,
+        '--backend',
+        backend,
+      ]);
+      expect(run.status).toBe(0);
+      const fromModule = readDir(join(dir, 'out'));
+      const fromRun = readDir(out);
+      expect([...fromModule.keys()].sort()).toEqual([...fromRun.keys()].sort());
+      for (const [name, data] of fromRun) expect(Array.from(fromModule.get(name)!), name).toEqual(Array.from(data));
 
-    // createNet's threads option: the same kernels with a worker pool, the same numbers.
-    rmSync(join(dir, 'out'), { recursive: true });
-    expect(runModule(dir, `${backend}+threads`, inputs).backend).toBe(backend);
-    const threaded = readDir(join(dir, 'out'));
-    for (const [name, data] of fromRun) expect(maxRelativeError(threaded.get(name)!, data), name).toBeLessThanOrEqual(1e-6);
-  });
+      // createNet's threads option: the same kernels with a worker pool, the same numbers.
+      rmSync(join(dir, 'out'), { recursive: true });
+      expect(runModule(dir, `${backend}+threads`, inputs).backend).toBe(backend);
+      const threaded = readDir(join(dir, 'out'));
+      for (const [name, data] of fromRun) expect(maxRelativeError(threaded.get(name)!, data), name).toBeLessThanOrEqual(1e-6);
+    },
+  );
 
   // Under `npm test` this runs where gl is built (xvfb-run gives the child processes their display too).
   it.skipIf(!GPU.isHeadlessGLSupported)('runs on headlessgl in a fresh process, agreeing with brewnet run on webasm', () => {
@@ -101,7 +116,19 @@ describe('compiled module', () => {
     expect(runModule(dir, 'headlessgl', inputs).backend).toBe('headlessgl');
 
     const out = join(work, 'run-out-webasm-gl');
-    const run = runCli(['run', net, '--weights', weights, ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]), '--blobs', 'all', '--out', out, '--backend', 'webasm']);
+    const run = runCli([
+      'run',
+      net,
+      '--weights',
+      weights,
+      ...Object.entries(inputs).flatMap(([n, f]) => ['--input', `${n}=${f}`]),
+      '--blobs',
+      'all',
+      '--out',
+      out,
+      '--backend',
+      'webasm',
+    ]);
     expect(run.status).toBe(0);
     const fromModule = readDir(join(dir, 'out'));
     for (const [name, data] of readDir(out)) expect(maxRelativeError(fromModule.get(name)!, data), name).toBeLessThanOrEqual(1e-5);
@@ -120,10 +147,15 @@ describe('compiled module', () => {
     ];
     const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
     const [input, ...rest] = names;
-    const layers = [`layer { name: "${esc(input)}" type: "Input" top: "${esc(input)}" input_param { shape { dim: 1 dim: 2 dim: 5 dim: 5 } } }`];
+    const layers = [
+      `layer { name: "${esc(input)}" type: "Input" top: "${esc(input)}" input_param { shape { dim: 1 dim: 2 dim: 5 dim: 5 } } }`,
+    ];
     let bottom = input;
     rest.forEach((name, i) => {
-      const type = i % 2 === 0 ? 'type: "Convolution" convolution_param { num_output: 2 kernel_size: 3 pad: 1 weight_filler { type: "gaussian" std: 0.3 } bias_filler { type: "uniform" } }' : 'type: "ReLU"';
+      const type =
+        i % 2 === 0
+          ? 'type: "Convolution" convolution_param { num_output: 2 kernel_size: 3 pad: 1 weight_filler { type: "gaussian" std: 0.3 } bias_filler { type: "uniform" } }'
+          : 'type: "ReLU"';
       layers.push(`layer { name: "${esc(name)}" ${type} bottom: "${esc(bottom)}" top: "${esc(name)}" }`);
       bottom = name;
     });

@@ -78,7 +78,9 @@ describe('Deconvolution lowering', () => {
     // What runs (active and needed) for a layer: the native kernel's weights kind, or 'gpu.js'.
     const running = (p: Float32Array[][], layer: string) => {
       const run = neededSteps(plan, activeSteps(plan, p, true), everyBlob);
-      return plan.steps.flatMap((s, i) => (s.layer === layerIndex(plan, layer) && run[i] ? ['native' in s ? nativeKind(plan.natives![s.native]) : 'gpu.js'] : []));
+      return plan.steps.flatMap((s, i) =>
+        s.layer === layerIndex(plan, layer) && run[i] ? ['native' in s ? nativeKind(plan.natives![s.native]) : 'gpu.js'] : [],
+      );
     };
     const natives = (layer: string) => running(params, layer);
     expect(natives('up')).toEqual(['channel-diagonal']);
@@ -97,16 +99,25 @@ describe('Deconvolution lowering', () => {
     ['webasm', true],
     ['wasm', false],
     ['wasm', true],
-  ] as const)('%s (threads: %s): the compile-time weights and other weights bound to the same plan match PyTorch', async (backend, threads) => {
-    const net = await compile(c.net, { weights: c.params, backend, threads });
-    expect(net.backend).toBe(backend);
-    expectClose(await net.forward(c.inputs, { blobs: 'all' }), new Map([...c.expected].map(([b, t]) => [b, t.data])));
-    expectClose(await net.forward(c.inputs, { blobs: ['score'] }), new Map([['score', c.expected.get('score')!.data]]));
-    net.destroy();
-    // What a compiled module's createNet({ weights }) does: the plan built for the first weights, other weights bound.
-    const rebound = createRuntimeNet({ GPU, plan, kernels: plan.kernels, weights: altWeights, backend, threads });
-    expectClose(await rebound.forward(c.inputs, { blobs: 'all' }), altExpected);
-    expectClose(await rebound.forward(c.inputs), new Map([['score', altExpected.get('score')!], ['crop2', altExpected.get('crop2')!]]));
-    rebound.destroy();
-  });
+  ] as const)(
+    '%s (threads: %s): the compile-time weights and other weights bound to the same plan match PyTorch',
+    async (backend, threads) => {
+      const net = await compile(c.net, { weights: c.params, backend, threads });
+      expect(net.backend).toBe(backend);
+      expectClose(await net.forward(c.inputs, { blobs: 'all' }), new Map([...c.expected].map(([b, t]) => [b, t.data])));
+      expectClose(await net.forward(c.inputs, { blobs: ['score'] }), new Map([['score', c.expected.get('score')!.data]]));
+      net.destroy();
+      // What a compiled module's createNet({ weights }) does: the plan built for the first weights, other weights bound.
+      const rebound = createRuntimeNet({ GPU, plan, kernels: plan.kernels, weights: altWeights, backend, threads });
+      expectClose(await rebound.forward(c.inputs, { blobs: 'all' }), altExpected);
+      expectClose(
+        await rebound.forward(c.inputs),
+        new Map([
+          ['score', altExpected.get('score')!],
+          ['crop2', altExpected.get('crop2')!],
+        ]),
+      );
+      rebound.destroy();
+    },
+  );
 });

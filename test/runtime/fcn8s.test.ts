@@ -32,7 +32,10 @@ describe('FCN-8s (narrowed)', () => {
     expect(out.score.shape).toEqual([1, 21, 1, 1]);
     for (const name of ['score', 'upscore8', 'fuse_pool3']) {
       const want = reference.get(name)!.data;
-      expect(want.some((v) => v !== 0), `${name} is not all zero`).toBe(true);
+      expect(
+        want.some((v) => v !== 0),
+        `${name} is not all zero`,
+      ).toBe(true);
       expect(maxRelativeError(out[name].data, want), name).toBeLessThanOrEqual(1e-4);
     }
     compiled.destroy();

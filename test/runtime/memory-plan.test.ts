@@ -21,7 +21,8 @@ function checkPlan(values: Lifetime[], method: 'greedy' | 'sweep' = 'greedy'): n
   }
   // Never below the bytes live at the busiest step.
   const steps = Math.max(0, ...values.map((v) => v.last)) + 1;
-  for (let s = 0; s < steps; s++) expect(peak).toBeGreaterThanOrEqual(values.filter((v) => v.first <= s && s <= v.last).reduce((n, v) => n + v.bytes, 0));
+  for (let s = 0; s < steps; s++)
+    expect(peak).toBeGreaterThanOrEqual(values.filter((v) => v.first <= s && s <= v.last).reduce((n, v) => n + v.bytes, 0));
   return peak;
 }
 
@@ -49,28 +50,40 @@ describe('planMemory', () => {
 });
 
 const corpus = '../shared/corpus';
-const NETS = ['bvlc-caffe/models/bvlc_googlenet/deploy.prototxt', 'resnet/prototxt/ResNet-50-deploy.prototxt', 'squeezenet/SqueezeNet_v1.1/deploy.prototxt'];
+const NETS = [
+  'bvlc-caffe/models/bvlc_googlenet/deploy.prototxt',
+  'resnet/prototxt/ResNet-50-deploy.prototxt',
+  'squeezenet/SqueezeNet_v1.1/deploy.prototxt',
+];
 
 describe('activationMemory on real nets', () => {
-  it.skipIf(!existsSync(corpus))('plans GoogLeNet, ResNet-50 and SqueezeNet 1.1 within the sum of their blobs (corpus absent: skipped)', () => {
-    for (const file of NETS) {
-      const net = loadNet(`${corpus}/${file}`);
-      const m = activationMemory(net);
-      expect(m.peak, file).toBeGreaterThan(0);
-      expect(m.peak, file).toBeLessThan(m.unplanned / 2);
-      expect(m.layerBytes.reduce((a, b) => a + b, 0), file).toBe(m.unplanned);
-    }
-  });
+  it.skipIf(!existsSync(corpus))(
+    'plans GoogLeNet, ResNet-50 and SqueezeNet 1.1 within the sum of their blobs (corpus absent: skipped)',
+    () => {
+      for (const file of NETS) {
+        const net = loadNet(`${corpus}/${file}`);
+        const m = activationMemory(net);
+        expect(m.peak, file).toBeGreaterThan(0);
+        expect(m.peak, file).toBeLessThan(m.unplanned / 2);
+        expect(
+          m.layerBytes.reduce((a, b) => a + b, 0),
+          file,
+        ).toBe(m.unplanned);
+      }
+    },
+  );
 
-  it('an in-place ReLU shares its bottom\'s storage; a branch keeps its input alive', () => {
-    const net = loadNet([
-      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 dim: 8 dim: 8 } } }',
-      'layer { name: "a" type: "Convolution" bottom: "x" top: "a" convolution_param { num_output: 4 kernel_size: 1 } }',
-      'layer { name: "r" type: "ReLU" bottom: "a" top: "a" }',
-      'layer { name: "b" type: "Convolution" bottom: "a" top: "b" convolution_param { num_output: 4 kernel_size: 1 } }',
-      'layer { name: "c" type: "Convolution" bottom: "b" top: "c" convolution_param { num_output: 4 kernel_size: 1 } }',
-      'layer { name: "s" type: "Eltwise" bottom: "a" bottom: "c" top: "s" }',
-    ].join('\n'));
+  it("an in-place ReLU shares its bottom's storage; a branch keeps its input alive", () => {
+    const net = loadNet(
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 dim: 8 dim: 8 } } }',
+        'layer { name: "a" type: "Convolution" bottom: "x" top: "a" convolution_param { num_output: 4 kernel_size: 1 } }',
+        'layer { name: "r" type: "ReLU" bottom: "a" top: "a" }',
+        'layer { name: "b" type: "Convolution" bottom: "a" top: "b" convolution_param { num_output: 4 kernel_size: 1 } }',
+        'layer { name: "c" type: "Convolution" bottom: "b" top: "c" convolution_param { num_output: 4 kernel_size: 1 } }',
+        'layer { name: "s" type: "Eltwise" bottom: "a" bottom: "c" top: "s" }',
+      ].join('\n'),
+    );
     const m = activationMemory(net);
     const blob = 4 * 8 * 8 * 4;
     expect(m.layerBytes).toEqual([blob, blob, 0, blob, blob, blob]);

@@ -57,7 +57,10 @@ describe('a compiled module outside the repository', () => {
       const r = spawnSync(process.execPath, ['runner.mjs'], { cwd: project, encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      const out = JSON.parse(readFileSync(join(project, 'out.json'), 'utf8')) as Record<string, Record<string, { shape: number[]; data: number[] }>>;
+      const out = JSON.parse(readFileSync(join(project, 'out.json'), 'utf8')) as Record<
+        string,
+        Record<string, { shape: number[]; data: number[] }>
+      >;
 
       const weights = readFileSync(join(project, 'model', 'weights.caffemodel'));
       for (const key of ['3x4x9x9', '1x4x12x10']) {
@@ -69,7 +72,9 @@ describe('a compiled module outside the repository', () => {
         expect(Object.keys(out[key]).sort()).toEqual([...net.outputs].sort());
         for (const name of net.outputs) {
           expect(out[key][name].shape, `${key} ${name}`).toEqual(net.blob(name).shape);
-          expect(maxRelativeError(Float32Array.from(out[key][name].data), reference.get(name)!.data), `${key} ${name}`).toBeLessThanOrEqual(1e-4);
+          expect(maxRelativeError(Float32Array.from(out[key][name].data), reference.get(name)!.data), `${key} ${name}`).toBeLessThanOrEqual(
+            1e-4,
+          );
         }
       }
     } finally {

@@ -60,7 +60,9 @@ describe('npy', () => {
   it('refuses non-numeric dtypes, truncated data and non-npy files with the file name', () => {
     expect(messageOf(() => readNpy(npyBytes('<c8', '(2,)', new Uint8Array(16)), 'x.npy'))).toMatch(/x\.npy: dtype '<c8' is not supported/);
     expect(messageOf(() => readNpy(npyBytes('<U3', '(2,)', new Uint8Array(24)), 'x.npy'))).toMatch(/x\.npy: dtype '<U3' is not supported/);
-    expect(messageOf(() => readNpy(npyBytes('<f4', '(2, 3)', new Uint8Array(20)), 'x.npy'))).toMatch(/truncated: shape \(2, 3\) needs 24 bytes of data, the file has 20/);
+    expect(messageOf(() => readNpy(npyBytes('<f4', '(2, 3)', new Uint8Array(20)), 'x.npy'))).toMatch(
+      /truncated: shape \(2, 3\) needs 24 bytes of data, the file has 20/,
+    );
     expect(messageOf(() => readNpy(new TextEncoder().encode('hello world'), 'x.npy'))).toMatch(/not a NumPy \.npy file/);
   });
 });

@@ -35,7 +35,14 @@ const CASES: Case[] = [
   { name: 'dilation 2', cin: 3, cout: 4, hw: [9, 10], param: 'kernel_size: 3 pad: 2 dilation: 2' },
   { name: 'group 2 and bias', cin: 6, cout: 10, hw: [5, 7], param: 'kernel_size: 3 pad: 1 group: 2 bias_term: true' },
   { name: 'depthwise (group = C)', cin: 5, cout: 5, hw: [6, 6], param: 'kernel_size: 3 pad: 1 group: 5 bias_term: true' },
-  { name: "Theano's filter flip, rectangular kernel and pad", cin: 4, cout: 6, hw: [7, 8], param: 'kernel_h: 3 kernel_w: 5 pad_h: 1 pad_w: 2 bias_term: true', flip: true },
+  {
+    name: "Theano's filter flip, rectangular kernel and pad",
+    cin: 4,
+    cout: 6,
+    hw: [7, 8],
+    param: 'kernel_h: 3 kernel_w: 5 pad_h: 1 pad_w: 2 bias_term: true',
+    flip: true,
+  },
   { name: 'batch 2, width 13, 7 output channels', n: 2, cin: 5, cout: 7, hw: [6, 13], param: 'kernel_size: 3 pad: 1 bias_term: true' },
   { name: 'one output channel, no pad', cin: 8, cout: 1, hw: [5, 11], param: 'kernel_size: 3' },
   { name: 'pad beyond the kernel reach (FCN conv1_1)', cin: 3, cout: 4, hw: [3, 5], param: 'kernel_size: 3 pad: 5 bias_term: true' },
@@ -44,21 +51,42 @@ const CASES: Case[] = [
   { name: '1×1 to 4096 channels on 3×3 (FCN fc7)', cin: 16, cout: 4096, hw: [3, 3], param: 'kernel_size: 1 bias_term: true' },
   { name: 'stride 2, odd sizes', cin: 3, cout: 5, hw: [7, 9], param: 'kernel_size: 3 stride: 2 pad: 1 bias_term: true' },
   { name: 'stride (2, 1)', cin: 2, cout: 3, hw: [7, 5], param: 'kernel_h: 3 kernel_w: 3 stride_h: 2 stride_w: 1' },
-  { name: '7×7 stride 2 pad 3 (GoogLeNet/ResNet conv1)', cin: 3, cout: 8, hw: [15, 14], param: 'kernel_size: 7 stride: 2 pad: 3 bias_term: true' },
+  {
+    name: '7×7 stride 2 pad 3 (GoogLeNet/ResNet conv1)',
+    cin: 3,
+    cout: 8,
+    hw: [15, 14],
+    param: 'kernel_size: 7 stride: 2 pad: 3 bias_term: true',
+  },
   { name: '1×1 stride 2 (ResNet downsampling)', cin: 8, cout: 6, hw: [9, 8], param: 'kernel_size: 1 stride: 2' },
   { name: '11×11 stride 4 (CaffeNet conv1)', cin: 3, cout: 5, hw: [27, 23], param: 'kernel_size: 11 stride: 4 bias_term: true' },
-  { name: 'depthwise 3×3 stride 2 (MobileNet)', cin: 6, cout: 6, hw: [9, 10], param: 'kernel_size: 3 stride: 2 pad: 1 group: 6 bias_term: true' },
-  { name: 'stride 3 dilation 2, group 2, flip', cin: 4, cout: 6, hw: [13, 12], param: 'kernel_size: 3 stride: 3 dilation: 2 pad: 2 group: 2 bias_term: true', flip: true },
+  {
+    name: 'depthwise 3×3 stride 2 (MobileNet)',
+    cin: 6,
+    cout: 6,
+    hw: [9, 10],
+    param: 'kernel_size: 3 stride: 2 pad: 1 group: 6 bias_term: true',
+  },
+  {
+    name: 'stride 3 dilation 2, group 2, flip',
+    cin: 4,
+    cout: 6,
+    hw: [13, 12],
+    param: 'kernel_size: 3 stride: 3 dilation: 2 pad: 2 group: 2 bias_term: true',
+    flip: true,
+  },
   { name: 'stride 2, pad larger than the kernel reach', cin: 2, cout: 3, hw: [5, 6], param: 'kernel_size: 3 stride: 2 pad: 4' },
 ];
 
 function netOf(c: Case): Net {
   const n = c.n ?? 1;
   const bias = /bias_term/.test(c.param) ? '' : ' bias_term: false';
-  const net = loadNet([
-    `layer { name: "in" type: "Input" top: "x" input_param { shape { dim: ${n} dim: ${c.cin} dim: ${c.hw[0]} dim: ${c.hw[1]} } } }`,
-    `layer { name: "conv" type: "Convolution" bottom: "x" top: "conv" convolution_param { num_output: ${c.cout} ${c.param}${bias} } }`,
-  ].join('\n'));
+  const net = loadNet(
+    [
+      `layer { name: "in" type: "Input" top: "x" input_param { shape { dim: ${n} dim: ${c.cin} dim: ${c.hw[0]} dim: ${c.hw[1]} } } }`,
+      `layer { name: "conv" type: "Convolution" bottom: "x" top: "conv" convolution_param { num_output: ${c.cout} ${c.param}${bias} } }`,
+    ].join('\n'),
+  );
   if (c.flip) setLayerExtension(net.layers.find((l) => l.name === 'conv')!.proto, { origin: 'test', filterFlip: true });
   return net;
 }
@@ -66,7 +94,11 @@ function netOf(c: Case): Net {
 /** What runs on backend wasm for each step that runs (active and needed): a native kernel's kind, or 'gpu.js'. */
 function running(net: Net, params: ParamMap): string[] {
   const plan = buildPlan(net);
-  const run = neededSteps(plan, activeSteps(plan, paramsForPlan(plan, params), true), plan.blobs.map(([, v]) => v));
+  const run = neededSteps(
+    plan,
+    activeSteps(plan, paramsForPlan(plan, params), true),
+    plan.blobs.map(([, v]) => v),
+  );
   return plan.steps.flatMap((s, i) => (run[i] && !('alias' in s) ? ['native' in s ? plan.natives![s.native].kind : 'gpu.js'] : []));
 }
 
@@ -117,23 +149,39 @@ describe('native Convolution kernel (backend wasm)', () => {
   // own step runs only where its value before the ReLU is read too.
   it.each([
     { name: 'in-place ReLU', relu: 'bottom: "conv" top: "conv"', slope: 0, fused: true },
-    { name: 'in-place leaky ReLU (slope 0.1)', relu: 'bottom: "conv" top: "conv" relu_param { negative_slope: 0.1 }', slope: 0.1, fused: true },
+    {
+      name: 'in-place leaky ReLU (slope 0.1)',
+      relu: 'bottom: "conv" top: "conv" relu_param { negative_slope: 0.1 }',
+      slope: 0.1,
+      fused: true,
+    },
     { name: 'ReLU of slope 2 (not fused)', relu: 'bottom: "conv" top: "conv" relu_param { negative_slope: 2 }', slope: 2, fused: false },
-    { name: 'ReLU into a new blob, the Convolution read by an Eltwise too', relu: 'bottom: "conv" top: "r"', slope: 0, fused: true, alsoConv: true },
+    {
+      name: 'ReLU into a new blob, the Convolution read by an Eltwise too',
+      relu: 'bottom: "conv" top: "r"',
+      slope: 0,
+      fused: true,
+      alsoConv: true,
+    },
   ])('$name', async (c) => {
-    const net = loadNet([
-      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 2 dim: 5 dim: 6 dim: 9 } } }',
-      'layer { name: "conv" type: "Convolution" bottom: "x" top: "conv" convolution_param { num_output: 6 kernel_size: 3 pad: 1 } }',
-      `layer { name: "relu" type: "ReLU" ${c.relu} }`,
-      c.alsoConv ? 'layer { name: "sum" type: "Eltwise" bottom: "conv" bottom: "r" top: "sum" }' : '',
-    ].join('\n'));
+    const net = loadNet(
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 2 dim: 5 dim: 6 dim: 9 } } }',
+        'layer { name: "conv" type: "Convolution" bottom: "x" top: "conv" convolution_param { num_output: 6 kernel_size: 3 pad: 1 } }',
+        `layer { name: "relu" type: "ReLU" ${c.relu} }`,
+        c.alsoConv ? 'layer { name: "sum" type: "Eltwise" bottom: "conv" bottom: "r" top: "sum" }' : '',
+      ].join('\n'),
+    );
     const params = randomParams(net, 2);
     const kinds = running(net, params);
     if (c.alsoConv) expect(kinds).toEqual(['convolution', 'convolution', 'eltwise']);
     else expect(kinds).toEqual(c.fused ? ['convolution'] : ['convolution', 'gpu.js']);
     const inputs = { x: randomTensor([2, 5, 6, 9], 7) };
     const want = runReference(net, params, inputs).blobs;
-    expect([...want.values()].some((t) => t.data.some((v) => v < 0)), 'the case has negative values to rectify').toBe(true);
+    expect(
+      [...want.values()].some((t) => t.data.some((v) => v < 0)),
+      'the case has negative values to rectify',
+    ).toBe(true);
     const compiled = await compile(net, { weights: params, backend: 'wasm' });
     const got = await compiled.forward(inputs, { blobs: 'all' });
     for (const [name, t] of want) expect(maxRelativeError(got[name].data, t.data), name).toBeLessThanOrEqual(1e-4);
@@ -145,7 +193,11 @@ describe('native Convolution kernel (backend wasm)', () => {
   it.each(['conv', 'theano', 'v1'])('numerics case %s: every Convolution runs natively on wasm', (name) => {
     const c = loadCase(numericsCases().find((k) => k.name === name)!);
     const plan = buildPlan(c.net);
-    const run = neededSteps(plan, activeSteps(plan, paramsForPlan(plan, c.params), true), plan.blobs.map(([, v]) => v));
+    const run = neededSteps(
+      plan,
+      activeSteps(plan, paramsForPlan(plan, c.params), true),
+      plan.blobs.map(([, v]) => v),
+    );
     const convs = c.net.layers.flatMap((l, i) => (l.type === 'Convolution' ? [i] : []));
     expect(convs.length).toBeGreaterThan(0);
     const stepsOf = (layer: number) => plan.steps.filter((s, i) => run[i] && s.layer === layer);
@@ -153,7 +205,10 @@ describe('native Convolution kernel (backend wasm)', () => {
       const next = c.net.layers[layer + 1];
       const fused = next?.type === 'ReLU' && next.bottoms[0].producer === c.net.layers[layer] ? stepsOf(layer + 1) : [];
       const steps = fused.some((s) => 'native' in s) ? fused : stepsOf(layer);
-      expect(steps.map((s) => 'native' in s), c.net.layers[layer].name).toEqual([true]);
+      expect(
+        steps.map((s) => 'native' in s),
+        c.net.layers[layer].name,
+      ).toEqual([true]);
       if (fused.length) expect(stepsOf(layer), 'a fused Convolution runs no step of its own').toEqual([]);
     }
   });

@@ -35,14 +35,33 @@ interface Case {
 const CASES: Case[] = [
   { name: 'k % s ≠ 0, pad', cin: 3, cout: 3, hw: [5, 7], param: 'kernel_size: 5 stride: 3 pad: 2' },
   { name: 'k < s (phases with no tap)', cin: 2, cout: 3, hw: [4, 5], param: 'kernel_size: 2 stride: 3' },
-  { name: 'rectangular kernel, stride and pad', cin: 4, cout: 6, hw: [6, 5], param: 'kernel_h: 3 kernel_w: 5 stride_h: 2 stride_w: 3 pad_h: 1 pad_w: 2' },
+  {
+    name: 'rectangular kernel, stride and pad',
+    cin: 4,
+    cout: 6,
+    hw: [6, 5],
+    param: 'kernel_h: 3 kernel_w: 5 stride_h: 2 stride_w: 3 pad_h: 1 pad_w: 2',
+  },
   { name: 'dilation', cin: 4, cout: 4, hw: [5, 6], param: 'kernel_size: 3 stride: 2 dilation: 2' },
   { name: 'group and bias', cin: 6, cout: 9, hw: [5, 5], param: 'kernel_size: 4 stride: 2 pad: 1 group: 3 bias_term: true' },
   { name: "Theano's filter flip", cin: 5, cout: 5, hw: [4, 6], param: 'kernel_size: 3 stride: 2 bias_term: true', flip: true },
   { name: 'batch 2, odd width, one output channel', n: 2, cin: 7, cout: 1, hw: [9, 11], param: 'kernel_size: 9 stride: 3 pad: 3' },
   { name: 'two output channels (a part-filled block of four)', cin: 5, cout: 2, hw: [3, 13], param: 'kernel_size: 4 stride: 2' },
-  { name: 'input channels a multiple of 4 (unrolled channel loop)', cin: 8, cout: 7, hw: [4, 4], param: 'kernel_size: 4 stride: 2 pad: 1 bias_term: true' },
-  { name: 'FCN-style upsampling cropped', cin: 3, cout: 3, hw: [7, 6], param: 'kernel_size: 16 stride: 8', crop: { size: [45, 37], offset: 7 } },
+  {
+    name: 'input channels a multiple of 4 (unrolled channel loop)',
+    cin: 8,
+    cout: 7,
+    hw: [4, 4],
+    param: 'kernel_size: 4 stride: 2 pad: 1 bias_term: true',
+  },
+  {
+    name: 'FCN-style upsampling cropped',
+    cin: 3,
+    cout: 3,
+    hw: [7, 6],
+    param: 'kernel_size: 16 stride: 8',
+    crop: { size: [45, 37], offset: 7 },
+  },
   { name: 'stride 1', n: 2, cin: 4, cout: 4, hw: [5, 5], param: 'kernel_size: 3 stride: 1 pad: 1' },
 ];
 
@@ -53,7 +72,9 @@ function netOf(c: Case): Net {
   const text = [
     `layer { name: "in" type: "Input" top: "x"${c.crop ? ' top: "ref"' : ''} input_param { ${dims([n, c.cin, ...c.hw])}${c.crop ? ` ${dims([n, 1, ...c.crop.size])}` : ''} } }`,
     `layer { name: "up" type: "Deconvolution" bottom: "x" top: "up" convolution_param { num_output: ${c.cout} ${c.param}${bias} } }`,
-    c.crop ? `layer { name: "crop" type: "Crop" bottom: "up" bottom: "ref" top: "out" crop_param { axis: 2 offset: ${c.crop.offset} } }` : '',
+    c.crop
+      ? `layer { name: "crop" type: "Crop" bottom: "up" bottom: "ref" top: "out" crop_param { axis: 2 offset: ${c.crop.offset} } }`
+      : '',
   ].join('\n');
   const net = loadNet(text);
   if (c.flip) setLayerExtension(net.layers.find((l) => l.name === 'up')!.proto, { origin: 'test', filterFlip: true });
@@ -69,7 +90,8 @@ function inputsOf(net: Net, seed: number) {
 function zeroOffDiagonal(w: Float32Array, channels: number): Float32Array {
   const taps = w.length / (channels * channels);
   const d = Float32Array.from(w);
-  for (let a = 0; a < channels; a++) for (let b = 0; b < channels; b++) if (a !== b) d.fill(0, (a * channels + b) * taps, (a * channels + b + 1) * taps);
+  for (let a = 0; a < channels; a++)
+    for (let b = 0; b < channels; b++) if (a !== b) d.fill(0, (a * channels + b) * taps, (a * channels + b + 1) * taps);
   return d;
 }
 
@@ -77,7 +99,11 @@ function zeroOffDiagonal(w: Float32Array, channels: number): Float32Array {
 function nativeKinds(net: Net, params: ParamMap): string[] {
   const plan = buildPlan(net);
   const bound = paramsForPlan(plan, params);
-  const run = neededSteps(plan, activeSteps(plan, bound, true), plan.outputs.map((o) => plan.blobs.find(([b]) => b === o)![1]));
+  const run = neededSteps(
+    plan,
+    activeSteps(plan, bound, true),
+    plan.outputs.map((o) => plan.blobs.find(([b]) => b === o)![1]),
+  );
   return plan.steps.flatMap((s, i) => (run[i] ? ['native' in s ? nativeKind(plan.natives![s.native]) : 'gpu.js'] : []));
 }
 
@@ -104,14 +130,17 @@ describe('native Deconvolution kernels (backend wasm)', () => {
     await expectMatchesReference(net, params, 3);
   });
 
-  it.each(CASES.filter((c) => c.cin === c.cout))('channel-diagonal weights, $name: depthwise, matches the reference executor', async (c) => {
-    const net = netOf(c);
-    const random = randomParams(net, 5);
-    const [w, ...rest] = random.get('up')!;
-    const params = new Map([...random, ['up', [zeroOffDiagonal(w, c.cin), ...rest]]]);
-    expect(nativeKinds(net, params).every((k) => k === 'channel-diagonal')).toBe(true);
-    await expectMatchesReference(net, params, 4);
-  });
+  it.each(CASES.filter((c) => c.cin === c.cout))(
+    'channel-diagonal weights, $name: depthwise, matches the reference executor',
+    async (c) => {
+      const net = netOf(c);
+      const random = randomParams(net, 5);
+      const [w, ...rest] = random.get('up')!;
+      const params = new Map([...random, ['up', [zeroOffDiagonal(w, c.cin), ...rest]]]);
+      expect(nativeKinds(net, params).every((k) => k === 'channel-diagonal')).toBe(true);
+      await expectMatchesReference(net, params, 4);
+    },
+  );
 
   it('switches to the dense kernel when weights that stop being diagonal are bound to the same plan', async () => {
     const c = CASES.find((k) => k.crop)!;

@@ -79,22 +79,19 @@ layers { name: "loss" type: SOFTMAX_LOSS bottom: "conv" bottom: "data" top: "los
 
   it('moves V1 data-layer preprocessing into transform_param', () => {
     const net = toProtoJSON(
-      readNet(`layers { name: "d" type: DATA top: "data" data_param { source: "x" batch_size: 4 scale: 0.5 mirror: true crop_size: 7 mean_file: "m" } }`),
+      readNet(
+        `layers { name: "d" type: DATA top: "data" data_param { source: "x" batch_size: 4 scale: 0.5 mirror: true crop_size: 7 mean_file: "m" } }`,
+      ),
     ) as any;
     expect(net.layer[0].data_param).toEqual({ source: 'x', batch_size: 4 });
     expect(net.layer[0].transform_param).toEqual({ scale: 0.5, mirror: true, crop_size: 7, mean_file: 'm' });
   });
 
   it('rejects a net that mixes layer and layers, as Caffe does', () => {
-    const d = diagnosticOf(() =>
-      readNet(`layer { name: "a" type: "Input" }\nlayers { name: "b" type: RELU }`, { file: 'mixed.prototxt' }),
-    );
-    expect(d.message).toBe(
-      "Refusing to upgrade inconsistent NetParameter input; the definition includes both 'layer' and 'layers' fields",
-    );
+    const d = diagnosticOf(() => readNet(`layer { name: "a" type: "Input" }\nlayers { name: "b" type: RELU }`, { file: 'mixed.prototxt' }));
+    expect(d.message).toBe("Refusing to upgrade inconsistent NetParameter input; the definition includes both 'layer' and 'layers' fields");
     expect(d.location).toMatchObject({ line: 2, column: 1 });
   });
-
 });
 
 describe('V0 → V1 → V2', () => {
@@ -151,14 +148,18 @@ layers { layer { name: "loss" type: "softmax_loss" } bottom: "ip" bottom: "data"
 
   it('requires a padding layer to feed a conv or pool', () => {
     const d = diagnosticOf(() =>
-      readNet(`input: "a"\nlayers { layer { name: "p" type: "padding" pad: 1 } bottom: "a" top: "p" }\nlayers { layer { name: "r" type: "relu" } bottom: "p" top: "r" }`),
+      readNet(
+        `input: "a"\nlayers { layer { name: "p" type: "padding" pad: 1 } bottom: "a" top: "p" }\nlayers { layer { name: "r" type: "relu" } bottom: "p" top: "r" }`,
+      ),
     );
     expect(d.message).toBe('Padding layer input to non-convolutional / non-pooling layer type relu');
     expect(d.location).toMatchObject({ line: 3, column: 43 });
   });
 
-  it('refuses a bottom that no earlier layer produces and no net input names, as Caffe\'s upgrader does', () => {
-    const d = diagnosticOf(() => readNet(`input: "data"\nlayers {\n  layer { name: "r" type: "relu" }\n  bottom: "dta"\n  top: "r"\n}`, { file: 'v0.prototxt' }));
+  it("refuses a bottom that no earlier layer produces and no net input names, as Caffe's upgrader does", () => {
+    const d = diagnosticOf(() =>
+      readNet(`input: "data"\nlayers {\n  layer { name: "r" type: "relu" }\n  bottom: "dta"\n  top: "r"\n}`, { file: 'v0.prototxt' }),
+    );
     expect(d.message).toBe('Unknown blob input "dta" to layer "r" (bottom 0): no earlier layer produces it and it is not a net input');
     expect(d.location).toMatchObject({ file: 'v0.prototxt', line: 4, column: 3 });
   });

@@ -39,7 +39,9 @@ describe('truncated files', () => {
 
   it('between a layer’s tag and its length', () => {
     const f = 'truncated-length.caffemodel';
-    expect(read(f)).toEqual([`error: ${f}: truncated at byte ${num(f, 'cut')} while reading layer #${num(f, 'index')} (expected 1 more byte)\n${TRUNCATED}`]);
+    expect(read(f)).toEqual([
+      `error: ${f}: truncated at byte ${num(f, 'cut')} while reading layer #${num(f, 'index')} (expected 1 more byte)\n${TRUNCATED}`,
+    ]);
   });
 });
 
@@ -61,22 +63,31 @@ describe('corrupt files', () => {
 
   it('a varint longer than ten bytes', () => {
     const f = 'corrupt-varint.caffemodel';
-    expect(read(f)).toEqual([`error: ${f}: corrupt at byte 0 while reading the net, before its first layer: varint longer than 10 bytes\n${CORRUPT}`]);
+    expect(read(f)).toEqual([
+      `error: ${f}: corrupt at byte 0 while reading the net, before its first layer: varint longer than 10 bytes\n${CORRUPT}`,
+    ]);
   });
 
   it('random bytes', () => {
-    expect(read('garbage.caffemodel')).toEqual([expect.stringMatching(/^error: garbage\.caffemodel: (corrupt|truncated) at byte \d+ while reading /)]);
+    expect(read('garbage.caffemodel')).toEqual([
+      expect.stringMatching(/^error: garbage\.caffemodel: (corrupt|truncated) at byte \d+ while reading /),
+    ]);
   });
 
   it('both `layer` and V1 `layers`', () => {
     const f = 'both-formats.caffemodel';
-    expect(read(f)).toEqual([`error: ${f} has both \`layer\` (1) and V1 \`layers\` (1) entries\n  hint: Caffe refuses to upgrade such a NetParameter too; it was not written by Caffe`]);
+    expect(read(f)).toEqual([
+      `error: ${f} has both \`layer\` (1) and V1 \`layers\` (1) entries\n  hint: Caffe refuses to upgrade such a NetParameter too; it was not written by Caffe`,
+    ]);
   });
 });
 
 describe('files that are not a .caffemodel', () => {
   it.each([
-    ['text.caffemodel', 'text.caffemodel is a text file, not a binary .caffemodel\n  hint: weights are the binary .caffemodel file Caffe writes; a .prototxt describes the net, not its weights'],
+    [
+      'text.caffemodel',
+      'text.caffemodel is a text file, not a binary .caffemodel\n  hint: weights are the binary .caffemodel file Caffe writes; a .prototxt describes the net, not its weights',
+    ],
     [
       'hdf5.caffemodel',
       "hdf5.caffemodel is an HDF5 weights file (.caffemodel.h5), which brewnet does not read\n  hint: load it in pycaffe and save it as a binary .caffemodel: caffe.Net(prototxt, weights, caffe.TEST).save('out.caffemodel')",
@@ -134,7 +145,9 @@ describe('robustness: never a crash or a hang', () => {
     const head = [0xa2, 0x06, ...varint(2 ** 40)];
     const bytes = Uint8Array.from([...head, 0x3a, ...varint(2 ** 39), 0x2a, ...varint(2 ** 38), 1, 2, 3]);
     const missing = head.length + 2 ** 40 - bytes.length;
-    expect(diagnosticsOf(bytes, 'big')).toEqual([`error: big: truncated at byte ${bytes.length} while reading layer #0 blob 0 data (expected ${missing} more bytes)\n${TRUNCATED}`]);
+    expect(diagnosticsOf(bytes, 'big')).toEqual([
+      `error: big: truncated at byte ${bytes.length} while reading layer #0 blob 0 data (expected ${missing} more bytes)\n${TRUNCATED}`,
+    ]);
   });
 
   it('random byte changes, and random files of every small length, give a result or a diagnostic', () => {

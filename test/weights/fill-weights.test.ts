@@ -16,7 +16,10 @@ describe('fillWeights', () => {
     expect(new Set(p.conv1[0]).size).toBe(54);
     expect(p.conv1[1]).toEqual([0, 0, 0]);
     expect(p.bn1).toEqual([[0, 0, 0], [0, 0, 0], [0]]);
-    expect(p.scale1).toEqual([[1, 1, 1], [0, 0, 0]]);
+    expect(p.scale1).toEqual([
+      [1, 1, 1],
+      [0, 0, 0],
+    ]);
     expect(p.prelu1).toEqual([[0.25, 0.25, 0.25]]);
     const kernel = [0.25, 0.75, 0.75, 0.25].flatMap((y) => [0.25, 0.75, 0.75, 0.25].map((x) => x * y));
     expect(p.up1).toEqual([[...kernel, ...kernel, ...kernel]]);
@@ -46,7 +49,10 @@ layer { name: "bi" type: "Bias" bottom: "data" top: "c" bias_param { filler { ty
 layer { name: "shared" type: "PReLU" bottom: "data" top: "d" prelu_param { channel_shared: true } }`);
     expect(plain(fillWeights(net))).toEqual({
       pr: [[Math.fround(0.1), Math.fround(0.1)]],
-      sc: [[3, 3], [-1, -1]],
+      sc: [
+        [3, 3],
+        [-1, -1],
+      ],
       bi: [[2, 2]],
       shared: [[0.25]],
     });

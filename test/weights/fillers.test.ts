@@ -35,7 +35,16 @@ function outer(profile: number[]): number[] {
 describe('FillerParameter defaults (from caffe.proto)', () => {
   it('type constant, value 0, min 0, max 1, mean 0, std 1, sparse -1, variance_norm FAN_IN', () => {
     const spec = fillerSpec(undefined, 'w');
-    expect([spec.type, spec.value, spec.min, spec.max, spec.mean, spec.std, spec.sparse, spec.variance_norm]).toEqual(['constant', 0, 0, 1, 0, 1, -1, 'FAN_IN']);
+    expect([spec.type, spec.value, spec.min, spec.max, spec.mean, spec.std, spec.sparse, spec.variance_norm]).toEqual([
+      'constant',
+      0,
+      0,
+      1,
+      0,
+      1,
+      -1,
+      'FAN_IN',
+    ]);
     // A layer's own default applies only when the filler is absent; written fields keep the .proto defaults.
     expect(fillerSpec(undefined, 'w', undefined, { type: 'constant', value: 0.25 }).value).toBe(0.25);
     expect(fillerSpec({ type: 'constant' }, 'w', undefined, { type: 'constant', value: 0.25 }).value).toBe(0);
@@ -57,7 +66,10 @@ describe('bilinear (docs/caffe-semantics.md#bilinear-upsampling)', () => {
   });
 
   it('k = 16 (factor 8): 0.0625 … 0.9375, 0.9375 … 0.0625 in steps of 0.125', () => {
-    const profile = [...Array.from({ length: 8 }, (_, i) => 0.0625 + 0.125 * i), ...Array.from({ length: 8 }, (_, i) => 0.9375 - 0.125 * i)];
+    const profile = [
+      ...Array.from({ length: 8 }, (_, i) => 0.0625 + 0.125 * i),
+      ...Array.from({ length: 8 }, (_, i) => 0.9375 - 0.125 * i),
+    ];
     expect(Array.from(filled([1, 1, 16, 16], { type: 'bilinear' }))).toEqual(outer(profile));
   });
 
@@ -69,8 +81,12 @@ describe('bilinear (docs/caffe-semantics.md#bilinear-upsampling)', () => {
   });
 
   it('needs a square 4-axis blob', () => {
-    expect(failure(() => filled([1, 1, 4, 3], { type: 'bilinear' }))).toBe('error: test filler: the bilinear filler needs a square kernel; this one is 4×3');
-    expect(failure(() => filled([4, 4], { type: 'bilinear' }))).toBe('error: test filler: the bilinear filler needs a 4-axis blob; this one is 4×4');
+    expect(failure(() => filled([1, 1, 4, 3], { type: 'bilinear' }))).toBe(
+      'error: test filler: the bilinear filler needs a square kernel; this one is 4×3',
+    );
+    expect(failure(() => filled([4, 4], { type: 'bilinear' }))).toBe(
+      'error: test filler: the bilinear filler needs a 4-axis blob; this one is 4×4',
+    );
   });
 });
 
@@ -147,9 +163,17 @@ describe("Caffe's checks", () => {
     [[3], { type: 'gausian' }, 'error: test filler: unknown filler type "gausian"\n  hint: did you mean "gaussian"?'],
     [[3], { type: 'uniform', min: 1, max: 0 }, 'error: test filler: the uniform range needs min <= max (min 1, max 0)'],
     [[3], { type: 'gaussian', std: 0 }, 'error: test filler: the gaussian needs std > 0 (std 0)'],
-    [[3], { type: 'constant', sparse: 2 }, 'error: test filler: sparsity is not supported by the constant filler (sparse: 2); only gaussian supports it'],
+    [
+      [3],
+      { type: 'constant', sparse: 2 },
+      'error: test filler: sparsity is not supported by the constant filler (sparse: 2); only gaussian supports it',
+    ],
     [[3], { type: 'gaussian', sparse: -2 }, 'error: test filler: sparse must be -1 (off) or >= 0 (got -2)'],
-    [[3, 4], { type: 'gaussian', sparse: 4 }, "error: test filler: sparse (4) cannot exceed the blob's first dimension (3): it is the mean number of non-zero inputs per output"],
+    [
+      [3, 4],
+      { type: 'gaussian', sparse: 4 },
+      "error: test filler: sparse (4) cannot exceed the blob's first dimension (3): it is the mean number of non-zero inputs per output",
+    ],
     [
       [2, 3, 3, 3, 3],
       { type: 'xavier' },

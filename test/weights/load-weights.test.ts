@@ -17,16 +17,20 @@ function failure(run: () => unknown): string[] {
   throw new Error('expected a DiagnosticError');
 }
 
-const RENAME = "  hint: to learn this layer's parameters from scratch instead of copying them, rename the layer (with --allow-missing-weights its fillers then initialise it)";
+const RENAME =
+  "  hint: to learn this layer's parameters from scratch instead of copying them, rename the layer (with --allow-missing-weights its fillers then initialise it)";
 
 describe('loadWeights', () => {
-  it.each(['good-packed', 'good-unpacked', 'good-double', 'duplicate'])('%s.caffemodel: every parameter of tiny.prototxt, exactly', (name) => {
-    const file = `${name}.caffemodel`;
-    const { params } = loadWeights(tinyNet(), fixture(file), { file });
-    const want = Object.fromEntries(['conv1', 'bn1', 'scale1', 'prelu1', 'up1', 'ip1'].map((l) => [l, expected[file].params?.[l]]));
-    expect(plain(params)).toEqual(want);
-    for (const blobs of params.values()) for (const b of blobs) expect(b).toBeInstanceOf(Float32Array);
-  });
+  it.each(['good-packed', 'good-unpacked', 'good-double', 'duplicate'])(
+    '%s.caffemodel: every parameter of tiny.prototxt, exactly',
+    (name) => {
+      const file = `${name}.caffemodel`;
+      const { params } = loadWeights(tinyNet(), fixture(file), { file });
+      const want = Object.fromEntries(['conv1', 'bn1', 'scale1', 'prelu1', 'up1', 'ip1'].map((l) => [l, expected[file].params?.[l]]));
+      expect(plain(params)).toEqual(want);
+      for (const blobs of params.values()) for (const b of blobs) expect(b).toBeInstanceOf(Float32Array);
+    },
+  );
 
   it('copies a V2 InnerProduct stored as 1×1×N×K (bias 1×1×1×N) into (N, K) and (N)', () => {
     // good-packed.caffemodel stores ip1 the legacy way; the net expects 2×12 and 2.
@@ -51,7 +55,9 @@ describe('loadWeights', () => {
 
   it('uses the last copy of a layer the file repeats, and says so', () => {
     const { warnings } = loadWeights(tinyNet(), fixture('duplicate.caffemodel'), { file: 'd.caffemodel' });
-    expect(warnings.map(formatDiagnostic)).toEqual(['tiny.prototxt:6:1: warning: layer "conv1" appears 2 times in d.caffemodel; the last copy is used, as in Caffe']);
+    expect(warnings.map(formatDiagnostic)).toEqual([
+      'tiny.prototxt:6:1: warning: layer "conv1" appears 2 times in d.caffemodel; the last copy is used, as in Caffe',
+    ]);
   });
 
   it('names the layers the file lacks, all at once, at the first one', () => {
@@ -118,16 +124,21 @@ describe('loadWeights', () => {
     const net = tinyNet();
     const path = fixture('missing.caffemodel');
     expect(failure(() => loadWeights(net, path))[0]).toContain(`error: ${path} has no weights for 2 layer(s)`);
-    expect(failure(() => loadWeights(net, new Uint8Array(0)))[0]).toContain('error: <weights> is empty (0 bytes): a valid NetParameter without layers, so 6 layer(s)');
+    expect(failure(() => loadWeights(net, new Uint8Array(0)))[0]).toContain(
+      'error: <weights> is empty (0 bytes): a valid NetParameter without layers, so 6 layer(s)',
+    );
   });
 
-  it.each(['shared-owner', 'shared-sharer'])('%s.caffemodel: layers sharing named params get the one array, from whichever layer the file has', (name) => {
-    const net = loadNet(fixture('shared.prototxt'));
-    const { params } = loadWeights(net, fixture(`${name}.caffemodel`));
-    expect(plain(params)).toEqual(expected[`${name}.caffemodel`].params);
-    expect(params.get('ip_b')?.[0]).toBe(params.get('ip_a')?.[0]);
-    expect(params.get('ip_b')?.[1]).toBe(params.get('ip_a')?.[1]);
-  });
+  it.each(['shared-owner', 'shared-sharer'])(
+    '%s.caffemodel: layers sharing named params get the one array, from whichever layer the file has',
+    (name) => {
+      const net = loadNet(fixture('shared.prototxt'));
+      const { params } = loadWeights(net, fixture(`${name}.caffemodel`));
+      expect(plain(params)).toEqual(expected[`${name}.caffemodel`].params);
+      expect(params.get('ip_b')?.[0]).toBe(params.get('ip_a')?.[0]);
+      expect(params.get('ip_b')?.[1]).toBe(params.get('ip_a')?.[1]);
+    },
+  );
 
   it('refuses a net where two layers with parameters share a name (weights are keyed by name)', () => {
     const text = `

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { readCaffemodel, type Caffemodel } from '../../src/weights/read-caffemodel.js';
 import { expected, fixture } from './fixtures.js';
 
-const GOOD = ['good-packed', 'good-unpacked', 'good-double', 'v1-legacy', 'v0-nested', 'duplicate', 'missing'].map((f) => `${f}.caffemodel`);
+const GOOD = ['good-packed', 'good-unpacked', 'good-double', 'v1-legacy', 'v0-nested', 'duplicate', 'missing'].map(
+  (f) => `${f}.caffemodel`,
+);
 
 function valuesOf(model: Caffemodel, names: string[]): Record<string, number[][]> {
   const out: Record<string, number[][]> = {};
@@ -55,9 +57,23 @@ describe('readCaffemodel', () => {
     const v1 = readCaffemodel(fixture('v1-legacy.caffemodel'));
     expect(v1.format).toBe('layers');
     expect(v1.layers.map((l) => [l.name, l.type, l.blobs.map((b) => b.legacy)])).toEqual([
-      ['conv1', 'CONVOLUTION', [[2, 1, 3, 3], [1, 1, 1, 2]]],
+      [
+        'conv1',
+        'CONVOLUTION',
+        [
+          [2, 1, 3, 3],
+          [1, 1, 1, 2],
+        ],
+      ],
       ['relu1', 'RELU', []],
-      ['ip1', 'INNER_PRODUCT', [[1, 1, 3, 32], [1, 1, 1, 3]]],
+      [
+        'ip1',
+        'INNER_PRODUCT',
+        [
+          [1, 1, 3, 32],
+          [1, 1, 1, 3],
+        ],
+      ],
     ]);
     const v0 = readCaffemodel(fixture('v0-nested.caffemodel'));
     expect(v0.layers.map((l) => [l.name, l.type, l.blobs.length])).toEqual([

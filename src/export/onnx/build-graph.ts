@@ -47,12 +47,24 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
       continue;
     }
     if (layer.module.source) {
-      problems.push(error(`layer "${layer.name}" (${layer.type}) reads its data from outside the net; ONNX export needs its tops as graph inputs`, layer.loc, 'replace it by an Input layer (or give its tops with --input name=dims and an Input layer)'));
+      problems.push(
+        error(
+          `layer "${layer.name}" (${layer.type}) reads its data from outside the net; ONNX export needs its tops as graph inputs`,
+          layer.loc,
+          'replace it by an Input layer (or give its tops with --input name=dims and an Input layer)',
+        ),
+      );
       continue;
     }
     const mapping = onnxMappings[layer.type];
     if (!mapping) {
-      problems.push(error(`layer "${layer.name}" (${layer.type}) has no ONNX form in brewnet's export`, layer.loc, `the layer types that export are listed in README.md ("ONNX export")`));
+      problems.push(
+        error(
+          `layer "${layer.name}" (${layer.type}) has no ONNX form in brewnet's export`,
+          layer.loc,
+          `the layer types that export are listed in README.md ("ONNX export")`,
+        ),
+      );
       continue;
     }
     try {
@@ -76,7 +88,13 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
   return graph;
 }
 
-function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameOf: (b: Blob) => string, options: BuildOptions): LayerContext {
+function layerContext(
+  layer: Layer,
+  graph: OnnxGraph,
+  params: ParamSource,
+  nameOf: (b: Blob) => string,
+  options: BuildOptions,
+): LayerContext {
   let nodes = 0;
   const symbolicBatch = options.batchSymbol !== undefined;
   const fail = (message: string, hint?: string): never => {
@@ -89,7 +107,8 @@ function layerContext(layer: Layer, graph: OnnxGraph, params: ParamSource, nameO
     shapeConst(role, shape, from) {
       const dims = [...shape];
       if (symbolicBatch) {
-        if (shape[0] !== from[0]) fail(`it changes the batch axis (${from[0]} → ${shape[0]}), so the batch cannot be symbolic`, 'export without --batch');
+        if (shape[0] !== from[0])
+          fail(`it changes the batch axis (${from[0]} → ${shape[0]}), so the batch cannot be symbolic`, 'export without --batch');
         dims[0] = 0;
       }
       return graph.int64Const(`${layer.name}/${role}`, dims);

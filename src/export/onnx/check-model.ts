@@ -43,7 +43,14 @@ export function graphModel(graph: OnnxGraph, irVersion: number, opset: number): 
   return {
     irVersion,
     opsetImport: [{ domain: '', version: opset }],
-    graph: { name: 'net', node: graph.nodes, initializer: graph.initializers, input: graph.inputs, output: graph.outputs, valueInfo: graph.valueInfo },
+    graph: {
+      name: 'net',
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: graph.inputs,
+      output: graph.outputs,
+      valueInfo: graph.valueInfo,
+    },
   };
 }
 
@@ -88,7 +95,10 @@ export function checkOnnxModel(model: ModelLike): string[] {
       if (!entries.get('location')) problems.push(`initializer "${t.name}" is external but names no location`);
       actual = entries.has('length') ? Number(entries.get('length')) : undefined;
     } else actual = t.rawData ? t.rawData.length : t.byteLength;
-    if (actual !== expected) problems.push(`initializer "${t.name}" holds ${String(actual)} bytes; dims ${dims.join('×')} of type ${String(t.dataType)} need ${expected}`);
+    if (actual !== expected)
+      problems.push(
+        `initializer "${t.name}" holds ${String(actual)} bytes; dims ${dims.join('×')} of type ${String(t.dataType)} need ${expected}`,
+      );
     const info = t.name ? shapes.get(t.name) : undefined;
     if (info) {
       const infoDims = (info.type?.tensorType?.shape?.dim ?? []).map((d) => Number(d.dimValue));
@@ -112,6 +122,7 @@ export function checkOnnxModel(model: ModelLike): string[] {
     for (const output of n.output ?? []) if (output) define(output, label);
   });
   for (const o of graph.output ?? []) if (o.name && !defined.has(o.name)) problems.push(`graph output "${o.name}" is never produced`);
-  for (const v of graph.valueInfo ?? []) if (v.name && !defined.has(v.name)) problems.push(`value_info "${v.name}" names no value of the graph`);
+  for (const v of graph.valueInfo ?? [])
+    if (v.name && !defined.has(v.name)) problems.push(`value_info "${v.name}" names no value of the graph`);
   return problems;
 }

@@ -30,7 +30,11 @@ export async function loadOnnxruntime(): Promise<Ort> {
     return (await import('onnxruntime-node')) as Ort;
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return fail(`--check needs onnxruntime-node, which could not be loaded (${why})`, undefined, 'install it beside brewnet: npm install onnxruntime-node');
+    return fail(
+      `--check needs onnxruntime-node, which could not be loaded (${why})`,
+      undefined,
+      'install it beside brewnet: npm install onnxruntime-node',
+    );
   }
 }
 
@@ -51,14 +55,18 @@ export function compareOutputs(net: Net, got: Record<string, Tensor>, expected: 
   const outputs = net.outputs.map((name) => {
     const want = expected.get(name)!;
     const have = got[name];
-    if (!have || have.data.length !== want.data.length) throw new Error(`internal: onnxruntime gave output "${name}" with ${have?.data.length} values, expected ${want.data.length}`);
+    if (!have || have.data.length !== want.data.length)
+      throw new Error(`internal: onnxruntime gave output "${name}" with ${have?.data.length} values, expected ${want.data.length}`);
     let scale = 0;
     let maxAbs = 0;
     for (let i = 0; i < want.data.length; i++) {
       scale = Math.max(scale, Math.abs(want.data[i]));
       const d = Math.abs(have.data[i] - want.data[i]);
       // NaN anywhere (one side only) is an infinite difference.
-      maxAbs = Math.max(maxAbs, Number.isNaN(d) && !(Number.isNaN(have.data[i]) && Number.isNaN(want.data[i])) ? Infinity : Number.isNaN(d) ? 0 : d);
+      maxAbs = Math.max(
+        maxAbs,
+        Number.isNaN(d) && !(Number.isNaN(have.data[i]) && Number.isNaN(want.data[i])) ? Infinity : Number.isNaN(d) ? 0 : d,
+      );
     }
     const constant = want.data.every((v) => v === want.data[0]);
     return { name, shape: [...want.shape], maxAbs, relative: scale > 0 ? maxAbs / scale : maxAbs, constant };
@@ -74,7 +82,10 @@ export async function runOnnxruntime(model: string | Uint8Array, inputs: Record<
     const feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.shape)]));
     const results = await session.run(feeds);
     return Object.fromEntries(
-      Object.entries(results).map(([name, t]) => [name, { shape: t.dims.map(Number), data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>) }]),
+      Object.entries(results).map(([name, t]) => [
+        name,
+        { shape: t.dims.map(Number), data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>) },
+      ]),
     );
   } finally {
     await session.release();

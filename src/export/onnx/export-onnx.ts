@@ -61,7 +61,11 @@ export function irVersionFor(opset: number): number {
 function checkedOpset(opset: number | undefined): number {
   const v = opset ?? DEFAULT_OPSET;
   if (!Number.isInteger(v) || v < MIN_OPSET || v > MAX_OPSET) {
-    fail(`opset ${v} is not supported by brewnet's ONNX export`, undefined, `choose an opset from ${MIN_OPSET} to ${MAX_OPSET} (default ${DEFAULT_OPSET})`);
+    fail(
+      `opset ${v} is not supported by brewnet's ONNX export`,
+      undefined,
+      `choose an opset from ${MIN_OPSET} to ${MAX_OPSET} (default ${DEFAULT_OPSET})`,
+    );
   }
   return v;
 }
@@ -75,11 +79,17 @@ export function paramSource(net: Net, options: Pick<ExportOnnxOptions, 'weights'
         const blob = weights.get(layer.name)?.[j];
         const n = shape.reduce((a, d) => a * d, 1);
         if (blob?.length === n) return [];
-        return [error(`layer "${layer.name}" (${layer.type}) parameter blob ${j}: expected ${shape.join('×')} (${n} values), got ${blob ? `${blob.length} values` : 'none'}`, layer.loc)];
+        return [
+          error(
+            `layer "${layer.name}" (${layer.type}) parameter blob ${j}: expected ${shape.join('×')} (${n} values), got ${blob ? `${blob.length} values` : 'none'}`,
+            layer.loc,
+          ),
+        ];
       }),
     );
     if (problems.length) throw new DiagnosticError(problems);
-    return (layer, j) => weights.get(layer.name)?.[j] ?? fail(`no parameter blob ${j} for layer "${layer.name}" (${layer.type})`, layer.loc);
+    return (layer, j) =>
+      weights.get(layer.name)?.[j] ?? fail(`no parameter blob ${j} for layer "${layer.name}" (${layer.type})`, layer.loc);
   }
   if (weights !== undefined) {
     const { params } = loadWeights(net, weights as string | Uint8Array, { allowMissing: options.allowMissingWeights, seed: options.seed });
@@ -118,7 +128,11 @@ export const totalBytes = (graph: OnnxGraph) => graph.initializers.reduce((n, i)
 export function exportOnnx(net: Net, options: ExportOnnxOptions = {}): Uint8Array {
   const { graph, opset } = build(net, options);
   if (totalBytes(graph) > EXTERNAL_DATA_ABOVE) {
-    fail(`the model's parameters take ${totalBytes(graph)} bytes, more than one protobuf message holds`, undefined, 'write it to a file with writeOnnxFile (brewnet convert --to onnx -o FILE), which uses ONNX external data');
+    fail(
+      `the model's parameters take ${totalBytes(graph)} bytes, more than one protobuf message holds`,
+      undefined,
+      'write it to a file with writeOnnxFile (brewnet convert --to onnx -o FILE), which uses ONNX external data',
+    );
   }
   const chunks: Uint8Array[] = [];
   writeModel(graph, meta(net, opset), (c) => chunks.push(c.slice()));

@@ -26,7 +26,17 @@ export const argmaxMapping: OnnxMapping = (ctx) => {
   }
   const dim = hasAxis ? shape[axis] : shape.slice(1).reduce((n, d) => n * d, 1);
   const reversed = ctx.temp('reversed');
-  ctx.node('Slice', [x, ctx.int64Const('starts', [-1]), ctx.int64Const('ends', [-(dim + 1)]), ctx.int64Const('axes', [axis]), ctx.int64Const('steps', [-1])], [reversed]);
+  ctx.node(
+    'Slice',
+    [
+      x,
+      ctx.int64Const('starts', [-1]),
+      ctx.int64Const('ends', [-(dim + 1)]),
+      ctx.int64Const('axes', [axis]),
+      ctx.int64Const('steps', [-1]),
+    ],
+    [reversed],
+  );
   const topValues = ctx.temp('values');
   const reversedIndex = ctx.temp('reversed_indices');
   ctx.node('TopK', [reversed, ctx.int64Const('k', [topK])], [topValues, reversedIndex], { axis, largest: 1, sorted: 1 });

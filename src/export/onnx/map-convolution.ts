@@ -27,7 +27,11 @@ function convolutionLike(ctx: LayerContext, opType: 'Conv' | 'ConvTranspose'): v
   const { layer } = ctx;
   const op = layer.spatial;
   if (!op || (op.kind !== 'window' && op.kind !== 'transpose')) throw new Error(`internal: ${layer.type} without a window`);
-  if (op.firstAxis !== 2) ctx.fail(`channel axis ${op.firstAxis - 1}: ONNX's ${opType} takes channels on axis 1`, 'set convolution_param.axis to 1 (transpose the blob before the layer)');
+  if (op.firstAxis !== 2)
+    ctx.fail(
+      `channel axis ${op.firstAxis - 1}: ONNX's ${opType} takes channels on axis 1`,
+      'set convolution_param.axis to 1 (transpose the blob before the layer)',
+    );
   if (op.kernel.length === 0) ctx.fail(`no spatial axes: ONNX's ${opType} needs at least one`);
   const p = layer.typeParam;
   const shape = layer.paramShapes[0];

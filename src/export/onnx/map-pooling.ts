@@ -13,7 +13,8 @@ import type { LayerContext, OnnxMapping } from './mappings.js';
 export const poolingMapping: OnnxMapping = (ctx) => {
   const { layer } = ctx;
   const method = String(layer.typeParam.pool ?? 'MAX');
-  if (method !== 'MAX' && method !== 'AVE') ctx.fail(`${method} pooling has no ONNX form (it is random in TRAIN and not defined for inference)`);
+  if (method !== 'MAX' && method !== 'AVE')
+    ctx.fail(`${method} pooling has no ONNX form (it is random in TRAIN and not defined for inference)`);
   const op = layer.spatial;
   if (!op || op.kind !== 'window') throw new Error('internal: Pooling without a window');
   const inSize = layer.bottoms[0].shape.slice(op.firstAxis);
@@ -21,7 +22,10 @@ export const poolingMapping: OnnxMapping = (ctx) => {
   const { kernel, stride, pad } = op;
   const endPad = outSize.map((out, a) => (out - 1) * stride[a] + kernel[a] - pad[a] - inSize[a]);
   endPad.forEach((e, a) => {
-    if (e >= kernel[a]) ctx.fail(`the last window on axis ${a + op.firstAxis} lies wholly outside the input (kernel ${kernel[a]}, stride ${stride[a]}, input ${inSize[a]}); ONNX pooling cannot express it`);
+    if (e >= kernel[a])
+      ctx.fail(
+        `the last window on axis ${a + op.firstAxis} lies wholly outside the input (kernel ${kernel[a]}, stride ${stride[a]}, input ${inSize[a]}); ONNX pooling cannot express it`,
+      );
   });
   const pads = [...pad, ...endPad.map((e) => Math.max(e, 0))];
   const onnxOut = inSize.map((n, a) => Math.floor((n + pads[a] + pads[a + kernel.length] - kernel[a]) / stride[a]) + 1);
@@ -31,7 +35,19 @@ export const poolingMapping: OnnxMapping = (ctx) => {
 
   const sliced = (value: string, top: string) => {
     const axes = outSize.map((_, a) => a + op.firstAxis);
-    ctx.node('Slice', [value, ctx.int64Const('starts', outSize.map(() => 0)), ctx.int64Const('ends', outSize), ctx.int64Const('axes', axes)], [top]);
+    ctx.node(
+      'Slice',
+      [
+        value,
+        ctx.int64Const(
+          'starts',
+          outSize.map(() => 0),
+        ),
+        ctx.int64Const('ends', outSize),
+        ctx.int64Const('axes', axes),
+      ],
+      [top],
+    );
   };
 
   if (method === 'MAX') {

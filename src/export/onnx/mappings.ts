@@ -181,7 +181,12 @@ const lrn: OnnxMapping = (ctx) => {
   if (p.norm_region !== 'WITHIN_CHANNEL') {
     // ONNX's LRN: x / (bias + α/size · Σ x²) ^ β over channels c − (size−1)/2 … c + (size−1)/2, clipped:
     // Caffe's ACROSS_CHANNELS (size is odd there).
-    ctx.node('LRN', [ctx.bottom(0)], [ctx.top(0)], { size, alpha: { float: alpha }, beta: { float: beta }, bias: { float: num(ctx, 'k', 1) } });
+    ctx.node('LRN', [ctx.bottom(0)], [ctx.top(0)], {
+      size,
+      alpha: { float: alpha },
+      beta: { float: beta },
+      bias: { float: num(ctx, 'k', 1) },
+    });
     return;
   }
   // WITHIN_CHANNEL: y = x · (1 + α · Σ x² / size²) ^ −β over the size×size window clipped to the image.
@@ -191,7 +196,12 @@ const lrn: OnnxMapping = (ctx) => {
   const sq = ctx.temp('square');
   ctx.node('Mul', [ctx.bottom(0), ctx.bottom(0)], [sq]);
   const mean = ctx.temp('mean_square');
-  ctx.node('AveragePool', [sq], [mean], { kernel_shape: [size, size], strides: [1, 1], pads: [half, half, half, half], count_include_pad: 1 });
+  ctx.node('AveragePool', [sq], [mean], {
+    kernel_shape: [size, size],
+    strides: [1, 1],
+    pads: [half, half, half, half],
+    count_include_pad: 1,
+  });
   const scaled = affine(ctx, mean, alpha, 1);
   const factor = ctx.temp('factor');
   ctx.node('Pow', [scaled, ctx.floatConst('minus_beta', [], [-beta])], [factor]);
@@ -212,9 +222,14 @@ const batchNorm: OnnxMapping = (ctx) => {
     };
     const ones = ctx.floatConst('gamma', [c], new Array<number>(c).fill(1));
     const zeros = ctx.floatConst('beta', [c], new Array<number>(c).fill(0));
-    ctx.node('BatchNormalization', [ctx.bottom(0), ones, zeros, ctx.derived('mean', [c], stat(0)), ctx.derived('variance', [c], stat(1))], [ctx.top(0)], {
-      epsilon: { float: eps },
-    });
+    ctx.node(
+      'BatchNormalization',
+      [ctx.bottom(0), ones, zeros, ctx.derived('mean', [c], stat(0)), ctx.derived('variance', [c], stat(1))],
+      [ctx.top(0)],
+      {
+        epsilon: { float: eps },
+      },
+    );
     return;
   }
   // use_global_stats: false: the batch's own mean and biased variance over every axis but the channel.
@@ -307,7 +322,12 @@ const concat: OnnxMapping = (ctx) => {
   const rank = ctx.layer.tops[0].shape.length;
   const axis = p.concat_dim !== undefined ? Number(p.concat_dim) : canonical(Number(p.axis ?? 1), rank);
   ctx.notBatchAxis(axis, 'joining along the batch axis');
-  ctx.node('Concat', ctx.layer.bottoms.map((_, i) => ctx.bottom(i)), [ctx.top(0)], { axis });
+  ctx.node(
+    'Concat',
+    ctx.layer.bottoms.map((_, i) => ctx.bottom(i)),
+    [ctx.top(0)],
+    { axis },
+  );
 };
 
 const slice: OnnxMapping = (ctx) => {
@@ -332,7 +352,15 @@ const crop: OnnxMapping = (ctx) => {
   ctx.notBatchAxis(axes[0], 'cropping the batch axis');
   ctx.node(
     'Slice',
-    [ctx.bottom(0), ctx.int64Const('starts', op.offset), ctx.int64Const('ends', op.offset.map((o, i) => o + top[axes[i]])), ctx.int64Const('axes', axes)],
+    [
+      ctx.bottom(0),
+      ctx.int64Const('starts', op.offset),
+      ctx.int64Const(
+        'ends',
+        op.offset.map((o, i) => o + top[axes[i]]),
+      ),
+      ctx.int64Const('axes', axes),
+    ],
     [ctx.top(0)],
   );
 };

@@ -126,7 +126,13 @@ export class OnnxGraph {
   int64Const(base: string, values: readonly number[], scalar = false): string {
     const name = this.unique(base);
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    this.initializers.push({ name, dims: scalar ? [] : [values.length], dataType: INT64, byteLength: data.byteLength, bytes: () => bytesOf(data) });
+    this.initializers.push({
+      name,
+      dims: scalar ? [] : [values.length],
+      dataType: INT64,
+      byteLength: data.byteLength,
+      bytes: () => bytesOf(data),
+    });
     return name;
   }
 }

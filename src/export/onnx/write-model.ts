@@ -106,7 +106,8 @@ export function writeModel(graph: OnnxGraph, meta: ModelMeta, write: (chunk: Uin
     write(Uint8Array.from([tag(5), ...varint(f.length)]));
     write(f.header);
     const data = f.init.bytes();
-    if (data.byteLength !== f.init.byteLength) throw new Error(`internal: initializer ${f.init.name}: ${data.byteLength} bytes, expected ${f.init.byteLength}`);
+    if (data.byteLength !== f.init.byteLength)
+      throw new Error(`internal: initializer ${f.init.name}: ${data.byteLength} bytes, expected ${f.init.byteLength}`);
     if (!external) {
       write(Uint8Array.from([tag(9), ...varint(data.byteLength)]));
       write(data);

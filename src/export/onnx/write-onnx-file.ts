@@ -36,7 +36,8 @@ function fileSink(fd: number): { write(chunk: Uint8Array): void; flush(): void }
 /** Streams the model to `file` (and `<file>.data` when the parameters pass externalDataAbove). */
 export function writeOnnxFile(net: Net, file: string, options: ExportOnnxOptions = {}): OnnxFileResult {
   const folder = dirname(file);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) fail(`cannot write ${file}: the folder ${folder} does not exist`, undefined, `create it first (mkdir -p ${folder})`);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    fail(`cannot write ${file}: the folder ${folder} does not exist`, undefined, `create it first (mkdir -p ${folder})`);
   const { graph, opset } = build(net, options);
   const initializerBytes = totalBytes(graph);
   const external = initializerBytes > (options.externalDataAbove ?? EXTERNAL_DATA_ABOVE);

@@ -28,7 +28,12 @@ import {
 
 function expectArgs(name: string, args: PyValue[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
-    const takes = min === max ? `exactly ${min} argument${min === 1 ? '' : 's'}` : args.length < min ? `at least ${min} arguments` : `at most ${max} arguments`;
+    const takes =
+      min === max
+        ? `exactly ${min} argument${min === 1 ? '' : 's'}`
+        : args.length < min
+          ? `at least ${min} arguments`
+          : `at most ${max} arguments`;
     throw typeError(`${name}() takes ${takes} (${args.length} given)`);
   }
 }
@@ -38,13 +43,18 @@ function toInt(v: PyValue, base: PyValue | undefined): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw pyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', `cannot convert float ${Number.isNaN(v) ? 'NaN' : 'infinity'} to integer`);
+    if (!Number.isFinite(v))
+      throw pyError(
+        Number.isNaN(v) ? 'ValueError' : 'OverflowError',
+        `cannot convert float ${Number.isNaN(v) ? 'NaN' : 'infinity'} to integer`,
+      );
     return BigInt(Math.trunc(v));
   }
   if (typeof v === 'string') {
     const b = base === undefined ? 10 : Number(base as bigint);
     const text = v.trim().replace(/_/g, '');
-    const digits = b === 16 ? /^[+-]?(0[xX])?[0-9a-fA-F]+$/ : b === 8 ? /^[+-]?(0[oO])?[0-7]+$/ : b === 2 ? /^[+-]?(0[bB])?[01]+$/ : /^[+-]?\d+$/;
+    const digits =
+      b === 16 ? /^[+-]?(0[xX])?[0-9a-fA-F]+$/ : b === 8 ? /^[+-]?(0[oO])?[0-7]+$/ : b === 2 ? /^[+-]?(0[bB])?[01]+$/ : /^[+-]?\d+$/;
     if (!digits.test(text) || (b !== 10 && b !== 16 && b !== 8 && b !== 2)) {
       throw valueError(`invalid literal for int() with base ${b}: ${JSON.stringify(v).replace(/^"|"$/g, "'")}`);
     }
@@ -206,7 +216,11 @@ export function createBuiltins(): Map<string, PyValue> {
     },
     object,
   );
-  type('slice', (args) => new PySlice(args.length > 1 ? args[0] : null, args.length > 1 ? args[1] : (args[0] ?? null), args[2] ?? null), object);
+  type(
+    'slice',
+    (args) => new PySlice(args.length > 1 ? args[0] : null, args.length > 1 ? args[1] : (args[0] ?? null), args[2] ?? null),
+    object,
+  );
   type(
     'type',
     (args) => {
@@ -301,7 +315,14 @@ export function createBuiltins(): Map<string, PyValue> {
     if (args.length < 2) throw typeError('map() must have at least two arguments.');
     const lists = args.slice(1).map((a) => rt.iterate(a));
     const n = Math.min(...lists.map((l) => l.length));
-    return new PyList(Array.from({ length: n }, (_, i) => rt.call(args[0], lists.map((l) => l[i]))));
+    return new PyList(
+      Array.from({ length: n }, (_, i) =>
+        rt.call(
+          args[0],
+          lists.map((l) => l[i]),
+        ),
+      ),
+    );
   });
   fn('filter', (args, _kw, rt) => {
     expectArgs('filter', args, 2);
@@ -322,7 +343,13 @@ export function createBuiltins(): Map<string, PyValue> {
   });
   fn('callable', (args) => {
     const v = args[0];
-    return v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyClass || (v instanceof HostObject && typeof v.call === 'function');
+    return (
+      v instanceof PyFunction ||
+      v instanceof PyBuiltin ||
+      v instanceof PyBoundMethod ||
+      v instanceof PyClass ||
+      (v instanceof HostObject && typeof v.call === 'function')
+    );
   });
   fn('getattr', (args, _kw, rt) => {
     expectArgs('getattr', args, 2, 3);
@@ -375,7 +402,10 @@ export function createBuiltins(): Map<string, PyValue> {
     if (typeof path !== 'string') throw typeError(`open() needs a file name (str), not ${typeName(path ?? null)}`);
     if (typeof mode !== 'string') throw typeError('open() argument "mode" must be str');
     if (!/[wax]/.test(mode)) {
-      throw sandboxError(`open(${JSON.stringify(path)}): reading files is not allowed in brewnet's sandbox`, "a net script may only write files (open(path, 'w')); brewnet captures them as the script's output");
+      throw sandboxError(
+        `open(${JSON.stringify(path)}): reading files is not allowed in brewnet's sandbox`,
+        "a net script may only write files (open(path, 'w')); brewnet captures them as the script's output",
+      );
     }
     return rt.host.openForWrite(path, mode);
   });
@@ -411,9 +441,15 @@ function classOf(v: PyValue, b: Map<string, PyValue>): PyClass {
   if (builtin instanceof PyClass) return builtin;
   let cls = hostClasses.get(name);
   if (!cls) {
-    cls = new PyClass(name, [], new Map(), () => {
-      throw typeError(`cannot create '${name}' instances`);
-    }, true);
+    cls = new PyClass(
+      name,
+      [],
+      new Map(),
+      () => {
+        throw typeError(`cannot create '${name}' instances`);
+      },
+      true,
+    );
     hostClasses.set(name, cls);
   }
   return cls;
@@ -425,4 +461,3 @@ function isInstance(v: PyValue, of: PyValue, b: Map<string, PyValue>): boolean {
   if (of === b.get('object')) return true;
   return classOf(v, b).isSubclassOf(of);
 }
-

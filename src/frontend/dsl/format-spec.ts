@@ -195,63 +195,66 @@ export function percentFormat(fmt: string, args: PyValue, rt: Runtime): string {
     if (next >= positional.length) throw typeError('not enough arguments for format string');
     return positional[next++];
   };
-  const out = fmt.replace(/%(?:\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?([diouxXeEfFgGcrsa%])|%(.?)/g, (_whole, key, flags: string, width, precision, type, bad) => {
-    if (bad !== undefined) {
-      if (bad === '') throw valueError('incomplete format');
-      throw valueError(`unsupported format character '${bad}' (0x${bad.charCodeAt(0).toString(16)})`);
-    }
-    if (type === '%') return '%';
-    let value: PyValue;
-    if (key !== undefined) {
-      if (!mapping) throw typeError('format requires a mapping');
-      usedMapping = true;
-      const found = [...mapping.entries.values()].find(([k]) => k === key);
-      if (!found) throw keyError(strRepr(key));
-      value = found[1];
-    } else {
-      if (width === '*') width = String(rt.str(take()));
-      if (precision === '*') precision = String(rt.str(take()));
-      value = take();
-    }
-    const spec: Spec = {
-      fill: flags.includes('0') && !flags.includes('-') && !'sr'.includes(type) ? '0' : ' ',
-      align: flags.includes('-') ? '<' : flags.includes('0') && !'sr'.includes(type) ? '=' : '>',
-      sign: flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '-',
-      alternate: flags.includes('#'),
-      width: width ? Number(width) : 0,
-      precision: precision !== undefined ? Number(precision) : undefined,
-    };
-    rt.checkStringSize(spec.width + (spec.precision ?? 0));
-    switch (type) {
-      case 's':
-      case 'r':
-      case 'a': {
-        let text = type === 's' ? rt.str(value) : rt.repr(value);
-        if (spec.precision !== undefined) text = text.slice(0, spec.precision);
-        return pad(text, '', { ...spec, fill: ' ' }, '>');
+  const out = fmt.replace(
+    /%(?:\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?([diouxXeEfFgGcrsa%])|%(.?)/g,
+    (_whole, key, flags: string, width, precision, type, bad) => {
+      if (bad !== undefined) {
+        if (bad === '') throw valueError('incomplete format');
+        throw valueError(`unsupported format character '${bad}' (0x${bad.charCodeAt(0).toString(16)})`);
       }
-      case 'c':
-        return pad(typeof value === 'bigint' ? String.fromCodePoint(Number(value)) : rt.str(value), '', spec, '>');
-      case 'd':
-      case 'i':
-      case 'u': {
-        const n = numberArg(value, type);
-        const int = typeof n === 'bigint' ? n : BigInt(Math.trunc(n));
-        return formatInt(int, { ...spec, precision: undefined, type: 'd' });
+      if (type === '%') return '%';
+      let value: PyValue;
+      if (key !== undefined) {
+        if (!mapping) throw typeError('format requires a mapping');
+        usedMapping = true;
+        const found = [...mapping.entries.values()].find(([k]) => k === key);
+        if (!found) throw keyError(strRepr(key));
+        value = found[1];
+      } else {
+        if (width === '*') width = String(rt.str(take()));
+        if (precision === '*') precision = String(rt.str(take()));
+        value = take();
       }
-      case 'o':
-      case 'x':
-      case 'X': {
-        const n = numberArg(value, type);
-        if (typeof n !== 'bigint') throw typeError(`%${type} format: an integer is required, not float`);
-        return formatInt(n, { ...spec, precision: undefined, type });
+      const spec: Spec = {
+        fill: flags.includes('0') && !flags.includes('-') && !'sr'.includes(type) ? '0' : ' ',
+        align: flags.includes('-') ? '<' : flags.includes('0') && !'sr'.includes(type) ? '=' : '>',
+        sign: flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '-',
+        alternate: flags.includes('#'),
+        width: width ? Number(width) : 0,
+        precision: precision !== undefined ? Number(precision) : undefined,
+      };
+      rt.checkStringSize(spec.width + (spec.precision ?? 0));
+      switch (type) {
+        case 's':
+        case 'r':
+        case 'a': {
+          let text = type === 's' ? rt.str(value) : rt.repr(value);
+          if (spec.precision !== undefined) text = text.slice(0, spec.precision);
+          return pad(text, '', { ...spec, fill: ' ' }, '>');
+        }
+        case 'c':
+          return pad(typeof value === 'bigint' ? String.fromCodePoint(Number(value)) : rt.str(value), '', spec, '>');
+        case 'd':
+        case 'i':
+        case 'u': {
+          const n = numberArg(value, type);
+          const int = typeof n === 'bigint' ? n : BigInt(Math.trunc(n));
+          return formatInt(int, { ...spec, precision: undefined, type: 'd' });
+        }
+        case 'o':
+        case 'x':
+        case 'X': {
+          const n = numberArg(value, type);
+          if (typeof n !== 'bigint') throw typeError(`%${type} format: an integer is required, not float`);
+          return formatInt(n, { ...spec, precision: undefined, type });
+        }
+        default: {
+          const n = numberArg(value, type);
+          return formatFloat(Number(n), { ...spec, type });
+        }
       }
-      default: {
-        const n = numberArg(value, type);
-        return formatFloat(Number(n), { ...spec, type });
-      }
-    }
-  });
+    },
+  );
   if (!usedMapping && !mapping && next < positional.length) throw typeError('not all arguments converted during string formatting');
   return out;
 }

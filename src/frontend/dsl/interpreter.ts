@@ -143,7 +143,8 @@ export class Interpreter implements Runtime {
   run(body: Stmt[]): void {
     this.guard(() => {
       const flow = this.execBlock(body, this.globals);
-      if (flow === Flow.Break || flow === Flow.Continue) throw new PyError('SyntaxError', `'${flow === Flow.Break ? 'break' : 'continue'}' outside loop`, this.pos);
+      if (flow === Flow.Break || flow === Flow.Continue)
+        throw new PyError('SyntaxError', `'${flow === Flow.Break ? 'break' : 'continue'}' outside loop`, this.pos);
     });
   }
 
@@ -161,7 +162,11 @@ export class Interpreter implements Runtime {
         const stack = /call stack/i.test(e.message);
         const err = stack
           ? limitError('RecursionError', 'maximum recursion depth exceeded', `raise the limit with ${LIMIT_FLAGS.maxDepth}, or nest less`)
-          : limitError('MemoryError', 'out of memory building a value', `raise the limit with ${LIMIT_FLAGS.maxString} or ${LIMIT_FLAGS.maxList}`);
+          : limitError(
+              'MemoryError',
+              'out of memory building a value',
+              `raise the limit with ${LIMIT_FLAGS.maxString} or ${LIMIT_FLAGS.maxList}`,
+            );
         err.pos = this.pos;
         throw err;
       }
@@ -275,7 +280,11 @@ export class Interpreter implements Runtime {
               value = this.options.importModule(`${s.module}.${n.name}`, this);
             } catch {
               const hint = closest(n.name, module.attrs.keys());
-              const err = new PyError('ImportError', `cannot import name '${n.name}' from '${s.module}'${hint ? ` (did you mean '${hint}'?)` : ''}`, n.pos);
+              const err = new PyError(
+                'ImportError',
+                `cannot import name '${n.name}' from '${s.module}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+                n.pos,
+              );
               throw err;
             }
           }
@@ -378,7 +387,8 @@ export class Interpreter implements Runtime {
 
   private matches(e: PyError, type: PyValue): boolean {
     if (type instanceof PyTuple) return type.items.some((t) => this.matches(e, t));
-    if (!(type instanceof PyClass) || !isExceptionClass(type)) throw typeError('catching classes that do not inherit from BaseException is not allowed');
+    if (!(type instanceof PyClass) || !isExceptionClass(type))
+      throw typeError('catching classes that do not inherit from BaseException is not allowed');
     const cls = this.exceptionValue(e).cls;
     return cls.isSubclassOf(type);
   }
@@ -416,7 +426,8 @@ export class Interpreter implements Runtime {
   lookup(name: string, scope: Scope): PyValue {
     if (scope.kind === 'function' && scope.localNames.has(name) && !scope.globalNames.has(name) && !scope.nonlocalNames.has(name)) {
       const v = scope.vars.get(name);
-      if (v === undefined) throw new PyError('UnboundLocalError', `cannot access local variable '${name}' where it is not associated with a value`);
+      if (v === undefined)
+        throw new PyError('UnboundLocalError', `cannot access local variable '${name}' where it is not associated with a value`);
       return v;
     }
     if (scope.globalNames.has(name)) return this.lookupGlobal(name, scope);
@@ -479,7 +490,11 @@ export class Interpreter implements Runtime {
           throw valueError(`not enough values to unpack (expected at least ${target.elts.length - 1}, got ${items.length})`);
         }
         target.elts.slice(0, star).forEach((e, i) => this.assign(e, items[i], scope));
-        this.assign((target.elts[star] as Extract<Expr, { kind: 'starred' }>).value, new PyList(items.slice(star, items.length - after)), scope);
+        this.assign(
+          (target.elts[star] as Extract<Expr, { kind: 'starred' }>).value,
+          new PyList(items.slice(star, items.length - after)),
+          scope,
+        );
         target.elts.slice(star + 1).forEach((e, i) => this.assign(e, items[items.length - after + i], scope));
         return;
       }
@@ -584,10 +599,18 @@ export class Interpreter implements Runtime {
 
   private callFunction(fn: PyFunction, args: PyValue[], kwargs: Map<string, PyValue>): PyValue {
     if (this.depth >= this.options.limits.maxDepth) {
-      throw limitError('RecursionError', `maximum recursion depth exceeded (${this.options.limits.maxDepth} nested calls)`, `raise the limit with ${LIMIT_FLAGS.maxDepth}`);
+      throw limitError(
+        'RecursionError',
+        `maximum recursion depth exceeded (${this.options.limits.maxDepth} nested calls)`,
+        `raise the limit with ${LIMIT_FLAGS.maxDepth}`,
+      );
     }
     this.step();
-    const locals = localNamesOf(fn.body, fn.params.map((p) => p.name), fn.body);
+    const locals = localNamesOf(
+      fn.body,
+      fn.params.map((p) => p.name),
+      fn.body,
+    );
     const scope = new Scope('function', fn.closure, locals);
     this.bindArguments(fn, args, kwargs, scope);
     const savedPos = this.pos;
@@ -618,7 +641,9 @@ export class Interpreter implements Runtime {
     if (args.length > plain.length && !star) {
       const required = plain.filter((p) => !p.default).length;
       const takes = required === plain.length ? `${plain.length}` : `from ${required} to ${plain.length}`;
-      throw typeError(`${label} takes ${takes} positional argument${plain.length === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`);
+      throw typeError(
+        `${label} takes ${takes} positional argument${plain.length === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`,
+      );
     }
     plain.forEach((p, i) => {
       if (i < args.length) scope.vars.set(p.name, args[i]);
@@ -633,7 +658,10 @@ export class Interpreter implements Runtime {
       } else if (doubleStar) {
         extra.entries.set(hashKey(name), [name, value]);
       } else {
-        const hint = closest(name, plain.map((p) => p.name));
+        const hint = closest(
+          name,
+          plain.map((p) => p.name),
+        );
         throw typeError(`${label} got an unexpected keyword argument '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
       }
     }
@@ -824,7 +852,8 @@ export class Interpreter implements Runtime {
       if (typeof part === 'string') out += part;
       else {
         const value = this.eval(part.expr, scope);
-        const converted = part.conversion === 'r' || part.conversion === 'a' ? this.repr(value) : part.conversion === 's' ? this.str(value) : value;
+        const converted =
+          part.conversion === 'r' || part.conversion === 'a' ? this.repr(value) : part.conversion === 's' ? this.str(value) : value;
         const spec = part.spec ? this.evalFString(part.spec, scope) : '';
         out += formatValue(converted, spec, this);
       }
@@ -954,7 +983,10 @@ export class Interpreter implements Runtime {
   }
 
   private noAttribute(what: string, name: string, candidates: string[]): PyError {
-    const hint = closest(name, candidates.filter((c) => !c.startsWith('_')));
+    const hint = closest(
+      name,
+      candidates.filter((c) => !c.startsWith('_')),
+    );
     return attributeError(`${what} has no attribute '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
   }
 
@@ -1117,7 +1149,8 @@ export class Interpreter implements Runtime {
 
   private containerRepr(v: PyList | PyTuple | PyDict | PySet): string {
     if (v instanceof PyList) return `[${v.items.map((x) => this.repr(x)).join(', ')}]`;
-    if (v instanceof PyTuple) return v.items.length === 1 ? `(${this.repr(v.items[0])},)` : `(${v.items.map((x) => this.repr(x)).join(', ')})`;
+    if (v instanceof PyTuple)
+      return v.items.length === 1 ? `(${this.repr(v.items[0])},)` : `(${v.items.map((x) => this.repr(x)).join(', ')})`;
     if (v instanceof PyDict) return `{${[...v.entries.values()].map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ')}}`;
     return v.entries.size === 0 ? 'set()' : `{${[...v.entries.values()].map((x) => this.repr(x)).join(', ')}}`;
   }

@@ -29,31 +29,34 @@ function intArg(v: PyValue, method: string): number {
 /** str.format: {} / {0} / {name} / {0.attr} / {0[key]} with conversions and specs. */
 function strFormat(template: string, args: PyValue[], kwargs: Map<string, PyValue>, rt: Runtime): string {
   let auto = 0;
-  const out = template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::((?:[^{}]|\{[^{}]*\})*))?\}/g, (whole, field: string | undefined, conversion, spec) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    const [, head = '', rest = ''] = /^([^.[]*)(.*)$/.exec(field ?? '')!;
-    let value: PyValue;
-    if (head === '') {
-      if (auto >= args.length) throw indexError(`Replacement index ${auto} out of range for positional args tuple`);
-      value = args[auto++];
-    } else if (/^\d+$/.test(head)) {
-      const i = Number(head);
-      if (i >= args.length) throw indexError(`Replacement index ${i} out of range for positional args tuple`);
-      value = args[i];
-    } else {
-      if (!kwargs.has(head)) throw keyError(`'${head}'`);
-      value = kwargs.get(head)!;
-    }
-    for (const m of rest.matchAll(/\.(\w+)|\[([^\]]+)\]/g)) {
-      if (m[1]) value = rt.getAttr(value, m[1]);
-      else value = indexInto(value, /^\d+$/.test(m[2]) ? BigInt(m[2]) : m[2], rt);
-    }
-    if (conversion === 'r' || conversion === 'a') value = rt.repr(value);
-    else if (conversion === 's') value = rt.str(value);
-    const specText = spec ? strFormat(spec, args, kwargs, rt) : '';
-    return formatValue(value, specText, rt);
-  });
+  const out = template.replace(
+    /\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::((?:[^{}]|\{[^{}]*\})*))?\}/g,
+    (whole, field: string | undefined, conversion, spec) => {
+      if (whole === '{{') return '{';
+      if (whole === '}}') return '}';
+      const [, head = '', rest = ''] = /^([^.[]*)(.*)$/.exec(field ?? '')!;
+      let value: PyValue;
+      if (head === '') {
+        if (auto >= args.length) throw indexError(`Replacement index ${auto} out of range for positional args tuple`);
+        value = args[auto++];
+      } else if (/^\d+$/.test(head)) {
+        const i = Number(head);
+        if (i >= args.length) throw indexError(`Replacement index ${i} out of range for positional args tuple`);
+        value = args[i];
+      } else {
+        if (!kwargs.has(head)) throw keyError(`'${head}'`);
+        value = kwargs.get(head)!;
+      }
+      for (const m of rest.matchAll(/\.(\w+)|\[([^\]]+)\]/g)) {
+        if (m[1]) value = rt.getAttr(value, m[1]);
+        else value = indexInto(value, /^\d+$/.test(m[2]) ? BigInt(m[2]) : m[2], rt);
+      }
+      if (conversion === 'r' || conversion === 'a') value = rt.repr(value);
+      else if (conversion === 's') value = rt.str(value);
+      const specText = spec ? strFormat(spec, args, kwargs, rt) : '';
+      return formatValue(value, specText, rt);
+    },
+  );
   rt.checkStringSize(out.length);
   return out;
 }
@@ -138,7 +141,10 @@ const STR_METHODS: Record<string, NativeFn> = {
     const [s, a, b] = [args[0] as string, strArg(args[1], 'replace'), strArg(args[2], 'replace')];
     const count = args[3] === undefined ? -1 : intArg(args[3], 'replace');
     const pieces = s.split(a);
-    const out = count < 0 ? pieces.join(b) : pieces.slice(0, count + 1).join(b) + (pieces.length > count + 1 ? a + pieces.slice(count + 1).join(a) : '');
+    const out =
+      count < 0
+        ? pieces.join(b)
+        : pieces.slice(0, count + 1).join(b) + (pieces.length > count + 1 ? a + pieces.slice(count + 1).join(a) : '');
     rt.checkStringSize(out.length);
     return out;
   },

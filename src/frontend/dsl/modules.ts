@@ -10,10 +10,46 @@ export type ModuleFactory = (rt: Runtime, modules: ModuleRegistry) => PyModule;
 
 /** Standard modules that exist in Python but would let a script out of the sandbox. */
 const REFUSED = new Set([
-  'os', 'os.path', 'subprocess', 'socket', 'shutil', 'pathlib', 'io', 'builtins', 'importlib', 'ctypes', 'pickle',
-  'marshal', 'urllib', 'urllib.request', 'requests', 'http', 'time', 'datetime', 'threading', 'multiprocessing',
-  'signal', 'tempfile', 'glob', 'inspect', 'gc', 'code', 'pty', 'platform', 'random', 'unittest', 'sqlite3', 'zipfile',
-  'tarfile', 'lmdb', 'h5py', 'cv2', 'PIL', 'scipy', 'skimage', 'matplotlib',
+  'os',
+  'os.path',
+  'subprocess',
+  'socket',
+  'shutil',
+  'pathlib',
+  'io',
+  'builtins',
+  'importlib',
+  'ctypes',
+  'pickle',
+  'marshal',
+  'urllib',
+  'urllib.request',
+  'requests',
+  'http',
+  'time',
+  'datetime',
+  'threading',
+  'multiprocessing',
+  'signal',
+  'tempfile',
+  'glob',
+  'inspect',
+  'gc',
+  'code',
+  'pty',
+  'platform',
+  'random',
+  'unittest',
+  'sqlite3',
+  'zipfile',
+  'tarfile',
+  'lmdb',
+  'h5py',
+  'cv2',
+  'PIL',
+  'scipy',
+  'skimage',
+  'matplotlib',
 ]);
 
 export class ModuleRegistry {
@@ -77,10 +113,11 @@ class IgnoredPath extends HostObject {
 class StreamProxy extends HostObject {
   readonly typeName = 'TextIOWrapper';
   override getAttr(name: string): PyValue | undefined {
-    if (name === 'write') return new PyBuiltin('write', (args, _kw, rt) => {
-      rt.writeStderr(rt.str(args[0]));
-      return null;
-    });
+    if (name === 'write')
+      return new PyBuiltin('write', (args, _kw, rt) => {
+        rt.writeStderr(rt.str(args[0]));
+        return null;
+      });
     if (name === 'flush') return new PyBuiltin('flush', () => null);
     return undefined;
   }
@@ -108,7 +145,10 @@ export const sysModule: ModuleFactory = (rt) =>
 export const futureModule: ModuleFactory = () =>
   moduleOf(
     '__future__',
-    ['print_function', 'division', 'absolute_import', 'unicode_literals', 'with_statement', 'generators', 'nested_scopes'].map((n) => [n, true]),
+    ['print_function', 'division', 'absolute_import', 'unicode_literals', 'with_statement', 'generators', 'nested_scopes'].map((n) => [
+      n,
+      true,
+    ]),
   );
 
 function num(v: PyValue, fn: string): number {
@@ -150,7 +190,11 @@ export const mathModule: ModuleFactory = () =>
     ['tau', 2 * Math.PI],
     mathFn('sqrt', Math.sqrt, (x) => x >= 0),
     mathFn('exp', Math.exp),
-    mathFn('log', (x, base) => (base === undefined ? Math.log(x) : Math.log(x) / Math.log(base)), (x) => x > 0),
+    mathFn(
+      'log',
+      (x, base) => (base === undefined ? Math.log(x) : Math.log(x) / Math.log(base)),
+      (x) => x > 0,
+    ),
     mathFn('log2', Math.log2, (x) => x > 0),
     mathFn('log10', Math.log10, (x) => x > 0),
     mathFn('pow', Math.pow),

@@ -151,7 +151,14 @@ export const numpyModule: ModuleFactory = () => {
     arrayMaker('empty', (args) => args[0]),
     [
       'asarray',
-      builtin('asarray', (args, kwargs) => new ShapeArray(nestedShape(args[0]), dtypeName(kwargs.get('dtype') ?? (args[0] instanceof ShapeArray ? args[0].dtype : undefined)))),
+      builtin(
+        'asarray',
+        (args, kwargs) =>
+          new ShapeArray(
+            nestedShape(args[0]),
+            dtypeName(kwargs.get('dtype') ?? (args[0] instanceof ShapeArray ? args[0].dtype : undefined)),
+          ),
+      ),
     ],
     ['array', builtin('array', (args, kwargs) => new ShapeArray(nestedShape(args[0]), dtypeName(kwargs.get('dtype'))))],
     ['prod', builtin('prod', (args, _kw, rt) => BigInt(shapeOf(args[0], rt, 'numpy.prod').reduce((a, b) => a * b, 1)))],

@@ -15,7 +15,8 @@ function bitLength(n: bigint): number {
 }
 
 function checkInt(n: bigint): bigint {
-  if (bitLength(n) > MAX_INT_BITS) throw limitError('MemoryError', `integer result has more than ${MAX_INT_BITS} bits`, 'net scripts never need numbers this large');
+  if (bitLength(n) > MAX_INT_BITS)
+    throw limitError('MemoryError', `integer result has more than ${MAX_INT_BITS} bits`, 'net scripts never need numbers this large');
   return n;
 }
 
@@ -153,12 +154,12 @@ function unsupported(op: string, a: PyValue, b: PyValue): never {
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 function pyMod(a: bigint, b: bigint): bigint {
   const r = a % b;
-  return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
+  return r !== 0n && r < 0n !== b < 0n ? r + b : r;
 }
 
 function repeat(count: PyValue, length: number, rt: Runtime, kind: 'str' | 'list'): number {

@@ -30,7 +30,10 @@ export class OutputFiles {
   open(path: string, mode: string): OutputFile {
     const normalised = normaliseOutputPath(path);
     if (!normalised) {
-      throw sandboxError(`open(${JSON.stringify(path)}, ${JSON.stringify(mode)}): an output file must stay inside the output folder`, "write a relative path such as 'train.prototxt'");
+      throw sandboxError(
+        `open(${JSON.stringify(path)}, ${JSON.stringify(mode)}): an output file must stay inside the output folder`,
+        "write a relative path such as 'train.prototxt'",
+      );
     }
     if (/[r+]/.test(mode) && !/[wax]/.test(mode.replace('+', ''))) throw valueError(`invalid mode: '${mode}'`);
     if (mode.includes('x') && this.files.has(normalised)) throw valueError(`[Errno 17] File exists: '${path}'`);
@@ -41,7 +44,11 @@ export class OutputFiles {
   append(path: string, text: string): void {
     this.written += text.length;
     if (this.written > this.maxOutput) {
-      throw limitError('MemoryError', `the script wrote more than ${this.maxOutput.toLocaleString('en-US')} characters of output`, `raise the limit with ${LIMIT_FLAGS.maxOutput}`);
+      throw limitError(
+        'MemoryError',
+        `the script wrote more than ${this.maxOutput.toLocaleString('en-US')} characters of output`,
+        `raise the limit with ${LIMIT_FLAGS.maxOutput}`,
+      );
     }
     this.files.set(path, (this.files.get(path) ?? '') + text);
   }

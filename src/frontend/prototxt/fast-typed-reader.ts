@@ -10,8 +10,25 @@
 // message, metadata and locations that the checker builds from the syntax tree (test/frontend checks it).
 import type protobuf from 'protobufjs';
 import {
-  APOSTROPHE, COLON, COMMA, DIGIT, DOT, GIVE_UP, IDENT_START, LANGLE, LCURLY, LSQUARE, MAX_DEPTH, MINUS, QUOTE,
-  RANGLE, RCURLY, RSQUARE, SEMICOLON, cls, PrototxtScanner,
+  APOSTROPHE,
+  COLON,
+  COMMA,
+  DIGIT,
+  DOT,
+  GIVE_UP,
+  IDENT_START,
+  LANGLE,
+  LCURLY,
+  LSQUARE,
+  MAX_DEPTH,
+  MINUS,
+  QUOTE,
+  RANGLE,
+  RCURLY,
+  RSQUARE,
+  SEMICOLON,
+  cls,
+  PrototxtScanner,
 } from '../../../grammar/prototxt-fast-parser.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
@@ -101,7 +118,7 @@ const NOWHERE = { file: '', line: 0, column: 0 };
 class FastTypedReader extends PrototxtScanner {
   // The scanner fills the line map as it reads; every message of the file shares it. (A reader that
   // finds locations again has none: the lines are all known by then.)
-  protected declare readonly lines: LineMap | undefined;
+  declare protected readonly lines: LineMap | undefined;
 
   constructor(
     text: string,

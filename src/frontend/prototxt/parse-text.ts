@@ -1,6 +1,16 @@
 // Scanner + parser driver: source text → untyped TextMessage, with syntax errors as located diagnostics.
 import type { IToken } from 'chevrotain';
-import { Identifier, LAngle, LCurly, LSquare, NumberLiteral, prototxtLexer, RAngle, RCurly, UnterminatedString } from '../../../grammar/prototxt-tokens.js';
+import {
+  Identifier,
+  LAngle,
+  LCurly,
+  LSquare,
+  NumberLiteral,
+  prototxtLexer,
+  RAngle,
+  RCurly,
+  UnterminatedString,
+} from '../../../grammar/prototxt-tokens.js';
 import { PrototxtParser } from '../../../grammar/prototxt-parser.js';
 import { fastParseFields, fastParseStop } from '../../../grammar/prototxt-fast-parser.js';
 import { DiagnosticError, error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
@@ -49,8 +59,11 @@ export function streamTopLevelFields(text: string, file: string, onField: (field
 export function parseTextFull(text: string, file: string): TextMessage {
   if (looksBinary(text)) {
     throw new DiagnosticError([
-      error('this file is not text (it contains NUL or non-UTF-8 bytes)', { file, line: 1, column: 1, offset: 0 },
-        'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)'),
+      error(
+        'this file is not text (it contains NUL or non-UTF-8 bytes)',
+        { file, line: 1, column: 1, offset: 0 },
+        'a .caffemodel holds weights; pass the .prototxt that defines the net (weights are loaded with --weights)',
+      ),
     ]);
   }
   // Chevrotain is slow on a big file (seconds per 10 MB). Everything before the top-level field where the
@@ -84,7 +97,9 @@ function readTokens(source: string, file: string, origin: Origin): IToken[] {
   const diagnostics: Diagnostic[] = [];
   for (const e of lexed.errors.slice(0, MAX_REPORTED)) {
     const ch = String.fromCodePoint(source.codePointAt(e.offset)!);
-    diagnostics.push(error(`unexpected character ${showChar(ch)}`, place(file, origin, e.line ?? 0, e.column ?? 0, e.offset), charHint(ch)));
+    diagnostics.push(
+      error(`unexpected character ${showChar(ch)}`, place(file, origin, e.line ?? 0, e.column ?? 0, e.offset), charHint(ch)),
+    );
   }
   for (const t of lexed.tokens) {
     if (t.tokenType === UnterminatedString && diagnostics.length < MAX_REPORTED) {
@@ -104,7 +119,8 @@ function parseTokens(tokens: IToken[], file: string, origin: Origin, text: strin
   const fields = parser.document();
   if (parser.errors.length > 0) {
     const t = parser.errors[0].token;
-    const loc: SourceLocation = Number.isNaN(t.startOffset) || t.tokenType.name === 'EOF' ? endOfText(file, text) : tokenLoc(file, origin, t);
+    const loc: SourceLocation =
+      Number.isNaN(t.startOffset) || t.tokenType.name === 'EOF' ? endOfText(file, text) : tokenLoc(file, origin, t);
     const junk = malformedNumber(tokens, t);
     if (junk) throw new DiagnosticError([error(`malformed number "${junk.text}"`, tokenLoc(file, origin, junk.start))]);
     throw new DiagnosticError([error(parser.errors[0].message, loc, syntaxHint(tokens, t, file, origin, atFileStart))]);
@@ -147,7 +163,8 @@ function checkDepth(tokens: IToken[], file: string, origin: Origin): void {
   let depth = 0;
   for (const t of tokens) {
     if (t.tokenType === LCurly || t.tokenType === LAngle) {
-      if (++depth > MAX_DEPTH) throw new DiagnosticError([error(`messages are nested more than ${MAX_DEPTH} levels deep`, tokenLoc(file, origin, t))]);
+      if (++depth > MAX_DEPTH)
+        throw new DiagnosticError([error(`messages are nested more than ${MAX_DEPTH} levels deep`, tokenLoc(file, origin, t))]);
     } else if ((t.tokenType === RCurly || t.tokenType === RAngle) && depth > 0) depth--;
   }
 }

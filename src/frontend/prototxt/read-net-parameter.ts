@@ -35,7 +35,8 @@ export function parseTextMessage(text: string, file: string, typeName: string): 
 /** `dialect`: 'bvlc', a fork's name, or 'auto' (default): BVLC's, or the fork whose fields the file uses. */
 export function readNetParameter(text: string, file: string, dialect = 'auto'): Msg {
   if (dialect !== 'auto') {
-    if (!(DIALECT_NAMES as readonly string[]).includes(dialect)) fail(`unknown dialect "${dialect}"`, undefined, `the dialects: auto, ${DIALECT_NAMES.join(', ')}`);
+    if (!(DIALECT_NAMES as readonly string[]).includes(dialect))
+      fail(`unknown dialect "${dialect}"`, undefined, `the dialects: auto, ${DIALECT_NAMES.join(', ')}`);
     setActiveDialect(dialect);
     return parseTextMessage(text, file, 'NetParameter');
   }

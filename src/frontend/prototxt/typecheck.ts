@@ -15,12 +15,7 @@ import { dialectsWithField } from './infer-dialect.js';
 // layer turns out to have a type brewnet supports (otherwise "unsupported layer type" says it better).
 const LAYER_MESSAGES = new Set(['LayerParameter', 'V1LayerParameter']);
 
-export function typeMessage(
-  type: protobuf.Type,
-  fields: TextField[],
-  loc: SourceLocation | undefined,
-  diagnostics: Diagnostic[],
-): Msg {
+export function typeMessage(type: protobuf.Type, fields: TextField[], loc: SourceLocation | undefined, diagnostics: Diagnostic[]): Msg {
   const msg: Msg = {};
   const meta = new MessageMeta(type, loc);
   setMeta(msg, meta);
@@ -39,7 +34,9 @@ function suggestField(type: protobuf.Type, name: string): string | undefined {
   const stems = names.filter((n) => n.endsWith('_param')).map((n) => n.slice(0, -'_param'.length));
   const stem = closest(name.slice(0, -'_param'.length), stems);
   if (stem !== undefined) return `did you mean "${stem}_param"?`;
-  return LAYER_MESSAGES.has(type.name) ? `${name} is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (${DIALECTS.map((d) => d.name).join(', ')})` : undefined;
+  return LAYER_MESSAGES.has(type.name)
+    ? `${name} is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (${DIALECTS.map((d) => d.name).join(', ')})`
+    : undefined;
 }
 
 /** A field a fork's dialect has: say which, and how to ask for it. */
@@ -167,12 +164,7 @@ function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: Text
   }
 }
 
-function typeValue(
-  schemaField: protobuf.Field,
-  value: TextValue,
-  field: TextField,
-  diagnostics: Diagnostic[],
-): Scalar | Msg | undefined {
+function typeValue(schemaField: protobuf.Field, value: TextValue, field: TextField, diagnostics: Diagnostic[]): Scalar | Msg | undefined {
   const resolved = schemaField.resolvedType;
   if (resolved && 'fieldsArray' in resolved) {
     if (value.kind !== 'message') {
@@ -188,9 +180,7 @@ function typeValue(
     return typeMessage(resolved as protobuf.Type, value.fields, field.loc, diagnostics);
   }
   if (value.kind === 'message') {
-    diagnostics.push(
-      error(`field "${field.name}" is a ${typeName(schemaField)}, not a message`, value.loc),
-    );
+    diagnostics.push(error(`field "${field.name}" is a ${typeName(schemaField)}, not a message`, value.loc));
     return undefined;
   }
   const result = typeScalar(schemaField, value);
@@ -224,7 +214,11 @@ export function typeScalar(field: protobuf.Field, value: TextScalar): Scalar | D
     }
     if (value.invalidUtf8) {
       // Text fields hold Unicode text; bytes that are not UTF-8 cannot be kept (Python rejects them too).
-      return error(`string for field "${field.name}" is not valid UTF-8`, value.loc, 'octal and hex escapes make raw bytes; together they must spell UTF-8');
+      return error(
+        `string for field "${field.name}" is not valid UTF-8`,
+        value.loc,
+        'octal and hex escapes make raw bytes; together they must spell UTF-8',
+      );
     }
     return value.text;
   }
@@ -248,9 +242,14 @@ function typeEnum(field: protobuf.Field, en: protobuf.Enum, value: TextScalar): 
       const name = en.valuesById[Number(n)];
       if (name !== undefined) return name;
     }
-    return error(`value ${describe(value)} is not a number of enum ${en.name} (field "${field.name}")`, value.loc, `one of ${names.join(', ')}`);
+    return error(
+      `value ${describe(value)} is not a number of enum ${en.name} (field "${field.name}")`,
+      value.loc,
+      `one of ${names.join(', ')}`,
+    );
   }
-  if (value.scalar === 'string' && value.text in en.values) return mismatch(field, value, `a ${en.name} name`, `write ${value.text} without quotes`);
+  if (value.scalar === 'string' && value.text in en.values)
+    return mismatch(field, value, `a ${en.name} name`, `write ${value.text} without quotes`);
   return mismatch(field, value, `a ${en.name} name`, `one of ${names.join(', ')}`);
 }
 
@@ -300,12 +299,19 @@ function parseIntegerText(value: TextScalar): bigint | undefined {
 function typeInteger(field: protobuf.Field, value: TextScalar, [min, max]: [bigint, bigint]): number | Diagnostic {
   if (value.scalar !== 'number') return mismatch(field, value, 'an integer');
   const n = parseIntegerText(value);
-  if (n === undefined) return mismatch(field, value, 'an integer', /^0\d*[89]/.test(value.text) ? 'a leading 0 makes an octal number' : undefined);
+  if (n === undefined)
+    return mismatch(field, value, 'an integer', /^0\d*[89]/.test(value.text) ? 'a leading 0 makes an octal number' : undefined);
   if (n < min || n > max) {
-    return error(`integer ${value.negative ? '-' : ''}${value.text} is out of range for field "${field.name}" (${field.type}: ${min} to ${max})`, value.loc);
+    return error(
+      `integer ${value.negative ? '-' : ''}${value.text} is out of range for field "${field.name}" (${field.type}: ${min} to ${max})`,
+      value.loc,
+    );
   }
   if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    return error(`integer ${value.negative ? '-' : ''}${value.text} in field "${field.name}" is larger than 2^53, which brewnet does not support`, value.loc);
+    return error(
+      `integer ${value.negative ? '-' : ''}${value.text} in field "${field.name}" is larger than 2^53, which brewnet does not support`,
+      value.loc,
+    );
   }
   return Number(n);
 }

@@ -34,7 +34,14 @@ export const convolution: LayerModule = {
     const weights = [numOutput, channels / group, ...g.kernel];
     const params = ctx.param.bias_term === false ? [weights] : [weights, [numOutput]];
     const macs = ctx.bottoms.length * count(top) * (channels / group) * count(g.kernel);
-    const spatialOp = { kind: 'window' as const, firstAxis: g.channelAxis + 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation };
+    const spatialOp = {
+      kind: 'window' as const,
+      firstAxis: g.channelAxis + 1,
+      kernel: g.kernel,
+      stride: g.stride,
+      pad: g.pad,
+      dilation: g.dilation,
+    };
     return { tops: ctx.bottoms.map(() => top), params, macs, spatial: spatialOp };
   },
 };

@@ -66,8 +66,19 @@ function kernelSource(q: ConvParams, flip: boolean): string {
   const [dh, dw] = q.dilation;
   const cinG = cin / group;
   const coutG = cout / group;
-  const xIndex = linear([['n', cin * inH * inW], ['g', cinG * inH * inW], ['ci', inH * inW], ['iy', inW], ['ix', 1]]);
-  const wIndex = linear([['co', cinG * kh * kw], ['ci', kh * kw], ['wy', kw], ['wx', 1]]);
+  const xIndex = linear([
+    ['n', cin * inH * inW],
+    ['g', cinG * inH * inW],
+    ['ci', inH * inW],
+    ['iy', inW],
+    ['ix', 1],
+  ]);
+  const wIndex = linear([
+    ['co', cinG * kh * kw],
+    ['ci', kh * kw],
+    ['wy', kw],
+    ['wx', 1],
+  ]);
   const body = `
     ${coordinates([q.outer, cout, outH, outW], ['n', 'co', 'oy', 'ox'])}
     const g = ${group === 1 ? '0' : `Math.floor(co / ${int(coutG)})`};
@@ -102,6 +113,8 @@ export function convolutionLower(layer: Layer): LoweredLayer {
       out: { top: i },
     };
   });
-  const natives = layer.bottoms.flatMap((_, i) => convolutionNativeSteps(layer, i, { input: { bottom: i }, param: (index) => ({ param: index }) }, { top: i }));
+  const natives = layer.bottoms.flatMap((_, i) =>
+    convolutionNativeSteps(layer, i, { input: { bottom: i }, param: (index) => ({ param: index }) }, { top: i }),
+  );
   return { kernels, natives };
 }

@@ -14,7 +14,13 @@ export interface ConvolutionRefs {
 }
 
 /** The native step computing top `bottom` of `layer` (then the fused ReLU of this slope) into `out`, if covered. */
-export function convolutionNativeSteps(layer: Layer, bottom: number, refs: ConvolutionRefs, out: { top: number }, relu?: number): NativeKernelStepSpec[] {
+export function convolutionNativeSteps(
+  layer: Layer,
+  bottom: number,
+  refs: ConvolutionRefs,
+  out: { top: number },
+  relu?: number,
+): NativeKernelStepSpec[] {
   const q = convParams(layer, bottom);
   const native: ConvolutionNativeSpec = { kind: 'convolution', ...q, flip: filterFlip(layer), ...(relu !== undefined ? { relu } : {}) };
   const params = q.bias ? [refs.param(0), refs.param(1)] : [refs.param(0)];

@@ -49,7 +49,14 @@ export const deconvolution: LayerModule = {
     const params = ctx.param.bias_term === false ? [weights] : [weights, [numOutput]];
     // Every input element is scattered through its group's (num_output/group)·Πk weights.
     const macs = ctx.bottoms.length * count(bottom) * (numOutput / group) * count(g.kernel);
-    const spatialOp = { kind: 'transpose' as const, firstAxis: g.channelAxis + 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation };
+    const spatialOp = {
+      kind: 'transpose' as const,
+      firstAxis: g.channelAxis + 1,
+      kernel: g.kernel,
+      stride: g.stride,
+      pad: g.pad,
+      dilation: g.dilation,
+    };
     return { tops: ctx.bottoms.map(() => top), params, macs, spatial: spatialOp, outputAdjust };
   },
 };

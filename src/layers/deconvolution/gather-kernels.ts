@@ -24,9 +24,10 @@ const weighted = (ty: number, tx: number, term: string) => `vy${ty} * vx${tx} * 
 
 /** Output coordinates of the thread: n, m (channel), oy, ox in the full output. */
 function outputCoordinates(q: ConvParams, win: OutputWindow): string {
-  const split = q.outer === 1
-    ? `const n = 0;\n${coordinates([q.cout, win.h, win.w], ['m', 'wy_', 'wx_'])}`
-    : coordinates([q.outer, q.cout, win.h, win.w], ['n', 'm', 'wy_', 'wx_']);
+  const split =
+    q.outer === 1
+      ? `const n = 0;\n${coordinates([q.cout, win.h, win.w], ['m', 'wy_', 'wx_'])}`
+      : coordinates([q.outer, q.cout, win.h, win.w], ['n', 'm', 'wy_', 'wx_']);
   return `
     ${split}
     const oy = wy_ + ${int(win.y0)};
@@ -52,13 +53,27 @@ export function denseGatherSource(q: ConvParams, win: OutputWindow, bias: boolea
     ${axisTaps('y', 'oy', ay)}
     ${axisTaps('x', 'ox', ax)}
     let sum = ${bias ? 'b[(m|0)]' : '0.0'};
-    ${taps.map(([ty, tx]) => `
+    ${taps
+      .map(
+        ([ty, tx]) => `
     let acc${ty}_${tx} = 0.0;
     for (let cl = 0; cl < ${int(cinG)}; cl++) {
-      acc${ty}_${tx} += xt[${linear([['n', inH * inW * cin], [`iy${ty}`, inW * cin], [`ix${tx}`, cin], ['g', cinG], ['cl', 1]])}] * wt[${linear([['m', kh * kw * cinG], [`ky${ty}`, kw * cinG], [`kx${tx}`, cinG], ['cl', 1]])}];
+      acc${ty}_${tx} += xt[${linear([
+        ['n', inH * inW * cin],
+        [`iy${ty}`, inW * cin],
+        [`ix${tx}`, cin],
+        ['g', cinG],
+        ['cl', 1],
+      ])}] * wt[${linear([
+        ['m', kh * kw * cinG],
+        [`ky${ty}`, kw * cinG],
+        [`kx${tx}`, cinG],
+        ['cl', 1],
+      ])}];
     }
-    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`
-    ).join('')}
+    sum += ${weighted(ty, tx, `acc${ty}_${tx}`)};`,
+      )
+      .join('')}
     return sum;`;
     return kernelFunction(bias ? ['xt', 'wt', 'b'] : ['xt', 'wt'], body);
   }
@@ -69,7 +84,18 @@ export function denseGatherSource(q: ConvParams, win: OutputWindow, bias: boolea
     ${openAxis('y', 'oy', ay)}
         ${openAxis('x', 'ox', ax)}
             for (let cl = 0; cl < ${int(cinG)}; cl++) {
-              sum += xt[${linear([['n', inH * inW * cin], ['iy', inW * cin], ['ix', cin], ['g', cinG], ['cl', 1]])}] * wt[${linear([['m', kh * kw * cinG], ['ky', kw * cinG], ['kx', cinG], ['cl', 1]])}];
+              sum += xt[${linear([
+                ['n', inH * inW * cin],
+                ['iy', inW * cin],
+                ['ix', cin],
+                ['g', cinG],
+                ['cl', 1],
+              ])}] * wt[${linear([
+                ['m', kh * kw * cinG],
+                ['ky', kw * cinG],
+                ['kx', cinG],
+                ['cl', 1],
+              ])}];
             }
         ${closeAxis}
     ${closeAxis}
@@ -90,13 +116,32 @@ export function diagonalGatherSource(q: ConvParams, win: OutputWindow, bias: boo
   if (taps) {
     // Indices written out in full (i32 arithmetic: a declared local would be f32 on webasm, and converting
     // it back costs more than recomputing); weight offsets constant per tap where every phase has the tap.
-    const xAt = (ty: number, tx: number) => linear([['n', cin * inH * inW], ['m', inH * inW], [`iy${ty}`, inW], [`ix${tx}`, 1]]);
+    const xAt = (ty: number, tx: number) =>
+      linear([
+        ['n', cin * inH * inW],
+        ['m', inH * inW],
+        [`iy${ty}`, inW],
+        [`ix${tx}`, 1],
+      ]);
     const wTap = (ty: number, tx: number) =>
       tapAlwaysReal(ay, ty) && tapAlwaysReal(ax, tx)
-        ? linear([['m', kh * kw], ['ry', kw], ['rx', 1]], ty * ay.s * kw + tx * ax.s)
-        : linear([['m', kh * kw], [`ky${ty}`, kw], [`kx${tx}`, 1]]);
-    const rows = Array.from({ length: candidates(ay) }, (_, ty) =>
-      `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xAt(ty, tx)}] * wd[${wTap(ty, tx)}]`).join(' + ')})`,
+        ? linear(
+            [
+              ['m', kh * kw],
+              ['ry', kw],
+              ['rx', 1],
+            ],
+            ty * ay.s * kw + tx * ax.s,
+          )
+        : linear([
+            ['m', kh * kw],
+            [`ky${ty}`, kw],
+            [`kx${tx}`, 1],
+          ]);
+    const rows = Array.from(
+      { length: candidates(ay) },
+      (_, ty) =>
+        `vy${ty} * (${Array.from({ length: candidates(ax) }, (_, tx) => `vx${tx} * x[${xAt(ty, tx)}] * wd[${wTap(ty, tx)}]`).join(' + ')})`,
     );
     const body = `
     ${outputCoordinates(q, win)}
@@ -110,7 +155,16 @@ export function diagonalGatherSource(q: ConvParams, win: OutputWindow, bias: boo
     let sum = ${bias ? 'b[(m|0)]' : '0.0'};
     ${openAxis('y', 'oy', ay)}
         ${openAxis('x', 'ox', ax)}
-            sum += x[${linear([['n', cin * inH * inW], ['m', inH * inW], ['iy', inW], ['ix', 1]])}] * wd[${linear([['m', kh * kw], ['ky', kw], ['kx', 1]])}];
+            sum += x[${linear([
+              ['n', cin * inH * inW],
+              ['m', inH * inW],
+              ['iy', inW],
+              ['ix', 1],
+            ])}] * wd[${linear([
+              ['m', kh * kw],
+              ['ky', kw],
+              ['kx', 1],
+            ])}];
         ${closeAxis}
     ${closeAxis}
     return sum;`;

@@ -47,8 +47,21 @@ export function deconvolutionKernels(
   const bias = q.bias ? [refs.param(1)] : [];
   const nativeStep = (weights: DeconvolutionNativeSpec['weights'], when?: WeightCondition): NativeKernelStepSpec[] => {
     const native: DeconvolutionNativeSpec = {
-      kind: 'deconvolution', weights, outer: q.outer, cin: q.cin, cout: q.cout, group: q.group, inH: q.inH, inW: q.inW,
-      kernel: q.kernel, stride: q.stride, pad: q.pad, dilation: q.dilation, bias: q.bias, flip, window: { ...window },
+      kind: 'deconvolution',
+      weights,
+      outer: q.outer,
+      cin: q.cin,
+      cout: q.cout,
+      group: q.group,
+      inH: q.inH,
+      inW: q.inW,
+      kernel: q.kernel,
+      stride: q.stride,
+      pad: q.pad,
+      dilation: q.dilation,
+      bias: q.bias,
+      flip,
+      window: { ...window },
     };
     return [{ native, args: [refs.input, w, ...bias], size: q.outer * q.cout * window.h * window.w, out, ...(when ? { when } : {}) }];
   };

@@ -25,7 +25,12 @@ export function gatherWeightsSource(q: ConvParams, flip: boolean): string {
     const c = g * ${int(cinG)} + cl;
     const wy = ${tap(flip, 'y', kh)};
     const wx = ${tap(flip, 'x', kw)};
-    return w[${linear([['c', coutG * kh * kw], ['ml', kh * kw], ['wy', kw], ['wx', 1]])}];`;
+    return w[${linear([
+      ['c', coutG * kh * kw],
+      ['ml', kh * kw],
+      ['wy', kw],
+      ['wx', 1],
+    ])}];`;
   return kernelFunction(['w'], body);
 }
 
@@ -37,6 +42,10 @@ export function diagonalWeightsSource(q: ConvParams, flip: boolean): string {
     ${coordinates([cout, kh, kw], ['m', 'ky', 'kx'])}
     const wy = ${tap(flip, 'y', kh)};
     const wx = ${tap(flip, 'x', kw)};
-    return w[${linear([['m', (cout + 1) * kh * kw], ['wy', kw], ['wx', 1]])}];`;
+    return w[${linear([
+      ['m', (cout + 1) * kh * kw],
+      ['wy', kw],
+      ['wx', 1],
+    ])}];`;
   return kernelFunction(['w'], body);
 }

@@ -82,7 +82,12 @@ export function poolingForward(layer: Layer, [x]: Tensor[]): Tensor[] {
     }
   }
   const shape = [...layer.tops[0].shape];
-  return layer.tops.length === 2 ? [{ shape, data: out }, { shape: [...shape], data: mask }] : [{ shape, data: out }];
+  return layer.tops.length === 2
+    ? [
+        { shape, data: out },
+        { shape: [...shape], data: mask },
+      ]
+    : [{ shape, data: out }];
 }
 
 /** `what`: the pooled value, or (MAX only) the mask: the flat in-plane index of the first maximum. */
@@ -90,13 +95,19 @@ function kernelSource(q: PoolParams, what: 'value' | 'mask'): string {
   const [kh, kw] = q.kernel;
   const [sh, sw] = q.stride;
   const [ph, pw] = q.pad;
-  const xIndex = linear([['p', q.inH * q.inW], ['h', q.inW], ['w', 1]]);
+  const xIndex = linear([
+    ['p', q.inH * q.inW],
+    ['h', q.inW],
+    ['w', 1],
+  ]);
   const head = `
     ${coordinates([q.planes, q.outH, q.outW], ['p', 'oy', 'ox'])}
     const h0 = oy * ${int(sh)} - ${int(ph)};
     const w0 = ox * ${int(sw)} - ${int(pw)};`;
   if (q.max) {
-    return kernelFunction(['x'], `${head}
+    return kernelFunction(
+      ['x'],
+      `${head}
       let best = ${-FLT_MAX};
       let at = -1.0;
       for (let dy = 0; dy < ${int(kh)}; dy++) {
@@ -114,9 +125,12 @@ function kernelSource(q: PoolParams, what: 'value' | 'mask'): string {
           }
         }
       }
-      return ${what === 'mask' ? 'at' : 'best'};`);
+      return ${what === 'mask' ? 'at' : 'best'};`,
+    );
   }
-  return kernelFunction(['x'], `${head}
+  return kernelFunction(
+    ['x'],
+    `${head}
     const size = (Math.min(h0 + ${int(kh)}, ${int(q.inH + ph)}) - h0) * (Math.min(w0 + ${int(kw)}, ${int(q.inW + pw)}) - w0);
     let sum = 0.0;
     for (let dy = 0; dy < ${int(kh)}; dy++) {
@@ -130,7 +144,8 @@ function kernelSource(q: PoolParams, what: 'value' | 'mask'): string {
         }
       }
     }
-    return sum / size;`);
+    return sum / size;`,
+  );
 }
 
 export function poolingLower(layer: Layer): LoweredLayer {
@@ -143,6 +158,17 @@ export function poolingLower(layer: Layer): LoweredLayer {
   }
   // On wasm: the native kernel (pooling/native.ts); the mask top of MAX has none.
   const { planes, inH, inW, outH, outW, kernel, stride, pad } = q;
-  const native: PoolingNativeSpec = { kind: 'pooling', max: q.max, planes, inH, inW, outH, outW, kernel: [...kernel], stride: [...stride], pad: [...pad] };
+  const native: PoolingNativeSpec = {
+    kind: 'pooling',
+    max: q.max,
+    planes,
+    inH,
+    inW,
+    outH,
+    outW,
+    kernel: [...kernel],
+    stride: [...stride],
+    pad: [...pad],
+  };
   return { kernels, natives: [{ native, args: [{ bottom: 0 }], size, out: { top: 0 } }] };
 }

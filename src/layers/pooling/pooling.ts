@@ -63,7 +63,10 @@ function kernelOf(ctx: ShapeContext, p: Msg): [number, number] {
   if (hasSize === hasHW) {
     if (hasSize) ctx.fail('filter size is kernel_size OR kernel_h and kernel_w; not both', { msg: p, field: 'kernel_h' });
     if (has(p, 'kernel_h') || has(p, 'kernel_w')) {
-      ctx.fail('for non-square filters both kernel_h and kernel_w are required', { msg: p, field: has(p, 'kernel_h') ? 'kernel_h' : 'kernel_w' });
+      ctx.fail('for non-square filters both kernel_h and kernel_w are required', {
+        msg: p,
+        field: has(p, 'kernel_h') ? 'kernel_h' : 'kernel_w',
+      });
     }
     ctx.fail('filter size must be given: kernel_size, or kernel_h and kernel_w (or global_pooling: true)');
   }
@@ -102,7 +105,8 @@ export const pooling: LayerModule = {
       ctx.fail(`with global_pooling: true; only pad = 0 and stride = 1 (pad ${pad.join('/')}, stride ${stride.join('/')})`);
     }
     // Caffe divides by the stride in float without checking it; 0 would give inf or NaN.
-    if (!(stride[0] > 0 && stride[1] > 0)) ctx.fail('stride dimensions must be nonzero', { msg: p, field: has(p, 'stride_h') ? 'stride_h' : 'stride' });
+    if (!(stride[0] > 0 && stride[1] > 0))
+      ctx.fail('stride dimensions must be nonzero', { msg: p, field: has(p, 'stride_h') ? 'stride_h' : 'stride' });
     if (kernel) checkPadding(ctx, { kernel, stride, pad }, pool, { msg: p, field: has(p, 'pad_h') ? 'pad_h' : 'pad' });
 
     const bottom = ctx.bottoms[0];
@@ -115,6 +119,11 @@ export const pooling: LayerModule = {
     const [ph, pw] = pooledSize(ctx, [h, w], window, round);
     const top = checkBlobShape(ctx, [n, c, ph, pw], 'top shape');
     const spatial = { kind: 'window' as const, firstAxis: 2, kernel: [...window.kernel], stride, pad, dilation: [1, 1] };
-    return { tops: Array.from({ length: ctx.topCount }, () => [...top]), params: [], macs: count(top) * window.kernel[0] * window.kernel[1], spatial };
+    return {
+      tops: Array.from({ length: ctx.topCount }, () => [...top]),
+      params: [],
+      macs: count(top) * window.kernel[0] * window.kernel[1],
+      spatial,
+    };
   },
 };

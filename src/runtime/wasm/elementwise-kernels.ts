@@ -56,9 +56,20 @@ export function channelAffineNativeKernel(spec: ChannelAffineNativeSpec): Native
         f.forLoop(c, 0, channels, 1, () => {
           if (affine) {
             f.get(c).i32(4).mul().f32Load(coef).f32x4Splat().set(s);
-            f.get(c).i32(4).mul().f32Load(coef + channels * 4).f32x4Splat().set(t);
+            f.get(c)
+              .i32(4)
+              .mul()
+              .f32Load(coef + channels * 4)
+              .f32x4Splat()
+              .set(t);
           }
-          if (prelu) f.get(c).i32(4).mul().f32Load(coef + channels * 8).f32x4Splat().set(a);
+          if (prelu)
+            f.get(c)
+              .i32(4)
+              .mul()
+              .f32Load(coef + channels * 8)
+              .f32x4Splat()
+              .set(a);
           f.get(plane).i32(x).add().set(xp);
           f.get(plane).i32(out).add().set(op);
           f.forLoop(i, 0, inner, 4, () => {

@@ -47,16 +47,39 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
       const acc = Array.from({ length: 4 }, () => f.local(V128));
       const xv = f.local(V128);
       f.forLoop(j, 0, np, 4, () => {
-        f.get(j).i32(kp * 4).mul().i32(w).add().set(wRow);
+        f.get(j)
+          .i32(kp * 4)
+          .mul()
+          .i32(w)
+          .add()
+          .set(wRow);
         f.forLoop(i, 0, m, 1, () => {
           for (const a of acc) f.v128Zero().set(a);
-          f.get(i).i32(kp * 4).mul().i32(x).add().set(xp);
+          f.get(i)
+            .i32(kp * 4)
+            .mul()
+            .i32(x)
+            .add()
+            .set(xp);
           f.get(wRow).set(wp);
           f.forLoop(t, 0, kp, 4, () => {
             f.get(xp).v128Load(0).set(xv);
             acc.forEach((a, r) => {
-              if (relaxed) f.get(wp).v128Load(r * kp * 4).get(xv).get(a).f32x4RelaxedMadd().set(a);
-              else f.get(a).get(wp).v128Load(r * kp * 4).get(xv).f32x4Mul().f32x4Add().set(a);
+              if (relaxed)
+                f.get(wp)
+                  .v128Load(r * kp * 4)
+                  .get(xv)
+                  .get(a)
+                  .f32x4RelaxedMadd()
+                  .set(a);
+              else
+                f.get(a)
+                  .get(wp)
+                  .v128Load(r * kp * 4)
+                  .get(xv)
+                  .f32x4Mul()
+                  .f32x4Add()
+                  .set(a);
             });
             f.increment(xp, 16);
             f.increment(wp, 16);
@@ -64,8 +87,23 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
           // out[i, j + r] = Σ lanes of acc[r] (+ b[j + r])
           acc.forEach((a, r) => {
             f.get(i).i32(np).mul().get(j).add().i32(4).mul();
-            f.get(a).f32x4ExtractLane(0).get(a).f32x4ExtractLane(1).f32Add().get(a).f32x4ExtractLane(2).get(a).f32x4ExtractLane(3).f32Add().f32Add();
-            if (bias) f.get(j).i32(4).mul().f32Load(b + r * 4).f32Add();
+            f.get(a)
+              .f32x4ExtractLane(0)
+              .get(a)
+              .f32x4ExtractLane(1)
+              .f32Add()
+              .get(a)
+              .f32x4ExtractLane(2)
+              .get(a)
+              .f32x4ExtractLane(3)
+              .f32Add()
+              .f32Add();
+            if (bias)
+              f.get(j)
+                .i32(4)
+                .mul()
+                .f32Load(b + r * 4)
+                .f32Add();
             f.f32Store(out + r * 4);
           });
         });

@@ -33,9 +33,21 @@ function asDeconvolution(spec: ConvolutionNativeSpec): AsDeconvolution {
   const [y, x] = [axis(0), axis(1)];
   return {
     spec: {
-      kind: 'deconvolution', weights: 'dense', outer: spec.outer, cin: spec.cin, cout: spec.cout, group: spec.group,
-      inH: spec.inH + 2 * y.excess, inW: spec.inW + 2 * x.excess, kernel: spec.kernel, stride: [1, 1], pad: [y.pad, x.pad],
-      dilation: spec.dilation, bias: spec.bias, flip: !spec.flip, window: { y0: 0, x0: 0, h: spec.outH, w: spec.outW },
+      kind: 'deconvolution',
+      weights: 'dense',
+      outer: spec.outer,
+      cin: spec.cin,
+      cout: spec.cout,
+      group: spec.group,
+      inH: spec.inH + 2 * y.excess,
+      inW: spec.inW + 2 * x.excess,
+      kernel: spec.kernel,
+      stride: [1, 1],
+      pad: [y.pad, x.pad],
+      dilation: spec.dilation,
+      bias: spec.bias,
+      flip: !spec.flip,
+      window: { y0: 0, x0: 0, h: spec.outH, w: spec.outW },
       ...(spec.relu !== undefined ? { relu: spec.relu } : {}),
     },
     inset: [y.excess, x.excess],
@@ -77,8 +89,13 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
   const cinG = spec.cin / spec.group;
   const coutG = spec.cout / spec.group;
   const { spec: deconv, inset } = asDeconvolution(spec);
-  return phaseGemmKernel(deconv, inset, (ci, m, wy, wx) => {
-    const g = Math.floor(ci / cinG);
-    return (((g * coutG + m) * cinG + (ci - g * cinG)) * kh + wy) * kw + wx;
-  }, options);
+  return phaseGemmKernel(
+    deconv,
+    inset,
+    (ci, m, wy, wx) => {
+      const g = Math.floor(ci / cinG);
+      return (((g * coutG + m) * cinG + (ci - g * cinG)) * kh + wy) * kw + wx;
+    },
+    options,
+  );
 }

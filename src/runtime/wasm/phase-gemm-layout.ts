@@ -66,7 +66,18 @@ export interface DeconvolutionLayout {
   /** Per phase ry·s + rx: its taps (row tap × column tap). */
   phases: { taps: [AxisTap, AxisTap][] }[];
   /** Byte offsets in the memory. */
-  at: { columns: number; phases: number; tapOffsets: number; weights: number; bias: number; staging: number; input: number; output: number; result: number; end: number };
+  at: {
+    columns: number;
+    phases: number;
+    tapOffsets: number;
+    weights: number;
+    bias: number;
+    staging: number;
+    input: number;
+    output: number;
+    result: number;
+    end: number;
+  };
   /** Per phase: byte offset of its tap table and of its weights (the phase's taps × blocks). */
   phaseTapTable: number[];
   phaseWeights: number[];
@@ -178,8 +189,28 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   }
   if (at.end > 2 ** 31) throw new Error(`internal: native Deconvolution needs ${at.end} bytes of memory`);
   return {
-    spec, groups, cinG, coutG, co, pxv, coBlocks, unroll, threads, gridRows, gridCols, padTop, padLeft, source, outPlane, parts, columns, phases,
-    at, phaseTapTable, phaseWeights, pages: Math.max(1, Math.ceil(at.end / 65536)),
+    spec,
+    groups,
+    cinG,
+    coutG,
+    co,
+    pxv,
+    coBlocks,
+    unroll,
+    threads,
+    gridRows,
+    gridCols,
+    padTop,
+    padLeft,
+    source,
+    outPlane,
+    parts,
+    columns,
+    phases,
+    at,
+    phaseTapTable,
+    phaseWeights,
+    pages: Math.max(1, Math.ceil(at.end / 65536)),
   };
 }
 

@@ -14,7 +14,9 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
   const f = new FunctionBody(3);
   const [oyStart, oyEnd, outBase] = [0, 1, 2];
   const [n, g, cob, oy, qy, ry, rx, j, tap, ci, taps, count] = Array.from({ length: 12 }, () => f.local(I32));
-  const [xChannel, xRow, outChannel, outRow, column, phase, tapTable, weightsBlock, xp, wp, op] = Array.from({ length: 11 }, () => f.local(I32));
+  const [xChannel, xRow, outChannel, outRow, column, phase, tapTable, weightsBlock, xp, wp, op] = Array.from({ length: 11 }, () =>
+    f.local(I32),
+  );
   const acc = Array.from({ length: co }, () => Array.from({ length: pxv }, () => f.local(V128)));
   const xv = Array.from({ length: pxv }, () => f.local(V128));
   const wv = f.local(V128);
@@ -24,7 +26,14 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
     for (let c = 0; c < co; c++) {
       for (let k = 0; k < pxv; k++) {
         if (spec.bias) {
-          f.get(g).i32(coBlocks * co * 4).mul().get(cob).i32(co * 4).mul().add().v128Load32Splat(at.bias + c * 4);
+          f.get(g)
+            .i32(coBlocks * co * 4)
+            .mul()
+            .get(cob)
+            .i32(co * 4)
+            .mul()
+            .add()
+            .v128Load32Splat(at.bias + c * 4);
         } else {
           f.v128Zero();
         }
@@ -36,9 +45,14 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
   /** `unroll` input channels: x vectors of each, times each channel's weight, into the accumulators. */
   const multiplyAdd = () => {
     for (let u = 0; u < unroll; u++) {
-      for (let k = 0; k < pxv; k++) f.get(xp).v128Load((u * gridPlane) * 4 + k * 16).set(xv[k]);
+      for (let k = 0; k < pxv; k++)
+        f.get(xp)
+          .v128Load(u * gridPlane * 4 + k * 16)
+          .set(xv[k]);
       for (let c = 0; c < co; c++) {
-        f.get(wp).v128Load32Splat((u * co + c) * 4).set(wv);
+        f.get(wp)
+          .v128Load32Splat((u * co + c) * 4)
+          .set(wv);
         for (let k = 0; k < pxv; k++) {
           if (relaxed) f.get(wv).get(xv[k]).get(acc[c][k]).f32x4RelaxedMadd().set(acc[c][k]);
           else f.get(acc[c][k]).get(wv).get(xv[k]).f32x4Mul().f32x4Add().set(acc[c][k]);
@@ -64,7 +78,10 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
     for (let c = 0; c < co; c++) {
       const partial = c > 0 && coutG % co !== 0;
       if (partial) f.get(cob).i32(co).mul().i32(c).add().i32(coutG).ltS().ifThen();
-      for (let i = 0; i < lanes; i++) f.get(op).get(acc[c][i >> 2]).v128Store32Lane((c * outPlane + i * sx) * 4, i & 3);
+      for (let i = 0; i < lanes; i++)
+        f.get(op)
+          .get(acc[c][i >> 2])
+          .v128Store32Lane((c * outPlane + i * sx) * 4, i & 3);
       if (partial) f.end();
     }
   };
@@ -96,28 +113,103 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
     f.forLoop(g, 0, groups, 1, () => {
       f.forLoop(cob, 0, coBlocks, 1, () => {
         // Grid of the group's first input channel at (q, q) = (0, 0); output plane of the block's first channel.
-        f.get(n).i32(spec.cin).mul().get(g).i32(cinG).mul().add().i32(gridPlane * 4).mul().i32(at.input + (padTop * gridCols + padLeft) * 4).add().set(xChannel);
-        f.get(n).i32(spec.cout).mul().get(g).i32(coutG).mul().add().get(cob).i32(co).mul().add().i32(outPlane * 4).mul().get(outBase).add().set(outChannel);
-        f.forLoop(oy, () => f.get(oyStart), { local: oyEnd }, 1, () => {
-          f.get(oy).i32(spec.window.y0 + spec.pad[0]).add().i32(sy).divU().set(qy);
-          f.get(oy).i32(spec.window.y0 + spec.pad[0]).add().get(qy).i32(sy).mul().sub().set(ry);
-          f.get(xChannel).get(qy).i32(gridCols * 4).mul().add().set(xRow);
-          f.get(outChannel).get(oy).get(oyStart).sub().i32(spec.window.w * 4).mul().add().set(outRow);
-          f.forLoop(rx, 0, sx, 1, () => {
-            f.get(rx).i32(12).mul().i32(at.columns).add().set(column);
-            f.get(ry).i32(sx).mul().get(rx).add().i32(12).mul().i32(at.phases).add().set(phase);
-            f.get(phase).load32(0).set(taps);
-            f.get(phase).load32(4).set(tapTable);
-            // The block's weights: the phase's, past (g·blocks + cob) blocks of taps × cinG × co floats.
-            f.get(g).i32(coBlocks).mul().get(cob).add().get(taps).mul().i32(cinG * co * 4).mul().get(phase).load32(8).add().set(weightsBlock);
-            f.get(column).load32(4).set(count);
-            f.forLoop(j, 0, { local: count }, lanes, block);
-          });
-        });
+        f.get(n)
+          .i32(spec.cin)
+          .mul()
+          .get(g)
+          .i32(cinG)
+          .mul()
+          .add()
+          .i32(gridPlane * 4)
+          .mul()
+          .i32(at.input + (padTop * gridCols + padLeft) * 4)
+          .add()
+          .set(xChannel);
+        f.get(n)
+          .i32(spec.cout)
+          .mul()
+          .get(g)
+          .i32(coutG)
+          .mul()
+          .add()
+          .get(cob)
+          .i32(co)
+          .mul()
+          .add()
+          .i32(outPlane * 4)
+          .mul()
+          .get(outBase)
+          .add()
+          .set(outChannel);
+        f.forLoop(
+          oy,
+          () => f.get(oyStart),
+          { local: oyEnd },
+          1,
+          () => {
+            f.get(oy)
+              .i32(spec.window.y0 + spec.pad[0])
+              .add()
+              .i32(sy)
+              .divU()
+              .set(qy);
+            f.get(oy)
+              .i32(spec.window.y0 + spec.pad[0])
+              .add()
+              .get(qy)
+              .i32(sy)
+              .mul()
+              .sub()
+              .set(ry);
+            f.get(xChannel)
+              .get(qy)
+              .i32(gridCols * 4)
+              .mul()
+              .add()
+              .set(xRow);
+            f.get(outChannel)
+              .get(oy)
+              .get(oyStart)
+              .sub()
+              .i32(spec.window.w * 4)
+              .mul()
+              .add()
+              .set(outRow);
+            f.forLoop(rx, 0, sx, 1, () => {
+              f.get(rx).i32(12).mul().i32(at.columns).add().set(column);
+              f.get(ry).i32(sx).mul().get(rx).add().i32(12).mul().i32(at.phases).add().set(phase);
+              f.get(phase).load32(0).set(taps);
+              f.get(phase).load32(4).set(tapTable);
+              // The block's weights: the phase's, past (g·blocks + cob) blocks of taps × cinG × co floats.
+              f.get(g)
+                .i32(coBlocks)
+                .mul()
+                .get(cob)
+                .add()
+                .get(taps)
+                .mul()
+                .i32(cinG * co * 4)
+                .mul()
+                .get(phase)
+                .load32(8)
+                .add()
+                .set(weightsBlock);
+              f.get(column).load32(4).set(count);
+              f.forLoop(j, 0, { local: count }, lanes, block);
+            });
+          },
+        );
       });
     });
   });
-  return encodeModule([{ name: 'run', body: f }, { name: 'spread', body: spreadInput(l) }, { name: 'compact', body: compactOutput(l) }], { pages: l.pages, shared });
+  return encodeModule(
+    [
+      { name: 'run', body: f },
+      { name: 'spread', body: spreadInput(l) },
+      { name: 'compact', body: compactOutput(l) },
+    ],
+    { pages: l.pages, shared },
+  );
 }
 
 /** `spread()`: the staged input's rows into the grid's interior (its border stays zero). */
@@ -128,8 +220,26 @@ function spreadInput(l: DeconvolutionLayout): FunctionBody {
   const first = at.input + ((padTop + source.top) * gridCols + padLeft + source.left) * 4;
   f.forLoop(plane, 0, spec.outer * spec.cin, 1, () => {
     f.forLoop(row, 0, source.h, 1, () => {
-      f.get(plane).i32(gridRows * gridCols).mul().get(row).i32(gridCols).mul().add().i32(4).mul().i32(first).add();
-      f.get(plane).i32(source.h).mul().get(row).add().i32(source.w * 4).mul().i32(at.staging).add();
+      f.get(plane)
+        .i32(gridRows * gridCols)
+        .mul()
+        .get(row)
+        .i32(gridCols)
+        .mul()
+        .add()
+        .i32(4)
+        .mul()
+        .i32(first)
+        .add();
+      f.get(plane)
+        .i32(source.h)
+        .mul()
+        .get(row)
+        .add()
+        .i32(source.w * 4)
+        .mul()
+        .i32(at.staging)
+        .add();
       f.i32(source.w * 4).memoryCopy();
     });
   });
@@ -145,8 +255,16 @@ function compactOutput(l: DeconvolutionLayout): FunctionBody {
   for (const part of l.parts) {
     const bytes = (part.oyEnd - part.oyStart) * w * 4;
     f.forLoop(plane, 0, spec.outer * spec.cout, 1, () => {
-      f.get(plane).i32(h * w * 4).mul().i32(at.result + part.oyStart * w * 4).add();
-      f.get(plane).i32(outPlane * 4).mul().i32(part.outBase).add();
+      f.get(plane)
+        .i32(h * w * 4)
+        .mul()
+        .i32(at.result + part.oyStart * w * 4)
+        .add();
+      f.get(plane)
+        .i32(outPlane * 4)
+        .mul()
+        .i32(part.outBase)
+        .add();
       f.i32(bytes).memoryCopy();
     });
   }

@@ -37,26 +37,53 @@ export function poolingNativeKernel(spec: PoolingNativeSpec): NativeKernel {
       const acc = f.local(F32);
       f.i32(out).set(o);
       f.forLoop(p, 0, planes, 1, () => {
-        f.get(p).i32(inH * inW * 4).mul().i32(x).add().set(xPlane);
+        f.get(p)
+          .i32(inH * inW * 4)
+          .mul()
+          .i32(x)
+          .add()
+          .set(xPlane);
         f.forLoop(oy, 0, outH, 1, () => {
           f.get(oy).i32(12).mul().i32(table).add().set(rowT);
           f.get(rowT).load32(0).set(h0);
           f.get(rowT).load32(4).set(h1);
           f.get(rowT).load32(8).set(hn);
           f.forLoop(ox, 0, outW, 1, () => {
-            f.get(ox).i32(12).mul().i32(table + rows.length * 4).add().set(colT);
+            f.get(ox)
+              .i32(12)
+              .mul()
+              .i32(table + rows.length * 4)
+              .add()
+              .set(colT);
             f.get(colT).load32(0).set(w0);
             f.get(colT).load32(4).set(w1);
             f.f32Const(max ? -FLT_MAX : 0).set(acc);
-            f.forLoop(h, () => f.get(h0), { local: h1 }, 1, () => {
-              f.get(h).i32(inW * 4).mul().get(xPlane).add().set(xRow);
-              f.forLoop(w, () => f.get(w0), { local: w1 }, 1, () => {
-                f.get(acc).get(xRow).get(w).i32(4).mul().add().f32Load(0);
-                if (max) f.f32Max();
-                else f.f32Add();
-                f.set(acc);
-              });
-            });
+            f.forLoop(
+              h,
+              () => f.get(h0),
+              { local: h1 },
+              1,
+              () => {
+                f.get(h)
+                  .i32(inW * 4)
+                  .mul()
+                  .get(xPlane)
+                  .add()
+                  .set(xRow);
+                f.forLoop(
+                  w,
+                  () => f.get(w0),
+                  { local: w1 },
+                  1,
+                  () => {
+                    f.get(acc).get(xRow).get(w).i32(4).mul().add().f32Load(0);
+                    if (max) f.f32Max();
+                    else f.f32Add();
+                    f.set(acc);
+                  },
+                );
+              },
+            );
             f.get(o).get(acc);
             if (!max) f.get(hn).get(colT).load32(8).mul().f32ConvertI32S().f32Div();
             f.f32Store(0);

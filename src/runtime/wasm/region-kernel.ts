@@ -51,7 +51,10 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
   return {
     engine: 'wasm',
     run(args) {
-      const paramsChanged = !bound || args.length !== bound.length + spec.paramsFrom || args.some((a, i) => i >= spec.paramsFrom && a !== bound![i - spec.paramsFrom]);
+      const paramsChanged =
+        !bound ||
+        args.length !== bound.length + spec.paramsFrom ||
+        args.some((a, i) => i >= spec.paramsFrom && a !== bound![i - spec.paramsFrom]);
       spec.regions.forEach((r, i) => {
         if (r.param && !paramsChanged) return;
         f32.set(r.derive ? r.derive(args) : args[i], regions[i] / 4);

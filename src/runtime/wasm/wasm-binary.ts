@@ -59,29 +59,73 @@ export class FunctionBody {
     return [...uleb(align), ...uleb(offset)];
   }
 
-  get(i: number) { return this.op(0x20, ...uleb(i)); }
-  set(i: number) { return this.op(0x21, ...uleb(i)); }
-  tee(i: number) { return this.op(0x22, ...uleb(i)); }
-  i32(v: number) { return this.op(0x41, ...sleb(v)); }
-  add() { return this.op(0x6a); }
-  sub() { return this.op(0x6b); }
-  mul() { return this.op(0x6c); }
-  divU() { return this.op(0x6e); }
-  ltS() { return this.op(0x48); }
-  geS() { return this.op(0x4e); }
-  load32(offset = 0) { return this.op(0x28, ...this.memarg(2, offset)); }
-  ifThen() { return this.op(0x04, 0x40); }
-  end() { return this.op(0x0b); }
-  brIf(depth: number) { return this.op(0x0d, ...uleb(depth)); }
-  v128Load(offset = 0) { return this.simd(0x00, ...this.memarg(4, offset)); }
-  v128Load32Splat(offset = 0) { return this.simd(0x09, ...this.memarg(2, offset)); }
-  v128Store32Lane(offset: number, lane: number) { return this.simd(0x5a, ...this.memarg(2, offset), lane); }
-  v128Zero() { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
-  f32x4Add() { return this.simd(0xe4); }
+  get(i: number) {
+    return this.op(0x20, ...uleb(i));
+  }
+  set(i: number) {
+    return this.op(0x21, ...uleb(i));
+  }
+  tee(i: number) {
+    return this.op(0x22, ...uleb(i));
+  }
+  i32(v: number) {
+    return this.op(0x41, ...sleb(v));
+  }
+  add() {
+    return this.op(0x6a);
+  }
+  sub() {
+    return this.op(0x6b);
+  }
+  mul() {
+    return this.op(0x6c);
+  }
+  divU() {
+    return this.op(0x6e);
+  }
+  ltS() {
+    return this.op(0x48);
+  }
+  geS() {
+    return this.op(0x4e);
+  }
+  load32(offset = 0) {
+    return this.op(0x28, ...this.memarg(2, offset));
+  }
+  ifThen() {
+    return this.op(0x04, 0x40);
+  }
+  end() {
+    return this.op(0x0b);
+  }
+  brIf(depth: number) {
+    return this.op(0x0d, ...uleb(depth));
+  }
+  v128Load(offset = 0) {
+    return this.simd(0x00, ...this.memarg(4, offset));
+  }
+  v128Load32Splat(offset = 0) {
+    return this.simd(0x09, ...this.memarg(2, offset));
+  }
+  v128Store32Lane(offset: number, lane: number) {
+    return this.simd(0x5a, ...this.memarg(2, offset), lane);
+  }
+  v128Zero() {
+    return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  f32x4Add() {
+    return this.simd(0xe4);
+  }
   /** memory.copy (bulk memory, memmove semantics): pops destination, source, byte count. */
-  memoryCopy() { return this.op(0xfc, ...uleb(10), 0, 0); }
-  f32x4Mul() { return this.simd(0xe6); }
-  f32x4Max() { return this.simd(0xe9); }
+  memoryCopy() {
+    return this.op(0xfc, ...uleb(10), 0, 0);
+  }
+  f32x4Mul() {
+    return this.simd(0xe6);
+  }
+  f32x4Max() {
+    return this.simd(0xe9);
+  }
   /** v128.const of four equal f32 lanes. */
   f32x4Const(value: number) {
     const lane = [...new Uint8Array(new Float32Array([value]).buffer)];
@@ -89,24 +133,54 @@ export class FunctionBody {
   }
 
   // Scalar f32 and more SIMD (pooling, inner products, element-wise kernels).
-  f32Load(offset = 0) { return this.op(0x2a, ...this.memarg(2, offset)); }
-  f32Store(offset = 0) { return this.op(0x38, ...this.memarg(2, offset)); }
-  f32Const(value: number) { return this.op(0x43, ...new Uint8Array(new Float32Array([value]).buffer)); }
-  f32Add() { return this.op(0x92); }
-  f32Mul() { return this.op(0x94); }
-  f32Div() { return this.op(0x95); }
-  f32Max() { return this.op(0x97); }
-  f32ConvertI32S() { return this.op(0xb2); }
-  v128Store(offset = 0) { return this.simd(0x0b, ...this.memarg(4, offset)); }
-  f32x4Splat() { return this.simd(0x13); }
-  f32x4ExtractLane(lane: number) { return this.simd(0x1f, lane); }
-  f32x4Min() { return this.simd(0xe8); }
-  f32x4Sub() { return this.simd(0xe5); }
+  f32Load(offset = 0) {
+    return this.op(0x2a, ...this.memarg(2, offset));
+  }
+  f32Store(offset = 0) {
+    return this.op(0x38, ...this.memarg(2, offset));
+  }
+  f32Const(value: number) {
+    return this.op(0x43, ...new Uint8Array(new Float32Array([value]).buffer));
+  }
+  f32Add() {
+    return this.op(0x92);
+  }
+  f32Mul() {
+    return this.op(0x94);
+  }
+  f32Div() {
+    return this.op(0x95);
+  }
+  f32Max() {
+    return this.op(0x97);
+  }
+  f32ConvertI32S() {
+    return this.op(0xb2);
+  }
+  v128Store(offset = 0) {
+    return this.simd(0x0b, ...this.memarg(4, offset));
+  }
+  f32x4Splat() {
+    return this.simd(0x13);
+  }
+  f32x4ExtractLane(lane: number) {
+    return this.simd(0x1f, lane);
+  }
+  f32x4Min() {
+    return this.simd(0xe8);
+  }
+  f32x4Sub() {
+    return this.simd(0xe5);
+  }
   /** Relaxed SIMD's fused multiply-add a·b + c (pops a, b, c); only where relaxedSimdSupported(). */
-  f32x4RelaxedMadd() { return this.simd(0x105); }
+  f32x4RelaxedMadd() {
+    return this.simd(0x105);
+  }
 
   /** `local += step` for an i32 local. */
-  increment(i: number, step: number) { return this.get(i).i32(step).add().set(i); }
+  increment(i: number, step: number) {
+    return this.get(i).i32(step).add().set(i);
+  }
 
   /**
    * `for (i = from; i < to; i += step) body` with `to` an i32 local or constant; the body is not entered when

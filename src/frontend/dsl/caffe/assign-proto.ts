@@ -50,26 +50,50 @@ export function assignProto(msg: Msg, type: protobuf.Type, name: string, value: 
   const field = ownField(type, name);
   if (!field) {
     const hint = closest(name, Object.keys(type.fields));
-    throw new PyError('AttributeError', `${name}${hint ? ` (did you mean '${hint}'?)` : ''}`, ctx.pos, `${type.name} has no field "${name}"`);
+    throw new PyError(
+      'AttributeError',
+      `${name}${hint ? ` (did you mean '${hint}'?)` : ''}`,
+      ctx.pos,
+      `${type.name} has no field "${name}"`,
+    );
   }
   let val = value;
   if (field.repeated && !(val instanceof PyList)) val = new PyList([val]);
   if (val instanceof PyList) {
     if (!field.repeated) {
-      throw new PyError('TypeError', `${name} of ${ctx.owner} is a single ${fieldTypeText(field)}, not a list`, ctx.pos, `give one value: ${name}=…`);
+      throw new PyError(
+        'TypeError',
+        `${name} of ${ctx.owner} is a single ${fieldTypeText(field)}, not a list`,
+        ctx.pos,
+        `give one value: ${name}=…`,
+      );
     }
     if (val.items.length === 0) {
-      throw new PyError('IndexError', 'list index out of range', ctx.pos, `pycaffe reads the first item of ${name}=[…]; leave the keyword out instead of giving an empty list`);
+      throw new PyError(
+        'IndexError',
+        'list index out of range',
+        ctx.pos,
+        `pycaffe reads the first item of ${name}=[…]; leave the keyword out instead of giving an empty list`,
+      );
     }
     const existing = (msg[name] as (Scalar | Msg)[] | undefined) ?? [];
     if (val.items[0] instanceof PyDict) {
       if (!isMessageField(field)) {
-        throw new PyError('TypeError', `${name} of ${ctx.owner} holds ${fieldTypeText(field)} values, not messages; it cannot take a dict`, ctx.pos);
+        throw new PyError(
+          'TypeError',
+          `${name} of ${ctx.owner} holds ${fieldTypeText(field)} values, not messages; it cannot take a dict`,
+          ctx.pos,
+        );
       }
       const sub = field.resolvedType as protobuf.Type;
       for (const item of val.items) {
         if (!(item instanceof PyDict)) {
-          throw new PyError('AttributeError', `'${typeName(item)}' object has no attribute 'items'`, ctx.pos, `every item of ${name}=[…] must be a dict once the first one is`);
+          throw new PyError(
+            'AttributeError',
+            `'${typeName(item)}' object has no attribute 'items'`,
+            ctx.pos,
+            `every item of ${name}=[…] must be a dict once the first one is`,
+          );
         }
         const child = newMessage(sub.name, locationOf(ctx));
         fillFromDict(child, sub, item, ctx);
@@ -125,7 +149,11 @@ function convertForRepeated(field: protobuf.Field, item: PyValue, name: string, 
   if (isMessageField(field)) {
     const given = ctx.messageOf?.(item);
     if (given && given.type === field.resolvedType) return given.msg;
-    throw new PyError('TypeError', `${name} of ${ctx.owner} holds ${fieldTypeText(field)} messages: give a list of dicts, not of ${typeName(item)}`, ctx.pos);
+    throw new PyError(
+      'TypeError',
+      `${name} of ${ctx.owner} holds ${fieldTypeText(field)} messages: give a list of dicts, not of ${typeName(item)}`,
+      ctx.pos,
+    );
   }
   return convertScalar(field, item, ctx);
 }
@@ -148,14 +176,26 @@ export function convertScalar(field: protobuf.Field, value: PyValue, ctx: Assign
       const n = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
       const name = en.valuesById[n];
       if (name === undefined) {
-        throw new PyError('ValueError', `Unknown enum value: ${n}`, ctx.pos, `${field.name} (${en.name}) takes ${Object.entries(en.values).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
+        throw new PyError(
+          'ValueError',
+          `Unknown enum value: ${n}`,
+          ctx.pos,
+          `${field.name} (${en.name}) takes ${Object.entries(en.values)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ')}`,
+        );
       }
       return name;
     }
     if (typeof value === 'string') {
       if (Object.hasOwn(en.values, value)) return value;
       const hint = closest(value, Object.keys(en.values));
-      throw new PyError('ValueError', `unknown ${en.name} value '${value}'${hint ? ` (did you mean '${hint}'?)` : ''}`, ctx.pos, `one of ${Object.keys(en.values).join(', ')}`);
+      throw new PyError(
+        'ValueError',
+        `unknown ${en.name} value '${value}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+        ctx.pos,
+        `one of ${Object.keys(en.values).join(', ')}`,
+      );
     }
     throw wrongType(value, 'int', field, ctx);
   }
@@ -180,7 +220,8 @@ export function convertScalar(field: protobuf.Field, value: PyValue, ctx: Assign
   if (range) {
     if (typeof value !== 'bigint' && typeof value !== 'boolean') throw wrongType(value, 'int', field, ctx);
     const n = typeof value === 'boolean' ? (value ? 1n : 0n) : value;
-    if (n < range[0] || n > range[1]) throw new PyError('ValueError', `Value out of range: ${n}`, ctx.pos, `${field.name} is a ${field.type} (${range[0]} to ${range[1]})`);
+    if (n < range[0] || n > range[1])
+      throw new PyError('ValueError', `Value out of range: ${n}`, ctx.pos, `${field.name} is a ${field.type} (${range[0]} to ${range[1]})`);
     if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new PyError('ValueError', `Value out of range: ${n}`, ctx.pos, 'brewnet keeps integers up to 2^53');
     }

@@ -22,7 +22,11 @@ const toProto = builtin('to_proto', (args, _kw, rt) => {
 
 function runsCaffe(name: string): PyValue {
   return builtin(name, () => {
-    throw pyError('NotImplementedError', `caffe.${name} runs Caffe itself; brewnet reads the net's definition only`, 'build the net with NetSpec and return or write it');
+    throw pyError(
+      'NotImplementedError',
+      `caffe.${name} runs Caffe itself; brewnet reads the net's definition only`,
+      'build the net with NetSpec and return or write it',
+    );
   });
 }
 

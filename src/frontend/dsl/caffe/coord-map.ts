@@ -22,8 +22,25 @@ import { emitLayer, newEmitState } from './net-spec.js';
 
 /** pycaffe's PASS_THROUGH_LAYERS: element-wise layers whose map is the identity on any axis. */
 const PASS_THROUGH = new Set([
-  'AbsVal', 'BatchNorm', 'Bias', 'BNLL', 'Dropout', 'Eltwise', 'ELU', 'Log', 'LRN', 'Exp', 'MVN', 'Power', 'ReLU', 'PReLU',
-  'Scale', 'Sigmoid', 'Split', 'TanH', 'Threshold',
+  'AbsVal',
+  'BatchNorm',
+  'Bias',
+  'BNLL',
+  'Dropout',
+  'Eltwise',
+  'ELU',
+  'Log',
+  'LRN',
+  'Exp',
+  'MVN',
+  'Power',
+  'ReLU',
+  'PReLU',
+  'Scale',
+  'Sigmoid',
+  'Split',
+  'TanH',
+  'Threshold',
 ]);
 
 /** A layer's map from bottom to top coordinates; `axis` in pycaffe's convention (the channel axis). */
@@ -39,7 +56,8 @@ function broadcast(values: number[], n: number, what: string): number[] {
 function given(p: Msg, repeated: string, base: string, fallback: number | undefined): number[] | undefined {
   const list = nums(p[repeated]);
   if (list.length) return list;
-  if (p[`${base}_h`] !== undefined || p[`${base}_w`] !== undefined) return [Number(p[`${base}_h`] ?? fallback ?? 0), Number(p[`${base}_w`] ?? fallback ?? 0)];
+  if (p[`${base}_h`] !== undefined || p[`${base}_w`] !== undefined)
+    return [Number(p[`${base}_h`] ?? fallback ?? 0), Number(p[`${base}_w`] ?? fallback ?? 0)];
   return fallback === undefined ? undefined : [fallback];
 }
 
@@ -104,7 +122,8 @@ function composeMaps(base: AxisMap, next: AxisMap): AxisMap {
   const n = Math.max(base.map.length, next.map.length);
   const widen = (m: AffineMap) => (m.length === n ? m : m.length === 1 ? new Array(n).fill(m[0]) : undefined);
   const [b, x] = [widen(base.map), widen(next.map)];
-  if (!b || !x) throw new PyError('ValueError', `operands could not be broadcast together with shapes (${base.map.length},) (${next.map.length},)`);
+  if (!b || !x)
+    throw new PyError('ValueError', `operands could not be broadcast together with shapes (${base.map.length},) (${next.map.length},)`);
   return { axis, map: compose(b, x) };
 }
 
@@ -178,5 +197,9 @@ export const coordMapFromToBuiltin = new PyBuiltin('coord_map_from_to', (args, _
   const [from, to] = tops(args, 'coord_map_from_to');
   const { axis, map } = mapFromTo(from, to, rt);
   const numbers = (xs: number[]) => new PyList(xs);
-  return new PyTuple([axis === null ? null : BigInt(axis), numbers(map.map((m) => m.a.toNumber())), numbers(map.map((m) => m.b.toNumber()))]);
+  return new PyTuple([
+    axis === null ? null : BigInt(axis),
+    numbers(map.map((m) => m.a.toNumber())),
+    numbers(map.map((m) => m.b.toNumber())),
+  ]);
 });

@@ -141,7 +141,8 @@ export class MessageProxy extends HostObject {
       case 'CopyFrom':
         return new PyBuiltin('CopyFrom', (args) => {
           const other = args[0];
-          if (!(other instanceof MessageProxy) || other.type !== this.type) throw typeError(`Parameter to CopyFrom() must be instance of same class: expected ${this.type.name} got ${typeName(other)}.`);
+          if (!(other instanceof MessageProxy) || other.type !== this.type)
+            throw typeError(`Parameter to CopyFrom() must be instance of same class: expected ${this.type.name} got ${typeName(other)}.`);
           const target = this.materialise();
           for (const key of Object.keys(target)) delete target[key];
           Object.assign(target, structuredClone(other.current));
@@ -168,8 +169,16 @@ export class MessageProxy extends HostObject {
       const hint = closest(name, Object.keys(this.type.fields));
       throw attributeError(`Protocol message ${this.type.name} has no "${name}" field.${hint ? ` (did you mean '${hint}'?)` : ''}`);
     }
-    if (field.repeated) throw attributeError(`Assignment not allowed to repeated field "${name}" in protocol message object.`, `use .append(…) / .extend(…)${isMessageField(field) ? ' / .add(…)' : ''}`);
-    if (isMessageField(field)) throw attributeError(`Assignment not allowed to field "${name}" in protocol message object.`, `set its fields instead, or use .CopyFrom(…)`);
+    if (field.repeated)
+      throw attributeError(
+        `Assignment not allowed to repeated field "${name}" in protocol message object.`,
+        `use .append(…) / .extend(…)${isMessageField(field) ? ' / .add(…)' : ''}`,
+      );
+    if (isMessageField(field))
+      throw attributeError(
+        `Assignment not allowed to field "${name}" in protocol message object.`,
+        `set its fields instead, or use .CopyFrom(…)`,
+      );
     const msg = this.materialise();
     assignProto(msg, this.type, name, value, assignContext(rt, this.type.name));
     return true;
@@ -204,7 +213,12 @@ function printMessage(msg: Msg, typeName: string): string {
   } catch (e) {
     if (e instanceof DiagnosticError) {
       const d = e.diagnostics[0];
-      throw new PyError('ValueError', d.message, undefined, d.hint ?? (e.diagnostics.length > 1 ? e.diagnostics.slice(1).map(formatDiagnostic).join('; ') : undefined));
+      throw new PyError(
+        'ValueError',
+        d.message,
+        undefined,
+        d.hint ?? (e.diagnostics.length > 1 ? e.diagnostics.slice(1).map(formatDiagnostic).join('; ') : undefined),
+      );
     }
     throw e;
   }
@@ -243,7 +257,8 @@ export class RepeatedProxy extends HostObject {
   private convert(value: PyValue, rt: Runtime): Scalar | Msg {
     if (isMessageField(this.field)) {
       const given = messageOfValue(value);
-      if (!given || given.type !== this.field.resolvedType) throw typeError(`${this.field.name} holds ${(this.field.resolvedType as protobuf.Type).name} messages, not ${typeName(value)}`);
+      if (!given || given.type !== this.field.resolvedType)
+        throw typeError(`${this.field.name} holds ${(this.field.resolvedType as protobuf.Type).name} messages, not ${typeName(value)}`);
       return structuredClone(given.msg);
     }
     return convertScalar(this.field, value, assignContext(rt, this.owner.type.name));

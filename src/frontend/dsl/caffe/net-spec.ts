@@ -189,7 +189,10 @@ export class LayersNamespace extends HostObject {
 export function makeLayer(type: string, args: PyValue[], kwargs: Map<string, PyValue>, rt: Runtime): PyValue {
   const inputs = args.map((input, i) => {
     if (!(input instanceof LayerTop)) {
-      throw typeError(`${type} input ${i} is not a Top (type is ${typeRepr(input)})`, input instanceof PyTuple ? `unpack several tops with *: L.${type}(*tops, …)` : undefined);
+      throw typeError(
+        `${type} input ${i} is not a Top (type is ${typeRepr(input)})`,
+        input instanceof PyTuple ? `unpack several tops with *: L.${type}(*tops, …)` : undefined,
+      );
     }
     return input;
   });
@@ -201,7 +204,8 @@ export function makeLayer(type: string, args: PyValue[], kwargs: Map<string, PyV
   const params: Keyword[] = [];
   for (const [name, value] of kwargs) {
     if (name === 'ntop') {
-      if (typeof value !== 'bigint' || value < 0n) throw new PyError('TypeError', `ntop must be a non-negative int, not ${rt.repr(value)}`, keywordPos.get(name));
+      if (typeof value !== 'bigint' || value < 0n)
+        throw new PyError('TypeError', `ntop must be a non-negative int, not ${rt.repr(value)}`, keywordPos.get(name));
       if (value > 10_000n) throw new PyError('ValueError', `ntop=${value} is more tops than any layer has`, keywordPos.get(name));
       ntop = Number(value);
     } else if (name === 'in_place') inPlace = rt.truthy(value);
@@ -220,7 +224,9 @@ export class ParamsNamespace extends HostObject {
   override getAttr(name: string): PyValue | undefined {
     const type = lookupMessage(`${name}Parameter`);
     if (!type) {
-      const messages = allMessages().filter((m) => m.name.endsWith('Parameter')).map((m) => m.name.replace(/Parameter$/, ''));
+      const messages = allMessages()
+        .filter((m) => m.name.endsWith('Parameter'))
+        .map((m) => m.name.replace(/Parameter$/, ''));
       const hint = closest(name, messages);
       throw attributeError(`module 'caffe_pb2' has no attribute '${name}Parameter'${hint ? ` (did you mean P.${hint}?)` : ''}`);
     }
@@ -245,7 +251,10 @@ export class EnumValues extends HostObject {
     }
     const names = this.valueNames();
     const hint = closest(name, names);
-    throw attributeError(`${this.label} has no value '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, names.length ? `its values: ${names.join(', ')}` : `${this.type.name} has no enums`);
+    throw attributeError(
+      `${this.label} has no value '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+      names.length ? `its values: ${names.join(', ')}` : `${this.type.name} has no enums`,
+    );
   }
 
   valueNames(): string[] {
@@ -337,7 +346,9 @@ export function emitLayer(fn: LayerFunction, state: EmitState): void {
         'IndexError',
         `list index out of range: ${fn.layerType}() reads top ${input.n} of ${input.fn.layerType}(), which has ${made.length} top(s)`,
         fn.pos,
-        input.fn.inPlace && input.fn.inputs.length === 0 ? `${input.fn.layerType}(in_place=True) has no bottom to work in place on, so it makes no top; drop in_place` : undefined,
+        input.fn.inPlace && input.fn.inputs.length === 0
+          ? `${input.fn.layerType}(in_place=True) has no bottom to work in place on, so it makes no top; drop in_place`
+          : undefined,
       );
     }
     bottoms.push(made[input.n]);
@@ -349,12 +360,18 @@ export function emitLayer(fn: LayerFunction, state: EmitState): void {
   meta.fieldLocs.set('type', [at]);
   if (bottoms.length) {
     layer.bottom = bottoms;
-    meta.fieldLocs.set('bottom', bottoms.map(() => at));
+    meta.fieldLocs.set(
+      'bottom',
+      bottoms.map(() => at),
+    );
   }
   const tops = fn.inPlace ? [...bottoms] : fn.tops.map((t) => topName(t, state));
   if (tops.length) {
     layer.top = tops;
-    meta.fieldLocs.set('top', tops.map(() => at));
+    meta.fieldLocs.set(
+      'top',
+      tops.map(() => at),
+    );
   }
   layer.name = layerName(fn, state);
   meta.fieldLocs.set('name', [at]);
@@ -417,7 +434,10 @@ export function netParameter(state: EmitState, at?: Pos): Msg {
   const layers = [...state.layers.values()];
   if (layers.length) {
     net.layer = layers;
-    metaOf(net)!.fieldLocs.set('layer', layers.map((l) => metaOf(l)?.loc ?? loc(state, at ?? { line: 1, column: 1, offset: 0 })));
+    metaOf(net)!.fieldLocs.set(
+      'layer',
+      layers.map((l) => metaOf(l)?.loc ?? loc(state, at ?? { line: 1, column: 1, offset: 0 })),
+    );
   }
   return net;
 }

@@ -13,7 +13,10 @@ import { ShapeArray } from '../numpy-module.js';
 import { HostObject, PyBuiltin, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
 
 /** Set by theano-ops.ts: arithmetic between tensors makes layers (Eltwise, Bias, Power). */
-export const tensorArithmetic: { apply?: (op: string, left: TheanoVariable, right: PyValue, reflected: boolean, rt: Runtime) => PyValue | undefined; flatten?: (v: TheanoVariable, ndim: number, rt: Runtime) => PyValue } = {};
+export const tensorArithmetic: {
+  apply?: (op: string, left: TheanoVariable, right: PyValue, reflected: boolean, rt: Runtime) => PyValue | undefined;
+  flatten?: (v: TheanoVariable, ndim: number, rt: Runtime) => PyValue;
+} = {};
 
 const variables = new WeakMap<LayerTop, TheanoVariable>();
 
@@ -53,10 +56,17 @@ export class TheanoVariable extends HostObject implements NamedOnBind {
       case 'shape':
         return new PyTuple(shapeOf(this, rt).map((d) => BigInt(d)));
       case 'flatten':
-        return new PyBuiltin('flatten', (args, kwargs, r) => tensorArithmetic.flatten!(this, Number((args[0] ?? kwargs.get('ndim') ?? 1n) as bigint), r));
+        return new PyBuiltin('flatten', (args, kwargs, r) =>
+          tensorArithmetic.flatten!(this, Number((args[0] ?? kwargs.get('ndim') ?? 1n) as bigint), r),
+        );
       case 'dimshuffle':
         return new PyBuiltin('dimshuffle', () => {
-          throw new PyError('NotImplementedError', 'dimshuffle of a tensor has no Caffe layer here', undefined, "brewnet takes dimshuffle('x', 0, 'x', 'x') of a 1-D shared bias, added to a convolution");
+          throw new PyError(
+            'NotImplementedError',
+            'dimshuffle of a tensor has no Caffe layer here',
+            undefined,
+            "brewnet takes dimshuffle('x', 0, 'x', 'x') of a 1-D shared bias, added to a convolution",
+          );
         });
       default:
         return undefined;

@@ -9,7 +9,17 @@ import { builtin, moduleOf, type ModuleFactory } from '../modules.js';
 import { netConverters } from '../net-values.js';
 import { ShapeArray } from '../numpy-module.js';
 import { HostObject, PyList, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
-import { abstractConv2dGradInputs, conv2d, conv2dGradWrtInputs, conv2dTranspose, pool2d, relu, sigmoid, softmax, tanh } from './theano-ops.js';
+import {
+  abstractConv2dGradInputs,
+  conv2d,
+  conv2dGradWrtInputs,
+  conv2dTranspose,
+  pool2d,
+  relu,
+  sigmoid,
+  softmax,
+  tanh,
+} from './theano-ops.js';
 import { SharedVariable, theanoNet, TheanoVariable } from './tensors.js';
 
 /** T.tensor4('x') and friends: a net input, shaped by --input x=…. */
@@ -25,7 +35,8 @@ function tensorType(rank: number) {
 function sharedShape(value: PyValue): number[] {
   if (value instanceof ShapeArray) return value.shape;
   if (typeof value === 'number' || typeof value === 'bigint') return [];
-  if (value instanceof PyList || value instanceof PyTuple) return value.items.length ? [value.items.length, ...sharedShape(value.items[0])] : [0];
+  if (value instanceof PyList || value instanceof PyTuple)
+    return value.items.length ? [value.items.length, ...sharedShape(value.items[0])] : [0];
   throw typeError(`theano.shared needs an array, not ${typeName(value)}`);
 }
 
@@ -36,7 +47,12 @@ export class TheanoFunction extends HostObject {
     super();
   }
   override call(): PyValue {
-    throw new PyError('NotImplementedError', 'a theano function runs on data; brewnet reads its graph only', undefined, 'use brewnet run on the converted net to compute it');
+    throw new PyError(
+      'NotImplementedError',
+      'a theano function runs on data; brewnet reads its graph only',
+      undefined,
+      'use brewnet run on the converted net to compute it',
+    );
   }
 }
 
@@ -79,12 +95,15 @@ export const theanoModules: [string, ModuleFactory][] = [
     'theano',
     (rt, modules) =>
       moduleOf('theano', [
-        ['shared', builtin('shared', (args, kwargs) => {
-          const value = args[0] ?? kwargs.get('value');
-          if (value === undefined) throw typeError("shared() missing required argument: 'value'");
-          const name = args[1] ?? kwargs.get('name') ?? null;
-          return new SharedVariable(sharedShape(value), typeof name === 'string' ? name : undefined);
-        })],
+        [
+          'shared',
+          builtin('shared', (args, kwargs) => {
+            const value = args[0] ?? kwargs.get('value');
+            if (value === undefined) throw typeError("shared() missing required argument: 'value'");
+            const name = args[1] ?? kwargs.get('name') ?? null;
+            return new SharedVariable(sharedShape(value), typeof name === 'string' ? name : undefined);
+          }),
+        ],
         ['function', builtin('function', (args, kwargs) => new TheanoFunction(outputsOf(args[1] ?? kwargs.get('outputs') ?? null)))],
         ['config', new Config()],
         ['tensor', modules.import('theano.tensor', rt)],
@@ -105,7 +124,11 @@ export const theanoModules: [string, ModuleFactory][] = [
         ['signal', modules.import('theano.tensor.signal', rt)],
       ]),
   ],
-  ['theano.tensor.nnet', (rt, modules) => moduleOf('theano.tensor.nnet', [...nnetEntries(), ['abstract_conv', modules.import('theano.tensor.nnet.abstract_conv', rt)]])],
+  [
+    'theano.tensor.nnet',
+    (rt, modules) =>
+      moduleOf('theano.tensor.nnet', [...nnetEntries(), ['abstract_conv', modules.import('theano.tensor.nnet.abstract_conv', rt)]]),
+  ],
   [
     'theano.tensor.nnet.abstract_conv',
     () =>

@@ -20,14 +20,23 @@ const REQUIRED = Symbol('required');
 type Default = PyValue | typeof REQUIRED;
 
 /** Binds a call's arguments to a Python signature, with Python's messages. */
-function bind(name: string, signature: [string, Default][], args: PyValue[], kwargs: Map<string, PyValue>, aliases: Record<string, string> = {}): Map<string, PyValue> {
+function bind(
+  name: string,
+  signature: [string, Default][],
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+  aliases: Record<string, string> = {},
+): Map<string, PyValue> {
   if (args.length > signature.length) throw typeError(`${name}() takes at most ${signature.length} arguments (${args.length} given)`);
   const bound = new Map<string, PyValue>();
   args.forEach((a, i) => bound.set(signature[i][0], a));
   for (const [key, value] of kwargs) {
     const param = aliases[key] ?? key;
     if (!signature.some(([p]) => p === param)) {
-      const hint = closest(key, signature.map(([p]) => p));
+      const hint = closest(
+        key,
+        signature.map(([p]) => p),
+      );
       throw typeError(`${name}() got an unexpected keyword argument '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
     }
     if (bound.has(param)) throw typeError(`${name}() got multiple values for argument '${param}'`);
@@ -42,16 +51,24 @@ function bind(name: string, signature: [string, Default][], args: PyValue[], kwa
 }
 
 function tensor(v: PyValue, what: string): TheanoVariable {
-  if (!(v instanceof TheanoVariable)) throw typeError(`${what} must be a symbolic tensor (T.tensor4(…) or an op's result), not ${typeName(v)}`);
+  if (!(v instanceof TheanoVariable))
+    throw typeError(`${what} must be a symbolic tensor (T.tensor4(…) or an op's result), not ${typeName(v)}`);
   return v;
 }
 
 function filtersOf(v: PyValue, what: string): number[] {
   if (v instanceof SharedVariable) {
-    if (v.shape.length !== 4) throw valueError(`${what}: filters must be 4-D (got shape (${v.shape.join(', ')}))`, 'unshared and 3-D convolutions have no Caffe layer');
+    if (v.shape.length !== 4)
+      throw valueError(
+        `${what}: filters must be 4-D (got shape (${v.shape.join(', ')}))`,
+        'unshared and 3-D convolutions have no Caffe layer',
+      );
     return v.shape;
   }
-  throw typeError(`${what}: filters must be a theano.shared variable, not ${typeName(v)}`, 'brewnet reads the layer sizes from the shared value\'s shape');
+  throw typeError(
+    `${what}: filters must be a theano.shared variable, not ${typeName(v)}`,
+    "brewnet reads the layer sizes from the shared value's shape",
+  );
 }
 
 function int(v: PyValue, what: string): number {
@@ -78,12 +95,21 @@ function padsOf(mode: PyValue, kernel: [number, number], dilation: [number, numb
   if (mode === 'half') return [Math.floor(extent[0] / 2), Math.floor(extent[1] / 2)];
   if (typeof mode === 'string') {
     const hint = closest(mode, ['valid', 'full', 'half']);
-    throw valueError(`invalid border_mode '${mode}'${hint ? ` (did you mean '${hint}'?)` : ''}`, "one of 'valid', 'full', 'half', an int, or a pair of ints");
+    throw valueError(
+      `invalid border_mode '${mode}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+      "one of 'valid', 'full', 'half', an int, or a pair of ints",
+    );
   }
   if (mode instanceof PyTuple && mode.items.some((x) => x instanceof PyTuple)) {
     const pads = mode.items.map((x) => {
       const [a, b] = pair(x, 'border_mode');
-      if (a !== b) throw new PyError('NotImplementedError', `asymmetric padding ${'(' + a + ', ' + b + ')'} has no Caffe equivalent`, undefined, 'Caffe pads both sides alike');
+      if (a !== b)
+        throw new PyError(
+          'NotImplementedError',
+          `asymmetric padding ${'(' + a + ', ' + b + ')'} has no Caffe equivalent`,
+          undefined,
+          'Caffe pads both sides alike',
+        );
       return a;
     });
     return [pads[0], pads[1]];
@@ -128,19 +154,47 @@ function convolutionParam(shape: ConvShape, biasTerm: boolean, at: SourceLocatio
 /** What a convolution op made, to fold a bias added to its result into it. */
 const convolutions = new WeakMap<LayerFunction, { shape: ConvShape; extension?: LayerExtension }>();
 
-function layerOp(type: string, inputs: TheanoVariable[], ndim: number, rt: Runtime, fill?: (layer: Msg) => void, extension?: LayerExtension): TheanoVariable {
-  const fn = new LayerFunction(type, inputs.map((v) => v.top), [], 1, false, rt.callSite?.pos ?? rt.pos);
+function layerOp(
+  type: string,
+  inputs: TheanoVariable[],
+  ndim: number,
+  rt: Runtime,
+  fill?: (layer: Msg) => void,
+  extension?: LayerExtension,
+): TheanoVariable {
+  const fn = new LayerFunction(
+    type,
+    inputs.map((v) => v.top),
+    [],
+    1,
+    false,
+    rt.callSite?.pos ?? rt.pos,
+  );
   fn.fill = fill;
   fn.extension = extension;
   return new TheanoVariable(fn.tops[0], ndim);
 }
 
-function convolutionOp(type: 'Convolution' | 'Deconvolution', input: TheanoVariable, shape: ConvShape, rt: Runtime, extension: LayerExtension | undefined, biasTerm = false): TheanoVariable {
+function convolutionOp(
+  type: 'Convolution' | 'Deconvolution',
+  input: TheanoVariable,
+  shape: ConvShape,
+  rt: Runtime,
+  extension: LayerExtension | undefined,
+  biasTerm = false,
+): TheanoVariable {
   const at = locOf(rt);
-  const v = layerOp(type, [input], 4, rt, (layer) => {
-    layer.convolution_param = convolutionParam(shape, biasTerm, at);
-    metaOf(layer)!.fieldLocs.set('convolution_param', [at]);
-  }, extension);
+  const v = layerOp(
+    type,
+    [input],
+    4,
+    rt,
+    (layer) => {
+      layer.convolution_param = convolutionParam(shape, biasTerm, at);
+      metaOf(layer)!.fieldLocs.set('convolution_param', [at]);
+    },
+    extension,
+  );
   if (!biasTerm) convolutions.set(v.top.fn, { shape, extension });
   return v;
 }
@@ -151,8 +205,16 @@ function flipExtension(flip: boolean, origin: string, outputSize?: number[]): La
 }
 
 const CONV2D: [string, Default][] = [
-  ['input', REQUIRED], ['filters', REQUIRED], ['input_shape', null], ['filter_shape', null], ['border_mode', 'valid'],
-  ['subsample', new PyTuple([1n, 1n])], ['filter_flip', true], ['filter_dilation', new PyTuple([1n, 1n])], ['num_groups', 1n], ['unshared', false],
+  ['input', REQUIRED],
+  ['filters', REQUIRED],
+  ['input_shape', null],
+  ['filter_shape', null],
+  ['border_mode', 'valid'],
+  ['subsample', new PyTuple([1n, 1n])],
+  ['filter_flip', true],
+  ['filter_dilation', new PyTuple([1n, 1n])],
+  ['num_groups', 1n],
+  ['unshared', false],
 ];
 
 function checkFilterShape(given: PyValue, filters: number[], what: string): void {
@@ -160,7 +222,9 @@ function checkFilterShape(given: PyValue, filters: number[], what: string): void
   const dims = given instanceof PyTuple || given instanceof PyList ? given.items : [];
   dims.forEach((d, i) => {
     if (d !== null && int(d, 'filter_shape') !== filters[i]) {
-      throw valueError(`${what}: filter_shape (${dims.map((x) => (x === null ? 'None' : String(x))).join(', ')}) does not match the filters' shape (${filters.join(', ')})`);
+      throw valueError(
+        `${what}: filter_shape (${dims.map((x) => (x === null ? 'None' : String(x))).join(', ')}) does not match the filters' shape (${filters.join(', ')})`,
+      );
     }
   });
 }
@@ -174,7 +238,14 @@ export const conv2d: NativeFn = (args, kwargs, rt) => {
   const kernel: [number, number] = [filters[2], filters[3]];
   const dilation = pair(a.get('filter_dilation')!, 'filter_dilation');
   const group = int(a.get('num_groups')!, 'num_groups');
-  const shape: ConvShape = { numOutput: filters[0], kernel, stride: pair(a.get('subsample')!, 'subsample'), pad: padsOf(a.get('border_mode')!, kernel, dilation), dilation, group };
+  const shape: ConvShape = {
+    numOutput: filters[0],
+    kernel,
+    stride: pair(a.get('subsample')!, 'subsample'),
+    pad: padsOf(a.get('border_mode')!, kernel, dilation),
+    dilation,
+    group,
+  };
   return convolutionOp('Convolution', input, shape, rt, flipExtension(rt.truthy(a.get('filter_flip')!), "Theano's conv2d"));
 };
 
@@ -192,7 +263,10 @@ function gradInputs(name: string, a: Map<string, PyValue>, rt: Runtime): TheanoV
   const shapeValue = a.get('input_shape')!;
   const dims = shapeValue instanceof PyTuple || shapeValue instanceof PyList ? shapeValue.items : undefined;
   if (!dims || dims.length !== 4) {
-    throw valueError(`${name}: input_shape must list 4 sizes (batch, channels, rows, columns)`, 'it is not optional: given the stride, several sizes are plausible');
+    throw valueError(
+      `${name}: input_shape must list 4 sizes (batch, channels, rows, columns)`,
+      'it is not optional: given the stride, several sizes are plausible',
+    );
   }
   if (dims[1] !== null && int(dims[1], 'input_shape[1]') !== numOutput) {
     throw valueError(`${name}: input_shape[1] is ${dims[1]}, but the filters make ${numOutput} channels (filters.shape[1] × num_groups)`);
@@ -200,7 +274,8 @@ function gradInputs(name: string, a: Map<string, PyValue>, rt: Runtime): TheanoV
   const outputSize = [2, 3].map((i) => {
     const d = dims[i];
     if (d === null) {
-      if (stride[i - 2] !== 1) throw valueError(`input_shape[${i}] must be given: with subsample ${stride[i - 2]} several sizes are plausible`);
+      if (stride[i - 2] !== 1)
+        throw valueError(`input_shape[${i}] must be given: with subsample ${stride[i - 2]} several sizes are plausible`);
       return undefined;
     }
     if (typeof d !== 'bigint') throw valueError(`input_shape[${i}] must be a constant or None.`);
@@ -212,17 +287,39 @@ function gradInputs(name: string, a: Map<string, PyValue>, rt: Runtime): TheanoV
 }
 
 const GRAD_INPUTS: [string, Default][] = [
-  ['output_grad', REQUIRED], ['filters', REQUIRED], ['input_shape', REQUIRED], ['filter_shape', null], ['border_mode', 'valid'],
-  ['subsample', new PyTuple([1n, 1n])], ['filter_flip', true], ['filter_dilation', new PyTuple([1n, 1n])], ['num_groups', 1n], ['unshared', false],
+  ['output_grad', REQUIRED],
+  ['filters', REQUIRED],
+  ['input_shape', REQUIRED],
+  ['filter_shape', null],
+  ['border_mode', 'valid'],
+  ['subsample', new PyTuple([1n, 1n])],
+  ['filter_flip', true],
+  ['filter_dilation', new PyTuple([1n, 1n])],
+  ['num_groups', 1n],
+  ['unshared', false],
 ];
 
-export const conv2dGradWrtInputs: NativeFn = (args, kwargs, rt) => gradInputs('conv2d_grad_wrt_inputs', bind('conv2d_grad_wrt_inputs', GRAD_INPUTS, args, kwargs), rt);
+export const conv2dGradWrtInputs: NativeFn = (args, kwargs, rt) =>
+  gradInputs('conv2d_grad_wrt_inputs', bind('conv2d_grad_wrt_inputs', GRAD_INPUTS, args, kwargs), rt);
 
 export const conv2dTranspose: NativeFn = (args, kwargs, rt) => {
-  const a = bind('conv2d_transpose', [
-    ['input', REQUIRED], ['filters', REQUIRED], ['output_shape', REQUIRED], ['filter_shape', null], ['border_mode', 'valid'],
-    ['input_dilation', new PyTuple([1n, 1n])], ['filter_flip', true], ['filter_dilation', new PyTuple([1n, 1n])], ['num_groups', 1n], ['unshared', false],
-  ], args, kwargs);
+  const a = bind(
+    'conv2d_transpose',
+    [
+      ['input', REQUIRED],
+      ['filters', REQUIRED],
+      ['output_shape', REQUIRED],
+      ['filter_shape', null],
+      ['border_mode', 'valid'],
+      ['input_dilation', new PyTuple([1n, 1n])],
+      ['filter_flip', true],
+      ['filter_dilation', new PyTuple([1n, 1n])],
+      ['num_groups', 1n],
+      ['unshared', false],
+    ],
+    args,
+    kwargs,
+  );
   const renamed = new Map(a);
   renamed.set('output_grad', a.get('input')!);
   renamed.set('input_shape', a.get('output_shape')!);
@@ -232,10 +329,21 @@ export const conv2dTranspose: NativeFn = (args, kwargs, rt) => {
 
 /** AbstractConv2d_gradInputs(…)(filters, output_grad, shape): the op object Lasagne-era code builds. */
 export const abstractConv2dGradInputs: NativeFn = (args, kwargs) => {
-  const a = bind('AbstractConv2d_gradInputs', [
-    ['imshp', null], ['kshp', null], ['border_mode', 'valid'], ['subsample', new PyTuple([1n, 1n])], ['filter_flip', true],
-    ['filter_dilation', new PyTuple([1n, 1n])], ['num_groups', 1n], ['unshared', false],
-  ], args, kwargs);
+  const a = bind(
+    'AbstractConv2d_gradInputs',
+    [
+      ['imshp', null],
+      ['kshp', null],
+      ['border_mode', 'valid'],
+      ['subsample', new PyTuple([1n, 1n])],
+      ['filter_flip', true],
+      ['filter_dilation', new PyTuple([1n, 1n])],
+      ['num_groups', 1n],
+      ['unshared', false],
+    ],
+    args,
+    kwargs,
+  );
   return new PyBuiltin('AbstractConv2d_gradInputs', (callArgs, _kw, rt) => {
     if (callArgs.length !== 3) throw typeError('the op takes (filters, output_grad, shape)');
     const [filters, outputGrad, shape] = callArgs;
@@ -249,10 +357,22 @@ export const abstractConv2dGradInputs: NativeFn = (args, kwargs) => {
 };
 
 export const pool2d: NativeFn = (args, kwargs, rt) => {
-  const a = bind('pool_2d', [
-    ['input', REQUIRED], ['ws', null], ['ignore_border', null], ['stride', null], ['pad', new PyTuple([0n, 0n])], ['mode', 'max'],
-    ['ds', null], ['st', null], ['padding', null],
-  ], args, kwargs);
+  const a = bind(
+    'pool_2d',
+    [
+      ['input', REQUIRED],
+      ['ws', null],
+      ['ignore_border', null],
+      ['stride', null],
+      ['pad', new PyTuple([0n, 0n])],
+      ['mode', 'max'],
+      ['ds', null],
+      ['st', null],
+      ['padding', null],
+    ],
+    args,
+    kwargs,
+  );
   const input = tensor(a.get('input')!, 'pool_2d input');
   const wsValue = a.get('ws') ?? a.get('ds');
   if (wsValue === null || wsValue === undefined) throw typeError("pool_2d() missing required argument: 'ws'");
@@ -264,11 +384,21 @@ export const pool2d: NativeFn = (args, kwargs, rt) => {
   const mode = a.get('mode');
   const pool = mode === 'max' ? 'MAX' : mode === 'average_inc_pad' ? 'AVE' : undefined;
   if (!pool) {
-    throw new PyError('NotImplementedError', `pool_2d mode '${String(mode)}' has no Caffe equivalent`, undefined, "Caffe pools with 'max' or 'average_inc_pad' (AVE counts the padding)");
+    throw new PyError(
+      'NotImplementedError',
+      `pool_2d mode '${String(mode)}' has no Caffe equivalent`,
+      undefined,
+      "Caffe pools with 'max' or 'average_inc_pad' (AVE counts the padding)",
+    );
   }
   if (!ignoreBorder && pad.some((p) => p !== 0)) throw new PyError('NotImplementedError', 'padding works only with ignore_border=True');
   if (!ignoreBorder && stride.some((s, i) => s > ws[i])) {
-    throw new PyError('NotImplementedError', 'pool_2d with stride larger than ws and ignore_border=False has no Caffe equivalent', undefined, 'pass ignore_border=True');
+    throw new PyError(
+      'NotImplementedError',
+      'pool_2d with stride larger than ws and ignore_border=False has no Caffe equivalent',
+      undefined,
+      'pass ignore_border=True',
+    );
   }
   const at = locOf(rt);
   return layerOp('Pooling', [input], 4, rt, (layer) => {
@@ -305,11 +435,16 @@ function elementwise(type: string, fill?: (layer: Msg, at: SourceLocation) => vo
 export const relu: NativeFn = (args, kwargs, rt) => {
   const alpha = args[1] ?? kwargs.get('alpha') ?? 0n;
   const slope = Number(numeric(alpha) ?? 0);
-  return elementwise('ReLU', slope !== 0 ? (layer, at) => {
-    const p = newMessage('ReLUParameter', at);
-    p.negative_slope = Math.fround(slope);
-    layer.relu_param = p;
-  } : undefined)([args[0]], new Map(), rt);
+  return elementwise(
+    'ReLU',
+    slope !== 0
+      ? (layer, at) => {
+          const p = newMessage('ReLUParameter', at);
+          p.negative_slope = Math.fround(slope);
+          layer.relu_param = p;
+        }
+      : undefined,
+  )([args[0]], new Map(), rt);
 };
 export const sigmoid = elementwise('Sigmoid');
 export const tanh = elementwise('TanH');
@@ -357,12 +492,18 @@ function powerParam(scale: number, shift: number, at: SourceLocation): Msg {
 function addBias(left: TheanoVariable, right: BroadcastShared | SharedVariable, rt: Runtime): PyValue {
   const shared = right instanceof BroadcastShared ? right.shared : right;
   if (right instanceof BroadcastShared && !right.isChannelBias) {
-    throw new PyError('NotImplementedError', `adding a shared value broadcast as (${right.pattern.map((p) => rt.repr(p)).join(', ')}) has no Caffe layer`, undefined, "a per-channel bias is b.dimshuffle('x', 0, 'x', 'x')");
+    throw new PyError(
+      'NotImplementedError',
+      `adding a shared value broadcast as (${right.pattern.map((p) => rt.repr(p)).join(', ')}) has no Caffe layer`,
+      undefined,
+      "a per-channel bias is b.dimshuffle('x', 0, 'x', 'x')",
+    );
   }
   if (shared.shape.length !== 1) throw valueError(`a bias must be 1-D, not of shape (${shared.shape.join(', ')})`);
   const conv = convolutions.get(left.top.fn);
   if (conv) {
-    if (shared.shape[0] !== conv.shape.numOutput) throw valueError(`the bias has ${shared.shape[0]} values for ${conv.shape.numOutput} channels`);
+    if (shared.shape[0] !== conv.shape.numOutput)
+      throw valueError(`the bias has ${shared.shape[0]} values for ${conv.shape.numOutput} channels`);
     // A new layer (the bias-free one stays as it was, for any other use of it).
     const fn = new LayerFunction(left.top.fn.layerType, [left.top.fn.inputs[0]], [], 1, false, left.top.fn.pos);
     const at = locOf(rt, left.top.fn.pos);
