@@ -62,16 +62,14 @@ export function paramBlobSpecs(layer: Layer): ParamBlobSpec[] {
     default:
       if (n === 0) return [];
       if (layer.module.paramBlobs) {
-        specs = layer.module
-          .paramBlobs(layer)
-          .map((d) =>
-            d.filler
-              ? fromParam(layer, d.role, d.filler, d.fallback ?? ZERO)
-              : {
-                  role: d.role,
-                  filler: fillerSpec(undefined, `layer "${layer.name}" (${layer.type}) ${d.role}`, layer.loc, d.fallback ?? ZERO),
-                },
-          );
+        specs = layer.module.paramBlobs(layer).map((d) =>
+          d.filler
+            ? fromParam(layer, d.role, d.filler, d.fallback ?? ZERO)
+            : {
+                role: d.role,
+                filler: fillerSpec(undefined, `layer "${layer.name}" (${layer.type}) ${d.role}`, layer.loc, d.fallback ?? ZERO),
+              },
+        );
         break;
       }
       fail(`layer "${layer.name}" (${layer.type}): brewnet does not know how Caffe initialises this layer's parameters`, layer.loc);
