@@ -1,6 +1,7 @@
 // The whole-net peer suite of `npm run bench` (issue 12): each net whole, batch 1, on brewnet (wasm, one
 // thread and with threads) beside OpenCV's dnn module native (Debian's python3-opencv, 2 threads) and
-// opencv.js (OpenCV's WebAssembly build, in Node), all on the same seeded .caffemodel and input. Outputs are
+// opencv.js (OpenCV's WebAssembly build, in Node) and onnxruntime-node (2 threads) on brewnet's ONNX export,
+// all on the same seeded .caffemodel and input. Outputs are
 // compared with OpenCV native's (a real Caffe runtime) before any time counts. One process per
 // implementation and net; peak RSS is each process's own.
 import { execFileSync } from 'node:child_process';
@@ -108,6 +109,8 @@ export function runWholeSuite(options: WholeSuiteOptions): string {
       run(`brewnet ${config}`, () =>
         runChild<WholeResult>(join(HERE, 'brewnet-child.js'), [path, prepared.dir, net.input.name, config], { timeoutMs }),
       );
+    // onnxruntime-node on brewnet's ONNX export of the same net and weights (2 threads).
+    run('onnxruntime', () => runChild<WholeResult>(join(HERE, 'ort-child.js'), [path, prepared.dir, net.input.name], { timeoutMs }));
     const oracle = row.results.get('opencv-native');
     for (const [impl, o] of row.results) {
       if (impl === 'opencv-native' || !o.ok || !oracle?.ok) continue;
@@ -120,7 +123,7 @@ export function runWholeSuite(options: WholeSuiteOptions): string {
 }
 
 function report(rows: Row[], configs: string[]): string {
-  const impls = ['opencv-native', 'opencv.js', ...configs.map((c) => `brewnet ${c}`)];
+  const impls = ['opencv-native', 'opencv.js', ...configs.map((c) => `brewnet ${c}`), 'onnxruntime'];
   const ms = (row: Row, impl: string) => {
     const o = row.results.get(impl);
     const e = row.errors.get(impl);
@@ -181,7 +184,7 @@ function report(rows: Row[], configs: string[]): string {
   return [
     '## Whole nets beside OpenCV (issue 12)',
     '',
-    "- batch 1; weights seeded (fan-in-scaled uniform; BatchNorm statistics with variance in [0.5, 1.5]; Scale near 1) and written once as a .caffemodel that every implementation loads through its own Caffe reader; input uniform in [0, 1). OpenCV native: Debian's python3-opencv, `cv2.setNumThreads(2)`, DNN_BACKEND_OPENCV on the CPU. opencv.js: npm `@techstark/opencv-js` in Node (WebAssembly, no SIMD, no threads).",
+    "- batch 1; weights seeded (fan-in-scaled uniform; BatchNorm statistics with variance in [0.5, 1.5]; Scale near 1) and written once as a .caffemodel that every implementation loads through its own Caffe reader; input uniform in [0, 1). OpenCV native: Debian's python3-opencv, `cv2.setNumThreads(2)`, DNN_BACKEND_OPENCV on the CPU. opencv.js: npm `@techstark/opencv-js` in Node (WebAssembly, no SIMD, no threads). onnxruntime: onnxruntime-node's CPU provider, 2 threads, on the model `brewnet convert --to onnx` writes from the same .caffemodel.",
     '- a time counts only where the output agrees with OpenCV native\'s within 1e-4 of its largest value (errors in the last table). Median ms of the forward passes after the first (see bench/timing.ts for how many); "(1 call)": the first call was slow enough to be the only one.',
     '',
     table(['net', ...impls.map((i) => `${i} (ms)`)], main),
