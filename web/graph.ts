@@ -1,18 +1,28 @@
-// The net's picture on the page. DRAW-PLACEHOLDER: until `drawNet` (src/draw/, the "draw" work) is on this
-// branch, this shows a plain list of the layers in execution order instead of the graph.
-import type { Net } from '../src/index.js';
+// The net's picture on the page: brewnet's own drawNet (src/draw/: Graphviz in WebAssembly), the same SVG
+// `brewnet draw` writes — layers with their key parameters, blob shapes on the edges, Crop offsets and merges
+// checked (red where wrong), receptive fields and coordinate maps on hover. Clicking a box highlights it.
+import { drawNet, type Net } from '../src/index.js';
 
-export async function renderGraph(net: Net, target: HTMLElement): Promise<void> {
+export async function renderGraph(net: Net, target: HTMLElement, highlight: string[] = []): Promise<void> {
   target.replaceChildren();
-  const note = document.createElement('p');
-  note.className = 'note';
-  note.textContent = 'Graph drawing (drawNet) is not in this build yet; the layers in execution order:';
-  const list = document.createElement('ol');
-  list.className = 'layer-list';
-  for (const layer of net.layers) {
-    const item = document.createElement('li');
-    item.textContent = `${layer.name} (${layer.type})`;
-    list.append(item);
+  let svg: string;
+  try {
+    svg = await drawNet(net, { highlight });
+  } catch (e) {
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = `The graph could not be drawn: ${(e as Error).message}`;
+    target.append(note);
+    return;
   }
-  target.append(note, list);
+  const holder = document.createElement('div');
+  holder.className = 'graph-svg';
+  // drawNet's SVG is brewnet's own markup: names from the net reach it only as escaped text.
+  holder.innerHTML = svg;
+  holder.addEventListener('click', (event) => {
+    const box = (event.target as Element | null)?.closest?.('[data-layer]');
+    const layer = box?.getAttribute('data-layer');
+    if (layer) void renderGraph(net, target, highlight.includes(layer) ? [] : [layer]);
+  });
+  target.append(holder);
 }
