@@ -2,14 +2,13 @@
 //   node dist/bench/whole/brewnet-child.js <prototxt> <dir> <input name> <config>
 // <config> is a backend (wasm, webasm, …) or <backend>+threads. Loads the seeded .caffemodel through the
 // public API as a user would, runs forward passes on <dir>/input.npy and writes the first output.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, loadNet } from '../../src/index.js';
-import { readNpy, writeNpy } from '../../src/runtime/npy.js';
+import { readNpy } from '../../src/runtime/npy.js';
 import { reportResult } from '../child-process.js';
 import { compileOptionsFor } from '../deconv/brewnet-impl.js';
-import { measureRuns, policyAfterFirstCall } from '../timing.js';
-import type { WholeResult } from './result.js';
+import { timeForward } from './result.js';
 
 const [prototxt, dir, inputName, config] = process.argv.slice(2);
 const started = performance.now();
@@ -22,22 +21,10 @@ let y: Float32Array = new Float32Array();
 const forward = async () => {
   y = (await compiled.forward({ [inputName]: x }))[output].data;
 };
-const first = performance.now();
-await forward();
-const firstMs = performance.now() - first;
-const policy = policyAfterFirstCall(firstMs);
-const timing = policy ? await measureRuns(forward, policy) : undefined;
-const out = join(dir, `out-brewnet-${config}.npy`);
-writeFileSync(out, writeNpy({ shape: net.blob(output).shape, data: y }));
-const result: WholeResult = {
-  ms: timing?.median ?? firstMs,
-  firstMs,
-  runs: timing?.runs ?? 0,
+const result = await timeForward(forward, () => ({ shape: net.blob(output).shape, data: y }), join(dir, `out-brewnet-${config}.npy`), {
   setupMs,
-  rssMB: (process.resourceUsage().maxRSS * 1024) / 1e6,
-  output: out,
   detail: `ran on ${compiled.backend}`,
-};
+});
 compiled.destroy();
 reportResult(result);
 process.exit(0);

@@ -2,13 +2,12 @@
 // process: node dist/bench/whole/opencvjs-child.js <prototxt> <dir>. Same files and timing policy as the
 // other children; the input blob is handed over as an H×W×C float image that blobFromImage turns back into
 // the 1×C×H×W blob (no mean, scale 1, no channel swap), so every implementation sees the same numbers.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { readNpy, writeNpy } from '../../src/runtime/npy.js';
+import { readNpy } from '../../src/runtime/npy.js';
 import { reportResult } from '../child-process.js';
-import { measureRuns, policyAfterFirstCall } from '../timing.js';
-import type { WholeResult } from './result.js';
+import { timeForward } from './result.js';
 
 // opencv.js is an Emscripten module without types we rely on; the few calls used here are typed loosely.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -48,21 +47,9 @@ const forward = async () => {
   shape = Array.from({ length: out.matSize.length }, (_, i) => out.matSize[i]);
   out.delete();
 };
-const first = performance.now();
-await forward();
-const firstMs = performance.now() - first;
-const policy = policyAfterFirstCall(firstMs);
-const timing = policy ? await measureRuns(forward, policy) : undefined;
-const output = join(dir, 'out-opencv-js.npy');
-writeFileSync(output, writeNpy({ shape, data: y }));
-const result: WholeResult = {
-  ms: timing?.median ?? firstMs,
-  firstMs,
-  runs: timing?.runs ?? 0,
+const result = await timeForward(forward, () => ({ shape, data: y }), join(dir, 'out-opencv-js.npy'), {
   setupMs,
-  rssMB: (process.resourceUsage().maxRSS * 1024) / 1e6,
-  output,
   detail: `opencv.js ${cv.getBuildInformation().match(/Version control:\s*(\S+)/)?.[1] ?? ''}`.trim(),
-};
+});
 reportResult(result);
 process.exit(0);

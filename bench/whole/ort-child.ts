@@ -2,15 +2,14 @@
 //   node dist/bench/whole/ort-child.js <prototxt> <dir> <input name>
 // Exports the net with the suite's seeded .caffemodel (writeOnnxFile, as `brewnet convert --to onnx` does),
 // then times onnxruntime's CPU provider on 2 threads with the same policy as the other children.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadNet } from '../../src/index.js';
 import { writeOnnxFile } from '../../src/export/onnx/write-onnx-file.js';
-import { readNpy, writeNpy } from '../../src/runtime/npy.js';
+import { readNpy } from '../../src/runtime/npy.js';
 import { reportResult } from '../child-process.js';
-import { measureRuns, policyAfterFirstCall } from '../timing.js';
-import type { WholeResult } from './result.js';
+import { timeForward } from './result.js';
 
 const [prototxt, dir, inputName] = process.argv.slice(2);
 const started = performance.now();
@@ -30,22 +29,10 @@ const forward = async () => {
   y = t.data as Float32Array;
   shape = t.dims.map(Number);
 };
-const first = performance.now();
-await forward();
-const firstMs = performance.now() - first;
-const policy = policyAfterFirstCall(firstMs);
-const timing = policy ? await measureRuns(forward, policy) : undefined;
-const out = join(dir, 'out-onnxruntime.npy');
-writeFileSync(out, writeNpy({ shape, data: y }));
-const result: WholeResult = {
-  ms: timing?.median ?? firstMs,
-  firstMs,
-  runs: timing?.runs ?? 0,
+const result = await timeForward(forward, () => ({ shape, data: y }), join(dir, 'out-onnxruntime.npy'), {
   setupMs,
-  rssMB: (process.resourceUsage().maxRSS * 1024) / 1e6,
-  output: out,
   detail: `onnxruntime-node ${ort.env.versions?.common ?? ''}, 2 threads; export ${(exportMs / 1000).toFixed(1)} s`,
-};
+});
 await session.release();
 reportResult(result);
 process.exit(0);
