@@ -67,13 +67,13 @@ function typedWhole(text: string): unknown {
  */
 function typesAlike(text: string): boolean {
   const whole = typedWhole(text);
-  const read = typedOrError(() => readNetParameter(text, 'f.prototxt'));
+  const read = typedOrError(() => readNetParameter(text, 'f.prototxt', 'bvlc'));
   expect(read, JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
   // The streamed path on its own, as readNetParameter takes it where the typed reader gives up.
   const diagnostics: Diagnostic[] = [];
   const streamed = typedOrError(() => {
     const fields = fastParseFields(text, 'f.prototxt');
-    if (!fields) return readNetParameter(text, 'f.prototxt');
+    if (!fields) return readNetParameter(text, 'f.prototxt', 'bvlc');
     const msg = typeDocument(
       messageType('NetParameter'),
       {
