@@ -95,15 +95,15 @@ describe('IR graph', () => {
   it('lists every unsupported type at once, with a summary note', () => {
     const all = diagnostics(
       input +
-        `layer { name: "i1" type: "Interp" bottom: "data" top: "i1" }\n` +
-        `layer { name: "bn" type: "BN" bottom: "i1" top: "bn" }\n` +
-        `layer { name: "i2" type: "Interp" bottom: "bn" top: "i2" }\n`,
+        `layer { name: "i1" type: "MergeCrop" bottom: "data" top: "i1" }\n` +
+        `layer { name: "bn" type: "ShuffleChannel" bottom: "i1" top: "bn" }\n` +
+        `layer { name: "i2" type: "MergeCrop" bottom: "bn" top: "i2" }\n`,
     );
     expect(all.map((d) => d.message)).toEqual([
-      'unsupported layer type "Interp" (layer "i1")',
-      'unsupported layer type "BN" (layer "bn")',
-      'unsupported layer type "Interp" (layer "i2")',
-      'this net uses 2 unsupported layer type(s): Interp (2 layers), BN (1 layer)',
+      'unsupported layer type "MergeCrop" (layer "i1")',
+      'unsupported layer type "ShuffleChannel" (layer "bn")',
+      'unsupported layer type "MergeCrop" (layer "i2")',
+      'this net uses 2 unsupported layer type(s): MergeCrop (2 layers), ShuffleChannel (1 layer)',
     ]);
     expect(all.map((d) => d.location?.line)).toEqual([2, 3, 4, undefined]);
   });
@@ -114,10 +114,11 @@ describe('IR graph', () => {
   });
 
   it("reports a fork's unknown *_param only when the layer type is supported", () => {
-    const [d] = diagnostics(input + `layer { name: "r" type: "ReLU" bottom: "data" top: "r" interp_param { zoom_factor: 2 } }`);
-    expect(d.message).toBe('unknown field "interp_param" in LayerParameter');
-    const [u] = diagnostics(input + `layer { name: "r" type: "Interp" bottom: "data" top: "r" interp_param { zoom_factor: 2 } }`);
-    expect(u.message).toBe('unsupported layer type "Interp" (layer "r")');
+    // A *_param no dialect knows (Interp's and BN's are typed by the pspnet/segnet dialects now).
+    const [d] = diagnostics(input + `layer { name: "r" type: "ReLU" bottom: "data" top: "r" merge_crop_param { axis: 2 } }`);
+    expect(d.message).toBe('unknown field "merge_crop_param" in LayerParameter');
+    const [u] = diagnostics(input + `layer { name: "r" type: "MergeCrop" bottom: "data" top: "r" merge_crop_param { axis: 2 } }`);
+    expect(u.message).toBe('unsupported layer type "MergeCrop" (layer "r")');
   });
 
   it('--input overrides an Input shape and must name a source top', () => {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { parseText } from '../../src/frontend/prototxt/parse-text.js';
+// Python's text_format parsed with BVLC's caffe.proto, so brewnet reads in BVLC's dialect here too.
 import { readNetParameter } from '../../src/frontend/prototxt/read-net-parameter.js';
 import { typeDocument } from '../../src/frontend/prototxt/typecheck.js';
 import { toProtoJSON } from '../../src/printer/json-printer.js';
@@ -60,7 +61,7 @@ const DEFERRED_PARAM = /Message type "caffe\.(?:V1)?LayerParameter" has no field
 
 function firstDiagnostic(f: TextFormatFixture): Diagnostic | undefined {
   try {
-    readNetParameter(readFileSync(f.path, 'utf8'), f.file);
+    readNetParameter(readFileSync(f.path, 'utf8'), f.file, 'bvlc');
   } catch (e) {
     if (e instanceof DiagnosticError) return e.diagnostics[0];
     throw e;
@@ -80,9 +81,9 @@ function checkFixture(f: TextFormatFixture): void {
   const text = readFileSync(f.path, 'utf8');
   if (f.file in FOLLOWS_CPP) {
     if (f.canonical !== undefined) {
-      expect(printPrototxt(readNetParameter(text, f.file))).toBe(f.canonical);
+      expect(printPrototxt(readNetParameter(text, f.file, 'bvlc'))).toBe(f.canonical);
     } else {
-      expect(() => readNetParameter(text, f.file)).toThrow(DiagnosticError);
+      expect(() => readNetParameter(text, f.file, 'bvlc')).toThrow(DiagnosticError);
     }
     // The exception is still needed: Python's verdict is the other one.
     expect(f.error === undefined, FOLLOWS_CPP[f.file]).toBe(f.canonical === undefined);
