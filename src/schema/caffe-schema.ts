@@ -60,8 +60,12 @@ function addFields(root: protobuf.Root, fields: Dialect['fields']): void {
 }
 
 function buildRoot(dialect: Dialect | undefined): protobuf.Root {
-  // Field names stay snake_case, as the .proto declares them (the generator parsed it with keepCase).
-  const root = protobuf.Root.fromJSON(CAFFE_PROTO_JSON as protobuf.INamespace);
+  // BVLC's root from the baked JSON; a fork's dialect parses BVLC's text and the fork's file onto it
+  // (keepCase: prototxt spells fields in snake_case, exactly as the .proto declares them).
+  const root =
+    dialect || extensions.length
+      ? protobuf.parse(DIALECT_PROTOS['caffe.proto'], { keepCase: true }).root
+      : protobuf.Root.fromJSON(CAFFE_PROTO_JSON as protobuf.INamespace);
   if (dialect) {
     if (dialect.proto) protobuf.parse(DIALECT_PROTOS[dialect.proto], root, { keepCase: true });
     for (const r of dialect.removes ?? []) {
