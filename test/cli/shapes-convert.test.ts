@@ -97,6 +97,6 @@ describe('brewnet convert', () => {
   it('rejects an unknown --to format', () => {
     const { status, stderr } = runCli(['convert', 'examples/lenet-v1.prototxt', '--to', 'yaml']);
     expect(status).toBe(1);
-    expect(stderr).toBe('error: --to must be "prototxt", "json" or "py", not "yaml"\n');
+    expect(stderr).toBe('error: --to must be "prototxt", "json", "py" or "onnx", not "yaml"\n');
   });
 });

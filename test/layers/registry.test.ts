@@ -96,9 +96,14 @@ const LOSSES = [
 const SOURCES = ['Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'WindowData', 'Python'];
 
 describe('layer registry', () => {
-  it('registers exactly the BVLC types brewnet covers', () => {
-    expect([...layerRegistry.keys()].sort()).toEqual(Object.keys(COUNTS).sort());
-    expect(layerRegistry.size).toBe(55);
+  // The forks' built-in layers (src/layers/forks/) are in the same registry; test/layers/fork-layers.test.ts covers them.
+  const FORK_TYPES = ['BN', 'DetectionOutput', 'Interp', 'Normalize', 'Permute', 'PriorBox', 'Upsample'];
+
+  it('registers exactly the BVLC types brewnet covers, and the fork layers', () => {
+    const bvlc = [...layerRegistry.keys()].filter((t) => !FORK_TYPES.includes(t));
+    expect(bvlc.sort()).toEqual(Object.keys(COUNTS).sort());
+    expect(bvlc.length).toBe(55);
+    for (const t of FORK_TYPES) expect(layerRegistry.has(t), t).toBe(true);
   });
 
   it.each(Object.entries(COUNTS))("%s declares Caffe's blob counts", (type, [bMin, bMax, tMin, tMax]) => {
