@@ -35,7 +35,9 @@ export function namesOnlyIn(dialect: string): Set<string> {
 /** The field names written in a prototxt (identifiers followed by `:`, `{` or `<`). */
 function fieldNames(text: string): Set<string> {
   const names = new Set<string>();
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*[:{<]/g)) names.add(m[1]);
+  // Only at an identifier's start (the lookbehind): otherwise a long run of letters is tried from every
+  // position, quadratic in its length (a 10 MB unterminated string took minutes).
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*[:{<]/g)) names.add(m[1]);
   return names;
 }
 
