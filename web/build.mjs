@@ -30,6 +30,18 @@ export async function buildPage(outDir = out, { minify = true } = {}) {
     sourcemap: true,
     legalComments: 'linked',
     logLevel: 'warning',
+    // grammar/chevrotain.ts picks chevrotain's single-file build with a top-level await, which an IIFE cannot
+    // hold: the page takes the static re-export instead (the same values).
+    plugins: [
+      {
+        name: 'chevrotain-static',
+        setup(b) {
+          b.onResolve({ filter: /\/chevrotain\.js$/ }, (args) =>
+            args.importer.includes(`${join('grammar', '')}`) ? { path: join(web, '..', 'grammar', 'chevrotain-static.ts') } : undefined,
+          );
+        },
+      },
+    ],
   });
   for (const f of ['index.html', 'style.css']) copyFileSync(join(web, f), join(outDir, f));
   return outDir;
