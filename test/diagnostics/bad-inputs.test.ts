@@ -183,13 +183,14 @@ const cases: Case[] = [
   },
   {
     title: "a fork's *_param on a BVLC layer",
-    text: layer('name: "r"', 'type: "ReLU"', 'interp_param { zoom_factor: 2 }'),
+    // A field of no dialect (interp_param is typed by the pspnet dialect now).
+    text: layer('name: "r"', 'type: "ReLU"', 'merge_crop_param { axis: 2 }'),
     expected: [
       err(
         4,
         3,
-        'unknown field "interp_param" in LayerParameter',
-        "interp_param is not in BVLC Caffe's caffe.proto; it comes from a fork of Caffe",
+        'unknown field "merge_crop_param" in LayerParameter',
+        "merge_crop_param is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (ssd, opencv, pspnet, segnet, enet)",
       ),
     ],
   },
@@ -310,30 +311,30 @@ const cases: Case[] = [
   },
   {
     title: 'unsupported layer type',
-    text: layer('name: "up"', 'type: "Interp"'),
+    text: layer('name: "up"', 'type: "MergeCrop"'),
     expected: [
       err(
         3,
         3,
-        'unsupported layer type "Interp" (layer "up")',
-        'Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer',
+        'unsupported layer type "MergeCrop" (layer "up")',
+        'MergeCrop comes from the U-Net fork (naibaf7/caffe); BVLC Caffe expresses it as Crop + Concat',
       ),
     ],
   },
   {
     title: 'several unsupported types: all listed, then a note',
-    text: layer('name: "a"', 'type: "Interp"') + layer('name: "b"', 'type: "ROIPooling"') + layer('name: "c"', 'type: "Interp"'),
+    text: layer('name: "a"', 'type: "MergeCrop"') + layer('name: "b"', 'type: "ROIPooling"') + layer('name: "c"', 'type: "MergeCrop"'),
     expected: [
       err(
         3,
         3,
-        'unsupported layer type "Interp" (layer "a")',
-        'Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer',
+        'unsupported layer type "MergeCrop" (layer "a")',
+        'MergeCrop comes from the U-Net fork (naibaf7/caffe); BVLC Caffe expresses it as Crop + Concat',
       ),
       err(7, 3, 'unsupported layer type "ROIPooling" (layer "b")', 'ROIPooling comes from the Faster R-CNN fork'),
       // The hint is given once per type.
-      err(11, 3, 'unsupported layer type "Interp" (layer "c")'),
-      { severity: 'note', message: 'this net uses 2 unsupported layer type(s): Interp (2 layers), ROIPooling (1 layer)', at: null },
+      err(11, 3, 'unsupported layer type "MergeCrop" (layer "c")'),
+      { severity: 'note', message: 'this net uses 2 unsupported layer type(s): MergeCrop (2 layers), ROIPooling (1 layer)', at: null },
     ],
   },
   {
