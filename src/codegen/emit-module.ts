@@ -92,6 +92,7 @@ ${
 }  let current = createRuntimeNet({ GPU, plan, kernels, weights, backend, threads });
   const shapeOf = (inputs) => JSON.stringify(plan.inputs.map((i) => inputs[i.name]?.shape ?? plan.values[i.value].shape));
   let shapes = shapeOf({});
+  const nodeFs = 'node:fs/promises';
   const reshape = async (inputs) => {
     const wanted = shapeOf(inputs);
     if (wanted === shapes) return;
@@ -99,7 +100,7 @@ ${
     const brewnet = await import('brewnet');
     const shaped = Object.fromEntries(plan.inputs.map((i, n) => [i.name, JSON.parse(wanted)[n]]));
     const net = brewnet.loadNet(netPrototxt, { file: 'the compiled net', inputs: shaped });
-    const bytes = weights instanceof Uint8Array ? weights : new Uint8Array(await (await import('node:fs/promises')).readFile(weights));
+    const bytes = weights instanceof Uint8Array ? weights : new Uint8Array(await (await import(/* a variable, so bundlers for a page leave it alone */ nodeFs)).readFile(weights));
     const next = await brewnet.compile(net, { weights: bytes, backend, threads });
     current.destroy();
     current = next.executor;

@@ -33,7 +33,7 @@ export const accuracy: LayerModule = {
   },
 };
 
-// The forward pass (REFERENCE §2.13): a position counts when fewer than top_k classes score ≥ the true class's
+// The forward pass: a position counts when fewer than top_k classes score ≥ the true class's
 // score (the true class among them); the second top is the accuracy per class. A label out of range (and not
 // ignore_label) makes the result NaN.
 function accuracyParams(layer: ForwardLayer) {

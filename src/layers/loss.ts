@@ -142,7 +142,7 @@ export const contrastiveLoss = lossLayer(
 
 export const hingeLoss = lossLayer('HingeLoss', 'hinge_loss_param');
 
-// The forward pass of SoftmaxWithLoss (REFERENCE §2.12), so a train_val net runs whole at TEST time, as
+// The forward pass of SoftmaxWithLoss, so a train_val net runs whole at TEST time, as
 // pycaffe's net.forward() does: −Σ log(max(p[label], FLT_MIN)) over the positions whose label is not
 // ignore_label, divided by loss_param.normalization's normalizer (VALID: the counted positions; FULL: all;
 // BATCH_SIZE: the outer count; NONE: 1; the legacy `normalize: false` means BATCH_SIZE), at least 1; the
