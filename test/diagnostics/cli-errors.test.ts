@@ -26,7 +26,7 @@ const files = {
     DATA +
       'layer {\n  name: "c"\n  type: "Convolution"\n  bottom: "data"\n  top: "c"\n  convolution_param { num_output: 2 kernel_size: 11 }\n}\n',
   ),
-  unsupported: write('unsupported.prototxt', 'layer {\n  name: "a"\n  type: "Interp"\n}\nlayer {\n  name: "b"\n  type: "Interp"\n}\n'),
+  unsupported: write('unsupported.prototxt', 'layer {\n  name: "a"\n  type: "MergeCrop"\n}\nlayer {\n  name: "b"\n  type: "MergeCrop"\n}\n'),
   binary: write('weights.caffemodel', Buffer.from([0x0a, 0x05, 0x6c, 0x65, 0x6e, 0x65, 0x74, 0x12, 0x00, 0x00, 0x8f, 0xff])),
   good: write('good.prototxt', DATA),
 };
@@ -64,10 +64,10 @@ describe('brewnet shapes on bad files', () => {
   it('lists every unsupported layer, then a note without a location', () => {
     const lines = expectDiagnosticFailure(runCli(['shapes', files.unsupported]));
     expect(lines).toEqual([
-      `${files.unsupported}:3:3: error: unsupported layer type "Interp" (layer "a")`,
-      '  hint: Interp comes from the DeepLab/PSPNet forks (bilinear resize); BVLC Caffe has no equivalent layer',
-      `${files.unsupported}:7:3: error: unsupported layer type "Interp" (layer "b")`,
-      'note: this net uses 1 unsupported layer type(s): Interp (2 layers)',
+      `${files.unsupported}:3:3: error: unsupported layer type "MergeCrop" (layer "a")`,
+      '  hint: MergeCrop comes from the U-Net fork (naibaf7/caffe); BVLC Caffe expresses it as Crop + Concat',
+      `${files.unsupported}:7:3: error: unsupported layer type "MergeCrop" (layer "b")`,
+      'note: this net uses 1 unsupported layer type(s): MergeCrop (2 layers)',
     ]);
   });
 
