@@ -31,7 +31,8 @@ describe('ONNX export of the numerics fixtures', () => {
 });
 
 describe('ONNX export of the oracle fixtures (MVN, Reduction, Tile)', () => {
-  for (const c of oracleCases()) {
+  // The fork layers' fixtures (Normalize, PriorBox, BN, …) are not exported yet: onnx-export.test.ts names them.
+  for (const c of oracleCases().filter((k) => /^(mvn|reduction|tile)/.test(k.name))) {
     it(`${c.name}: onnxruntime agrees with ${c.oracle} and the reference executor`, async () => {
       const files = oracleFiles(c);
       const net = loadNet(files.net);
