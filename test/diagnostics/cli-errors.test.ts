@@ -26,7 +26,10 @@ const files = {
     DATA +
       'layer {\n  name: "c"\n  type: "Convolution"\n  bottom: "data"\n  top: "c"\n  convolution_param { num_output: 2 kernel_size: 11 }\n}\n',
   ),
-  unsupported: write('unsupported.prototxt', 'layer {\n  name: "a"\n  type: "MergeCrop"\n}\nlayer {\n  name: "b"\n  type: "MergeCrop"\n}\n'),
+  unsupported: write(
+    'unsupported.prototxt',
+    'layer {\n  name: "a"\n  type: "MergeCrop"\n}\nlayer {\n  name: "b"\n  type: "MergeCrop"\n}\n',
+  ),
   binary: write('weights.caffemodel', Buffer.from([0x0a, 0x05, 0x6c, 0x65, 0x6e, 0x65, 0x74, 0x12, 0x00, 0x00, 0x8f, 0xff])),
   good: write('good.prototxt', DATA),
 };
