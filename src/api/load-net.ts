@@ -12,6 +12,8 @@ import { setActiveDialect } from '../schema/caffe-schema.js';
 import { upgradeNet } from '../upgrade/upgrade-net.js';
 import type { Limits } from '../frontend/dsl/limits.js';
 import { scriptNet } from '../frontend/dsl/script-nets.js';
+import { scriptDialect } from '../frontend/dsl/script-dialect.js';
+import { DIALECT_NAMES } from '../schema/dialects.js';
 
 export interface LoadOptions extends BuildOptions {
   /** Name used in diagnostics when `pathOrText` is text (default "<input>"); a name ending in .py means a script. */
@@ -109,11 +111,20 @@ export function isScript(file: string): boolean {
 /** Parses and upgrades, without building the graph (what `convert` prints). A .py script is run first. */
 export function readNet(pathOrText: string, options: { file?: string; upgrade?: boolean; dialect?: string } & ScriptSelection = {}): Msg {
   const { text, file } = readSource(pathOrText, options.file);
-  if (isScript(file)) setActiveDialect('bvlc');
-  const net = isScript(file)
-    ? scriptNet(text, { file, call: options.call, net: options.net, limits: options.limits, inputs: shapeMap(options.inputs) })
-    : readNetParameter(text, file, options.dialect);
+  const net = isScript(file) ? readScript(text, file, options) : readNetParameter(text, file, options.dialect);
   return options.upgrade === false ? net : upgradeNet(net);
+}
+
+/** Runs a net script under its dialect (--dialect, else the one its header declares, else BVLC's). */
+function readScript(text: string, file: string, options: { dialect?: string } & ScriptSelection): Msg {
+  const dialect = options.dialect !== undefined && options.dialect !== 'auto' ? options.dialect : scriptDialect(text, file);
+  if (!(DIALECT_NAMES as readonly string[]).includes(dialect))
+    fail(`unknown dialect "${dialect}"`, undefined, `the dialects: auto, ${DIALECT_NAMES.join(', ')}`);
+  setActiveDialect(dialect);
+  const net = scriptNet(text, { file, call: options.call, net: options.net, limits: options.limits, inputs: shapeMap(options.inputs) });
+  // A net file the script wrote is read back in whatever dialect it needs; the script's own stays active.
+  setActiveDialect(dialect);
+  return net;
 }
 
 export function loadNet(pathOrText: string, options: LoadOptions = {}): Net {

@@ -10,8 +10,9 @@ import type protobuf from 'protobufjs';
 import { fail } from '../diagnostics/diagnostic.js';
 import { paramFieldOfType, routeKeyword } from '../schema/pycaffe-params.js';
 import { floatRepr, strRepr } from '../schema/python-repr.js';
-import { FLOAT_TYPES, fieldsInNumberOrder, messageType } from '../schema/caffe-schema.js';
+import { activeDialect, FLOAT_TYPES, fieldsInNumberOrder, messageType } from '../schema/caffe-schema.js';
 import type { Msg, Scalar } from '../schema/message.js';
+import { dialectDeclaration } from '../schema/dialects.js';
 import { shortestFloatPython } from './float-format.js';
 
 export interface NetSpecScriptOptions {
@@ -19,6 +20,8 @@ export interface NetSpecScriptOptions {
   output?: string;
   /** Where the net came from, for the header comment. */
   source?: string;
+  /** The schema the net speaks (default: the active one, that of the net last read); a fork's is declared in the header. */
+  dialect?: string;
 }
 
 const PYTHON_KEYWORDS = new Set([
@@ -311,6 +314,7 @@ export function printNetSpec(net: Msg, options: NetSpecScriptOptions = {}): stri
   const header = [
     `# NetSpec script${net.name !== undefined ? ` for ${strRepr(String(net.name))}` : ''}, written by brewnet${options.source ? ` from ${options.source}` : ''}.`,
     `# Run with Caffe's Python, or with brewnet (brewnet convert <this file> -o DIR): it writes ${output}.`,
+    ...forkLines(options.dialect ?? activeDialect()),
     'import caffe',
     'from caffe import layers as L, params as P',
     ...(writer.imports.has('caffe_pb2') ? ['from caffe.proto import caffe_pb2'] : []),
@@ -325,4 +329,10 @@ export function printNetSpec(net: Msg, options: NetSpecScriptOptions = {}): stri
     '        f.write(str(make_net()))',
   ];
   return header.join('\n') + '\n';
+}
+
+/** A fork's net needs that fork's Caffe (its caffe_pb2 has the fork's parameters): said, and declared for brewnet. */
+function forkLines(dialect: string): string[] {
+  if (dialect === 'bvlc') return [];
+  return [`# Its layers need the ${dialect} fork of Caffe (its caffe_pb2); brewnet reads the next line.`, dialectDeclaration(dialect)];
 }

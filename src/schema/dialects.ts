@@ -89,3 +89,8 @@ export const DIALECT_NAMES = ['bvlc', ...DIALECTS.map((d) => d.name)] as const;
 export function dialectByName(name: string): Dialect | undefined {
   return DIALECTS.find((d) => d.name === name);
 }
+
+/** The comment line by which a net script declares its dialect (read by frontend/dsl/script-dialect.ts). */
+export function dialectDeclaration(dialect: string): string {
+  return `# brewnet: dialect=${dialect}`;
+}

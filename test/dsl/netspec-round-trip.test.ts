@@ -63,6 +63,36 @@ describe('examples and hard cases', () => {
     expect(script).toContain('net.state.phase = caffe.TRAIN');
   });
 
+  const FORK = `
+    name: "ssd-head"
+    layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 4 dim: 8 dim: 8 } } }
+    layer { name: "norm" type: "Normalize" bottom: "data" top: "norm" norm_param { across_spatial: false channel_shared: false scale_filler { type: "constant" value: 20 } } }
+    layer { name: "perm" type: "Permute" bottom: "norm" top: "perm" permute_param { order: 0 order: 2 order: 3 order: 1 } }
+  `;
+
+  it("a fork's net declares its dialect, and the script is read in it", () => {
+    const net = readNetParameter(FORK, 'fork.prototxt');
+    const script = printNetSpec(net);
+    expect(script).toContain('\n# brewnet: dialect=ssd\n');
+    expect(script).toContain('scale_filler=dict(type=');
+    expect(toProtoJSON(readNet(script, { file: 'fork.py' }))).toEqual(toProtoJSON(net));
+    // Without the declaration the script's parameters are not BVLC's: a located error, fixed by --dialect.
+    const plain = script.replace('# brewnet: dialect=ssd\n', '');
+    expect(() => readNet(plain, { file: 'fork.py' })).toThrow(/fork\.py:\d+:\d+: error: .*norm_param/);
+    expect(toProtoJSON(readNet(plain, { file: 'fork.py', dialect: 'ssd' }))).toEqual(toProtoJSON(net));
+  });
+
+  it('an unknown dialect in the declaration is a located error', () => {
+    const script = '#!/usr/bin/env python\n# brewnet: dialect=caffe2\nimport caffe\n';
+    expect(() => readNet(script, { file: 'x.py' })).toThrow(
+      /x\.py:2:20: error: unknown dialect "caffe2" in the script's dialect declaration/,
+    );
+    // Only the leading comments count: the same line after code is a plain comment.
+    expect(() => readNet('import caffe\n# brewnet: dialect=caffe2\nn = caffe.NetSpec()\n', { file: 'y.py' })).not.toThrow(
+      /unknown dialect/,
+    );
+  });
+
   it('reads like an FCN net.py', () => {
     const script = printNetSpec(readNet(join(repoRoot, 'examples', 'fcn8s-deploy.prototxt')), { output: 'fcn8s-deploy.prototxt' });
     expect(script).toContain('n.conv1_1 = L.Convolution(n.data, num_output=64, pad=100, kernel_size=3)\n');
