@@ -13,6 +13,7 @@ export interface ScriptFlags {
   maxList?: number;
   maxOutput?: number;
   maxSeconds?: number;
+  maxSource?: number;
 }
 
 function positiveInteger(value: string): number {
@@ -31,7 +32,12 @@ export function addScriptOptions(command: Command): Command {
     .option('--max-string <n>', `for a .py script: longest string (default ${DEFAULT_LIMITS.maxString})`, positiveInteger)
     .option('--max-list <n>', `for a .py script: largest list (default ${DEFAULT_LIMITS.maxList})`, positiveInteger)
     .option('--max-output <n>', `for a .py script: characters it may write to files (default ${DEFAULT_LIMITS.maxOutput})`, positiveInteger)
-    .option('--max-seconds <n>', `for a .py script: seconds it may run (default ${DEFAULT_LIMITS.maxSeconds})`, positiveInteger);
+    .option('--max-seconds <n>', `for a .py script: seconds it may run (default ${DEFAULT_LIMITS.maxSeconds})`, positiveInteger)
+    .option(
+      '--max-source <n>',
+      `for a .py script: characters of source it may have (default ${DEFAULT_LIMITS.maxSource})`,
+      positiveInteger,
+    );
 }
 
 export function scriptSelection(flags: ScriptFlags): ScriptSelection {
@@ -45,6 +51,7 @@ export function scriptSelection(flags: ScriptFlags): ScriptSelection {
       maxList: flags.maxList,
       maxOutput: flags.maxOutput,
       maxSeconds: flags.maxSeconds,
+      maxSource: flags.maxSource,
     },
   };
 }

@@ -20,11 +20,13 @@ export function renderShapesTable(net: Net, style: Style): string {
     layer.macs ? compact(layer.macs) : '',
     memory.layerBytes[i] ? bytes(memory.layerBytes[i]) : '',
   ]);
-  const widths = header.map((h, c) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[c]))));
+  // A column is as wide as its widest cell up to MAX_COLUMN; a longer cell runs past it rather than widen
+  // every row (one Concat of 5,000 bottoms would pad 5,000 rows to its width).
+  const widths = header.map((h, c) => rows.reduce((w, r) => Math.max(w, Math.min(MAX_COLUMN, visibleLength(r[c]))), visibleLength(h)));
   const line = (cells: string[]) =>
     cells
       .map((cell, c) => {
-        const pad = ' '.repeat(widths[c] - visibleLength(cell));
+        const pad = ' '.repeat(Math.max(0, widths[c] - visibleLength(cell)));
         return c >= cells.length - 2 ? pad + cell : cell + pad; // MACs and memory right-aligned
       })
       .join('  ')
@@ -37,17 +39,45 @@ export function renderShapesTable(net: Net, style: Style): string {
   out.push(
     `activation memory: ${bytes(memory.peak)} planned peak (blobs reuse dead blobs' bytes; ${bytes(memory.unplanned)} without reuse)`,
   );
-  out.push(`inputs: ${net.inputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`);
-  out.push(`outputs: ${net.outputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`).join(', ') || '(none)'}`);
+  out.push(
+    `inputs: ${
+      listed(
+        net.inputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`),
+        'inputs',
+      ) || '(none)'
+    }`,
+  );
+  out.push(
+    `outputs: ${
+      listed(
+        net.outputs.map((n) => `${n} ${showShape(net.blob(n).shape)}`),
+        'outputs',
+      ) || '(none)'
+    }`,
+  );
   return out.join('\n') + '\n';
+}
+
+/** Widest a column is padded to. */
+const MAX_COLUMN = 80;
+/** Most names a list shows before it says how many more there are. */
+const MAX_LISTED = 8;
+
+/** Names joined by commas; a long list shows its first ones and how many it has in all. */
+function listed(names: string[], what: string): string {
+  if (names.length <= MAX_LISTED) return names.join(', ');
+  return `${names.slice(0, MAX_LISTED - 2).join(', ')}, …, ${names[names.length - 1]} (${withThousands(names.length)} ${what})`;
 }
 
 function flow(layer: Layer, style: Style): string {
   const blob = (b: Blob) => `${b.name} ${style.dim(showShape(b.shape))}`;
   const inPlace = layer.tops.length > 0 && layer.tops.every((_, i) => layer.isInPlace(i));
-  if (inPlace) return `${layer.tops.map(blob).join(', ')} ${style.dim('(in place)')}`;
-  const bottoms = layer.bottoms.map((b) => b.name).join(', ');
-  const tops = layer.tops.map(blob).join(', ');
+  if (inPlace) return `${listed(layer.tops.map(blob), 'tops')} ${style.dim('(in place)')}`;
+  const bottoms = listed(
+    layer.bottoms.map((b) => b.name),
+    'bottoms',
+  );
+  const tops = listed(layer.tops.map(blob), 'tops');
   return bottoms ? `${bottoms} → ${tops}` : `→ ${tops}`;
 }
 

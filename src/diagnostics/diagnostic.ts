@@ -18,6 +18,8 @@ export interface Diagnostic {
   message: string;
   location?: SourceLocation;
   hint?: string;
+  /** The closing note of a cut list: how many diagnostics (and errors among them) it stands for. */
+  omitted?: { diagnostics: number; errors: number };
 }
 
 export function formatLocation(loc: SourceLocation): string {
@@ -52,13 +54,25 @@ export function limitDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic
     d.message.length <= MAX_TEXT && (d.hint === undefined || d.hint.length <= MAX_TEXT)
       ? d
       : { ...d, message: clipText(d.message), hint: d.hint === undefined ? undefined : clipText(d.hint) };
-  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics.map(clip);
-  const kept = diagnostics.slice(0, MAX_DIAGNOSTICS).map(clip);
-  const rest = diagnostics.slice(MAX_DIAGNOSTICS);
-  const errors = rest.filter((d) => d.severity === 'error').length;
+  // A list cut before (a DiagnosticError's, reported again) is counted with what its note stands for.
+  const shown = diagnostics.filter((d) => d.omitted === undefined);
+  if (shown.length === diagnostics.length && shown.length <= MAX_DIAGNOSTICS) return diagnostics.map(clip);
+  const kept = shown.slice(0, MAX_DIAGNOSTICS).map(clip);
+  let count = 0;
+  let errors = 0;
+  for (const d of shown.slice(MAX_DIAGNOSTICS)) {
+    count++;
+    if (d.severity === 'error') errors++;
+  }
+  for (const d of diagnostics) {
+    count += d.omitted?.diagnostics ?? 0;
+    errors += d.omitted?.errors ?? 0;
+  }
+  if (count === 0) return kept;
   kept.push({
     severity: 'note',
-    message: `${rest.length.toLocaleString('en-US')} more diagnostic(s) not shown (${errors.toLocaleString('en-US')} error(s))`,
+    message: `${count.toLocaleString('en-US')} more diagnostic(s) not shown (${errors.toLocaleString('en-US')} error(s))`,
+    omitted: { diagnostics: count, errors },
   });
   return kept;
 }

@@ -7,7 +7,7 @@
 // values rank the larger index first. Tops hold indices, or values with out_max_val (without an axis:
 // indices then values, as (N, 2, top_k)).
 import { has } from '../schema/message.js';
-import { type LayerModule, exactly } from '../ir/layer-module.js';
+import { type ForwardLayer, type LayerModule, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
 import type { Layer } from '../ir/layer.js';
@@ -15,7 +15,7 @@ import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
 
-function argmaxParams(layer: Layer) {
+function argmaxParams(layer: ForwardLayer) {
   const p = layer.typeParam;
   const shape = layer.bottoms[0].shape;
   const topK = Number(p.top_k ?? 1);
@@ -26,15 +26,18 @@ function argmaxParams(layer: Layer) {
   return { outer: countOf(shape, 0, axis), dim: shape[axis], inner: countOf(shape, axis + 1), topK, values, hasAxis: true };
 }
 
-export function argmaxForward(layer: Layer, [x]: Tensor[]): Tensor[] {
+export function argmaxForward(layer: ForwardLayer, [x]: Tensor[]): Tensor[] {
   const { outer, dim, inner, topK, values, hasAxis } = argmaxParams(layer);
-  const out = new Float32Array(layer.tops[0].count);
+  const out = new Float32Array(countOf(layer.tops[0].shape));
+  const best = new Int32Array(topK);
+  const column = new Float32Array(dim);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const pairs = Array.from({ length: dim }, (_, e) => [x.data[(o * dim + e) * inner + i], e] as const);
-      pairs.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+      for (let e = 0; e < dim; e++) column[e] = x.data[(o * dim + e) * inner + i];
+      topIndices(column, best);
       for (let j = 0; j < topK; j++) {
-        const [value, index] = pairs[j];
+        const index = best[j];
+        const value = column[index];
         if (hasAxis) out[(o * topK + j) * inner + i] = values ? value : index;
         else if (values) {
           out[2 * o * topK + j] = index;
@@ -46,8 +49,44 @@ export function argmaxForward(layer: Layer, [x]: Tensor[]): Tensor[] {
   return [{ shape: [...layer.tops[0].shape], data: out }];
 }
 
+/** Whether (value a, index i) ranks before (value b, index j): larger value first, then larger index. */
+function before(a: number, i: number, b: number, j: number): boolean {
+  return a > b || (a === b && i > j);
+}
+
+/**
+ * The best.length first indices of `v` in Caffe's order, without sorting all of it: a sorted insertion list
+ * (dim × k steps) for a small k, a full sort (dim log dim) for a large one. NaN ranks as Caffe's
+ * std::greater leaves it: never before anything, so it sinks.
+ */
+function topIndices(v: Float32Array, best: Int32Array): void {
+  const k = best.length;
+  if (k > 32) {
+    const order = Array.from({ length: v.length }, (_, e) => e);
+    order.sort((e, f) => (before(v[e], e, v[f], f) ? -1 : before(v[f], f, v[e], e) ? 1 : 0));
+    for (let j = 0; j < k; j++) best[j] = order[j];
+    return;
+  }
+  let filled = 0;
+  for (let e = 0; e < v.length; e++) {
+    if (filled === k && !before(v[e], e, v[best[k - 1]], best[k - 1])) continue;
+    let j = filled < k ? filled++ : k - 1;
+    while (j > 0 && before(v[e], e, v[best[j - 1]], best[j - 1])) {
+      best[j] = best[j - 1];
+      j--;
+    }
+    best[j] = e;
+  }
+}
+
+/** Past this much work (outputs × dim², the kernel's cost) the quadratic kernel gives way to the host step. */
+const KERNEL_WORK_LIMIT = 5e7;
+
 export function argmaxLower(layer: Layer): LoweredLayer {
   const { outer, dim, inner, topK, values, hasAxis } = argmaxParams(layer);
+  // Each thread ranks every element against every other: fine for FCN's 21 classes per pixel, not for
+  // 30,000 values in one item; there the host's selection (dim × top_k) runs instead.
+  if (layer.tops[0].count * dim * dim > KERNEL_WORK_LIMIT) return { kernels: [], host: true };
   const read = (e: string) =>
     `x[${linear([
       ['o', dim * inner],

@@ -4,16 +4,16 @@
 // Concat (docs/caffe-semantics.md#concat): bottoms joined along one axis; each output element reads the bottom whose
 // range along that axis holds it.
 import { has } from '../schema/message.js';
-import { type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
+import { type ForwardLayer, type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
 import { canonicalAxis } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
-import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
+import { MAX_KERNEL_BOTTOMS, coordinates, int, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
 
 /** The concat axis: the top's only axis that differs from bottom[0] (any axis when there is one bottom). */
-function concatAxis(layer: Layer): number {
+function concatAxis(layer: ForwardLayer): number {
   const p = layer.typeParam;
   const rank = layer.tops[0].shape.length;
   if (p.concat_dim !== undefined) return Number(p.concat_dim);
@@ -21,7 +21,7 @@ function concatAxis(layer: Layer): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-export function concatForward(layer: Layer, bottoms: Tensor[]): Tensor[] {
+export function concatForward(layer: ForwardLayer, bottoms: Tensor[]): Tensor[] {
   const axis = concatAxis(layer);
   const top = layer.tops[0].shape;
   const outer = countOf(top, 0, axis);
@@ -37,6 +37,7 @@ export function concatForward(layer: Layer, bottoms: Tensor[]): Tensor[] {
 }
 
 export function concatLower(layer: Layer): LoweredLayer {
+  if (layer.bottoms.length > MAX_KERNEL_BOTTOMS) return { kernels: [], host: true };
   const axis = concatAxis(layer);
   const top = layer.tops[0].shape;
   const outer = countOf(top, 0, axis);

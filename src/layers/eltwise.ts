@@ -3,20 +3,20 @@
 //
 // Eltwise (docs/caffe-semantics.md#eltwise): PROD, SUM with one coefficient per bottom (default 1), or MAX, over identically
 // shaped bottoms.
-import { type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
+import { type ForwardLayer, type LayerModule, atLeast, exactly } from '../ir/layer-module.js';
 import { count, formatShape, nums, shapesEqual } from './shape-utils.js';
 import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
-import { kernelFunction, lit } from './kernel-source.js';
+import { MAX_KERNEL_BOTTOMS, kernelFunction, lit } from './kernel-source.js';
 import type { Tensor } from '../ir/tensor.js';
 
-function opOf(layer: Layer): { op: string; coeffs: number[] } {
+function opOf(layer: ForwardLayer): { op: string; coeffs: number[] } {
   const p = layer.typeParam;
   const coeffs = Array.isArray(p.coeff) ? (p.coeff as number[]) : [];
   return { op: String(p.operation ?? 'SUM'), coeffs: layer.bottoms.map((_, i) => coeffs[i] ?? 1) };
 }
 
-export function eltwiseForward(layer: Layer, bottoms: Tensor[]): Tensor[] {
+export function eltwiseForward(layer: ForwardLayer, bottoms: Tensor[]): Tensor[] {
   const { op, coeffs } = opOf(layer);
   const out = new Float32Array(bottoms[0].data.length);
   for (let i = 0; i < out.length; i++) {
@@ -31,6 +31,7 @@ export function eltwiseForward(layer: Layer, bottoms: Tensor[]): Tensor[] {
 }
 
 export function eltwiseLower(layer: Layer): LoweredLayer {
+  if (layer.bottoms.length > MAX_KERNEL_BOTTOMS) return { kernels: [], host: true };
   const { op, coeffs } = opOf(layer);
   const names = layer.bottoms.map((_, i) => `x${i}`);
   const read = names.map((n) => `${n}[this.thread.x]`);

@@ -97,3 +97,11 @@ export function kernelFunction(args: readonly string[], body: string): string {
     .map((l) => `  ${l.trim()}`);
   return `function (${args.join(', ')}) {\n${lines.join('\n')}\n}`;
 }
+
+/**
+ * Most bottoms a layer's kernel takes as arguments. gpu.js builds a kernel of thousands of arguments slowly
+ * and hugely (a Concat of 5,000: 23 s and 3.3 GB on webasm; an Eltwise of 5,000 overflows its parser's
+ * stack; 10,000: a WebAssembly module too big to be valid); past this a layer runs its reference forward on
+ * the host (linear in the top's size).
+ */
+export const MAX_KERNEL_BOTTOMS = 64;

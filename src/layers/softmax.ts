@@ -39,22 +39,41 @@ export function softmaxLower(layer: Layer): LoweredLayer {
     ['k', inner],
     ['i', 1],
   ])}]`;
-  const body = `
-    ${coordinates([outer, dim, inner], ['o', 'a', 'i'])}
+  const rows = outer * inner;
+  // Three passes, each linear in the axis: the max of each row, then Σ exp(x − max), then each unit. One
+  // kernel that found a row's max and sum in every unit's thread would do dim² work per row (26 s for one
+  // row of 30,000).
+  const rowMax = `
+    ${coordinates([outer, inner], ['o', 'i'])}
     let max = -3.4028234663852886e+38;
     for (let k = 0; k < ${int(dim)}; k++) {
       max = Math.max(max, ${read});
     }
+    return max;`;
+  const rowSum = `
+    ${coordinates([outer, inner], ['o', 'i'])}
+    const max = m[this.thread.x];
     let sum = 0.0;
     for (let k = 0; k < ${int(dim)}; k++) {
       sum += Math.exp(${read} - max);
     }
-    return Math.exp(x[this.thread.x] - max) / sum;`;
+    return sum;`;
+  const unit = `
+    ${coordinates([outer, dim, inner], ['o', 'a', 'i'])}
+    const row = ${linear([
+      ['o', inner],
+      ['i', 1],
+    ])};
+    return Math.exp(x[this.thread.x] - m[row]) / s[row];`;
   const size = layer.tops[0].count;
   const args = [{ bottom: 0 }];
   // On wasm: a loop on the host (host-kernels.ts).
   return {
-    kernels: [{ source: kernelFunction(['x'], body), args, size, out: { top: 0 } }],
+    kernels: [
+      { source: kernelFunction(['x'], rowMax), args, size: rows, out: { temp: 0 } },
+      { source: kernelFunction(['x', 'm'], rowSum), args: [{ bottom: 0 }, { temp: 0 }], size: rows, out: { temp: 1 } },
+      { source: kernelFunction(['x', 'm', 's'], unit), args: [{ bottom: 0 }, { temp: 0 }, { temp: 1 }], size, out: { top: 0 } },
+    ],
     natives: [{ native: { kind: 'softmax', outer, dim, inner }, args, size, out: { top: 0 } }],
   };
 }

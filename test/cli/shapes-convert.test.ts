@@ -1,4 +1,7 @@
 // The CLI as a user sees it: `shapes` (table and --json) and `convert` on the project's examples.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -23,6 +26,26 @@ describe('brewnet shapes', () => {
     expect(stdout).toMatch(/^inputs: data 1×3×500×500$/m);
     expect(stdout).toMatch(/^outputs: score 1×21×500×500$/m);
     expect(stdout).not.toMatch(/\x1b\[/); // no colours when not a TTY
+  });
+
+  it('a layer with thousands of bottoms: its cell names a few and counts them, and no column widens every row', () => {
+    // Before: each of the 5,001 rows was padded to the Concat cell's 40,000 characters (200 MB of output).
+    const n = 5000;
+    const text = [
+      ...Array.from(
+        { length: n },
+        (_, i) => `layer { name: "d${i}" type: "Input" top: "d${i}" input_param { shape { dim: 1 dim: 1 dim: 2 dim: 2 } } }`,
+      ),
+      `layer { name: "cat" type: "Concat" ${Array.from({ length: n }, (_, i) => `bottom: "d${i}"`).join(' ')} top: "cat" }`,
+    ].join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'brewnet-wide-'));
+    writeFileSync(join(dir, 'wide.prototxt'), text);
+    const { status, stdout } = runCli(['shapes', join(dir, 'wide.prototxt')]);
+    expect(status).toBe(0);
+    expect(stdout.length).toBeLessThan(1_000_000);
+    expect(stdout).toMatch(/^cat\s+Concat\s+d0, d1, d2, d3, d4, d5, …, d4999 \(5,000 bottoms\) → cat 1×5000×2×2/m);
+    expect(stdout).toMatch(/^inputs: d0 1×1×2×2, .*, …, d4999 1×1×2×2 \(5,000 inputs\)$/m);
+    expect(Math.max(...stdout.split('\n').map((l) => l.length))).toBeLessThan(400);
   });
 
   it('--json prints exactly one JSON object with every blob, layer, input and output', () => {

@@ -4,6 +4,7 @@
 // and integer limits, which try/except cannot catch; syntax and layer errors read like Python's.
 import { describe, expect, it } from 'vitest';
 import { pyFailure } from './run-py.js';
+import { DEFAULT_LIMITS } from '../../src/frontend/dsl/limits.js';
 
 const NET = 'import caffe\nfrom caffe import layers as L\nn = caffe.NetSpec()\nn.data = L.Input(shape=dict(dim=[1, 3, 8, 8]))\n';
 
@@ -198,6 +199,15 @@ describe('limits that need a flag to reach in a test', () => {
     expect(pyFailure(source, { limits: { maxOutput: 5000 } })).toBe(
       'net.py:4:9: error: MemoryError: the script wrote more than 5,000 characters of output\n  hint: raise the limit with --max-output',
     );
+  });
+
+  it('refuses a script longer than --max-source before reading it (its lexer cannot stop part-way)', () => {
+    const source = `x = [${Array.from({ length: 3000 }, () => '1').join(', ')}]\n`;
+    expect(pyFailure(source, { limits: { maxSource: 5000 } })).toBe(
+      'net.py:1:1: error: this script is 9,005 characters long; the sandbox reads at most 5,000\n  hint: raise the limit with --max-source',
+    );
+    // The default is far above a real script's size (DenseNet-121 as NetSpec: 44 KB).
+    expect(DEFAULT_LIMITS.maxSource).toBeGreaterThanOrEqual(400_000);
   });
 
   it('looks up built-in methods by own type name only (a class named like an Object member)', () => {

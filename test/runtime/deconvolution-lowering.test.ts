@@ -15,7 +15,9 @@ import { paramsForPlan } from '../../src/runtime/plan-params.js';
 import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import { loadCase, numericsCases } from '../helpers/numerics-fixtures.js';
-import { maxRelativeError } from '../helpers/random-params.js';
+import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
+import { loadNet } from '../../src/api/load-net.js';
+import { runReference } from '../../src/runtime/reference-executor.js';
 import type { NativeKernelSpec } from '../../src/ir/native-kernel-spec.js';
 
 /** A Deconvolution's native kernel by the weights it reads ('dense', 'channel-diagonal'); others by kind. */
@@ -120,4 +122,24 @@ describe('Deconvolution lowering', () => {
       rebound.destroy();
     },
   );
+
+  it('a stride of thousands of phases takes the gather kernel (no phase tables), and agrees with the reference', async () => {
+    // Stride 80 × 80: 6,400 one-tap phases, past the native kernel's 4,096 (a stride of 3,000 took 47 s and
+    // 3.5 GB to lay out).
+    const wide = loadNet(
+      `layer { name: "x" type: "Input" top: "x" input_param { shape { dim: 1 dim: 2 dim: 2 dim: 3 } } }
+       layer { name: "up" type: "Deconvolution" bottom: "x" top: "up" convolution_param { num_output: 2 kernel_size: 80 stride: 80 } }`,
+      { file: 'wide.prototxt' },
+    );
+    const widePlan = buildPlan(wide);
+    expect(widePlan.natives ?? []).toEqual([]);
+    const params = randomParams(wide, 7);
+    const inputs = { x: randomTensor([1, 2, 2, 3], 8) };
+    const want = runReference(wide, params, inputs).blobs.get('up')!;
+    const net = await compile(wide, { weights: params, backend: 'wasm' });
+    const got = (await net.forward(inputs)).up;
+    expect(got.shape).toEqual([1, 2, 160, 240]);
+    expect(maxRelativeError(got.data, want.data)).toBeLessThanOrEqual(1e-5);
+    net.destroy();
+  });
 });

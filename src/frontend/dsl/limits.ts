@@ -19,6 +19,12 @@ export interface Limits {
   maxOutput: number;
   /** Wall-clock seconds: steps differ in cost (a raised NameError looks for a near name), time does not. */
   maxSeconds: number;
+  /**
+   * Characters of script source. Reading a script cannot be stopped part-way (the lexer takes the whole
+   * text), so its size is its time bound: a 14 MB list literal took 35 s and 1.3 GB to read before its
+   * list limit stopped it. Real net scripts are tens of KB (DenseNet-121 as NetSpec: 44 KB).
+   */
+  maxSource: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -28,6 +34,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxList: 1_000_000,
   maxOutput: 64_000_000,
   maxSeconds: 10,
+  maxSource: 500_000,
 };
 
 /** Steps one raised-and-caught exception costs (making it, unwinding, matching the handler). */
@@ -44,6 +51,7 @@ export const LIMIT_FLAGS: Record<keyof Limits, string> = {
   maxList: '--max-list',
   maxOutput: '--max-output',
   maxSeconds: '--max-seconds',
+  maxSource: '--max-source',
 };
 
 export function resolveLimits(given: Partial<Limits> | undefined): Limits {

@@ -1,11 +1,12 @@
 // Running a net script: parse it, run it in the sandbox with brewnet's modules, and collect what it
 // produced (captured output files, and the interpreter for evaluating --call expressions afterwards).
 import { stderrStream } from '#platform';
+import { fail } from '../../diagnostics/diagnostic.js';
 import { parsePython } from '../../../grammar/python-parser.js';
 import { createBuiltins } from './builtins.js';
 import { PyError } from './errors.js';
 import { Interpreter } from './interpreter.js';
-import { resolveLimits, type Limits } from './limits.js';
+import { LIMIT_FLAGS, resolveLimits, type Limits } from './limits.js';
 import { futureModule, mathModule, ModuleRegistry, sysModule, type ModuleFactory } from './modules.js';
 import { caffeModules } from './caffe/caffe-module.js';
 import { numpyModule } from './numpy-module.js';
@@ -46,6 +47,13 @@ export function baseModules(): Map<string, ModuleFactory> {
 
 export function runScript(text: string, options: ScriptOptions, modules: Map<string, ModuleFactory> = baseModules()): ScriptRun {
   const limits = resolveLimits(options.limits);
+  if (text.length > limits.maxSource) {
+    fail(
+      `this script is ${text.length.toLocaleString('en-US')} characters long; the sandbox reads at most ${limits.maxSource.toLocaleString('en-US')}`,
+      { file: options.file, line: 1, column: 1, offset: 0 },
+      `raise the limit with ${LIMIT_FLAGS.maxSource}`,
+    );
+  }
   const output = new OutputFiles(limits.maxOutput);
   const host: HostServices = {
     openForWrite: (path, mode) => output.open(path, mode),

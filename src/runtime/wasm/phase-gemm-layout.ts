@@ -214,10 +214,17 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   };
 }
 
+/** Most stride phases the kernel lays out (stride 64 × 64). */
+const MAX_PHASES = 4096;
+
 /** Whether the native kernel covers this layer (it needs exact integer geometry and fits in 2 GiB). */
 export function nativeDeconvolutionCovers(spec: DeconvolutionNativeSpec): boolean {
   if (spec.cin % spec.group !== 0 || spec.cout % spec.group !== 0) return false;
   if (spec.weights === 'channel-diagonal' && (spec.group !== 1 || spec.cin !== spec.cout)) return false;
+  // One phase per stride residue pair: FCN's stride 32 makes 1,024, each a GEMM over its taps. A stride of
+  // thousands makes millions of one-tap phases, whose tables alone take seconds and gigabytes to lay out;
+  // the gather kernel, one tap per output there, is the right tool.
+  if (spec.stride[0] * spec.stride[1] > MAX_PHASES) return false;
   try {
     deconvolutionLayout(spec);
     return true;
