@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -9,5 +10,8 @@ export default defineConfig({
     // test/slow: minutes-long checks, run by `npm run test:slow` (vitest.slow.config.ts) and CI.
     exclude: [...configDefaults.exclude, 'test/slow/**'],
     testTimeout: 60_000,
+    // Vitest's default is one worker fewer than the cores: on two cores, one. The tests wait on child
+    // processes (the CLI) much of the time, so a worker per core finishes the suite in about half the time.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });

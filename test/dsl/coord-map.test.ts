@@ -122,6 +122,13 @@ describe("pycaffe's failures", () => {
     expect(fails(setup, 'crop(n.data, n.conv)')).toBe('AssertionError: cannot crop noninteger offset (b = [-0.5])');
   });
 
+  it('a stride of 0 (which Caffe refuses) is a located Python error, not an internal one', () => {
+    // Found by the fuzz campaign (case 535 of seed 1): FCN's conv_relu with stride=0, then crop().
+    expect(fails('n = coord_net_spec(stride=0)', 'crop(n.deconv, n.data)')).toBe(
+      'ZeroDivisionError: coord_map: a stride of 0 has no coordinate map (Caffe requires stride ≥ 1)',
+    );
+  });
+
   it('the error points at the crop() call in the script', () => {
     const source = `${COORD_NET}\nn = coord_net_spec(dpad=10)\nx = crop(n.deconv, n.data)\n`;
     const line = source.split('\n').indexOf('x = crop(n.deconv, n.data)') + 1;

@@ -76,6 +76,13 @@ function windowMap(kind: 'window' | 'transpose', p: Msg, axis: number): LayerMap
     pad: broadcast(pad, n, 'pad'),
     dilation: broadcast(dilation, n, 'dilation'),
   };
+  // pycaffe divides by the stride (numpy: inf, then its crop assertions trip); Caffe refuses the layer.
+  if (op.stride.some((v) => !(v > 0))) {
+    throw new PyError(
+      'ZeroDivisionError',
+      `coord_map: a stride of ${op.stride.find((v) => !(v > 0))} has no coordinate map (Caffe requires stride ≥ 1)`,
+    );
+  }
   return { axis, map: opMap(op, n) };
 }
 
