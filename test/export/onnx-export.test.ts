@@ -52,6 +52,12 @@ describe('ONNX export', () => {
     'BN',
     'Upsample',
     'Interp',
+    'ReLU6',
+    'ShuffleChannel',
+    'ConvolutionDepthwise',
+    'Axpy',
+    'MergeCrop',
+    'BatchReindex',
   ];
 
   it('every layer type brewnet runs has an entry in the mapping table (or is refused by name)', () => {

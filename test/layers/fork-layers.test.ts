@@ -25,6 +25,13 @@ describe('fork layers against OpenCV', () => {
         'bn_pspnet',
         'bn_segnet',
         'upsample',
+        'relu6',
+        'shuffle_channel',
+        'conv_depthwise',
+        'axpy',
+        'mergecrop',
+        'pooling_stochastic',
+        'batch_reindex',
       ]),
     );
   });
