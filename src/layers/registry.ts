@@ -35,6 +35,7 @@ import { pooling } from './pooling/pooling.js';
 import { prelu } from './prelu.js';
 import { python } from './python.js';
 import { reduction } from './reduction.js';
+import { lstm, lstmUnit, rnn } from './recurrent.js';
 import { reshape } from './reshape.js';
 import { bias, scale } from './scale-bias.js';
 import { silence } from './silence.js';
@@ -79,6 +80,10 @@ const modules: LayerModule[] = [
   mvn,
   embed,
   parameter,
+  // Recurrent
+  rnn,
+  lstm,
+  lstmUnit,
   // Element-wise
   relu,
   prelu,

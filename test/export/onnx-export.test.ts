@@ -53,6 +53,9 @@ describe('ONNX export', () => {
     'Upsample',
     'Interp',
     'MergeCrop',
+    'RNN',
+    'LSTM',
+    'LSTMUnit',
   ];
 
   it('every layer type brewnet runs has an entry in the mapping table (or is refused by name)', () => {

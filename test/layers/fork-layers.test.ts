@@ -32,6 +32,8 @@ describe('fork layers against OpenCV', () => {
         'mergecrop',
         'pooling_stochastic',
         'batch_reindex',
+        'lstm_unit',
+        'recurrent',
       ]),
     );
   });

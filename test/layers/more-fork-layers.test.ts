@@ -1,7 +1,8 @@
 // Shape rules and diagnostics of the layers added for issue 14's second round: the forks' ReLU6,
-// ShuffleChannel, ConvolutionDepthwise, Axpy and MergeCrop, and BVLC's BatchReindex, Filter and STOCHASTIC
-// pooling (their values are checked against OpenCV/NumPy in fork-layers.test.ts). A bad parameter fails with
-// the layer's name and, read from a file, its file:line:column.
+// ShuffleChannel, ConvolutionDepthwise, Axpy and MergeCrop, and BVLC's BatchReindex, Filter, STOCHASTIC
+// pooling, LSTMUnit, LSTM and RNN (their values are checked against OpenCV, NumPy or PyTorch in
+// fork-layers.test.ts). A bad parameter fails with the layer's name and, read from a file, its
+// file:line:column.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 import { failure, infer, tops } from '../helpers/shape-context.js';
@@ -256,5 +257,161 @@ describe('STOCHASTIC pooling', () => {
     expect(
       failure({ type: 'Pooling', param: { pool: 'STOCHASTIC', kernel_size: 3, pad: 1 }, bottoms: [[1, 1, 6, 7]], topCount: 1 }).message,
     ).toMatch(/padding implemented only for average and max pooling/);
+  });
+});
+
+describe('LSTMUnit', () => {
+  it('gives c and h shaped like c_prev, from 4·H gate inputs', () => {
+    expect(
+      tops({
+        type: 'LSTMUnit',
+        bottoms: [
+          [1, 3, 4],
+          [1, 3, 16],
+          [1, 3],
+        ],
+        topCount: 2,
+      }),
+    ).toEqual([
+      [1, 3, 4],
+      [1, 3, 4],
+    ]);
+  });
+
+  it("checks Caffe's shapes, at the bottom that is wrong", () => {
+    const gates = failure({
+      type: 'LSTMUnit',
+      bottoms: [
+        [1, 3, 4],
+        [1, 3, 12],
+        [1, 3],
+      ],
+      topCount: 2,
+    });
+    expect([gates.message, gates.field, gates.index]).toEqual([
+      'layer "layer" (LSTMUnit): the gate input "bottom[1]" (1×3×12) must hold 4 × 4 values per stream (i, f, o, g)',
+      'bottom',
+      1,
+    ]);
+    expect(failure({ type: 'LSTMUnit', bottoms: [[1, 3, 4], [1, 3, 16], [3]], topCount: 2 }).index).toBe(2);
+    expect(
+      failure({
+        type: 'LSTMUnit',
+        bottoms: [
+          [2, 3, 4],
+          [1, 3, 16],
+          [1, 3],
+        ],
+        topCount: 2,
+      }).index,
+    ).toBe(0);
+  });
+});
+
+describe('LSTM and RNN', () => {
+  const lstm = (bottoms: number[][], param: Record<string, unknown>, topCount = 1) => infer({ type: 'LSTM', param, bottoms, topCount });
+
+  it("give T×N×num_output, with the unrolled net's parameter blobs in Caffe's order", () => {
+    const r = lstm(
+      [
+        [5, 2, 3, 2],
+        [5, 2],
+      ],
+      { num_output: 4 },
+    );
+    expect(r.tops).toEqual([[5, 2, 4]]);
+    expect(r.params).toEqual([[16, 6], [16], [16, 4]]);
+    const exposed = lstm(
+      [
+        [5, 2, 6],
+        [5, 2],
+        [2, 7],
+        [1, 2, 4],
+        [1, 2, 4],
+      ],
+      { num_output: 4, expose_hidden: true },
+      3,
+    );
+    expect(exposed.tops).toEqual([
+      [5, 2, 4],
+      [1, 2, 4],
+      [1, 2, 4],
+    ]);
+    expect(exposed.params).toEqual([[16, 6], [16], [16, 7], [16, 4]]);
+    const rnn = infer({
+      type: 'RNN',
+      param: { num_output: 3 },
+      bottoms: [
+        [4, 1, 5],
+        [4, 1],
+      ],
+      topCount: 1,
+    });
+    expect(rnn.params).toEqual([[3, 5], [3], [3, 3], [3, 3], [3]]);
+  });
+
+  it("checks RecurrentLayer's rules", () => {
+    const f = (bottoms: number[][], param: Record<string, unknown>, topCount = 1) => failure({ type: 'LSTM', param, bottoms, topCount });
+    expect(
+      f(
+        [
+          [5, 2, 6],
+          [5, 2],
+        ],
+        {},
+      ).message,
+    ).toMatch(/num_output must be positive/);
+    expect(
+      f(
+        [
+          [5, 2, 6],
+          [5, 3],
+        ],
+        { num_output: 4 },
+      ).message,
+    ).toMatch(/bottom\[1\] \("bottom\[1\]"\) must have exactly 2 axes -- \(#timesteps, #streams\) = 5×2; got 5×3/);
+    expect(
+      f(
+        [
+          [5, 2, 6],
+          [5, 2],
+          [3, 7],
+        ],
+        { num_output: 4 },
+      ).message,
+    ).toMatch(/must have the 2 streams on its first axis/);
+    expect(
+      f(
+        [
+          [5, 2, 6],
+          [5, 2],
+          [1, 2, 4],
+        ],
+        { num_output: 4, expose_hidden: true },
+        3,
+      ).message,
+    ).toMatch(/4 or 5 bottoms, not 3/);
+    expect(
+      f(
+        [
+          [5, 2, 6],
+          [5, 2],
+          [1, 2, 3],
+          [1, 2, 4],
+        ],
+        { num_output: 4, expose_hidden: true },
+        3,
+      ).message,
+    ).toMatch(/bottom\[2\] \("bottom\[2\]"\) shape must match hidden state input shape: 1×2×4/);
+    expect(
+      f(
+        [
+          [5, 2, 6],
+          [5, 2],
+        ],
+        { num_output: 4 },
+        2,
+      ).message,
+    ).toMatch(/has 1 top\(s\) \(the output\), not 2/);
   });
 });

@@ -24,6 +24,10 @@ const COUNTS: Record<string, [number, number, number, number]> = {
   Tile: [1, 1, 1, 1],
   Reduction: [1, 1, 1, 1],
   BatchReindex: [2, 2, 1, 1],
+  // Recurrent: Caffe's counts depend on expose_hidden (the shape rule checks them exactly); the widest here.
+  RNN: [2, 4, 1, 2],
+  LSTM: [2, 5, 1, 3],
+  LSTMUnit: [3, 3, 2, 2],
   Filter: [2, INF, 1, INF],
   Softmax: [1, 1, 1, 1],
   BatchNorm: [1, 1, 1, 1],
@@ -118,7 +122,7 @@ describe('layer registry', () => {
   it('registers exactly the BVLC types brewnet covers, and the fork layers', () => {
     const bvlc = [...layerRegistry.keys()].filter((t) => !FORK_TYPES.includes(t));
     expect(bvlc.sort()).toEqual(Object.keys(COUNTS).sort());
-    expect(bvlc.length).toBe(57);
+    expect(bvlc.length).toBe(60);
     for (const t of FORK_TYPES) expect(layerRegistry.has(t), t).toBe(true);
   });
 
