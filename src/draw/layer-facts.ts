@@ -29,6 +29,9 @@ export function layerFacts(layer: Layer): string[] {
       if (extra.length) out.push(extra.join(', '));
       return out;
     }
+    case 'ConvolutionDepthwise':
+      // The forks' depthwise convolution: one filter per channel, whatever num_output says.
+      return [['depthwise', ...windowWords()].join(', '), ...(p.bias_term === false ? ['no bias'] : [])];
     case 'Pooling': {
       const method = String(p.pool ?? 'MAX');
       if (p.global_pooling === true) return [`${method} global`];

@@ -23,7 +23,8 @@ export function convParams(layer: Layer, bottom = 0): ConvParams {
     outer: countOf(inShape, 0, c),
     cin: inShape[c],
     cout: outShape[c],
-    group: Number(layer.typeParam.group ?? 1),
+    // The forks' ConvolutionDepthwise is a Convolution with one group per channel (src/layers/forks/mobile.ts).
+    group: layer.type === 'ConvolutionDepthwise' ? inShape[c] : Number(layer.typeParam.group ?? 1),
     inH: spatialIn[0],
     inW: spatialIn[1],
     outH: spatialOut[0],

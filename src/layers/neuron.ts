@@ -118,6 +118,11 @@ const ops: Record<string, NeuronOp> = {
     },
     src: (p) => `v = Math.max(Math.min(v, ${lit(num(p, 'max', 0))}), ${lit(num(p, 'min', 0))});`,
   },
+  // OpenCV's dnn and the MobileNet-v2 forks: min(max(x, 0), 6), no parameters.
+  ReLU6: {
+    ref: () => (x) => Math.min(Math.max(x, 0), 6),
+    src: () => 'v = Math.min(Math.max(v, 0.0), 6.0);',
+  },
   Swish: {
     ref: (p) => {
       const beta = num(p, 'beta', 1);
@@ -200,5 +205,6 @@ export const log = neuron('Log', 'log_param', positiveBase);
 export const threshold = neuron('Threshold', 'threshold_param');
 export const swish = neuron('Swish', 'swish_param');
 export const clip = neuron('Clip', 'clip_param');
+export const relu6 = neuron('ReLU6');
 // Identity in TEST; in TRAIN an inverted-dropout mask, same shape either way.
 export const dropout: LayerModule = { ...neuron('Dropout', 'dropout_param'), forward: dropoutForward, lower: dropoutLower };

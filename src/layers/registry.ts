@@ -4,6 +4,7 @@
 import type { LayerModule } from '../ir/layer-module.js';
 import { accuracy } from './accuracy.js';
 import { argmax } from './argmax.js';
+import { batchReindex, filter } from './batch-reindex.js';
 import { batchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
 import { convolution } from './convolution/convolution.js';
@@ -28,12 +29,13 @@ import {
 } from './loss.js';
 import { lrn } from './lrn.js';
 import { mvn } from './mvn.js';
-import { absVal, bnll, clip, dropout, elu, exp, log, power, relu, sigmoid, swish, tanh, threshold } from './neuron.js';
+import { absVal, bnll, clip, dropout, elu, exp, log, power, relu, relu6, sigmoid, swish, tanh, threshold } from './neuron.js';
 import { parameter } from './parameter.js';
 import { pooling } from './pooling/pooling.js';
 import { prelu } from './prelu.js';
 import { python } from './python.js';
 import { reduction } from './reduction.js';
+import { lstm, lstmUnit, rnn } from './recurrent.js';
 import { reshape } from './reshape.js';
 import { bias, scale } from './scale-bias.js';
 import { silence } from './silence.js';
@@ -44,6 +46,9 @@ import { spp } from './spp.js';
 import { tile } from './tile.js';
 import { detectionOutput, normalize, permute, priorBox } from './forks/ssd.js';
 import { bn, interp, upsample } from './forks/segmentation.js';
+import { convolutionDepthwise, shuffleChannel } from './forks/mobile.js';
+import { axpy } from './forks/senet.js';
+import { mergeCrop } from './forks/unet.js';
 
 const modules: LayerModule[] = [
   // Vision
@@ -65,6 +70,8 @@ const modules: LayerModule[] = [
   reshape,
   tile,
   reduction,
+  batchReindex,
+  filter,
   // Normalisation and affine
   softmax,
   batchNorm,
@@ -73,6 +80,10 @@ const modules: LayerModule[] = [
   mvn,
   embed,
   parameter,
+  // Recurrent
+  rnn,
+  lstm,
+  lstmUnit,
   // Element-wise
   relu,
   prelu,
@@ -116,6 +127,12 @@ const modules: LayerModule[] = [
   bn,
   upsample,
   interp,
+  // The mobile nets' (ShuffleNet, MobileNet v2) forks, SENet's, U-Net's (naibaf7/caffe)
+  relu6,
+  shuffleChannel,
+  convolutionDepthwise,
+  axpy,
+  mergeCrop,
 ];
 
 const table = new Map(modules.map((m) => [m.type, m]));

@@ -1,4 +1,5 @@
-// Silence (docs/caffe-semantics.md#split-and-silence): consumes its bottoms so they are not net outputs; makes nothing.
+// Silence (docs/caffe-semantics.md#split-and-silence): consumes its bottoms so they are not net outputs; makes nothing,
+// so it runs as no step at all (U-Net's test net silences its data reader's label top).
 import type { LayerModule } from '../ir/layer-module.js';
 import { atLeast, exactly } from '../ir/layer-module.js';
 
@@ -7,6 +8,8 @@ export const silence: LayerModule = {
   bottoms: atLeast(1),
   tops: exactly(0),
   inPlace: false,
+  forward: () => [],
+  lower: () => ({ kernels: [] }),
   infer() {
     return { tops: [], params: [], macs: 0 };
   },

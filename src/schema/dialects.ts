@@ -82,6 +82,18 @@ export const DIALECTS: readonly Dialect[] = [
     proto: 'segnet.proto',
     fields: [layer('bn_param', 45, 'BNParameter'), layer('upsample_param', 147, 'UpsampleParameter')],
   },
+  {
+    name: 'shufflenet',
+    title: 'ShuffleNet (farmingyard/ShuffleNet)',
+    proto: 'shufflenet.proto',
+    fields: [layer('shuffle_channel_param', 164, 'ShuffleChannelParameter')],
+  },
+  {
+    name: 'unet',
+    title: "naibaf7/caffe (OpenCL Caffe; U-Net's MergeCrop)",
+    proto: 'unet.proto',
+    fields: [layer('mergecrop_param', 147, 'MergeCropParameter')],
+  },
 ];
 
 export const DIALECT_NAMES = ['bvlc', ...DIALECTS.map((d) => d.name)] as const;

@@ -190,7 +190,7 @@ const cases: Case[] = [
         4,
         3,
         'unknown field "merge_crop_param" in LayerParameter',
-        "merge_crop_param is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (ssd, opencv, pspnet, segnet, enet)",
+        "merge_crop_param is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (ssd, opencv, pspnet, segnet, enet, shufflenet, unet)",
       ),
     ],
   },
@@ -311,30 +311,19 @@ const cases: Case[] = [
   },
   {
     title: 'unsupported layer type',
-    text: layer('name: "up"', 'type: "MergeCrop"'),
-    expected: [
-      err(
-        3,
-        3,
-        'unsupported layer type "MergeCrop" (layer "up")',
-        'MergeCrop comes from the U-Net fork (naibaf7/caffe); BVLC Caffe expresses it as Crop + Concat',
-      ),
-    ],
+    text: layer('name: "loss"', 'type: "SmoothL1Loss"'),
+    expected: [err(3, 3, 'unsupported layer type "SmoothL1Loss" (layer "loss")', 'SmoothL1Loss comes from the Faster R-CNN fork')],
   },
   {
     title: 'several unsupported types: all listed, then a note',
-    text: layer('name: "a"', 'type: "MergeCrop"') + layer('name: "b"', 'type: "ROIPooling"') + layer('name: "c"', 'type: "MergeCrop"'),
+    text:
+      layer('name: "a"', 'type: "SmoothL1Loss"') + layer('name: "b"', 'type: "ROIPooling"') + layer('name: "c"', 'type: "SmoothL1Loss"'),
     expected: [
-      err(
-        3,
-        3,
-        'unsupported layer type "MergeCrop" (layer "a")',
-        'MergeCrop comes from the U-Net fork (naibaf7/caffe); BVLC Caffe expresses it as Crop + Concat',
-      ),
+      err(3, 3, 'unsupported layer type "SmoothL1Loss" (layer "a")', 'SmoothL1Loss comes from the Faster R-CNN fork'),
       err(7, 3, 'unsupported layer type "ROIPooling" (layer "b")', 'ROIPooling comes from the Faster R-CNN fork'),
       // The hint is given once per type.
-      err(11, 3, 'unsupported layer type "MergeCrop" (layer "c")'),
-      { severity: 'note', message: 'this net uses 2 unsupported layer type(s): MergeCrop (2 layers), ROIPooling (1 layer)', at: null },
+      err(11, 3, 'unsupported layer type "SmoothL1Loss" (layer "c")'),
+      { severity: 'note', message: 'this net uses 2 unsupported layer type(s): SmoothL1Loss (2 layers), ROIPooling (1 layer)', at: null },
     ],
   },
   {

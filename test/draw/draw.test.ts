@@ -76,6 +76,9 @@ describe('netToDot', () => {
     expect(dot).toContain('+ ReLU relu1');
     expect(dot).toContain('8 out, 3×3, stride 2, pad 1');
     expect(dot).toContain('AVE, 2×2, stride 2');
+    // The forks' depthwise convolution says so, and not the num_output it ignores.
+    const dw = loadNet(small.replace('type: "Convolution"', 'type: "ConvolutionDepthwise"'), { file: 'small.prototxt' });
+    expect(netToDot(dw)).toContain('depthwise, 3×3, stride 2, pad 1');
     // Edges: data → conv1, conv1 → pool1 (the ReLU's version, shape after the stride), …
     expect(dot).toMatch(/layer0 -> layer1 \[id="edge0", label="1×3×16×16"/);
     expect(dot).toMatch(/layer1 -> layer2 \[id="edge1", label="1×8×8×8"/);

@@ -39,8 +39,10 @@ describe("ONNX's own checker accepts the exported models", () => {
       const outputs = [...k.expected.keys()].filter((b) => !k.net.inputs.includes(b));
       files.push(writeOnnxFile(k.net, join(dir, `${c.name}.onnx`), { weights: k.params, outputs }).file);
     }
-    // The fork layers' fixtures are not exported yet (onnx-export.test.ts names them).
-    for (const c of oracleCases().filter((k) => /^(mvn|reduction|tile)/.test(k.name))) {
+    // The other fork layers' fixtures are not exported yet (onnx-export.test.ts names them).
+    for (const c of oracleCases().filter((k) =>
+      /^(mvn|reduction|tile|relu6|shuffle_channel|conv_depthwise|axpy|batch_reindex)$|^mvn_/.test(k.name),
+    )) {
       const f = oracleFiles(c);
       files.push(writeOnnxFile(loadNet(f.net), join(dir, `oracle-${c.name}.onnx`), { weights: f.weights, outputs: c.blobs }).file);
     }

@@ -130,7 +130,11 @@ export const expected: Record<string, Loads | Fails> = {
   // HED's deploy net crops with no offsets: it loads (the analysis pass flags the crops).
   'hed/examples/hed/deploy.prototxt': loads({}, { 'sigmoid-fuse': [1, 1, 500, 500] }),
   'hed/examples/hed/train_val.prototxt': fails('unsupported layer type "ImageLabelmapData" (layer "data")', 27, 3),
-  'unet/net_u_2out/neuraltissue_net.prototxt': fails('unsupported layer type "MergeCrop" (layer "mergecrop1")', 431, 3),
+  // U-Net (naibaf7/caffe): MergeCrop joins each upsampled map with the centre crop of its encoder map; 572² in, 388² out.
+  'unet/net_u_2out/neuraltissue_net.prototxt': loads(
+    {},
+    { mergecrop1: [1, 1024, 56, 56], mergecrop4: [1, 128, 392, 392], prob: [1, 2, 388, 388] },
+  ),
   'segnet/Models/segnet_inference.prototxt': fails('unsupported layer type "DenseImageData" (layer "data")', 4, 3),
   'segnet/Models/segnet_basic_train.prototxt': fails('unsupported layer type "DenseImageData" (layer "data")', 4, 3),
   'enet/prototxts/enet_deploy.prototxt': fails(

@@ -95,15 +95,15 @@ describe('IR graph', () => {
   it('lists every unsupported type at once, with a summary note', () => {
     const all = diagnostics(
       input +
-        `layer { name: "i1" type: "MergeCrop" bottom: "data" top: "i1" }\n` +
-        `layer { name: "bn" type: "ShuffleChannel" bottom: "i1" top: "bn" }\n` +
-        `layer { name: "i2" type: "MergeCrop" bottom: "bn" top: "i2" }\n`,
+        `layer { name: "i1" type: "Correlation" bottom: "data" top: "i1" }\n` +
+        `layer { name: "bn" type: "PSROIPooling" bottom: "i1" top: "bn" }\n` +
+        `layer { name: "i2" type: "Correlation" bottom: "bn" top: "i2" }\n`,
     );
     expect(all.map((d) => d.message)).toEqual([
-      'unsupported layer type "MergeCrop" (layer "i1")',
-      'unsupported layer type "ShuffleChannel" (layer "bn")',
-      'unsupported layer type "MergeCrop" (layer "i2")',
-      'this net uses 2 unsupported layer type(s): MergeCrop (2 layers), ShuffleChannel (1 layer)',
+      'unsupported layer type "Correlation" (layer "i1")',
+      'unsupported layer type "PSROIPooling" (layer "bn")',
+      'unsupported layer type "Correlation" (layer "i2")',
+      'this net uses 2 unsupported layer type(s): Correlation (2 layers), PSROIPooling (1 layer)',
     ]);
     expect(all.map((d) => d.location?.line)).toEqual([2, 3, 4, undefined]);
   });
@@ -117,8 +117,8 @@ describe('IR graph', () => {
     // A *_param no dialect knows (Interp's and BN's are typed by the pspnet/segnet dialects now).
     const [d] = diagnostics(input + `layer { name: "r" type: "ReLU" bottom: "data" top: "r" merge_crop_param { axis: 2 } }`);
     expect(d.message).toBe('unknown field "merge_crop_param" in LayerParameter');
-    const [u] = diagnostics(input + `layer { name: "r" type: "MergeCrop" bottom: "data" top: "r" merge_crop_param { axis: 2 } }`);
-    expect(u.message).toBe('unsupported layer type "MergeCrop" (layer "r")');
+    const [u] = diagnostics(input + `layer { name: "r" type: "Correlation" bottom: "data" top: "r" merge_crop_param { axis: 2 } }`);
+    expect(u.message).toBe('unsupported layer type "Correlation" (layer "r")');
   });
 
   it('--input overrides an Input shape and must name a source top', () => {

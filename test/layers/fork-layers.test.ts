@@ -1,6 +1,6 @@
 // Layers from Caffe's forks (src/layers/forks/) against an oracle — OpenCV's dnn module where it implements
 // the layer, else PyTorch or NumPy written from the fork's code: small seeded nets per layer
-// (test/fixtures/oracle, made by generate.py), run by the reference executor and compiled on cpu.
+// (test/fixtures/oracle, made by generate.py), run by the reference executor and compiled on cpu and wasm.
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { compile } from '../../src/runtime/compile.js';
@@ -25,22 +25,34 @@ describe('fork layers against OpenCV', () => {
         'bn_pspnet',
         'bn_segnet',
         'upsample',
+        'relu6',
+        'shuffle_channel',
+        'conv_depthwise',
+        'axpy',
+        'mergecrop',
+        'pooling_stochastic',
+        'batch_reindex',
+        'lstm_unit',
+        'recurrent',
       ]),
     );
   });
 
-  it.each(cases)('$name: reference executor and cpu agree with $oracle', async (c) => {
+  it.each(cases)('$name: reference executor, cpu and wasm agree with $oracle', async (c) => {
     const files = oracleFiles(c);
     const net = loadNet(files.net);
     const params = files.weights ? loadWeights(net, files.weights).params : new Map<string, Float32Array[]>();
     const inputs = oracleInputs(c);
     const ref = runReference(net, params, inputs).blobs;
-    const compiled = await compile(net, { weights: params, backend: 'cpu' });
-    const out = await compiled.forward(inputs, { blobs: c.blobs });
-    compiled.destroy();
-    for (const [name, e] of oracleExpected(c)) {
+    for (const [name, e] of oracleExpected(c))
       expect(oracleError(c, ref.get(name)!.data, e.data), `reference ${name}`).toBeLessThanOrEqual(c.tolerance);
-      expect(oracleError(c, out[name].data, e.data), `cpu ${name}`).toBeLessThanOrEqual(c.tolerance);
+    // wasm runs the native kernels where they cover a layer (ConvolutionDepthwise's, as a grouped convolution).
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const compiled = await compile(net, { weights: params, backend });
+      const out = await compiled.forward(inputs, { blobs: c.blobs });
+      compiled.destroy();
+      for (const [name, e] of oracleExpected(c))
+        expect(oracleError(c, out[name].data, e.data), `${backend} ${name}`).toBeLessThanOrEqual(c.tolerance);
     }
   });
 });

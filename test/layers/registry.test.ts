@@ -23,6 +23,12 @@ const COUNTS: Record<string, [number, number, number, number]> = {
   Reshape: [1, 1, 1, 1],
   Tile: [1, 1, 1, 1],
   Reduction: [1, 1, 1, 1],
+  BatchReindex: [2, 2, 1, 1],
+  // Recurrent: Caffe's counts depend on expose_hidden (the shape rule checks them exactly); the widest here.
+  RNN: [2, 4, 1, 2],
+  LSTM: [2, 5, 1, 3],
+  LSTMUnit: [3, 3, 2, 2],
+  Filter: [2, INF, 1, INF],
   Softmax: [1, 1, 1, 1],
   BatchNorm: [1, 1, 1, 1],
   Scale: [1, 2, 1, 1],
@@ -77,6 +83,7 @@ const IN_PLACE = [
   'Threshold',
   'Swish',
   'Clip',
+  'ReLU6',
   'Dropout',
   'BatchNorm',
   'Scale',
@@ -97,12 +104,25 @@ const SOURCES = ['Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'Window
 
 describe('layer registry', () => {
   // The forks' built-in layers (src/layers/forks/) are in the same registry; test/layers/fork-layers.test.ts covers them.
-  const FORK_TYPES = ['BN', 'DetectionOutput', 'Interp', 'Normalize', 'Permute', 'PriorBox', 'Upsample'];
+  const FORK_TYPES = [
+    'BN',
+    'DetectionOutput',
+    'Interp',
+    'Normalize',
+    'Permute',
+    'PriorBox',
+    'Upsample',
+    'ReLU6',
+    'ShuffleChannel',
+    'ConvolutionDepthwise',
+    'Axpy',
+    'MergeCrop',
+  ];
 
   it('registers exactly the BVLC types brewnet covers, and the fork layers', () => {
     const bvlc = [...layerRegistry.keys()].filter((t) => !FORK_TYPES.includes(t));
     expect(bvlc.sort()).toEqual(Object.keys(COUNTS).sort());
-    expect(bvlc.length).toBe(55);
+    expect(bvlc.length).toBe(60);
     for (const t of FORK_TYPES) expect(layerRegistry.has(t), t).toBe(true);
   });
 

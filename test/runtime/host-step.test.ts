@@ -94,4 +94,37 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) =
     // The module's input file was read by the runner, not by brewnet: sanity-check it is the fixture.
     expect(readNpy(readFileSync(oracleFiles(c).inputFiles.data)).shape).toEqual([2, 3, 4, 5]);
   });
+
+  it("a compiled module runs fork dialects' and recurrent host steps in a fresh process (MergeCrop, LSTM, RNN)", () => {
+    const dir = mkdtempSync(join(work, 'forks-'));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(repoRoot, join(dir, 'node_modules', 'brewnet'), 'dir');
+    symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
+    writeFileSync(
+      join(dir, 'runner.mjs'),
+      `import { readFileSync } from 'node:fs';
+import { readNpy } from 'brewnet/runtime';
+const [mod, inputs] = process.argv.slice(2);
+const { createNet } = await import('./' + mod);
+const net = await createNet({ backend: 'wasm' });
+const feed = Object.fromEntries(Object.entries(JSON.parse(inputs)).map(([k, f]) => [k, readNpy(readFileSync(f))]));
+const out = await net.forward(feed, { blobs: 'all' });
+console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.data)]))));
+`,
+    );
+    for (const k of oracleCases().filter((o) => ['mergecrop', 'recurrent'].includes(o.name))) {
+      const files = oracleFiles(k);
+      const r = runCli(['compile', files.net, ...files.weightArgs, '-o', join(dir, `${k.name}.mjs`)]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const run = spawnSync(process.execPath, ['runner.mjs', `${k.name}.mjs`, JSON.stringify(files.inputFiles)], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      const got = JSON.parse(run.stdout) as Record<string, number[]>;
+      for (const [name, e] of oracleExpected(k))
+        expect(relativeToMax(got[name], e.data), `${k.name} ${name}`).toBeLessThanOrEqual(k.tolerance);
+    }
+  });
 });

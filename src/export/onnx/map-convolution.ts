@@ -43,7 +43,8 @@ function convolutionLike(ctx: LayerContext, opType: 'Conv' | 'ConvTranspose'): v
     strides: op.stride,
     pads: [...op.pad, ...op.pad],
     dilations: op.dilation,
-    group: Number(p.group ?? 1),
+    // The forks' ConvolutionDepthwise: one group per channel (src/layers/forks/mobile.ts).
+    group: layer.type === 'ConvolutionDepthwise' ? layer.bottoms[0].shape[1] : Number(p.group ?? 1),
     output_padding: opType === 'ConvTranspose' ? (layer.outputAdjust ?? op.kernel.map(() => 0)) : undefined,
   };
   // Caffe applies one layer to each bottom → top pair with the same weights.

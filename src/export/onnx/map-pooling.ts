@@ -14,7 +14,7 @@ export const poolingMapping: OnnxMapping = (ctx) => {
   const { layer } = ctx;
   const method = String(layer.typeParam.pool ?? 'MAX');
   if (method !== 'MAX' && method !== 'AVE')
-    ctx.fail(`${method} pooling has no ONNX form (it is random in TRAIN and not defined for inference)`);
+    ctx.fail(`${method} pooling has no ONNX form in the export yet (at TEST it is Σx²/Σx per window; random in TRAIN)`);
   const op = layer.spatial;
   if (!op || op.kind !== 'window') throw new Error('internal: Pooling without a window');
   const inSize = layer.bottoms[0].shape.slice(op.firstAxis);

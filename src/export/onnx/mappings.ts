@@ -127,6 +127,42 @@ const clip: OnnxMapping = (ctx) => {
   ctx.node('Max', [low, ctx.floatConst('min', [], [Number(p.min)])], [ctx.top(0)]);
 };
 
+const relu6: OnnxMapping = (ctx) => {
+  const low = ctx.temp('upper_clipped');
+  ctx.node('Min', [ctx.bottom(0), ctx.floatConst('six', [], [6])], [low]);
+  ctx.node('Max', [low, ctx.floatConst('zero', [], [0])], [ctx.top(0)]);
+};
+
+/** ShuffleNet's channel shuffle: N×C×… seen as N×g×C/g×(rest), the middle axes transposed, reshaped back. */
+const shuffleChannel: OnnxMapping = (ctx) => {
+  const shape = ctx.layer.bottoms[0].shape;
+  const group = num(ctx, 'group', 1);
+  const rest = shape.slice(2).reduce((n, d) => n * d, 1);
+  const grouped = [shape[0], group, shape[1] / group, rest];
+  const [split, swapped] = [ctx.temp('grouped'), ctx.temp('swapped')];
+  ctx.node('Reshape', [ctx.bottom(0), ctx.shapeConst('grouped_shape', grouped, shape)], [split]);
+  ctx.node('Transpose', [split], [swapped], { perm: [0, 2, 1, 3] });
+  const swappedShape = [shape[0], shape[1] / group, group, rest];
+  ctx.node('Reshape', [swapped, ctx.shapeConst('shape', ctx.layer.tops[0].shape, swappedShape)], [ctx.top(0)]);
+};
+
+/** SENet's Axpy: a (N×C or N×C×1×1) reshaped to broadcast over X's trailing axes, times X, plus Y. */
+const axpy: OnnxMapping = (ctx) => {
+  const [a, x] = ctx.layer.bottoms.map((b) => b.shape);
+  const scale = ctx.temp('scale');
+  const scaled = ctx.temp('scaled');
+  ctx.node('Reshape', [ctx.bottom(0), ctx.shapeConst('scale_shape', [x[0], x[1], ...x.slice(2).map(() => 1)], a)], [scale]);
+  ctx.node('Mul', [scale, ctx.bottom(1)], [scaled]);
+  ctx.node('Add', [scaled, ctx.bottom(2)], [ctx.top(0)]);
+};
+
+/** BatchReindex: Gather on axis 0 with the float indices cast to integers (Caffe's static_cast<int>). */
+const batchReindex: OnnxMapping = (ctx) => {
+  const index = ctx.temp('index');
+  ctx.node('Cast', [ctx.bottom(1)], [index], { to: 7 });
+  ctx.node('Gather', [ctx.bottom(0), index], [ctx.top(0)], { axis: 0 });
+};
+
 const swish: OnnxMapping = (ctx) => {
   const beta = num(ctx, 'beta', 1);
   const scaled = affine(ctx, ctx.bottom(0), beta, 0);
@@ -406,4 +442,11 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
   MVN: mvnMapping,
   Reduction: reductionMapping,
   Tile: tileMapping,
+  // Silence makes nothing: no node.
+  Silence: () => {},
+  BatchReindex: batchReindex,
+  ReLU6: relu6,
+  ShuffleChannel: shuffleChannel,
+  ConvolutionDepthwise: convolutionMapping,
+  Axpy: axpy,
 };

@@ -1,7 +1,9 @@
 // Pooling (docs/caffe-semantics.md#pooling) as Caffe's PoolingLayer::Forward_cpu: windows start at o·s − p and are
 // clipped to the image; MAX keeps the first largest value (and its flat h·W + w index for the optional mask
 // top); AVE divides by the window clipped to the *padded* extent [−p, in + p), counted before clipping to
-// the image. STOCHASTIC pooling is random in TRAIN and not lowered.
+// the image. STOCHASTIC pooling is random in TRAIN; brewnet runs TEST, where Caffe (StoPoolForwardTest, GPU
+// only: its Forward_cpu has none) weights each value by itself — Σx² / Σx over the window (never padded),
+// 0 where Σx ≤ 0.
 import type { Layer } from '../../ir/layer.js';
 import type { KernelSpec, LoweredLayer } from '../../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from '../kernel-source.js';
@@ -11,6 +13,7 @@ import { cannotRun } from '../cannot-run.js';
 
 interface PoolParams {
   max: boolean;
+  stochastic: boolean;
   planes: number;
   inH: number;
   inW: number;
@@ -25,12 +28,23 @@ const FLT_MAX = 3.4028234663852886e38;
 
 function poolParams(layer: Layer): PoolParams {
   const method = String(layer.typeParam.pool ?? 'MAX');
-  if (method !== 'MAX' && method !== 'AVE') cannotRun(layer, `${method} pooling (only MAX and AVE are lowered)`);
+  if (method !== 'MAX' && method !== 'AVE' && method !== 'STOCHASTIC') cannotRun(layer, `${method} pooling`);
   const op = layer.spatial;
   if (!op || op.kind !== 'window') throw new Error('internal: Pooling without a window');
   const [n, c, inH, inW] = layer.bottoms[0].shape;
   const [, , outH, outW] = layer.tops[0].shape;
-  return { max: method === 'MAX', planes: n * c, inH, inW, outH, outW, kernel: op.kernel, stride: op.stride, pad: op.pad };
+  return {
+    max: method === 'MAX',
+    stochastic: method === 'STOCHASTIC',
+    planes: n * c,
+    inH,
+    inW,
+    outH,
+    outW,
+    kernel: op.kernel,
+    stride: op.stride,
+    pad: op.pad,
+  };
 }
 
 export function poolingForward(layer: Layer, [x]: Tensor[]): Tensor[] {
@@ -66,6 +80,19 @@ export function poolingForward(layer: Layer, [x]: Tensor[]): Tensor[] {
           }
           out[o] = best;
           mask[o] = at;
+        } else if (q.stochastic) {
+          const h1 = Math.min(h0 + kh, inH);
+          const w1 = Math.min(w0 + kw, inW);
+          let sum = 0;
+          let squares = 0;
+          for (let h = h0; h < h1; h++) {
+            for (let w = w0; w < w1; w++) {
+              const v = x.data[base + h * inW + w];
+              sum += v;
+              squares += v * v;
+            }
+          }
+          out[o] = sum > 0 ? squares / sum : 0;
         } else {
           let h1 = Math.min(h0 + kh, inH + ph);
           let w1 = Math.min(w0 + kw, inW + pw);
@@ -128,6 +155,28 @@ function kernelSource(q: PoolParams, what: 'value' | 'mask'): string {
       return ${what === 'mask' ? 'at' : 'best'};`,
     );
   }
+  if (q.stochastic) {
+    return kernelFunction(
+      ['x'],
+      `${head}
+      let sum = 0.0;
+      let squares = 0.0;
+      for (let dy = 0; dy < ${int(kh)}; dy++) {
+        const h = h0 + dy;
+        if (h < ${int(q.inH)}) {
+          for (let dx = 0; dx < ${int(kw)}; dx++) {
+            const w = w0 + dx;
+            if (w < ${int(q.inW)}) {
+              const v = x[${xIndex}];
+              sum += v;
+              squares += v * v;
+            }
+          }
+        }
+      }
+      return sum > 0.0 ? squares / sum : 0.0;`,
+    );
+  }
   return kernelFunction(
     ['x'],
     `${head}
@@ -156,7 +205,8 @@ export function poolingLower(layer: Layer): LoweredLayer {
     kernels.push({ source: kernelSource(q, 'mask'), args: [{ bottom: 0 }], size, out: { top: 1 } });
     return { kernels };
   }
-  // On wasm: the native kernel (pooling/native.ts); the mask top of MAX has none.
+  // On wasm: the native kernel (pooling/native.ts); the mask top of MAX and STOCHASTIC have none.
+  if (q.stochastic) return { kernels };
   const { planes, inH, inW, outH, outW, kernel, stride, pad } = q;
   const native: PoolingNativeSpec = {
     kind: 'pooling',
