@@ -68,21 +68,20 @@ function windowMap(kind: 'window' | 'transpose', p: Msg, axis: number): LayerMap
   const pad = given(p, 'pad', 'pad', 0)!;
   const dilation = given(p, 'dilation', 'dilation', 1)!;
   const n = Math.max(kernel.length, stride.length, pad.length, dilation.length);
+  const strides = broadcast(stride, n, 'stride');
+  // pycaffe divides by the stride (numpy: inf, then its crop assertions trip); Caffe refuses the layer.
+  const bad = strides.find((v) => !(v > 0));
+  if (bad !== undefined) {
+    throw new PyError('ZeroDivisionError', `coord_map: a stride of ${bad} has no coordinate map (Caffe requires stride ≥ 1)`);
+  }
   const op: SpatialOp = {
     kind,
     firstAxis: FIRST_SPATIAL_AXIS,
     kernel: broadcast(kernel, n, 'kernel_size'),
-    stride: broadcast(stride, n, 'stride'),
+    stride: strides,
     pad: broadcast(pad, n, 'pad'),
     dilation: broadcast(dilation, n, 'dilation'),
   };
-  // pycaffe divides by the stride (numpy: inf, then its crop assertions trip); Caffe refuses the layer.
-  if (op.stride.some((v) => !(v > 0))) {
-    throw new PyError(
-      'ZeroDivisionError',
-      `coord_map: a stride of ${op.stride.find((v) => !(v > 0))} has no coordinate map (Caffe requires stride ≥ 1)`,
-    );
-  }
   return { axis, map: opMap(op, n) };
 }
 
