@@ -229,6 +229,9 @@ export function loadSeeds(): Seeds {
 
 // ---- mutations -------------------------------------------------------------------------------------------
 
+/** Characters a repeat mutation may add: big enough to stress the readers, small enough to be a string. */
+const MAX_MUTATED_TEXT = 20_000_000;
+
 function mutateText(rng: Rng, text: string, lines: readonly string[], log: string[]): string {
   const n = 1 + rng.int(3);
   for (let i = 0; i < n; i++) {
@@ -251,7 +254,8 @@ function mutateText(rng: Rng, text: string, lines: readonly string[], log: strin
       // a field (or line) repeated many times
       const ls = text.split('\n');
       const k = rng.int(ls.length);
-      const times = rng.pick([2, 10, 10, 1000, 1000, 100_000]);
+      // Capped so the text stays a string (a long line from an earlier mutation × 100,000 is not one).
+      const times = Math.min(rng.pick([2, 10, 10, 1000, 1000, 100_000]), Math.max(2, Math.floor(MAX_MUTATED_TEXT / (ls[k].length + 1))));
       ls.splice(k, 0, ...Array<string>(times).fill(ls[k]));
       text = ls.join('\n');
       log.push(`repeat line ×${times}`);
