@@ -42,7 +42,8 @@ export const NumberLiteral = createToken({
 
 export const Name = createToken({ name: 'Name', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
-const KEYWORDS = [
+/** Python 3's reserved words (also what the NetSpec printer must not use as a bare attribute name). */
+export const KEYWORDS = [
   'False',
   'None',
   'True',

@@ -6,7 +6,7 @@ import type { Layer } from '../ir/layer.js';
 import type { Blob } from '../ir/blob.js';
 import { showShape } from '../layers/blob-checks.js';
 import { activationMemory } from '../runtime/memory-plan.js';
-import { bytes, compact, withThousands } from './format-numbers.js';
+import { bytes, compact, withThousands } from '../printer/format-numbers.js';
 import { visibleLength, type Style } from './style.js';
 
 export function renderShapesTable(net: Net, style: Style): string {

@@ -11,6 +11,7 @@ import type { Layer } from '../ir/layer.js';
 import type { Net } from '../ir/net.js';
 import { layerFacts } from './layer-facts.js';
 import { layerFamily, type LayerFamily } from './layer-style.js';
+import { compact as compactNumber } from '../printer/format-numbers.js';
 
 export type LineKind = 'name' | 'type' | 'fact' | 'folded' | 'stats' | 'ok' | 'problem';
 
@@ -265,13 +266,5 @@ export function shapeText(shape: readonly number[]): string {
 
 /** 1,792 → 1.8K, 18,035,712,000 → 18.0G: short numbers for the boxes (exact ones are in the hover text). */
 export function compact(n: number): string {
-  if (n < 1e3) return String(n);
-  const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'G'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ];
-  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(n / size >= 100 ? 0 : 1)}${unit}`;
-  return String(n);
+  return compactNumber(n, 1e3);
 }

@@ -8,6 +8,7 @@
 // NetParameter. The script runs under Caffe's Python as well as under brewnet.
 import type protobuf from 'protobufjs';
 import { fail } from '../diagnostics/diagnostic.js';
+import { KEYWORDS } from '../../grammar/python-tokens.js';
 import { paramFieldOfType, routeKeyword } from '../schema/pycaffe-params.js';
 import { floatRepr, strRepr } from '../schema/python-repr.js';
 import { activeDialect, FLOAT_TYPES, fieldsInNumberOrder, messageType } from '../schema/caffe-schema.js';
@@ -24,43 +25,7 @@ export interface NetSpecScriptOptions {
   dialect?: string;
 }
 
-const PYTHON_KEYWORDS = new Set([
-  'False',
-  'None',
-  'True',
-  'and',
-  'as',
-  'assert',
-  'async',
-  'await',
-  'break',
-  'class',
-  'continue',
-  'def',
-  'del',
-  'elif',
-  'else',
-  'except',
-  'finally',
-  'for',
-  'from',
-  'global',
-  'if',
-  'import',
-  'in',
-  'is',
-  'lambda',
-  'nonlocal',
-  'not',
-  'or',
-  'pass',
-  'raise',
-  'return',
-  'try',
-  'while',
-  'with',
-  'yield',
-]);
+const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(KEYWORDS);
 /** Real attributes of a NetSpec object: a top by one of these names must be written n['…']. */
 const NETSPEC_ATTRIBUTES = new Set(['to_proto', 'tops', 'keys', 'vals', 'update']);
 

@@ -1,4 +1,4 @@
-// Compact human numbers for tables: 1,792 · 842.0M · 1.23G.
+// Human numbers for tables and pictures (the CLI's shapes table, draw's boxes): 1,792 · 842.0M · 3.1 MiB.
 export function withThousands(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -15,8 +15,9 @@ export function bytes(n: number): string {
   return `${n} B`;
 }
 
-export function compact(n: number): string {
-  if (n < 1e4) return String(n);
+/** 18,035,712,000 → 18.0G; numbers below `from` stay whole (the table keeps 4 digits, a box 3). */
+export function compact(n: number, from = 1e4): string {
+  if (n < from) return String(n);
   const units: [number, string][] = [
     [1e12, 'T'],
     [1e9, 'G'],
