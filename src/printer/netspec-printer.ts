@@ -160,11 +160,19 @@ class Writer {
 
   /** A fresh NetSpec key near `wanted`. */
   private freshKey(wanted: string): string {
-    let key = wanted || 'layer';
-    for (let i = 2; this.keys.has(key); i++) key = `${wanted || 'layer'}_${i}`;
+    const base = wanted || 'layer';
+    let key = base;
+    // The search for a free suffix resumes where it last stopped for this base (100,000 layers named
+    // alike would otherwise cost 100,000² probes).
+    let i = this.nextSuffix.get(base) ?? 2;
+    for (; this.keys.has(key); i++) key = `${base}_${i}`;
+    this.nextSuffix.set(base, i);
     this.keys.add(key);
     return key;
   }
+
+  /** Per key base: the first suffix freshKey has not yet tried. */
+  private readonly nextSuffix = new Map<string, number>();
 
   layer(layer: Msg, index: number): void {
     const type = String(layer.type ?? '');
