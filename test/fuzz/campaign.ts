@@ -38,6 +38,8 @@ export interface CampaignResult {
   findings: Finding[];
   seconds: number;
   slowest: { id: number; origin: string; ms: number }[];
+  /** Diagnostics without a file position, by message shape (numbers and quoted names folded): most are about a flag or a file named on the command line, which has no line. */
+  unlocated: Map<string, number>;
 }
 
 const WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
@@ -114,10 +116,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     });
 
   let done = 0;
+  const unlocated = new Map<string, number>();
   for (const c of fuzzCases(options.seed, options.cases, seeds)) {
     if (options.shard && c.id % options.shard.of !== options.shard.index) continue;
     const { ending, cause, ms } = await one(c);
     counts[ending]++;
+    if (ending === 'unlocated diagnostic') {
+      const key = foldCause(cause);
+      unlocated.set(key, (unlocated.get(key) ?? 0) + 1);
+    }
     timings.push({ id: c.id, origin: c.origin, ms });
     if (FAILURES.includes(ending)) {
       findings.push({ ending, cause, origin: c.origin, id: c.id, ms });
@@ -127,7 +134,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   }
   await worker.terminate();
   timings.sort((a, b) => b.ms - a.ms);
-  return { counts, findings, seconds: (performance.now() - started) / 1000, slowest: timings.slice(0, 5) };
+  return { counts, findings, seconds: (performance.now() - started) / 1000, slowest: timings.slice(0, 5), unlocated };
+}
+
+/** A cause with its numbers and quoted names folded, so like causes group together. */
+function foldCause(cause: string): string {
+  return cause
+    .replace(/\d+/g, 'N')
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 160);
 }
 
 /** The failures grouped by ending and cause (numbers and names folded), most frequent first. */
@@ -142,15 +157,16 @@ export function summarize(result: CampaignResult): string {
   );
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
-    const key = `${f.ending}: ${f.cause
-      .replace(/\d+/g, 'N')
-      .replace(/"[^"]*"/g, '"…"')
-      .slice(0, 160)}`;
+    const key = `${f.ending}: ${foldCause(f.cause)}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   for (const [key, fs] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
     lines.push(`  ${fs.length} × ${key}`);
     for (const f of fs.slice(0, 2)) lines.push(`      case ${f.id}: ${f.origin.slice(0, 150)}`);
+  }
+  if (result.unlocated.size) {
+    lines.push('unlocated diagnostics (a command-line flag or file, no line to point at), most frequent:');
+    for (const [key, n] of [...result.unlocated].sort((a, b) => b[1] - a[1]).slice(0, 8)) lines.push(`  ${n} × ${key}`);
   }
   lines.push('slowest: ' + result.slowest.map((s) => `case ${s.id} ${(s.ms / 1000).toFixed(1)} s (${s.origin.slice(0, 60)})`).join('; '));
   return lines.join('\n');

@@ -3,6 +3,7 @@
 // pooling, LSTMUnit, LSTM and RNN (their values are checked against OpenCV, NumPy or PyTorch in
 // fork-layers.test.ts). A bad parameter fails with the layer's name and, read from a file, its
 // file:line:column.
+import type { Msg } from '../../src/schema/message.js';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 import { failure, infer, tops } from '../helpers/shape-context.js';
@@ -309,7 +310,7 @@ describe('LSTMUnit', () => {
 });
 
 describe('LSTM and RNN', () => {
-  const lstm = (bottoms: number[][], param: Record<string, unknown>, topCount = 1) => infer({ type: 'LSTM', param, bottoms, topCount });
+  const lstm = (bottoms: number[][], param: Msg, topCount = 1) => infer({ type: 'LSTM', param, bottoms, topCount });
 
   it("give T×N×num_output, with the unrolled net's parameter blobs in Caffe's order", () => {
     const r = lstm(
@@ -351,7 +352,7 @@ describe('LSTM and RNN', () => {
   });
 
   it("checks RecurrentLayer's rules", () => {
-    const f = (bottoms: number[][], param: Record<string, unknown>, topCount = 1) => failure({ type: 'LSTM', param, bottoms, topCount });
+    const f = (bottoms: number[][], param: Msg, topCount = 1) => failure({ type: 'LSTM', param, bottoms, topCount });
     expect(
       f(
         [
