@@ -240,7 +240,12 @@ export function softmaxWithLossLower(layer: Layer): LoweredLayer {
   const kernels: LoweredLayer['kernels'] = [
     { source: kernelFunction(['x', 'label'], body), args: [{ bottom: 0 }, { bottom: 1 }], size: 1, out: { top: 0 } },
   ];
-  if (layer.tops.length > 1) kernels.push({ ...softmaxLower(layer).kernels[0], size: layer.tops[1].count, out: { top: 1 } });
+  if (layer.tops.length > 1) {
+    // The probabilities: Softmax's kernels (row max and sum into its temporaries, then each unit), the last into top 1.
+    const softmax = softmaxLower(layer).kernels;
+    const unit = softmax[softmax.length - 1];
+    kernels.push(...softmax.slice(0, -1), { ...unit, size: layer.tops[1].count, out: { top: 1 } });
+  }
   return { kernels };
 }
 
