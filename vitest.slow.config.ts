@@ -6,7 +6,7 @@ export default defineConfig({
   // `#platform` (package.json "imports") points at dist/ by default; tests run the sources.
   resolve: { alias: { '#platform': fileURLToPath(new URL('./src/platform/node.ts', import.meta.url)) } },
   test: {
-    include: ['test/slow/**/*.test.ts'],
+    include: ['test/slow/**/*.test.ts', 'test/browser/**/*.test.ts'],
     testTimeout: 600_000,
   },
 });
