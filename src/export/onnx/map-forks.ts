@@ -5,9 +5,9 @@
 // cropping pads, then Resize with align_corners (PSPNet's caffe_cpu_interp2 aligns the corners); PriorBox →
 // an initializer (its boxes depend only on the shapes, so the export computes them with the layer's own
 // forward); MergeCrop → Slice + Concat/Add; ROIPooling → MaxRoiPool (ONNX's op is Fast R-CNN's ROI pooling:
-// rounded corners, floor/ceil bins, empty bin 0). DetectionOutput (NMS with keep_top_k and -1 rows) has no
-// exact form and SegNet's Upsample is not mapped yet: build-graph.ts refuses both, saying why
-// (onnxRefusals in mappings.ts).
+// rounded corners, floor/ceil bins, empty bin 0); Upsample → MaxUnpool with the plane-local mask turned into
+// whole-tensor indices. DetectionOutput (NMS with keep_top_k and -1 rows) has no exact form: build-graph.ts
+// refuses it, saying why (onnxRefusals in mappings.ts).
 import type { LayerContext, OnnxMapping } from './mappings.js';
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(to - from, 0) }, (_, i) => from + i);
@@ -195,4 +195,48 @@ export const roiPoolingMapping: OnnxMapping = (ctx) => {
     pooled_shape: [Number(p.pooled_h), Number(p.pooled_w)],
     spatial_scale: { float: Number(p.spatial_scale ?? 1) },
   });
+};
+
+/**
+ * SegNet's Upsample: each value written at its mask index within its own output plane, zeros elsewhere.
+ * ONNX's MaxUnpool takes int64 indices into the whole output tensor, so the float plane-local mask is
+ * Cast (Caffe's static_cast<int>) and offset by each plane's start, (n·C + c)·H_out·W_out, N read from the
+ * input. output_shape fixes the top's size; kernel_shape 1 only satisfies the op's required attribute.
+ */
+export const upsampleMapping: OnnxMapping = (ctx) => {
+  const [, c] = ctx.layer.bottoms[0].shape;
+  const top = ctx.layer.tops[0].shape;
+  const plane = top[2] * top[3];
+  const x = ctx.bottom(0);
+  const [maskInt, shape, n, items, itemsCol, itemOffset, channels, withItem, indices] = [
+    'mask_int',
+    'shape',
+    'batch',
+    'items',
+    'items_column',
+    'item_offset',
+    'channel_offset',
+    'mask_item',
+    'indices',
+  ].map((w) => ctx.temp(w));
+  ctx.node('Cast', [ctx.bottom(1)], [maskInt], { to: 7 });
+  ctx.node('Shape', [x], [shape]);
+  ctx.node('Gather', [shape, ctx.int64Const('batch_axis', [0], true)], [n], { axis: 0 });
+  ctx.node('Range', [ctx.int64Const('zero', [0], true), n, ctx.int64Const('one', [1], true)], [items]);
+  ctx.node('Reshape', [items, ctx.int64Const('column', [-1, 1, 1, 1])], [itemsCol]);
+  ctx.node('Mul', [itemsCol, ctx.int64Const('item_stride', [c * plane], true)], [itemOffset]);
+  ctx.node(
+    'Reshape',
+    [
+      ctx.int64Const(
+        'channel_starts',
+        range(0, c).map((ch) => ch * plane),
+      ),
+      ctx.int64Const('channel_shape', [1, c, 1, 1]),
+    ],
+    [channels],
+  );
+  ctx.node('Add', [maskInt, itemOffset], [withItem]);
+  ctx.node('Add', [withItem, channels], [indices]);
+  ctx.node('MaxUnpool', [x, indices, resizeSizes(ctx, x, top)], [ctx.top(0)], { kernel_shape: [1, 1] });
 };

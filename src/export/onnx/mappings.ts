@@ -15,6 +15,7 @@ import {
   permuteMapping,
   priorBoxMapping,
   roiPoolingMapping,
+  upsampleMapping,
 } from './map-forks.js';
 import { mvnMapping, reductionMapping, tileMapping } from './map-reductions.js';
 import type { AttrValue } from './onnx-graph.js';
@@ -465,6 +466,7 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
   Interp: interpMapping,
   MergeCrop: mergeCropMapping,
   ROIPooling: roiPoolingMapping,
+  Upsample: upsampleMapping,
 };
 
 /**
@@ -474,8 +476,6 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
 export const onnxRefusals: Readonly<Record<string, string>> = {
   DetectionOutput:
     "caffe-ssd's NMS keeps keep_top_k detections per image across classes and pads with -1 rows; ONNX's NonMaxSuppression returns per-class indices, so the result differs",
-  Upsample:
-    "not mapped yet: SegNet's mask holds float indices within each H×W plane, and ONNX's MaxUnpool needs int64 indices into the whole tensor rebuilt from it",
   RNN: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
   LSTM: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
   LSTMUnit: 'LSTMUnit (with its cont input) is not mapped to ONNX ops yet',
