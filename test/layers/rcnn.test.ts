@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
 import { failure, tops } from '../helpers/shape-context.js';
+import { runReference } from '../../src/runtime/reference-executor.js';
 
 function diagnostic(text: string, options: Parameters<typeof loadNet>[1] = { file: 'net.prototxt' }): string {
   try {
@@ -137,5 +138,21 @@ describe.skipIf(!corpusAvailable)('Faster R-CNN VGG16 end2end test net (corpus)'
 
   it('stops at the ProposalLayer without the regions, at its top', () => {
     expect(diagnostic(file, undefined)).toMatch(/^467:3: layer "proposal" \(Python\): py-faster-rcnn's ProposalLayer/);
+  });
+});
+
+describe('ROIPooling forward', () => {
+  it('truncates the batch index as the fork does, and refuses one outside the batch', () => {
+    const text = [
+      input('data', [2, 1, 2, 2]),
+      input('rois', [1, 5]),
+      'layer { name: "pool" type: "ROIPooling" bottom: "data" bottom: "rois" top: "pool" roi_pooling_param { pooled_h: 1 pooled_w: 1 } }',
+    ].join('\n');
+    const net = loadNet(text);
+    const data = { shape: [2, 1, 2, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) };
+    const run = (item: number) =>
+      runReference(net, new Map(), { data, rois: { shape: [1, 5], data: Float32Array.from([item, 0, 0, 1, 1]) } }).blobs.get('pool')!.data;
+    expect([...run(1.7)]).toEqual([8]);
+    expect(() => run(2)).toThrow('layer "pool" (ROIPooling): ROI 0 names batch item 2; the feature map has 2 (0 to 1)');
   });
 });

@@ -24,8 +24,9 @@ function roiPoolingForward(layer: ForwardLayer, [x, rois]: Tensor[]): Tensor[] {
   const out = new Float32Array(r * c * ph * pw);
   for (let i = 0; i < r; i++) {
     const roi = rois.data.subarray(i * 5, i * 5 + 5);
-    const item = roi[0];
-    if (!(item >= 0 && item < n && Number.isInteger(item)))
+    // The fork's `int roi_batch_ind = bottom_rois[0]` truncates, then CHECKs the range.
+    const item = Math.trunc(roi[0]);
+    if (!(item >= 0 && item < n))
       throw new Error(`layer "${layer.name}" (ROIPooling): ROI ${i} names batch item ${item}; the feature map has ${n} (0 to ${n - 1})`);
     const startW = cRound(f32(roi[1] * scale));
     const startH = cRound(f32(roi[2] * scale));
