@@ -1,8 +1,42 @@
 // Python layers (docs/caffe-semantics.md#inputs-and-data): user code reshapes the tops at run time, with no blob-count limits, so
-// every top shape must come from --input.
-import type { LayerModule } from '../ir/layer-module.js';
+// every top shape must come from --input. Python layers that well-known nets ship get a diagnostic naming
+// them and the shape their tops have (py-faster-rcnn's ProposalLayer: a data-dependent number of regions).
+import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
 import { atLeast } from '../ir/layer-module.js';
+import { topName } from './blob-checks.js';
 import { sourceTop } from './source-shape.js';
+
+interface KnownPythonLayer {
+  /** What the layer is and why its top shapes cannot be planned, ending before "so …". */
+  why: string;
+  /** The hint's shape for each top, as py-faster-rcnn's TEST configuration sizes it. */
+  hints: string[];
+}
+
+// py-faster-rcnn (lib/rpn/proposal_layer.py): anchors decoded by the RPN's deltas, clipped, boxes under
+// min_size dropped, then NMS: the number of regions left (at most cfg.TEST.RPN_POST_NMS_TOP_N = 300) is
+// known only from the data. Caffe reshapes `rois` (R×5) and `scores` (R×1) each forward; OpenCV's Proposal
+// layer plans 300 rows and zero-fills the rows NMS did not keep, which downstream layers then pool as
+// regions at the origin — so brewnet asks for the count rather than guessing one.
+const KNOWN: Record<string, KnownPythonLayer> = {
+  'rpn.proposal_layer.ProposalLayer': {
+    why:
+      "py-faster-rcnn's ProposalLayer (rpn.proposal_layer) keeps a data-dependent number of regions after NMS " +
+      '(at most post_nms_topN, 300 at TEST)',
+    hints: ['300,5', '300,1'],
+  },
+};
+
+function knownTop(ctx: ShapeContext, index: number, known: KnownPythonLayer): readonly number[] {
+  const given = ctx.userShape(index);
+  if (given) return [...given];
+  const name = topName(ctx, index);
+  const hint = known.hints[index] ?? 'N,C,H,W';
+  return ctx.fail(
+    `${known.why}, so the shape of top "${name}" cannot be known statically; give it with --input ${name}=${hint} and feed the regions at run time`,
+    { msg: ctx.layer, field: 'top', index },
+  );
+}
 
 export const python: LayerModule = {
   type: 'Python',
@@ -12,6 +46,8 @@ export const python: LayerModule = {
   inPlace: false,
   source: true,
   infer(ctx) {
-    return { tops: Array.from({ length: ctx.topCount }, (_, i) => sourceTop(ctx, i)), params: [], macs: 0 };
+    const known = KNOWN[`${String(ctx.param.module ?? '')}.${String(ctx.param.layer ?? '')}`];
+    const top = (i: number) => (known ? knownTop(ctx, i, known) : sourceTop(ctx, i));
+    return { tops: Array.from({ length: ctx.topCount }, (_, i) => [...top(i)]), params: [], macs: 0 };
   },
 };

@@ -49,6 +49,7 @@ import { bn, interp, upsample } from './forks/segmentation.js';
 import { convolutionDepthwise, shuffleChannel } from './forks/mobile.js';
 import { axpy } from './forks/senet.js';
 import { mergeCrop } from './forks/unet.js';
+import { roiPooling } from './forks/rcnn.js';
 
 const modules: LayerModule[] = [
   // Vision
@@ -133,6 +134,8 @@ const modules: LayerModule[] = [
   convolutionDepthwise,
   axpy,
   mergeCrop,
+  // Faster R-CNN's (rbgirshick/caffe-fast-rcnn)
+  roiPooling,
 ];
 
 const table = new Map(modules.map((m) => [m.type, m]));

@@ -317,13 +317,24 @@ const cases: Case[] = [
   {
     title: 'several unsupported types: all listed, then a note',
     text:
-      layer('name: "a"', 'type: "SmoothL1Loss"') + layer('name: "b"', 'type: "ROIPooling"') + layer('name: "c"', 'type: "SmoothL1Loss"'),
+      layer('name: "a"', 'type: "SmoothL1Loss"') +
+      layer('name: "b"', 'type: "DepthwiseConvolution"') +
+      layer('name: "c"', 'type: "SmoothL1Loss"'),
     expected: [
       err(3, 3, 'unsupported layer type "SmoothL1Loss" (layer "a")', 'SmoothL1Loss comes from the Faster R-CNN fork'),
-      err(7, 3, 'unsupported layer type "ROIPooling" (layer "b")', 'ROIPooling comes from the Faster R-CNN fork'),
+      err(
+        7,
+        3,
+        'unsupported layer type "DepthwiseConvolution" (layer "b")',
+        'DepthwiseConvolution comes from a MobileNet fork; BVLC Caffe uses Convolution with group = channels',
+      ),
       // The hint is given once per type.
       err(11, 3, 'unsupported layer type "SmoothL1Loss" (layer "c")'),
-      { severity: 'note', message: 'this net uses 2 unsupported layer type(s): SmoothL1Loss (2 layers), ROIPooling (1 layer)', at: null },
+      {
+        severity: 'note',
+        message: 'this net uses 2 unsupported layer type(s): SmoothL1Loss (2 layers), DepthwiseConvolution (1 layer)',
+        at: null,
+      },
     ],
   },
   {

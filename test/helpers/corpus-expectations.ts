@@ -156,10 +156,11 @@ export const expected: Record<string, Loads | Fails> = {
     463,
     3,
   ),
-  'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt': fails(
-    'unsupported layer type "ROIPooling" (layer "roi_pool5")',
-    479,
-    3,
+  // py-faster-rcnn's Python ProposalLayer keeps a data-dependent number of regions (at most 300 at TEST): without
+  // --input rois it stops there (test/layers/rcnn.test.ts); with it, ROIPooling pools each region of conv5_3 to 7×7.
+  'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt': loads(
+    { inputs: { rois: [300, 5] } },
+    { conv5_3: [1, 512, 14, 14], pool5: [300, 512, 7, 7], cls_prob: [300, 21], bbox_pred: [300, 84] },
   ),
   // ZF at 224: conv1 s2 p3 → 112, pool1 (ceil) → 57, conv2 s2 p2 → 29, pool2 (ceil) → 15.
   'faster-rcnn/models/pascal_voc/ZF/faster_rcnn_alt_opt/rpn_test.pt': loads(

@@ -34,6 +34,7 @@ describe('fork layers against OpenCV', () => {
         'batch_reindex',
         'lstm_unit',
         'recurrent',
+        'roi_pooling',
       ]),
     );
   });

@@ -117,6 +117,7 @@ describe('layer registry', () => {
     'ConvolutionDepthwise',
     'Axpy',
     'MergeCrop',
+    'ROIPooling',
   ];
 
   it('registers exactly the BVLC types brewnet covers, and the fork layers', () => {

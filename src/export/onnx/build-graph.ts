@@ -13,7 +13,7 @@ import { DiagnosticError, error, fail, type Diagnostic } from '../../diagnostics
 import type { Blob } from '../../ir/blob.js';
 import type { Layer } from '../../ir/layer.js';
 import type { Net } from '../../ir/net.js';
-import { onnxMappings, type LayerContext } from './mappings.js';
+import { onnxMappings, onnxRefusals, type LayerContext } from './mappings.js';
 import { OnnxGraph, valueInfo, type AttrValue } from './onnx-graph.js';
 
 /** Parameter blob j of a layer (Caffe's layout), asked for when the initializer made from it is written. */
@@ -60,7 +60,7 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
     if (!mapping) {
       problems.push(
         error(
-          `layer "${layer.name}" (${layer.type}) has no ONNX form in brewnet's export`,
+          `layer "${layer.name}" (${layer.type}) has no ONNX form in brewnet's export${onnxRefusals[layer.type] ? `: ${onnxRefusals[layer.type]}` : ''}`,
           layer.loc,
           `the layer types that export are listed in README.md ("ONNX export")`,
         ),

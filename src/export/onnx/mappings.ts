@@ -7,6 +7,16 @@ import type { Layer } from '../../ir/layer.js';
 import { argmaxMapping } from './map-argmax.js';
 import { convolutionMapping, deconvolutionMapping } from './map-convolution.js';
 import { poolingMapping } from './map-pooling.js';
+import {
+  bnMapping,
+  interpMapping,
+  mergeCropMapping,
+  normalizeMapping,
+  permuteMapping,
+  priorBoxMapping,
+  roiPoolingMapping,
+  upsampleMapping,
+} from './map-forks.js';
 import { mvnMapping, reductionMapping, tileMapping } from './map-reductions.js';
 import type { AttrValue } from './onnx-graph.js';
 
@@ -449,4 +459,26 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
   ShuffleChannel: shuffleChannel,
   ConvolutionDepthwise: convolutionMapping,
   Axpy: axpy,
+  Permute: permuteMapping,
+  Normalize: normalizeMapping,
+  PriorBox: priorBoxMapping,
+  BN: bnMapping,
+  Interp: interpMapping,
+  MergeCrop: mergeCropMapping,
+  ROIPooling: roiPoolingMapping,
+  Upsample: upsampleMapping,
+};
+
+/**
+ * Why a layer type that runs has no ONNX form: said in the export's diagnostic, so a user knows whether
+ * to wait for the export or change the net.
+ */
+export const onnxRefusals: Readonly<Record<string, string>> = {
+  DetectionOutput:
+    "caffe-ssd's NMS keeps keep_top_k detections per image across classes and pads with -1 rows; ONNX's NonMaxSuppression returns per-class indices, so the result differs",
+  RNN: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
+  LSTM: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
+  LSTMUnit: 'LSTMUnit (with its cont input) is not mapped to ONNX ops yet',
+  SoftmaxWithLoss: 'losses are training layers; ONNX export writes the net as it runs for inference',
+  Accuracy: 'Accuracy is a training/evaluation layer; ONNX export writes the net as it runs for inference',
 };

@@ -9,10 +9,19 @@ export const INT64 = 7;
 // AttributeProto.type values.
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
+const ATTR_TENSOR = 4;
 const ATTR_FLOATS = 6;
 const ATTR_INTS = 7;
 
-export type AttrValue = number | number[] | { float: number } | { floats: number[] };
+export type AttrValue =
+  | number
+  | number[]
+  | { float: number }
+  | { floats: number[] }
+  | { string: string }
+  /** A small float tensor (ConstantOfShape's value). */
+  | { tensor: { dims: number[]; floats: number[] } };
 
 export interface OnnxAttribute {
   name: string;
@@ -21,6 +30,8 @@ export interface OnnxAttribute {
   i?: number;
   floats?: number[];
   ints?: number[];
+  s?: Uint8Array;
+  t?: { dims: number[]; dataType: number; floatData: number[] };
 }
 
 export interface OnnxNode {
@@ -60,6 +71,9 @@ function makeAttribute(name: string, value: AttrValue): OnnxAttribute {
   }
   if (Array.isArray(value)) return { name, type: ATTR_INTS, ints: value };
   if ('float' in value) return { name, type: ATTR_FLOAT, f: value.float };
+  if ('string' in value) return { name, type: ATTR_STRING, s: new TextEncoder().encode(value.string) };
+  if ('tensor' in value)
+    return { name, type: ATTR_TENSOR, t: { dims: value.tensor.dims, dataType: FLOAT, floatData: value.tensor.floats } };
   return { name, type: ATTR_FLOATS, floats: value.floats };
 }
 

@@ -1,0 +1,158 @@
+// Faster R-CNN's layers (issue 14): ROIPooling's shape rule and diagnostics (its values are checked against
+// OpenCV in fork-layers.test.ts, fixture roi_pooling), and py-faster-rcnn's Python ProposalLayer, whose
+// number of regions only the data tells: the net stops at it with a located diagnostic naming it, and
+// loads once the regions' shape is given.
+import { describe, expect, it } from 'vitest';
+import { DiagnosticError, loadNet } from '../../src/index.js';
+import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
+import { failure, tops } from '../helpers/shape-context.js';
+import { runReference } from '../../src/runtime/reference-executor.js';
+
+function diagnostic(text: string, options: Parameters<typeof loadNet>[1] = { file: 'net.prototxt' }): string {
+  try {
+    loadNet(text, options);
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    const d = e.diagnostics[0];
+    return `${d.location?.line}:${d.location?.column}: ${d.message}`;
+  }
+  throw new Error('expected the net to fail');
+}
+
+const input = (name: string, dims: number[]) =>
+  `layer { name: "${name}" type: "Input" top: "${name}" input_param { shape { ${dims.map((d) => `dim: ${d}`).join(' ')} } } }`;
+
+describe('ROIPooling', () => {
+  it('gives R×C×pooled_h×pooled_w', () => {
+    const param = { pooled_h: 7, pooled_w: 6, spatial_scale: 0.0625 };
+    expect(
+      tops({
+        type: 'ROIPooling',
+        param,
+        bottoms: [
+          [1, 512, 14, 14],
+          [300, 5],
+        ],
+        topCount: 1,
+      }),
+    ).toEqual([[300, 512, 7, 6]]);
+    expect(
+      tops({
+        type: 'ROIPooling',
+        param,
+        bottoms: [
+          [2, 8, 14, 14],
+          [4, 5, 1, 1],
+        ],
+        topCount: 1,
+      }),
+    ).toEqual([[4, 8, 7, 6]]);
+  });
+
+  it('needs positive pooled sizes, an N×C×H×W map and R×5 regions', () => {
+    const f = failure({
+      type: 'ROIPooling',
+      param: { pooled_w: 7 },
+      bottoms: [
+        [1, 4, 8, 8],
+        [3, 5],
+      ],
+      topCount: 1,
+    });
+    expect(f.message).toBe('layer "layer" (ROIPooling): pooled_h must be > 0 (got 0)');
+    expect(f.field).toBe('pooled_h');
+    const param = { pooled_h: 2, pooled_w: 2 };
+    expect(
+      failure({
+        type: 'ROIPooling',
+        param,
+        bottoms: [
+          [4, 8, 8],
+          [3, 5],
+        ],
+        topCount: 1,
+      }).message,
+    ).toMatch(/the feature map \(.*\) must be N×C×H×W \(got 4×8×8\)/);
+    expect(
+      failure({
+        type: 'ROIPooling',
+        param,
+        bottoms: [
+          [1, 4, 8, 8],
+          [3, 4],
+        ],
+        topCount: 1,
+      }).message,
+    ).toMatch(/the ROIs \(.*, 3×4\) must be R×5: \[batch index, x1, y1, x2, y2\] per region/);
+  });
+
+  it('reads roi_pooling_param at the fork number (the opencv dialect) and locates a bad field', () => {
+    const text = [
+      input('data', [1, 4, 8, 8]),
+      input('rois', [3, 5]),
+      'layer { name: "pool" type: "ROIPooling" bottom: "data" bottom: "rois" top: "pool"',
+      '  roi_pooling_param { pooled_h: 0 pooled_w: 2 } }',
+    ].join('\n');
+    expect(diagnostic(text)).toBe('4:23: layer "pool" (ROIPooling): pooled_h must be > 0 (got 0)');
+    const net = loadNet(text.replace('pooled_h: 0', 'pooled_h: 3'));
+    expect(net.blob('pool')!.shape).toEqual([3, 4, 3, 2]);
+    expect(net.dialect).toBe('opencv');
+  });
+});
+
+describe("py-faster-rcnn's ProposalLayer (a Python layer)", () => {
+  const text = [
+    input('score', [1, 18, 4, 4]),
+    input('deltas', [1, 36, 4, 4]),
+    input('im_info', [1, 3]),
+    "layer { name: 'proposal' type: 'Python' bottom: 'score' bottom: 'deltas' bottom: 'im_info'",
+    "  top: 'rois' top: 'scores'",
+    "  python_param { module: 'rpn.proposal_layer' layer: 'ProposalLayer' param_str: \"'feat_stride': 16\" } }",
+  ].join('\n');
+
+  it('stops at the regions with a diagnostic naming the layer and the shape to give', () => {
+    expect(diagnostic(text)).toBe(
+      '5:3: layer "proposal" (Python): py-faster-rcnn\'s ProposalLayer (rpn.proposal_layer) keeps a data-dependent number ' +
+        'of regions after NMS (at most post_nms_topN, 300 at TEST), so the shape of top "rois" cannot be known statically; ' +
+        'give it with --input rois=300,5 and feed the regions at run time',
+    );
+    expect(diagnostic(text, { file: 'net.prototxt', inputs: { rois: [300, 5] } })).toMatch(
+      /^5:15: .*so the shape of top "scores" cannot be known statically; give it with --input scores=300,1 and feed/,
+    );
+  });
+
+  it('loads with the regions given', () => {
+    const net = loadNet(text, { inputs: { rois: [300, 5], scores: [300, 1] } });
+    expect(net.blob('rois')!.shape).toEqual([300, 5]);
+  });
+
+  it('other Python layers keep the generic diagnostic', () => {
+    expect(diagnostic(text.replace("'rpn.proposal_layer'", "'my.layer'"))).toMatch(
+      /^5:3: layer "proposal" \(Python\): shape of top "rois" cannot be known statically; give it with --input rois=N,C,H,W$/,
+    );
+  });
+});
+
+describe.skipIf(!corpusAvailable)('Faster R-CNN VGG16 end2end test net (corpus)', () => {
+  const file = corpusPath('faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt');
+
+  it('stops at the ProposalLayer without the regions, at its top', () => {
+    expect(diagnostic(file, undefined)).toMatch(/^467:3: layer "proposal" \(Python\): py-faster-rcnn's ProposalLayer/);
+  });
+});
+
+describe('ROIPooling forward', () => {
+  it('truncates the batch index as the fork does, and refuses one outside the batch', () => {
+    const text = [
+      input('data', [2, 1, 2, 2]),
+      input('rois', [1, 5]),
+      'layer { name: "pool" type: "ROIPooling" bottom: "data" bottom: "rois" top: "pool" roi_pooling_param { pooled_h: 1 pooled_w: 1 } }',
+    ].join('\n');
+    const net = loadNet(text);
+    const data = { shape: [2, 1, 2, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) };
+    const run = (item: number) =>
+      runReference(net, new Map(), { data, rois: { shape: [1, 5], data: Float32Array.from([item, 0, 0, 1, 1]) } }).blobs.get('pool')!.data;
+    expect([...run(1.7)]).toEqual([8]);
+    expect(() => run(2)).toThrow('layer "pool" (ROIPooling): ROI 0 names batch item 2; the feature map has 2 (0 to 1)');
+  });
+});
