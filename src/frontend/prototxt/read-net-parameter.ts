@@ -1,33 +1,31 @@
 // Prototxt text → typed caffe.NetParameter (as written, before upgrades), in BVLC's dialect or a fork's:
 // given, or inferred when BVLC's schema does not know a field the file uses (infer-dialect.ts).
+// Two readers, one job each: the fast typed reader takes a well-formed, well-typed file in one pass; where
+// it stops, the chevrotain parser and the checker take over and produce every diagnostic.
 import { DiagnosticError, fail, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { messageType, setActiveDialect } from '../../schema/caffe-schema.js';
 import { DIALECT_NAMES } from '../../schema/dialects.js';
 import { metaOf, type Msg } from '../../schema/message.js';
 import { inferDialect } from './infer-dialect.js';
 import { fastReadMessage } from './fast-typed-reader.js';
-import { looksBinary, parseTextFull, streamTopLevelFields } from './parse-text.js';
-import { MessageTyper, typeDocument } from './typecheck.js';
+import { looksBinary, parseText } from './parse-text.js';
+import { MessageTyper } from './typecheck.js';
 
 export function parseTextMessage(text: string, file: string, typeName: string): Msg {
   const type = messageType(typeName);
+  // A binary file: the full parser says so.
+  if (looksBinary(text)) parseText(text, file);
   // A well-formed, well-typed file: one pass straight into typed messages.
-  if (!looksBinary(text)) {
-    const msg = fastReadMessage(text, file, type);
-    if (msg) return msg;
-  }
-  // Each top-level field (a layer) is typed as soon as it is parsed, so its syntax tree dies young.
-  const streamed: Diagnostic[] = [];
-  const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, streamed);
-  if (streamTopLevelFields(text, file, (field) => typer.add(field))) {
-    const msg = typer.finish();
-    if (streamed.length > 0) throw new DiagnosticError(streamed);
-    return msg;
-  }
-  // Errors and rare spellings: the full parser, then the checker on the whole tree.
-  const doc = parseTextFull(text, file);
+  const read = fastReadMessage(text, file, type);
+  if (read.msg) return read.msg;
+  // Errors and rare spellings, at or after the top-level field where the fast reader stopped (a big file
+  // is not read twice): the full parser reads from there and the checker types its fields onto the ones
+  // read before, as if it had read the whole text.
+  const doc = parseText(text, file, read.resumeAt, read.fieldsBefore);
   const diagnostics: Diagnostic[] = [];
-  const msg = typeDocument(type, doc, diagnostics);
+  const typer = new MessageTyper(type, doc.loc, diagnostics, read.partial);
+  for (const field of doc.fields) typer.add(field);
+  const msg = typer.finish();
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
   return msg;
 }
