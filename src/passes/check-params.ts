@@ -10,7 +10,7 @@ export function checkParams(layers: readonly Layer[]): void {
   const owners = new Map<string, { layer: Layer; shape: number[]; spec: Msg }>();
   for (const layer of layers) {
     const proto = layer.proto;
-    const specs = (proto.param as Msg[] | undefined) ?? [];
+    const specs = proto.param ?? [];
     if (specs.length > layer.paramShapes.length) {
       diagnostics.push(
         error(

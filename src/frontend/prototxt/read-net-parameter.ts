@@ -10,6 +10,7 @@ import { inferDialect } from './infer-dialect.js';
 import { fastReadMessage } from './fast-typed-reader.js';
 import { looksBinary, parseText } from './parse-text.js';
 import { MessageTyper } from './typecheck.js';
+import type { NetParameter } from '../../schema/caffe-messages.generated.js';
 
 export function parseTextMessage(text: string, file: string, typeName: string): Msg {
   const type = messageType(typeName);
@@ -31,7 +32,7 @@ export function parseTextMessage(text: string, file: string, typeName: string): 
 }
 
 /** `dialect`: 'bvlc', a fork's name, or 'auto' (default): BVLC's, or the fork whose fields the file uses. */
-export function readNetParameter(text: string, file: string, dialect = 'auto'): Msg {
+export function readNetParameter(text: string, file: string, dialect = 'auto'): NetParameter {
   if (dialect !== 'auto') {
     if (!(DIALECT_NAMES as readonly string[]).includes(dialect))
       fail(`unknown dialect "${dialect}"`, undefined, `the dialects: auto, ${DIALECT_NAMES.join(', ')}`);
@@ -39,7 +40,7 @@ export function readNetParameter(text: string, file: string, dialect = 'auto'): 
     return parseTextMessage(text, file, 'NetParameter');
   }
   setActiveDialect('bvlc');
-  let failure: unknown;
+  let failure: NetParameter | DiagnosticError;
   try {
     const msg = parseTextMessage(text, file, 'NetParameter');
     if (!hasDeferred(msg)) return msg;
@@ -52,16 +53,14 @@ export function readNetParameter(text: string, file: string, dialect = 'auto'): 
   const fork = inferDialect(text);
   if (fork === undefined) {
     if (failure instanceof DiagnosticError) throw failure;
-    return failure as Msg;
+    return failure;
   }
   setActiveDialect(fork);
   return parseTextMessage(text, file, 'NetParameter');
 }
 
 /** Whether a layer carries an unknown `*_param` (kept to report only if its type is supported). */
-function hasDeferred(net: Msg): boolean {
-  for (const key of ['layer', 'layers']) {
-    for (const layer of (net[key] as Msg[] | undefined) ?? []) if (metaOf(layer)?.deferred?.length) return true;
-  }
+function hasDeferred(net: NetParameter): boolean {
+  for (const layers of [net.layer, net.layers]) for (const layer of layers ?? []) if (metaOf(layer)?.deferred?.length) return true;
   return false;
 }
