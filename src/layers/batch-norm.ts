@@ -6,7 +6,6 @@
 // statistics are blobs[i] / blobs[2] (0 when blobs[2] is 0), y = (x − mean) / sqrt(var + eps). With
 // use_global_stats: false (TRAIN's default) the batch's own mean and biased variance are used instead.
 // Caffe has no γ/β here; a Scale layer follows.
-import type { Msg } from '../schema/message.js';
 import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
@@ -125,7 +124,7 @@ export const batchNorm: LayerModule = {
     const bottom = ctx.bottoms[0];
     // LayerSetUp takes C = 1 for a 1-axis blob, but Reshape then reads shape(1) and aborts: ≥ 2 axes.
     if (bottom.length < 2) ctx.fail(`needs a bottom with at least 2 axes (N, C, …); got ${showShape(bottom)}`);
-    const specs = (ctx.layer.param as Msg[] | undefined) ?? [];
+    const specs = ctx.layer.param ?? [];
     specs.slice(0, 3).forEach((spec, i) => {
       if (Number(spec.lr_mult ?? 1) !== 0) {
         ctx.fail('cannot configure batch normalization statistics as layer parameters (param lr_mult must be 0)', {
