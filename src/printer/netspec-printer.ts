@@ -14,6 +14,7 @@ import { activeDialect, FLOAT_TYPES, fieldsInNumberOrder, messageType } from '..
 import type { Msg, Scalar } from '../schema/message.js';
 import { dialectDeclaration } from '../schema/dialects.js';
 import { shortestFloatPython } from './float-format.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 
 export interface NetSpecScriptOptions {
   /** The file the script's main block writes (default "net.prototxt"). */
@@ -299,12 +300,12 @@ class Writer {
 }
 
 /** The NetSpec script that rebuilds `net` exactly. */
-export function printNetSpec(net: Msg, options: NetSpecScriptOptions = {}): string {
-  if ((net.layers as Msg[] | undefined)?.length) {
+export function printNetSpec(net: NetParameter, options: NetSpecScriptOptions = {}): string {
+  if (net.layers?.length) {
     fail('this net has V1 "layers", which NetSpec cannot write', undefined, 'convert the upgraded net (leave out --no-upgrade)');
   }
   const writer = new Writer();
-  ((net.layer as Msg[] | undefined) ?? []).forEach((layer, i) => writer.layer(layer, i));
+  (net.layer ?? []).forEach((layer, i) => writer.layer(layer, i));
   const rest: Msg = { ...net };
   delete rest.layer;
   const netStatements: string[] = [];

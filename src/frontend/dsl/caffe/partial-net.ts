@@ -5,10 +5,10 @@ import { buildNet } from '../../../passes/build-net.js';
 import type { Blob } from '../../../ir/blob.js';
 import type { Net } from '../../../ir/net.js';
 import { layerModule } from '../../../layers/registry.js';
-import type { Msg } from '../../../schema/message.js';
 import type { Runtime } from '../values.js';
 import { LayerFunction, type LayerTop } from './net-spec.js';
 import { emitLayer, netParameter, newEmitState } from './net-spec.js';
+import type { LayerParameter } from '../../../schema/caffe-messages.generated.js';
 
 export interface PartialNet {
   net: Net;
@@ -23,11 +23,11 @@ export interface PartialNetOptions {
 }
 
 /** Source layers whose shapes only the data can tell (they take --input shapes). */
-function needsShape(layer: Msg): boolean {
+function needsShape(layer: LayerParameter): boolean {
   const type = String(layer.type);
   if (!layerModule(type)?.source) return false;
   if (type === 'DummyData' || type === 'MemoryData') return false;
-  if (type === 'Input') return !((layer.input_param as Msg | undefined)?.shape as Msg[] | undefined)?.length;
+  if (type === 'Input') return !layer.input_param?.shape?.length;
   return true;
 }
 
