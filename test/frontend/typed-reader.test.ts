@@ -12,7 +12,8 @@ import { parseText } from '../../src/frontend/prototxt/parse-text.js';
 import { readNetParameter } from '../../src/frontend/prototxt/read-net-parameter.js';
 import { typeDocument } from '../../src/frontend/prototxt/typecheck.js';
 import { fastReadMessage } from '../../src/frontend/prototxt/fast-typed-reader.js';
-import { messageType, setActiveDialect } from '../../src/schema/caffe-schema.js';
+import { activeDialect, messageType, setActiveDialect } from '../../src/schema/caffe-schema.js';
+import { inferDialect } from '../../src/frontend/prototxt/infer-dialect.js';
 import { metaOf, type Msg } from '../../src/schema/message.js';
 import { corpusFiles, corpusPath, repoRoot } from '../helpers/corpus.js';
 
@@ -366,4 +367,47 @@ describe('the fast typed reader and the slow path agree', () => {
     for (let n = 0; n < 1500; n++) if (typesAlike(`${PREFIX}layer { ${fields(0)} }\nlayer { name: "z" }`)) taken++;
     expect(taken).toBeGreaterThan(300);
   });
+});
+
+/**
+ * The dialect rule on the slow path alone: the whole text in BVLC's schema; where that fails or defers a
+ * field, in the fork's that the text's names point to (if any). readNetParameter('auto') takes shortcuts
+ * (the fast readers first, a fork's fast reading before BVLC's slow one) and must answer the same.
+ */
+function autoAlike(text: string): void {
+  setActiveDialect('bvlc');
+  const inBvlc = typedWhole(text) as { diagnostics?: unknown };
+  const deferred = JSON.stringify(inBvlc).includes('"deferred":[');
+  const fork = !inBvlc.diagnostics && !deferred ? undefined : inferDialect(text);
+  if (fork !== undefined) setActiveDialect(fork);
+  const expected = { read: fork === undefined ? inBvlc : typedWhole(text), dialect: fork ?? 'bvlc' };
+  const read = typedOrError(() => readNetParameter(text, 'f.prototxt'));
+  expect({ read, dialect: activeDialect() }, JSON.stringify(text.slice(0, 200))).toStrictEqual(expected);
+}
+
+describe('readNetParameter in the auto dialect', () => {
+  it('reads the examples, fixtures and corpus as the slow path would', () => {
+    const files = [
+      ...filesUnder(join(repoRoot, 'test', 'fixtures')),
+      ...corpusFiles()
+        .filter((f) => f.endsWith('.prototxt'))
+        .map(corpusPath),
+    ];
+    for (const file of files) autoAlike(readFileSync(file, 'utf8'));
+  });
+
+  const texts = [
+    'layer { name: "p" type: "Pooling" pooling_param { pool: MAX kernel_size: 2 ceil_mode: false } }',
+    'layer { name: "p" type: "Pooling" pooling_param { pool: MAX kernel_size: 2 ceil_mode: 3 } }',
+    'layer { name: "p" type: "Pooling" pooling_param { kernel_size: 2 ceil_mode: false } } layer [{ name: "q" }]',
+    'layer { name: "i" type: "Interp" interp_param { zoom_factor: 2 } }',
+    'layer { name: "i" type: "Interp" interp_param { zoom_factor: -2 bogus: 1 } }',
+    'layer { name: "i" type: "Interp" interp_param { zoom_factor: 2 } } layer [{ name: "q" }]',
+    'layer [{ name: "q" zoom_factor_param { x: 1 } }]',
+    'layer { name: "a" kernal: 1 }',
+    'layer { name: "a" } bogus { }',
+  ];
+  for (const text of texts) {
+    it(`reads ${JSON.stringify(text).slice(0, 60)} as the slow path would`, () => autoAlike(text));
+  }
 });

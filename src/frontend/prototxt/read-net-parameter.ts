@@ -2,12 +2,13 @@
 // given, or inferred when BVLC's schema does not know a field the file uses (infer-dialect.ts).
 // Two readers, one job each: the fast typed reader takes a well-formed, well-typed file in one pass; where
 // it stops, the chevrotain parser and the checker take over and produce every diagnostic.
+import type protobuf from 'protobufjs';
 import { DiagnosticError, fail, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { messageType, setActiveDialect } from '../../schema/caffe-schema.js';
 import { DIALECT_NAMES } from '../../schema/dialects.js';
 import { metaOf, type Msg } from '../../schema/message.js';
 import { inferDialect } from './infer-dialect.js';
-import { fastReadMessage } from './fast-typed-reader.js';
+import { fastReadMessage, type FastRead } from './fast-typed-reader.js';
 import { looksBinary, parseText } from './parse-text.js';
 import { MessageTyper } from './typecheck.js';
 import type { NetParameter } from '../../schema/caffe-messages.generated.js';
@@ -18,10 +19,15 @@ export function parseTextMessage(text: string, file: string, typeName: string): 
   if (looksBinary(text)) parseText(text, file);
   // A well-formed, well-typed file: one pass straight into typed messages.
   const read = fastReadMessage(text, file, type);
-  if (read.msg) return read.msg;
-  // Errors and rare spellings, at or after the top-level field where the fast reader stopped (a big file
-  // is not read twice): the full parser reads from there and the checker types its fields onto the ones
-  // read before, as if it had read the whole text.
+  return read.msg ?? readSlowly(text, file, type, read);
+}
+
+/**
+ * Errors and rare spellings, at or after the top-level field where the fast reader stopped (a big file
+ * is not read twice): the full parser reads from there and the checker types its fields onto the ones
+ * read before, as if it had read the whole text.
+ */
+function readSlowly(text: string, file: string, type: protobuf.Type, read: FastRead & { msg?: undefined }): Msg {
   const doc = parseText(text, file, read.resumeAt, read.fieldsBefore);
   const diagnostics: Diagnostic[] = [];
   const typer = new MessageTyper(type, doc.loc, diagnostics, read.partial);
@@ -40,23 +46,38 @@ export function readNetParameter(text: string, file: string, dialect = 'auto'): 
     return parseTextMessage(text, file, 'NetParameter');
   }
   setActiveDialect('bvlc');
+  if (looksBinary(text)) parseText(text, file);
+  const bvlcType = messageType('NetParameter');
+  const bvlc = fastReadMessage(text, file, bvlcType);
+  if (bvlc.msg && !hasDeferred(bvlc.msg)) return bvlc.msg;
+  // BVLC's schema lacks a field the file uses: read it in the fork's dialect that has the most of them.
+  const fork = inferDialect(text);
+  let forked: { type: protobuf.Type; read: FastRead & { msg?: undefined } } | undefined;
+  if (fork !== undefined) {
+    // Where the fork's fast reader takes the whole text, BVLC's stopped for a field it lacks, not for the
+    // syntax, so BVLC's slow path could only fail or defer: the fork's reading is the answer.
+    setActiveDialect(fork);
+    const type = messageType('NetParameter');
+    const read = fastReadMessage(text, file, type);
+    if (read.msg) return read.msg;
+    forked = { type, read };
+    setActiveDialect('bvlc');
+  }
   let failure: NetParameter | DiagnosticError;
   try {
-    const msg = parseTextMessage(text, file, 'NetParameter');
+    const msg = bvlc.msg ?? readSlowly(text, file, bvlcType, bvlc);
     if (!hasDeferred(msg)) return msg;
     failure = msg;
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
     failure = e;
   }
-  // BVLC's schema lacks a field the file uses: read it in the fork's dialect that has the most of them.
-  const fork = inferDialect(text);
-  if (fork === undefined) {
+  if (fork === undefined || forked === undefined) {
     if (failure instanceof DiagnosticError) throw failure;
     return failure;
   }
   setActiveDialect(fork);
-  return parseTextMessage(text, file, 'NetParameter');
+  return readSlowly(text, file, forked.type, forked.read);
 }
 
 /** Whether a layer carries an unknown `*_param` (kept to report only if its type is supported). */
