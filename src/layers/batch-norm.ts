@@ -13,6 +13,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear, lit } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { BatchNormParameter } from '../schema/caffe-messages.generated.js';
 
 function bnParams(layer: Layer) {
   const shape = layer.bottoms[0].shape;
@@ -111,7 +112,7 @@ export function batchNormLower(layer: Layer): LoweredLayer {
   };
 }
 
-export const batchNorm: LayerModule = {
+export const batchNorm: LayerModule<BatchNormParameter> = {
   type: 'BatchNorm',
   paramField: 'batch_norm_param',
   bottoms: exactly(1),

@@ -24,7 +24,7 @@ export const input: LayerModule<InputParameter> = {
       const given = ctx.userShape(i);
       if (given) return given;
       if (shapes.length === 0) {
-        const name = (ctx.layer.top as string[] | undefined)?.[i] ?? `top[${i}]`;
+        const name = ctx.layer.top?.[i] ?? `top[${i}]`;
         ctx.fail(`top "${name}" has no shape; give one with --input ${name}=N,C,H,W`, { msg: ctx.layer, field: 'top', index: i });
       }
       const shape = shapes[shapes.length === 1 ? 0 : i];

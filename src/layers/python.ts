@@ -3,8 +3,9 @@
 import type { LayerModule } from '../ir/layer-module.js';
 import { atLeast } from '../ir/layer-module.js';
 import { sourceTop } from './source-shape.js';
+import type { PythonParameter } from '../schema/caffe-messages.generated.js';
 
-export const python: LayerModule = {
+export const python: LayerModule<PythonParameter> = {
   type: 'Python',
   paramField: 'python_param',
   bottoms: atLeast(0),
