@@ -14,7 +14,7 @@ import { activeDialect, FLOAT_TYPES, fieldsInNumberOrder, messageType } from '..
 import type { Msg, Scalar } from '../schema/message.js';
 import { dialectDeclaration } from '../schema/dialects.js';
 import { shortestFloatPython } from './float-format.js';
-import type { NetParameter } from '../schema/caffe-messages.generated.js';
+import type { LayerParameter, NetParameter } from '../schema/caffe-messages.generated.js';
 
 export interface NetSpecScriptOptions {
   /** The file the script's main block writes (default "net.prototxt"). */
@@ -202,11 +202,11 @@ class Writer {
     return key;
   }
 
-  layer(layer: Msg, index: number): void {
+  layer(layer: LayerParameter, index: number): void {
     const type = String(layer.type ?? '');
-    const bottoms = (layer.bottom as string[] | undefined) ?? [];
-    const tops = (layer.top as string[] | undefined) ?? [];
-    const name = layer.name as string | undefined;
+    const bottoms = layer.bottom ?? [];
+    const tops = layer.top ?? [];
+    const name = layer.name;
     const bottomExprs = bottoms.map((b) => this.topOf.get(b));
     const bottomsAsTops = bottomExprs.every((e) => e !== undefined);
     const inPlace = bottomsAsTops && tops.length > 0 && tops.length === bottoms.length && tops.every((t, i) => t === bottoms[i]);

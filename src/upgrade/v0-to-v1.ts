@@ -61,15 +61,15 @@ function foldPaddingLayers(layers: V1LayerParameter[], netInputs: string[], diag
         );
         return;
       }
-      const fromBottoms = (from.outer.bottom as string[] | undefined) ?? [];
-      if (fromBottoms.length !== 1 || ((from.outer.top as string[] | undefined) ?? []).length !== 1) {
+      const fromBottoms = from.outer.bottom ?? [];
+      if (fromBottoms.length !== 1 || (from.outer.top ?? []).length !== 1) {
         diagnostics.push(error('a padding layer must have exactly one bottom and one top', locOf(from.outer)));
         return;
       }
       connection.bottom[j] = fromBottoms[0];
       connection.pad = { value: Number(from.v0.pad ?? 0), from: from.v0 };
     });
-    for (const top of (outer.top as string[] | undefined) ?? []) producer.set(top, connection);
+    for (const top of outer.top ?? []) producer.set(top, connection);
     if (v0.type === 'padding') padding.add(connection);
     else kept.push(connection);
   }

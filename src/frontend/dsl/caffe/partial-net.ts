@@ -36,7 +36,7 @@ export function buildPartialNet(tops: LayerTop[], rt: Runtime, options: PartialN
   for (const top of tops) emitLayer(top.fn, state);
   const netMsg = netParameter(state);
   const order = [...state.layers.keys()];
-  const missing = [...state.layers.values()].filter(needsShape).flatMap((l) => (l.top as string[] | undefined) ?? []);
+  const missing = [...state.layers.values()].filter(needsShape).flatMap((l) => l.top ?? []);
   const given = new Map<string, number[]>();
   for (const name of missing) {
     const shape = options.inputShape(name);
