@@ -1,5 +1,6 @@
 // brewnet's side of the benchmark: the pipeline timed in three depths on one file.
-//   parse: scan+parse to the untyped syntax tree (parseText; the text already in memory)
+//   parse: scan+parse to the untyped syntax tree (parseText, chevrotain: the slow path that reports
+//          diagnostics; a valid file never takes it; the text already in memory)
 //   type:  parse+type to caffe.NetParameter (readNetParameter; the text already in memory)
 //   full:  loadNet(path): read the file, parse, type, upgrade, filter, connect, infer every shape
 import { readFileSync } from 'node:fs';

@@ -54,7 +54,7 @@ export const allTokens: TokenType[] = [
 ];
 
 // Built on first use: building a lexer analyses every pattern, which a command that never needs this
-// lexer (most files take the fast parser) should not pay for at start-up.
+// lexer (most files take the fast typed reader) should not pay for at start-up.
 let lexer: InstanceType<typeof Lexer> | undefined;
 export function prototxtLexer(): InstanceType<typeof Lexer> {
   return (lexer ??= new Lexer(allTokens, { positionTracking: 'onlyStart', ensureOptimizations: true }));

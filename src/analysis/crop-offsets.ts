@@ -58,7 +58,7 @@ export function offsetsFromMap(map: AffineMap): number[] | string {
 }
 
 function mismatch(layer: Layer, file: number[], computed: number[]): string {
-  const param = layer.proto.crop_param as { offset?: number[] } | undefined;
+  const param = layer.proto.crop_param;
   const written = !param ? 'no crop_param, so offset 0' : !param.offset?.length ? 'no offset, so 0' : `offset ${file.join(', ')}`;
   const needed = computed.every((c) => c === computed[0]) ? String(computed[0]) : computed.join(', ');
   return `the file gives ${written}, but aligning "${layer.bottoms[0].name}" with "${layer.bottoms[1].name}" needs offset ${needed}`;

@@ -2,7 +2,7 @@
 // else (comments, layout and every other field stay byte for byte). Edits are made at the source
 // locations the parser recorded: an existing offset value is replaced, a missing one is inserted after
 // `crop_param {`, and a Crop without crop_param gets one right after its `type: "Crop"`.
-import { locOf, metaOf, type Msg } from '../schema/message.js';
+import { locOf, metaOf } from '../schema/message.js';
 import type { CropReport } from './crop-offsets.js';
 
 interface Edit {
@@ -19,7 +19,7 @@ export function fixCrops(text: string, reports: readonly CropReport[]): { text: 
     const values = report.offsetComputed;
     const wanted = values.every((v) => v === values[0]) ? [values[0]] : values;
     const proto = report.layer.proto;
-    const param = proto.crop_param as Msg | undefined;
+    const param = proto.crop_param;
     const offsetLocs = param ? (metaOf(param)?.fieldLocs.get('offset') ?? []) : [];
     if (param && offsetLocs.length) {
       const tokens = offsetLocs.map((loc) => valueToken(text, loc.offset!));

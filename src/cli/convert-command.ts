@@ -13,10 +13,10 @@ import { assertPrototxtExpressible, layerExtension, withoutExtensions } from '..
 import { printJSON } from '../printer/json-printer.js';
 import { printNetSpec } from '../printer/netspec-printer.js';
 import { printPrototxt } from '../printer/prototxt-printer.js';
-import type { Msg } from '../schema/message.js';
 import { onnxCommand, type OnnxFlags } from './onnx-command.js';
 import { checkOutputFile, makeOutputFolder, writeOutputFile } from './output-paths.js';
 import { scriptSelection, type ScriptFlags } from './script-options.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 
 export interface ConvertFlags extends ScriptFlags {
   to: string;
@@ -66,8 +66,8 @@ export function convertCommand(file: string, flags: ConvertFlags & OnnxFlags): v
 }
 
 /** The net, once shapes show its layers' extensions change nothing these formats say. */
-function expressible(net: Msg, flags: ConvertFlags): Msg {
-  const layers = (net.layer as Msg[] | undefined) ?? [];
+function expressible(net: NetParameter, flags: ConvertFlags): NetParameter {
+  const layers = net.layer ?? [];
   if (!layers.some((l) => layerExtension(l))) return net;
   const built = buildNet(net, { inputs: flags.input });
   const adjustments = new Map(built.layers.map((l) => [l.proto, l.outputAdjust]));

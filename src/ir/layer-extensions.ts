@@ -6,6 +6,7 @@
 // printing such a layer as prototxt is refused instead of silently dropping them.
 import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { locOf, metaOf, setMeta, type Msg } from '../schema/message.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 
 export interface LayerExtension {
   /** Deconvolution: the output size asked for on each spatial axis (Theano's input_shape). */
@@ -63,24 +64,22 @@ export function inexpressible(layer: Msg, outputAdjust?: readonly number[]): Dia
 }
 
 /** Throws if any layer of the net carries an extension prototxt cannot express. */
-export function assertPrototxtExpressible(net: Msg, adjustments?: (layer: Msg) => readonly number[] | undefined): void {
-  const problems = ((net.layer as Msg[] | undefined) ?? [])
-    .map((l) => inexpressible(l, adjustments?.(l)))
-    .filter((d): d is Diagnostic => d !== undefined);
+export function assertPrototxtExpressible(net: NetParameter, adjustments?: (layer: Msg) => readonly number[] | undefined): void {
+  const problems = (net.layer ?? []).map((l) => inexpressible(l, adjustments?.(l))).filter((d): d is Diagnostic => d !== undefined);
   if (problems.length) throw new DiagnosticError(problems);
 }
 
 /** The same net with its layers copied without extensions (after a check has shown they change nothing). */
-export function withoutExtensions(net: Msg): Msg {
-  const copy: Msg = { ...net, layer: ((net.layer as Msg[] | undefined) ?? []).map((l) => copyMessage(l)) };
-  if (!(net.layer as Msg[] | undefined)?.length) delete copy.layer;
+export function withoutExtensions(net: NetParameter): NetParameter {
+  const copy: NetParameter = { ...net, layer: (net.layer ?? []).map((l) => copyMessage(l)) };
+  if (!net.layer?.length) delete copy.layer;
   const meta = metaOf(net);
   if (meta) setMeta(copy, meta);
   return copy;
 }
 
-function copyMessage(msg: Msg): Msg {
-  const copy: Msg = { ...msg };
+function copyMessage<M extends Msg>(msg: M): M {
+  const copy: M = { ...msg };
   const meta = metaOf(msg);
   if (meta) setMeta(copy, meta);
   return copy;

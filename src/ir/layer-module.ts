@@ -7,6 +7,7 @@ import type { Layer } from './layer.js';
 import type { LoweredLayer } from './kernel-plan.js';
 import type { Tensor } from './tensor.js';
 import type { Msg } from '../schema/message.js';
+import type { LayerParameter } from '../schema/caffe-messages.generated.js';
 
 export type Shape = number[];
 
@@ -40,14 +41,17 @@ export interface ShapeResult {
   outputAdjust?: number[];
 }
 
-/** What a shape rule sees. `fail` throws a diagnostic that names the layer and points at its line. */
-export interface ShapeContext {
+/**
+ * What a shape rule sees. `fail` throws a diagnostic that names the layer and points at its line. `P`: the
+ * type of the layer's `*_param` message (caffe-messages.generated.ts), for typed reads of its fields.
+ */
+export interface ShapeContext<P extends Msg = Msg> {
   readonly name: string;
   readonly type: string;
   /** The whole typed LayerParameter. */
-  readonly layer: Msg;
+  readonly layer: LayerParameter;
   /** The layer's own `*_param` message, or an empty message when absent (read presence with `has`). */
-  readonly param: Msg;
+  readonly param: P;
   readonly bottoms: readonly Shape[];
   readonly topCount: number;
   readonly phase: 'TRAIN' | 'TEST';
@@ -81,7 +85,8 @@ export interface ParamBlobDecl {
   fallback?: Msg;
 }
 
-export interface LayerModule {
+/** `P`: the type of the layer's `*_param` message, which its shape rule reads (Msg for a fork's, untyped). */
+export interface LayerModule<P extends Msg = Msg> {
   readonly type: string;
   /** The LayerParameter field holding this type's parameters, e.g. "convolution_param". */
   readonly paramField?: string;
@@ -97,7 +102,7 @@ export interface LayerModule {
   readonly passThrough?: boolean;
   /** Layers whose top shapes come from outside the net (data readers, Python): they accept --input. */
   readonly source?: boolean;
-  infer(ctx: ShapeContext): ShapeResult;
+  infer(ctx: ShapeContext<P>): ShapeResult;
   /**
    * What each parameter blob is and how Caffe (or the fork) fills it, in blobs_ order: `filler` names a
    * FillerParameter field of the layer's `*_param`; without one (or when it is not written) `fallback`

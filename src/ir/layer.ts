@@ -3,6 +3,7 @@
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import type { LayerModule, Shape, SpatialOp } from './layer-module.js';
 import { locOf, type Msg } from '../schema/message.js';
+import type { LayerParameter } from '../schema/caffe-messages.generated.js';
 import { layerExtension, type LayerExtension } from './layer-extensions.js';
 import type { Blob } from './blob.js';
 
@@ -34,16 +35,16 @@ export class Layer {
     /** Position in execution order. */
     readonly index: number,
     /** The typed LayerParameter. */
-    readonly proto: Msg,
+    readonly proto: LayerParameter,
     readonly module: LayerModule,
   ) {}
 
   get name(): string {
-    return (this.proto.name as string | undefined) ?? '';
+    return this.proto.name ?? '';
   }
 
   get type(): string {
-    return this.proto.type as string;
+    return this.proto.type ?? '';
   }
 
   /** The type's own parameter message (e.g. convolution_param); empty when not written. */

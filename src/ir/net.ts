@@ -4,7 +4,7 @@ import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnost
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Shape } from './layer-module.js';
 import { assertPrototxtExpressible, withoutExtensions } from './layer-extensions.js';
-import type { Msg } from '../schema/message.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 import type { Blob } from './blob.js';
 import type { Layer } from './layer.js';
 
@@ -44,7 +44,7 @@ export class Net {
 
   constructor(
     /** The upgraded NetParameter with only the layers the state keeps. */
-    readonly source: Msg,
+    readonly source: NetParameter,
     readonly state: NetState,
     readonly layers: readonly Layer[],
     /** Every blob version, in the order they were produced. */
@@ -52,7 +52,7 @@ export class Net {
   ) {}
 
   get name(): string | undefined {
-    return this.source.name as string | undefined;
+    return this.source.name;
   }
 
   /** The final version of each named blob (what Caffe's net.blobs holds), in production order. */
@@ -126,7 +126,7 @@ export class Net {
    * The source, once shapes show that its layers' extensions change nothing prototxt says (a Theano
    * output size that is Caffe's own); otherwise a diagnostic naming the layer.
    */
-  expressible(): Msg {
+  expressible(): NetParameter {
     const adjustments = new Map(this.layers.map((l) => [l.proto, l.outputAdjust]));
     assertPrototxtExpressible(this.source, (layer) => adjustments.get(layer));
     return withoutExtensions(this.source);

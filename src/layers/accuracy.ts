@@ -8,8 +8,9 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import type { Tensor } from '../ir/tensor.js';
 import { int, kernelFunction } from './kernel-source.js';
+import type { AccuracyParameter } from '../schema/caffe-messages.generated.js';
 
-export const accuracy: LayerModule = {
+export const accuracy: LayerModule<AccuracyParameter> = {
   type: 'Accuracy',
   paramField: 'accuracy_param',
   bottoms: exactly(2),

@@ -14,6 +14,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { ArgMaxParameter } from '../schema/caffe-messages.generated.js';
 
 function argmaxParams(layer: ForwardLayer) {
   const p = layer.typeParam;
@@ -120,7 +121,7 @@ export function argmaxLower(layer: Layer): LoweredLayer {
   return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: layer.tops[0].count, out: { top: 0 } }] };
 }
 
-export const argmax: LayerModule = {
+export const argmax: LayerModule<ArgMaxParameter> = {
   type: 'ArgMax',
   paramField: 'argmax_param',
   bottoms: exactly(1),

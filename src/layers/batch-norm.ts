@@ -6,7 +6,6 @@
 // statistics are blobs[i] / blobs[2] (0 when blobs[2] is 0), y = (x − mean) / sqrt(var + eps). With
 // use_global_stats: false (TRAIN's default) the batch's own mean and biased variance are used instead.
 // Caffe has no γ/β here; a Scale layer follows.
-import type { Msg } from '../schema/message.js';
 import { type LayerModule, exactly } from '../ir/layer-module.js';
 import { count } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
@@ -14,6 +13,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear, lit } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { BatchNormParameter } from '../schema/caffe-messages.generated.js';
 
 function bnParams(layer: Layer) {
   const shape = layer.bottoms[0].shape;
@@ -112,7 +112,7 @@ export function batchNormLower(layer: Layer): LoweredLayer {
   };
 }
 
-export const batchNorm: LayerModule = {
+export const batchNorm: LayerModule<BatchNormParameter> = {
   type: 'BatchNorm',
   paramField: 'batch_norm_param',
   bottoms: exactly(1),
@@ -125,7 +125,7 @@ export const batchNorm: LayerModule = {
     const bottom = ctx.bottoms[0];
     // LayerSetUp takes C = 1 for a 1-axis blob, but Reshape then reads shape(1) and aborts: ≥ 2 axes.
     if (bottom.length < 2) ctx.fail(`needs a bottom with at least 2 axes (N, C, …); got ${showShape(bottom)}`);
-    const specs = (ctx.layer.param as Msg[] | undefined) ?? [];
+    const specs = ctx.layer.param ?? [];
     specs.slice(0, 3).forEach((spec, i) => {
       if (Number(spec.lr_mult ?? 1) !== 0) {
         ctx.fail('cannot configure batch normalization statistics as layer parameters (param lr_mult must be 0)', {

@@ -11,6 +11,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { MAX_KERNEL_BOTTOMS, coordinates, int, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { ConcatParameter } from '../schema/caffe-messages.generated.js';
 
 /** The concat axis: the top's only axis that differs from bottom[0] (any axis when there is one bottom). */
 function concatAxis(layer: ForwardLayer): number {
@@ -69,7 +70,7 @@ export function concatLower(layer: Layer): LoweredLayer {
   };
 }
 
-export const concat: LayerModule = {
+export const concat: LayerModule<ConcatParameter> = {
   type: 'Concat',
   paramField: 'concat_param',
   bottoms: atLeast(1),

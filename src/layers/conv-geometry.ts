@@ -3,6 +3,7 @@
 import { has, type Msg } from '../schema/message.js';
 import type { Shape, ShapeContext } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
+import type { ConvolutionParameter } from '../schema/caffe-messages.generated.js';
 
 export interface ConvGeometry {
   channelAxis: number;
@@ -60,14 +61,14 @@ function hwOrRepeated(
 }
 
 /** Where spatial axis `axis`'s kernel size is written (kernel_h/kernel_w or kernel_size), for diagnostics. */
-export function kernelField(p: Msg, axis: number): { msg: Msg; field: string; index?: number } {
+export function kernelField(p: ConvolutionParameter, axis: number): { msg: Msg; field: string; index?: number } {
   if (has(p, 'kernel_h') || has(p, 'kernel_w'))
     return { msg: p, field: axis === 0 && has(p, 'kernel_h') ? 'kernel_h' : has(p, 'kernel_w') ? 'kernel_w' : 'kernel_h' };
   const written = nums(p.kernel_size).length;
   return { msg: p, field: 'kernel_size', index: written > 1 ? axis : 0 };
 }
 
-export function convGeometry(ctx: ShapeContext, bottom: Shape, minSpatialAxes = 0): ConvGeometry {
+export function convGeometry(ctx: ShapeContext<ConvolutionParameter>, bottom: Shape, minSpatialAxes = 0): ConvGeometry {
   const p = ctx.param;
   const channelAxis = canonicalAxis(ctx, Number(p.axis ?? 1), bottom, 'axis', { msg: p, field: 'axis' });
   const spatialAxes = bottom.length - channelAxis - 1;
@@ -85,7 +86,7 @@ export function convGeometry(ctx: ShapeContext, bottom: Shape, minSpatialAxes = 
 
 /** Output channels and group, with Caffe's divisibility checks. */
 export function convChannels(
-  ctx: ShapeContext,
+  ctx: ShapeContext<ConvolutionParameter>,
   geometry: ConvGeometry,
   bottom: Shape,
 ): { channels: number; numOutput: number; group: number } {

@@ -11,6 +11,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, kernelFunction, linear, strides } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { CropParameter } from '../schema/caffe-messages.generated.js';
 
 function offsets(layer: Layer): number[] {
   const op = layer.spatial;
@@ -47,7 +48,7 @@ export function cropLower(layer: Layer): LoweredLayer {
   return { kernels: [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size: countOf(top), out: { top: 0 } }] };
 }
 
-export const crop: LayerModule = {
+export const crop: LayerModule<CropParameter> = {
   type: 'Crop',
   paramField: 'crop_param',
   bottoms: exactly(2),

@@ -1,14 +1,14 @@
 // Data-reading layers (docs/caffe-semantics.md#inputs-and-data). Caffe shapes their tops from the first record it reads, so only
 // what the parameters fix is known statically; the rest comes from --input (see source-shape.ts).
 // Label tops are (batch_size).
-import { has, type Msg } from '../schema/message.js';
+import { has } from '../schema/message.js';
 import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
 import { atLeast, between, exactly } from '../ir/layer-module.js';
 import { batchSize, sourceTop } from './source-shape.js';
 
 /** transform_param.crop_size, which fixes H and W when non-zero (DataTransformer::InferBlobShape). */
 function cropSize(ctx: ShapeContext): number {
-  return Number((ctx.layer.transform_param as Msg | undefined)?.crop_size ?? 0);
+  return Number(ctx.layer.transform_param?.crop_size ?? 0);
 }
 
 function dataLayer(type: string, paramField: string, tops: LayerModule['tops'], infer: LayerModule['infer']): LayerModule {

@@ -1,11 +1,11 @@
 // DummyData (docs/caffe-semantics.md#inputs-and-data): constant-filled tops whose shapes are all in the parameters, either as
 // BlobShapes (`shape`, once or once per top) or as legacy 4-D num/channels/height/width lists (each once
 // or once per top); the two forms exclude each other.
-import type { Msg } from '../schema/message.js';
 import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
 import { atLeast, exactly } from '../ir/layer-module.js';
 import { nums } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';
+import type { DummyDataParameter } from '../schema/caffe-messages.generated.js';
 
 const LEGACY_FIELDS = ['num', 'channels', 'height', 'width'];
 
@@ -20,7 +20,7 @@ function perTop<T>(ctx: ShapeContext, values: T[], field: string): (i: number) =
   return (i) => values[values.length === 1 ? 0 : i];
 }
 
-export const dummyData: LayerModule = {
+export const dummyData: LayerModule<DummyDataParameter> = {
   type: 'DummyData',
   paramField: 'dummy_data_param',
   bottoms: exactly(0),
@@ -28,14 +28,14 @@ export const dummyData: LayerModule = {
   inPlace: false,
   infer(ctx) {
     const p = ctx.param;
-    const fillers = (p.data_filler as Msg[] | undefined) ?? [];
+    const fillers = p.data_filler ?? [];
     if (fillers.length > 1 && fillers.length !== ctx.topCount) {
       ctx.fail(
         `number of data fillers must be 0, 1 or equal to the number of tops: ${ctx.topCount}; you specified ${fillers.length} data fillers`,
         { msg: p, field: 'data_filler' },
       );
     }
-    const shapes = (p.shape as Msg[] | undefined) ?? [];
+    const shapes = p.shape ?? [];
     const legacy = LEGACY_FIELDS.some((f) => nums(p[f]).length > 0);
     let shapeOf: (i: number) => number[];
     if (legacy) {

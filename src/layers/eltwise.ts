@@ -9,10 +9,11 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { MAX_KERNEL_BOTTOMS, kernelFunction, lit } from './kernel-source.js';
 import type { Tensor } from '../ir/tensor.js';
+import type { EltwiseParameter } from '../schema/caffe-messages.generated.js';
 
 function opOf(layer: ForwardLayer): { op: string; coeffs: number[] } {
-  const p = layer.typeParam;
-  const coeffs = Array.isArray(p.coeff) ? (p.coeff as number[]) : [];
+  const p: EltwiseParameter = layer.typeParam;
+  const coeffs = Array.isArray(p.coeff) ? p.coeff : [];
   return { op: String(p.operation ?? 'SUM'), coeffs: layer.bottoms.map((_, i) => coeffs[i] ?? 1) };
 }
 
@@ -47,7 +48,7 @@ export function eltwiseLower(layer: Layer): LoweredLayer {
   return { kernels, natives: [{ native: { kind: 'eltwise', op, coeffs, count: size }, args, size, out: { top: 0 } }] };
 }
 
-export const eltwise: LayerModule = {
+export const eltwise: LayerModule<EltwiseParameter> = {
   type: 'Eltwise',
   paramField: 'eltwise_param',
   bottoms: atLeast(2),

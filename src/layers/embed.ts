@@ -3,8 +3,9 @@
 // InnerProduct; a lookup does no multiply-accumulates.
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';
+import type { EmbedParameter } from '../schema/caffe-messages.generated.js';
 
-export const embed: LayerModule = {
+export const embed: LayerModule<EmbedParameter> = {
   type: 'Embed',
   paramField: 'embed_param',
   bottoms: exactly(1),

@@ -4,8 +4,9 @@ import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count } from './shape-utils.js';
 import { aliasForward, aliasLower } from './alias.js';
+import type { FlattenParameter } from '../schema/caffe-messages.generated.js';
 
-export const flatten: LayerModule = {
+export const flatten: LayerModule<FlattenParameter> = {
   type: 'Flatten',
   paramField: 'flatten_param',
   bottoms: exactly(1),

@@ -6,8 +6,9 @@ import { exactly } from '../ir/layer-module.js';
 import { convGeometry } from './conv-geometry.js';
 import { count, truncDiv } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';
+import type { ConvolutionParameter } from '../schema/caffe-messages.generated.js';
 
-export const im2col: LayerModule = {
+export const im2col: LayerModule<ConvolutionParameter> = {
   type: 'Im2col',
   paramField: 'convolution_param',
   bottoms: exactly(1),

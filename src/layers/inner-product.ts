@@ -10,6 +10,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { InnerProductParameter } from '../schema/caffe-messages.generated.js';
 
 function dims(layer: Layer): { m: number; k: number; n: number; transpose: boolean; bias: boolean } {
   const top = layer.tops[0].shape;
@@ -61,7 +62,7 @@ export function innerProductLower(layer: Layer): LoweredLayer {
   return { kernels, natives: [{ native: { kind: 'inner-product', m, k, n, transpose, bias }, args, size: m * n, out: { top: 0 } }] };
 }
 
-export const innerProduct: LayerModule = {
+export const innerProduct: LayerModule<InnerProductParameter> = {
   type: 'InnerProduct',
   paramField: 'inner_product_param',
   bottoms: exactly(1),

@@ -10,6 +10,7 @@ import type { ForwardLayer, LayerModule, Shape, ShapeContext, ShapeResult } from
 import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count, legacyDim } from './shape-utils.js';
 import { requireAxes, showShape } from './blob-checks.js';
+import type { LossParameter } from '../schema/caffe-messages.generated.js';
 
 /** LossLayer::Reshape: `bottom[0]->shape(0) == bottom[1]->shape(0)`. */
 function checkSameFirstDim(ctx: ShapeContext): void {
@@ -175,10 +176,10 @@ export const toInt = (v: number) => (v >= 0 ? Math.floor(v) : Math.ceil(v));
  * loss_param sits beside the type's own softmax_param, on the IR's layer. These layers have kernels, so their
  * forward runs only in the reference executor, which passes the IR's layer; never as a host step.
  */
-function lossParam(layer: ForwardLayer): Msg | undefined {
+function lossParam(layer: ForwardLayer): LossParameter | undefined {
   const proto = (layer as Partial<Layer>).proto;
   if (!proto) throw new Error(`internal: ${layer.type} "${layer.name}" needs its LayerParameter (loss_param) to run`);
-  return proto.loss_param as Msg | undefined;
+  return proto.loss_param;
 }
 
 export function softmaxWithLossForward(layer: ForwardLayer, [x, label]: Tensor[]): Tensor[] {

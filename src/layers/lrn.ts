@@ -13,6 +13,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear, lit } from './kernel-source.js';
 import type { Tensor } from '../ir/tensor.js';
+import type { LRNParameter } from '../schema/caffe-messages.generated.js';
 
 function lrnParams(layer: Layer) {
   const p = layer.typeParam;
@@ -104,7 +105,7 @@ export function lrnLower(layer: Layer): LoweredLayer {
   return { kernels, natives: [{ native, args: [{ bottom: 0 }], size, out: { top: 0 } }] };
 }
 
-export const lrn: LayerModule = {
+export const lrn: LayerModule<LRNParameter> = {
   type: 'LRN',
   paramField: 'lrn_param',
   bottoms: exactly(1),

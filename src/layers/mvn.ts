@@ -6,8 +6,9 @@ import { count } from './shape-utils.js';
 import type { ForwardLayer } from '../ir/layer-module.js';
 import type { Tensor } from '../ir/tensor.js';
 import { countOf } from '../ir/tensor.js';
+import type { MVNParameter } from '../schema/caffe-messages.generated.js';
 
-export const mvn: LayerModule = {
+export const mvn: LayerModule<MVNParameter> = {
   type: 'MVN',
   paramField: 'mvn_param',
   bottoms: exactly(1),

@@ -10,6 +10,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, kernelFunction } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { PReLUParameter } from '../schema/caffe-messages.generated.js';
 
 function channels(layer: Layer): { outer: number; c: number; inner: number } {
   const shape = layer.bottoms[0].shape;
@@ -44,7 +45,7 @@ export function preluLower(layer: Layer): LoweredLayer {
   };
 }
 
-export const prelu: LayerModule = {
+export const prelu: LayerModule<PReLUParameter> = {
   type: 'PReLU',
   paramField: 'prelu_param',
   bottoms: exactly(1),

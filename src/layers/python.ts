@@ -5,6 +5,7 @@ import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
 import { atLeast } from '../ir/layer-module.js';
 import { topName } from './blob-checks.js';
 import { sourceTop } from './source-shape.js';
+import type { PythonParameter } from '../schema/caffe-messages.generated.js';
 
 interface KnownPythonLayer {
   /** What the layer is and why its top shapes cannot be planned, ending before "so …". */
@@ -38,7 +39,7 @@ function knownTop(ctx: ShapeContext, index: number, known: KnownPythonLayer): re
   );
 }
 
-export const python: LayerModule = {
+export const python: LayerModule<PythonParameter> = {
   type: 'Python',
   paramField: 'python_param',
   bottoms: atLeast(0),

@@ -6,8 +6,9 @@ import { canonicalAxis, count } from './shape-utils.js';
 import type { ForwardLayer } from '../ir/layer-module.js';
 import type { Tensor } from '../ir/tensor.js';
 import { countOf } from '../ir/tensor.js';
+import type { ReductionParameter } from '../schema/caffe-messages.generated.js';
 
-export const reduction: LayerModule = {
+export const reduction: LayerModule<ReductionParameter> = {
   type: 'Reduction',
   paramField: 'reduction_param',
   bottoms: exactly(1),

@@ -1,14 +1,14 @@
 // Reshape (docs/caffe-semantics.md#reshape): replaces bottom axes [start, end) by shape.dim, where 0 copies the
 // bottom dim at the same position and one −1 is inferred from the count. `axis` is special: a negative
 // value counts from one past the last axis (num_axes + axis + 1), so −1 means "append".
-import type { Msg } from '../schema/message.js';
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';
 import { count, nums } from './shape-utils.js';
 import { showShape } from './blob-checks.js';
 import { aliasForward, aliasLower } from './alias.js';
+import type { BlobShape, ReshapeParameter } from '../schema/caffe-messages.generated.js';
 
-export const reshape: LayerModule = {
+export const reshape: LayerModule<ReshapeParameter> = {
   type: 'Reshape',
   paramField: 'reshape_param',
   bottoms: exactly(1),
@@ -18,7 +18,7 @@ export const reshape: LayerModule = {
   lower: aliasLower,
   infer(ctx) {
     const p = ctx.param;
-    const shapeMsg = (p.shape as Msg | undefined) ?? {};
+    const shapeMsg: BlobShape = p.shape ?? {};
     const dims = nums(shapeMsg.dim);
     const bottom = ctx.bottoms[0];
     const at = (field: string) => ({ msg: p, field });

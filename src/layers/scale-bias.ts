@@ -14,6 +14,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer, ValueRef } from '../ir/kernel-plan.js';
 import { coordinates, kernelFunction } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { BiasParameter, ScaleParameter } from '../schema/caffe-messages.generated.js';
 
 interface Broadcast {
   outer: number;
@@ -123,7 +124,7 @@ function checkOperand(ctx: ShapeContext, p: Msg, operand: Shape, what: string): 
   });
 }
 
-export const scale: LayerModule = {
+export const scale: LayerModule<ScaleParameter> = {
   type: 'Scale',
   paramField: 'scale_param',
   bottoms: between(1, 2),
@@ -149,7 +150,7 @@ export const scale: LayerModule = {
   },
 };
 
-export const bias: LayerModule = {
+export const bias: LayerModule<BiasParameter> = {
   type: 'Bias',
   paramField: 'bias_param',
   bottoms: between(1, 2),

@@ -10,6 +10,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { SliceParameter } from '../schema/caffe-messages.generated.js';
 
 function sliceAxis(layer: Layer): number {
   const p = layer.typeParam;
@@ -67,7 +68,7 @@ export function sliceLower(layer: Layer): LoweredLayer {
   return { kernels };
 }
 
-export const slice: LayerModule = {
+export const slice: LayerModule<SliceParameter> = {
   type: 'Slice',
   paramField: 'slice_param',
   bottoms: exactly(1),

@@ -8,6 +8,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { coordinates, int, kernelFunction, linear } from './kernel-source.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
+import type { SoftmaxParameter } from '../schema/caffe-messages.generated.js';
 
 function split(layer: Layer): { outer: number; dim: number; inner: number } {
   const shape = layer.bottoms[0].shape;
@@ -78,7 +79,7 @@ export function softmaxLower(layer: Layer): LoweredLayer {
   };
 }
 
-export const softmax: LayerModule = {
+export const softmax: LayerModule<SoftmaxParameter> = {
   type: 'Softmax',
   paramField: 'softmax_param',
   bottoms: exactly(1),

@@ -6,6 +6,7 @@ import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';
 import { checkPadding, pooledSize, type PoolWindow } from './pooling/pooling.js';
 import { showShape } from './blob-checks.js';
+import type { SPPParameter } from '../schema/caffe-messages.generated.js';
 
 /** SPPLayer::GetPoolingParam for one pyramid level. */
 function levelWindow(level: number, h: number, w: number): PoolWindow {
@@ -15,7 +16,7 @@ function levelWindow(level: number, h: number, w: number): PoolWindow {
   return { kernel, stride: [...kernel], pad };
 }
 
-export const spp: LayerModule = {
+export const spp: LayerModule<SPPParameter> = {
   type: 'SPP',
   paramField: 'spp_param',
   bottoms: exactly(1),

@@ -6,8 +6,9 @@ import { canonicalAxis } from './shape-utils.js';
 import type { ForwardLayer } from '../ir/layer-module.js';
 import type { Tensor } from '../ir/tensor.js';
 import { countOf } from '../ir/tensor.js';
+import type { TileParameter } from '../schema/caffe-messages.generated.js';
 
-export const tile: LayerModule = {
+export const tile: LayerModule<TileParameter> = {
   type: 'Tile',
   paramField: 'tile_param',
   bottoms: exactly(1),

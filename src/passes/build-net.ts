@@ -4,7 +4,8 @@ import { DiagnosticError, fail } from '../diagnostics/diagnostic.js';
 import { filterLayers, netState } from '../frontend/net-state.js';
 import type { Shape } from '../ir/layer-module.js';
 import { Net, type Phase } from '../ir/net.js';
-import { metaOf, setMeta, type Msg } from '../schema/message.js';
+import { metaOf, setMeta } from '../schema/message.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 import { checkLayerTypes } from './check-layer-types.js';
 import { checkParams } from './check-params.js';
 import { connectBlobs } from './connect-blobs.js';
@@ -28,13 +29,13 @@ export interface BuildOptions {
 }
 
 /** Builds the IR from an upgraded NetParameter (the DSL frontend enters here too). */
-export function buildNet(upgraded: Msg, options: BuildOptions = {}): Net {
+export function buildNet(upgraded: NetParameter, options: BuildOptions = {}): Net {
   const state = netState(upgraded, { ...options, phase: normalisePhase(options.phase) });
-  const filtered = filterLayers((upgraded.layer as Msg[] | undefined) ?? [], state);
+  const filtered = filterLayers(upgraded.layer ?? [], state);
   const tolerant = options.allowUnknown ? tolerateUnknown(filtered, options.layerShapes ?? new Map()) : undefined;
   const layers = tolerant ? tolerant.layers : filtered;
   // The IR's source is the net as it runs: same message, only the kept layers.
-  const source: Msg = { ...upgraded, layer: layers };
+  const source: NetParameter = { ...upgraded, layer: layers };
   const meta = metaOf(upgraded);
   if (meta) setMeta(source, meta);
   const typeErrors = checkLayerTypes(layers).filter(

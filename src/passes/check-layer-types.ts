@@ -5,15 +5,16 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { layerRegistry } from '../layers/registry.js';
 import { FORK_LAYER_HINTS } from './fork-layer-types.js';
-import { locOf, metaOf, type Msg } from '../schema/message.js';
+import { locOf, metaOf } from '../schema/message.js';
+import type { LayerParameter } from '../schema/caffe-messages.generated.js';
 
-export function checkLayerTypes(layers: readonly Msg[]): Diagnostic[] {
+export function checkLayerTypes(layers: readonly LayerParameter[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const known = [...layerRegistry.keys()];
   const unsupported = new Map<string, number>();
   for (const layer of layers) {
-    const type = layer.type as string | undefined;
-    const name = (layer.name as string | undefined) ?? '';
+    const type = layer.type;
+    const name = layer.name ?? '';
     if (!type) {
       diagnostics.push(error(`layer "${name}" has no type`, locOf(layer), 'add a line such as type: "Convolution"'));
       continue;

@@ -10,7 +10,7 @@ export function checkParams(layers: readonly Layer[]): void {
   const owners = new Map<string, { layer: Layer; shape: number[]; spec: Msg }>();
   for (const layer of layers) {
     const proto = layer.proto;
-    const specs = (proto.param as Msg[] | undefined) ?? [];
+    const specs = proto.param ?? [];
     if (specs.length > layer.paramShapes.length) {
       diagnostics.push(
         error(
@@ -19,7 +19,7 @@ export function checkParams(layers: readonly Layer[]): void {
         ),
       );
     }
-    const lossWeights = (proto.loss_weight as number[] | undefined) ?? [];
+    const lossWeights = proto.loss_weight ?? [];
     if (lossWeights.length && lossWeights.length !== layer.tops.length) {
       diagnostics.push(
         error(
@@ -28,7 +28,7 @@ export function checkParams(layers: readonly Layer[]): void {
         ),
       );
     }
-    const propagate = (proto.propagate_down as boolean[] | undefined) ?? [];
+    const propagate = proto.propagate_down ?? [];
     if (propagate.length && propagate.length !== layer.bottoms.length) {
       diagnostics.push(
         error(

@@ -10,7 +10,8 @@ import { Blob } from '../ir/blob.js';
 import { Layer } from '../ir/layer.js';
 import type { BlobCount, LayerModule } from '../ir/layer-module.js';
 import { layerModule } from '../layers/registry.js';
-import { locOf, type Msg } from '../schema/message.js';
+import { locOf } from '../schema/message.js';
+import type { LayerParameter } from '../schema/caffe-messages.generated.js';
 
 export interface Connected {
   layers: Layer[];
@@ -18,18 +19,19 @@ export interface Connected {
 }
 
 /** `extra`: modules for types outside the registry (the opaque layers of --allow-unknown). */
-export function connectBlobs(protos: readonly Msg[], extra?: ReadonlyMap<string, LayerModule>): Connected {
+export function connectBlobs(protos: readonly LayerParameter[], extra?: ReadonlyMap<string, LayerModule>): Connected {
   const diagnostics: Diagnostic[] = [];
   const current = new Map<string, Blob>();
   const layers: Layer[] = [];
   const blobVersions: Blob[] = [];
 
   for (const proto of protos) {
-    const module = (layerModule(proto.type as string) ?? extra?.get(proto.type as string))!;
+    const type = proto.type ?? '';
+    const module = (layerModule(type) ?? extra?.get(type))!;
     const layer = new Layer(layers.length, proto, module);
     layers.push(layer);
-    const bottomNames = (proto.bottom as string[] | undefined) ?? [];
-    const topNames = (proto.top as string[] | undefined) ?? [];
+    const bottomNames = proto.bottom ?? [];
+    const topNames = proto.top ?? [];
     const countError = checkBlobCounts(module, bottomNames.length, topNames.length);
     if (countError) diagnostics.push(error(`layer "${layer.name}": ${countError}`, locOf(proto)));
 

@@ -106,7 +106,7 @@ class LayerShapeContext implements ShapeContext {
     // Blob shapes are frozen when inferred (see above), so rules cannot change them through this.
     this.bottoms = ir.bottoms.map((b: Blob) => b.shape);
     this.topCount = ir.tops.length;
-    this.phase = (proto.phase as Phase | undefined) ?? phase;
+    this.phase = proto.phase ?? phase;
     this.extension = layerExtension(proto);
   }
 

@@ -5,12 +5,13 @@
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import type { LayerModule, Shape } from '../ir/layer-module.js';
 import { layerRegistry } from '../layers/registry.js';
-import { locOf, type Msg } from '../schema/message.js';
+import { locOf } from '../schema/message.js';
+import type { LayerParameter } from '../schema/caffe-messages.generated.js';
 
 const note = (message: string, location?: SourceLocation, hint?: string): Diagnostic => ({ severity: 'note', message, location, hint });
 
 export interface TolerantLayers {
-  layers: Msg[];
+  layers: LayerParameter[];
   /** Modules for the unknown types kept (their tops given). */
   modules: Map<string, LayerModule>;
   notes: Diagnostic[];
@@ -31,8 +32,8 @@ function opaqueModule(type: string, shapes: ReadonlyMap<string, Shape[]>): Layer
   };
 }
 
-export function tolerateUnknown(layers: readonly Msg[], shapes: ReadonlyMap<string, Shape[]>): TolerantLayers {
-  const kept: Msg[] = [];
+export function tolerateUnknown(layers: readonly LayerParameter[], shapes: ReadonlyMap<string, Shape[]>): TolerantLayers {
+  const kept: LayerParameter[] = [];
   const modules = new Map<string, LayerModule>();
   const unknownBlobs = new Set<string>();
   const dropped: string[] = [];
@@ -40,8 +41,8 @@ export function tolerateUnknown(layers: readonly Msg[], shapes: ReadonlyMap<stri
   for (const layer of layers) {
     const type = String(layer.type ?? '');
     const name = String(layer.name ?? '');
-    const bottoms = (layer.bottom as string[] | undefined) ?? [];
-    const tops = (layer.top as string[] | undefined) ?? [];
+    const bottoms = layer.bottom ?? [];
+    const tops = layer.top ?? [];
     const known = layerRegistry.has(type);
     if (!known && shapes.has(name)) {
       modules.set(type, opaqueModule(type, shapes));

@@ -15,6 +15,7 @@ import { activeDialect, FLOAT_TYPES, fieldsInNumberOrder, messageType } from '..
 import type { Msg, Scalar } from '../schema/message.js';
 import { dialectDeclaration } from '../schema/dialects.js';
 import { shortestFloatPython } from './float-format.js';
+import type { LayerParameter, NetParameter } from '../schema/caffe-messages.generated.js';
 
 export interface NetSpecScriptOptions {
   /** The file the script's main block writes (default "net.prototxt"). */
@@ -174,11 +175,11 @@ class Writer {
   /** Per key base: the first suffix freshKey has not yet tried. */
   private readonly nextSuffix = new Map<string, number>();
 
-  layer(layer: Msg, index: number): void {
+  layer(layer: LayerParameter, index: number): void {
     const type = String(layer.type ?? '');
-    const bottoms = (layer.bottom as string[] | undefined) ?? [];
-    const tops = (layer.top as string[] | undefined) ?? [];
-    const name = layer.name as string | undefined;
+    const bottoms = layer.bottom ?? [];
+    const tops = layer.top ?? [];
+    const name = layer.name;
     const bottomExprs = bottoms.map((b) => this.topOf.get(b));
     const bottomsAsTops = bottomExprs.every((e) => e !== undefined);
     const inPlace = bottomsAsTops && tops.length > 0 && tops.length === bottoms.length && tops.every((t, i) => t === bottoms[i]);
@@ -272,12 +273,12 @@ class Writer {
 }
 
 /** The NetSpec script that rebuilds `net` exactly. */
-export function printNetSpec(net: Msg, options: NetSpecScriptOptions = {}): string {
-  if ((net.layers as Msg[] | undefined)?.length) {
+export function printNetSpec(net: NetParameter, options: NetSpecScriptOptions = {}): string {
+  if (net.layers?.length) {
     fail('this net has V1 "layers", which NetSpec cannot write', undefined, 'convert the upgraded net (leave out --no-upgrade)');
   }
   const writer = new Writer();
-  ((net.layer as Msg[] | undefined) ?? []).forEach((layer, i) => writer.layer(layer, i));
+  (net.layer ?? []).forEach((layer, i) => writer.layer(layer, i));
   const rest: Msg = { ...net };
   delete rest.layer;
   const netStatements: string[] = [];

@@ -3,7 +3,11 @@
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { messageType } from './caffe-schema.js';
 import { MessageMeta, metaOf, setMeta, type FieldValue, type Msg } from './message.js';
+import type { CaffeMessages } from './caffe-messages.generated.js';
 
+/** An empty message of a type: typed (caffe-messages.generated.ts) for BVLC's types, a plain Msg for a fork's. */
+export function newMessage<K extends keyof CaffeMessages>(typeName: K, loc?: SourceLocation): CaffeMessages[K];
+export function newMessage(typeName: string, loc?: SourceLocation): Msg;
 export function newMessage(typeName: string, loc?: SourceLocation): Msg {
   const msg: Msg = {};
   setMeta(msg, new MessageMeta(messageType(typeName), loc));

@@ -2,6 +2,7 @@
 // message; Caffe moves it into transform_param (UpgradeNetDataTransformation, docs/caffe-semantics.md#upgrades step 2).
 import { copyField, newMessage } from '../schema/build-message.js';
 import { locOf, type Msg } from '../schema/message.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 
 const DATA_PARAM_OF: Record<string, string> = {
   DATA: 'data_param',
@@ -10,12 +11,12 @@ const DATA_PARAM_OF: Record<string, string> = {
 };
 const MOVED_FIELDS = ['scale', 'mean_file', 'crop_size', 'mirror'];
 
-export function upgradeDataTransformation(net: Msg): void {
-  for (const layer of (net.layers as Msg[] | undefined) ?? []) {
-    const paramField = DATA_PARAM_OF[layer.type as string];
+export function upgradeDataTransformation(net: NetParameter): void {
+  for (const layer of net.layers ?? []) {
+    const paramField = layer.type === undefined ? undefined : DATA_PARAM_OF[layer.type];
     const param = paramField ? (layer[paramField] as Msg | undefined) : undefined;
     if (!param || !MOVED_FIELDS.some((f) => param[f] !== undefined)) continue;
-    const transform = (layer.transform_param as Msg | undefined) ?? newMessage('TransformationParameter', locOf(param));
+    const transform = layer.transform_param ?? newMessage('TransformationParameter', locOf(param));
     for (const field of MOVED_FIELDS) {
       if (param[field] === undefined) continue;
       copyField(param, field, transform);

@@ -3,13 +3,14 @@
 // caffemodel) Caffe drops the inputs; a prototxt like that then asks for the shapes with --input.
 import { fail } from '../diagnostics/diagnostic.js';
 import { newMessage, setFieldLoc } from '../schema/build-message.js';
-import { locOf, metaOf, type Msg } from '../schema/message.js';
+import { locOf, metaOf } from '../schema/message.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 
-export function upgradeInputFields(net: Msg): void {
-  const names = net.input as string[] | undefined;
+export function upgradeInputFields(net: NetParameter): void {
+  const names = net.input;
   if (!names?.length) return;
-  const dims = (net.input_dim as number[] | undefined) ?? [];
-  const shapes = (net.input_shape as Msg[] | undefined) ?? [];
+  const dims = net.input_dim ?? [];
+  const shapes = net.input_shape ?? [];
   const where = locOf(net, 'input');
   if (shapes.length || dims.length) {
     if (shapes.length && shapes.length !== names.length) {
@@ -40,7 +41,7 @@ export function upgradeInputFields(net: Msg): void {
     });
     layer.input_param = param;
     // concat, not a spread: a spread walks a big net's thousands of layers through the iterator protocol.
-    net.layer = [layer].concat((net.layer as Msg[] | undefined) ?? []);
+    net.layer = [layer].concat(net.layer ?? []);
   }
   delete net.input;
   delete net.input_dim;

@@ -1,10 +1,11 @@
 // A net with both `layer` (V2) and `layers` (V1) entries is ambiguous; Caffe refuses to upgrade it.
 import { fail } from '../diagnostics/diagnostic.js';
-import { locOf, type Msg } from '../schema/message.js';
+import { locOf } from '../schema/message.js';
+import type { NetParameter } from '../schema/caffe-messages.generated.js';
 
-export function rejectMixedLayers(net: Msg): void {
-  const v1 = net.layers as Msg[] | undefined;
-  const v2 = net.layer as Msg[] | undefined;
+export function rejectMixedLayers(net: NetParameter): void {
+  const v1 = net.layers;
+  const v2 = net.layer;
   if (!v1?.length || !v2?.length) return;
   fail(
     "Refusing to upgrade inconsistent NetParameter input; the definition includes both 'layer' and 'layers' fields",

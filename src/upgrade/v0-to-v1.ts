@@ -5,17 +5,18 @@
 import { DiagnosticError, error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { copyField, newMessage, setFieldLoc } from '../schema/build-message.js';
 import { locOf, metaOf, type Msg } from '../schema/message.js';
+import type { NetParameter, V0LayerParameter, V1LayerParameter } from '../schema/caffe-messages.generated.js';
 import { V0_COPIED, V0_FIELDS } from './v0-fields.js';
 import { V0_LAYER_TYPES } from './v0-layer-types.js';
 
-export function isV0Net(net: Msg): boolean {
-  return ((net.layers as Msg[] | undefined) ?? []).some((l) => l.layer !== undefined);
+export function isV0Net(net: NetParameter): boolean {
+  return (net.layers ?? []).some((l) => l.layer !== undefined);
 }
 
-export function upgradeV0Net(net: Msg): void {
+export function upgradeV0Net(net: NetParameter): void {
   if (!isV0Net(net)) return;
   const diagnostics: Diagnostic[] = [];
-  const connections = foldPaddingLayers((net.layers as Msg[]) ?? [], (net.input as string[] | undefined) ?? [], diagnostics);
+  const connections = foldPaddingLayers(net.layers ?? [], net.input ?? [], diagnostics);
   const upgraded = connections.map((c) => upgradeV0Layer(c, diagnostics));
   if (diagnostics.length) throw new DiagnosticError(diagnostics);
   net.layers = upgraded;
@@ -23,8 +24,8 @@ export function upgradeV0Net(net: Msg): void {
 
 /** A V1 `layers` entry and the V0 layer inside it, with the pad a folded padding layer hands on. */
 interface Connection {
-  outer: Msg;
-  v0: Msg;
+  outer: V1LayerParameter;
+  v0: V0LayerParameter;
   bottom: string[];
   pad?: { value: number; from: Msg };
 }
@@ -32,18 +33,18 @@ interface Connection {
 // UpgradeV0PaddingLayers: a "padding" layer disappears; the conv or pool reading its output reads its
 // input instead, with the padding layer's pad. As there, every bottom must be a net input or an earlier
 // layer's top: "Unknown blob input" otherwise (Caffe's message names the bottom's index; this one the layer).
-function foldPaddingLayers(layers: Msg[], netInputs: string[], diagnostics: Diagnostic[]): Connection[] {
+function foldPaddingLayers(layers: V1LayerParameter[], netInputs: string[], diagnostics: Diagnostic[]): Connection[] {
   const producer = new Map<string, Connection>();
   const inputs = new Set(netInputs);
   const kept: Connection[] = [];
   const padding = new Set<Connection>();
   for (const outer of layers) {
-    const v0 = (outer.layer as Msg | undefined) ?? {};
-    const connection: Connection = { outer, v0, bottom: [...((outer.bottom as string[] | undefined) ?? [])] };
+    const v0 = outer.layer ?? {};
+    const connection: Connection = { outer, v0, bottom: [...(outer.bottom ?? [])] };
     connection.bottom.forEach((name, j) => {
       const from = producer.get(name);
       if (!from && !inputs.has(name)) {
-        const layerName = (v0.name as string | undefined) ?? (outer.name as string | undefined);
+        const layerName = v0.name ?? outer.name;
         diagnostics.push(
           error(
             `Unknown blob input "${name}" to layer ${layerName === undefined ? `#${layers.indexOf(outer)}` : `"${layerName}"`} (bottom ${j}): no earlier layer produces it and it is not a net input`,
@@ -53,35 +54,35 @@ function foldPaddingLayers(layers: Msg[], netInputs: string[], diagnostics: Diag
         return;
       }
       if (!from || !padding.has(from)) return;
-      const type = v0.type as string | undefined;
+      const type = v0.type;
       if (type !== 'conv' && type !== 'pool') {
         diagnostics.push(
           error(`Padding layer input to non-convolutional / non-pooling layer type ${type ?? '(none)'}`, locOf(outer, 'bottom', j)),
         );
         return;
       }
-      const fromBottoms = (from.outer.bottom as string[] | undefined) ?? [];
-      if (fromBottoms.length !== 1 || ((from.outer.top as string[] | undefined) ?? []).length !== 1) {
+      const fromBottoms = from.outer.bottom ?? [];
+      if (fromBottoms.length !== 1 || (from.outer.top ?? []).length !== 1) {
         diagnostics.push(error('a padding layer must have exactly one bottom and one top', locOf(from.outer)));
         return;
       }
       connection.bottom[j] = fromBottoms[0];
       connection.pad = { value: Number(from.v0.pad ?? 0), from: from.v0 };
     });
-    for (const top of (outer.top as string[] | undefined) ?? []) producer.set(top, connection);
+    for (const top of outer.top ?? []) producer.set(top, connection);
     if (v0.type === 'padding') padding.add(connection);
     else kept.push(connection);
   }
   return kept;
 }
 
-function upgradeV0Layer(c: Connection, diagnostics: Diagnostic[]): Msg {
+function upgradeV0Layer(c: Connection, diagnostics: Diagnostic[]): V1LayerParameter {
   const { outer, v0 } = c;
   const v1 = newMessage('V1LayerParameter', locOf(outer));
   copyField(outer, 'bottom', v1, 'bottom', c.bottom);
   copyField(outer, 'top', v1);
   if (!v0.type && outer.type !== undefined) copyField(outer, 'type', v1); // a V1 layer in a V0 net
-  const type = v0.type as string | undefined;
+  const type = v0.type;
   if (type !== undefined) {
     const v1Type = V0_LAYER_TYPES[type];
     if (!v1Type) {

@@ -2,14 +2,15 @@
 // docs/caffe-semantics.md#upgrades step 3): the type enum becomes a string, per-blob learning settings become ParamSpecs,
 // and every `*_param` is carried over as it is. Source locations travel with the fields.
 import { copyField, newMessage, setFieldLoc } from '../schema/build-message.js';
-import { locOf, metaOf, type Msg } from '../schema/message.js';
+import { locOf, metaOf } from '../schema/message.js';
+import type { LayerParameter, NetParameter, ParamSpec, V1LayerParameter } from '../schema/caffe-messages.generated.js';
 import { V1_LAYER_TYPES } from './v1-layer-types.js';
 
 // Fields copied verbatim (same name and meaning in V1LayerParameter and LayerParameter).
 const COPIED = new Set(['bottom', 'top', 'name', 'include', 'exclude', 'blobs', 'loss_weight']);
 
-export function upgradeV1Net(net: Msg): void {
-  const v1Layers = net.layers as Msg[] | undefined;
+export function upgradeV1Net(net: NetParameter): void {
+  const v1Layers = net.layers;
   if (!v1Layers?.length) return;
   const upgraded = v1Layers.map(upgradeV1Layer);
   net.layer = upgraded;
@@ -19,17 +20,17 @@ export function upgradeV1Net(net: Msg): void {
   if (meta && locs) meta.fieldLocs.set('layer', locs);
 }
 
-function upgradeV1Layer(v1: Msg): Msg {
+function upgradeV1Layer(v1: V1LayerParameter): LayerParameter {
   const layer = newMessage('LayerParameter', locOf(v1));
   for (const field of Object.keys(v1)) {
     if (COPIED.has(field) || field.endsWith('_param')) copyField(v1, field, layer);
   }
-  if (v1.type !== undefined) copyField(v1, 'type', layer, 'type', V1_LAYER_TYPES[v1.type as string] ?? '');
+  if (v1.type !== undefined) copyField(v1, 'type', layer, 'type', V1_LAYER_TYPES[v1.type] ?? '');
   else layer.type = '';
 
   // Per-blob settings, index by index, into ParamSpecs (padded up to the highest index given).
-  const specs: Msg[] = [];
-  const spec = (i: number): Msg => {
+  const specs: ParamSpec[] = [];
+  const spec = (i: number): ParamSpec => {
     while (specs.length <= i) specs.push(newMessage('ParamSpec', locOf(v1)));
     return specs[i];
   };

@@ -3,7 +3,6 @@
 // weights copied into any of them, or filled into the owner, are what all of them use. This gives each
 // (layer, blob) the key of the storage it really uses.
 import type { Layer } from '../ir/layer.js';
-import type { Msg } from '../schema/message.js';
 
 export type StorageKey = string;
 
@@ -11,7 +10,7 @@ export function storageKeys(layers: readonly Layer[]): Map<Layer, StorageKey[]> 
   const owners = new Map<string, StorageKey>();
   const keys = new Map<Layer, StorageKey[]>();
   for (const layer of layers) {
-    const specs = (layer.proto.param as Msg[] | undefined) ?? [];
+    const specs = layer.proto.param ?? [];
     keys.set(
       layer,
       layer.paramShapes.map((_, j) => {

@@ -33,6 +33,12 @@ describe('baked caffe.proto', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
+
+  it('src/schema/caffe-messages.generated.ts is what tools/generate-caffe-types.mjs makes from proto/caffe.proto', () => {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'tools', 'generate-caffe-types.mjs'), '--check'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
 });
 
 describe('browser bundle', () => {

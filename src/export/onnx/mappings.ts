@@ -19,6 +19,7 @@ import {
 } from './map-forks.js';
 import { mvnMapping, reductionMapping, tileMapping } from './map-reductions.js';
 import type { AttrValue } from './onnx-graph.js';
+import type { EltwiseParameter } from '../../schema/caffe-messages.generated.js';
 
 export interface LayerContext {
   readonly layer: Layer;
@@ -334,13 +335,13 @@ const scaleBias: OnnxMapping = (ctx) => {
 
 const eltwise: OnnxMapping = (ctx) => {
   const { layer } = ctx;
-  const p = layer.typeParam;
+  const p: EltwiseParameter = layer.typeParam;
   const op = String(p.operation ?? 'SUM');
   const inputs = layer.bottoms.map((_, i) => ctx.bottom(i));
   if (op !== 'SUM' && inputs.length === 1) return ctx.node('Identity', inputs, [ctx.top(0)]);
   if (op === 'PROD') return fold(ctx, 'Mul', inputs);
   if (op === 'MAX') return fold(ctx, 'Max', inputs);
-  const coeffs = Array.isArray(p.coeff) ? (p.coeff as number[]) : [];
+  const coeffs = Array.isArray(p.coeff) ? p.coeff : [];
   // Caffe adds coeff_i · x_i in bottom order, starting from coeff_0 · x_0.
   const terms = inputs.map((x, i) => {
     const c = coeffs[i] ?? 1;

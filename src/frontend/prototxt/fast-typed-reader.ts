@@ -4,10 +4,14 @@
 // close to protoc's speed. For the same reason only the document records where its fields are: a nested
 // message finds its own by reading its text again, the first time they are asked for (FileLocator).
 //
-// It gives up (returns undefined) on anything else: text outside the fast scanner's subset, and every
-// value or field the checker would report (or defer). The slower path then reads the file again and
-// produces exactly the diagnostics it always did. Where it does not give up it builds exactly the
-// message, metadata and locations that the checker builds from the syntax tree (test/frontend checks it).
+// A fork's `*_param` on a layer, which BVLC's schema lacks, is deferred as the checker defers it (kept on
+// the layer's metadata, reported only if the layer is used): its value is read for its syntax only.
+// It gives up on anything else: text outside the fast scanner's subset, and every value or field the
+// checker would report. It then says at which top-level field it stopped and hands over the message
+// read so far; the chevrotain parser reads the rest of the text and the checker types it onto that
+// message, which gives exactly the diagnostics of reading the whole text the slow way. Where it does
+// not give up it builds exactly the message, metadata and locations that the checker builds from the
+// syntax tree (test/frontend/typed-reader.test.ts checks both).
 import type protobuf from 'protobufjs';
 import {
   APOSTROPHE,
@@ -29,14 +33,15 @@ import {
   SEMICOLON,
   cls,
   PrototxtScanner,
-} from '../../../grammar/prototxt-fast-parser.js';
+} from '../../../grammar/prototxt-scanner.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
 import { MessageMeta, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
 import { messageConstructor, type MessageConstructor } from '../../schema/message-constructor.js';
 import { StringPool } from './string-pool.js';
 import type { ScalarKind } from '../../../grammar/text-ast.js';
-import { typeScalar } from './typecheck.js';
+import { isDeferred, typeScalar, unknownField } from './typecheck.js';
+import type { TextOrigin } from './parse-text.js';
 
 const enum Kind {
   Message,
@@ -131,13 +136,20 @@ class FastTypedReader extends PrototxtScanner {
 
   private readonly strings = new StringPool();
 
+  /** The document being read: its fields up to `topStart` are read, and no diagnostic is due in them. */
+  doc: Msg = {};
+  /** Where the top-level field being read starts (or what follows the last one): where a give-up happened. */
+  topStart: TextOrigin = { offset: 0, line: 1, column: 1 };
+  /** Top-level fields read completely. */
+  topFieldsRead = 0;
+
   /** The whole text as one message of `type`. */
   document(type: protobuf.Type): Msg {
     const plan = typePlan(type);
-    const msg: Msg = {};
+    const msg: Msg = (this.doc = {});
     const meta = new MessageMeta(type, 0, this.lines);
     setMeta(msg, meta);
-    this.fields(plan, msg, meta, true);
+    this.fields(plan, msg, meta, true, true);
     if (this.pos < this.text.length) throw GIVE_UP;
     checkRequired(plan, msg);
     return msg;
@@ -147,22 +159,30 @@ class FastTypedReader extends PrototxtScanner {
   fieldLocs(type: protobuf.Type, bodyStart: number): Record<string, Loc | Loc[]> {
     const meta = new MessageMeta(type, bodyStart);
     this.pos = bodyStart;
-    this.fields(typePlan(type), {}, meta, true);
+    this.fields(typePlan(type), {}, meta, true, false);
     return meta.locs;
   }
 
   /**
    * Fields until something that cannot start one (the caller checks what that is). `record`: store
    * where each field is in `meta` (the document's, and a message's when its locations are asked for).
+   * `top`: the document's own fields, whose starts are where the slow path can take over.
    */
-  private fields(plan: TypePlan, msg: Msg, meta: MessageMeta, record: boolean): void {
+  private fields(plan: TypePlan, msg: Msg, meta: MessageMeta, record: boolean, top: boolean): void {
     const text = this.text;
     for (;;) {
       this.skip();
       const start = this.pos;
+      if (top) this.topStart = { offset: start, line: this.line, column: start - this.lineStart + 1 };
       if (!(cls(text.charCodeAt(start)) & IDENT_START)) return;
-      const f = plan.fields.get(this.identifier());
-      if (f === undefined) throw GIVE_UP; // unknown (or a fork's deferred *_param)
+      const name = this.identifier();
+      const f = plan.fields.get(name);
+      if (f === undefined) {
+        if (!isDeferred(plan.type, name)) throw GIVE_UP; // unknown: the checker reports it
+        this.deferred(plan.type, name, meta, start);
+        if (top) this.topFieldsRead++;
+        continue;
+      }
       this.skip();
       const c = text.charCodeAt(this.pos);
       if (c === COLON) {
@@ -172,10 +192,88 @@ class FastTypedReader extends PrototxtScanner {
         else this.single(f, msg, meta, start, record);
       } else if (c === LCURLY || c === LANGLE) this.single(f, msg, meta, start, record);
       else throw GIVE_UP;
-      this.skip();
-      const d = text.charCodeAt(this.pos);
-      if (d === COMMA || d === SEMICOLON) this.pos++;
+      if (top) this.topFieldsRead++;
+      this.separator();
     }
+  }
+
+  /** An optional `,` or `;` after a field. */
+  private separator(): void {
+    this.skip();
+    const d = this.text.charCodeAt(this.pos);
+    if (d === COMMA || d === SEMICOLON) this.pos++;
+  }
+
+  /**
+   * A field the schema lacks but the checker defers (a fork's `*_param` on a layer), its name at
+   * `start` and read: its value is read for its syntax only, and the checker's diagnostic kept on the
+   * message. (A reader that finds locations again has no line map and no use for the diagnostic.)
+   */
+  private deferred(type: protobuf.Type, name: string, meta: MessageMeta, start: number): void {
+    this.skip();
+    this.untypedField();
+    if (this.lines) (meta.deferred ??= []).push(unknownField(type, name, this.lines.locate(start)));
+    this.separator();
+  }
+
+  /** `: value`, `: [values]` or `{ … }` of an untyped field, checked against the grammar only. */
+  private untypedField(): void {
+    const text = this.text;
+    const c = text.charCodeAt(this.pos);
+    if (c === LCURLY || c === LANGLE) return this.untypedValue();
+    if (c !== COLON) throw GIVE_UP;
+    this.pos++;
+    this.skip();
+    if (text.charCodeAt(this.pos) !== LSQUARE) return this.untypedValue();
+    this.pos++;
+    this.skip();
+    if (text.charCodeAt(this.pos) === RSQUARE) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.untypedValue();
+      this.skip();
+      const d = text.charCodeAt(this.pos++);
+      if (d === RSQUARE) return;
+      if (d !== COMMA) throw GIVE_UP;
+      this.skip();
+    }
+  }
+
+  /** A value of an untyped field at the current position: a message, strings, or [-] a number or name. */
+  private untypedValue(): void {
+    const text = this.text;
+    const c = text.charCodeAt(this.pos);
+    if (c === LCURLY || c === LANGLE) {
+      if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+      this.pos++;
+      for (;;) {
+        this.skip();
+        if (!(cls(text.charCodeAt(this.pos)) & IDENT_START)) break;
+        this.identifier();
+        this.skip();
+        this.untypedField();
+        this.separator();
+      }
+      if (text.charCodeAt(this.pos) !== (c === LCURLY ? RCURLY : RANGLE)) throw GIVE_UP;
+      this.pos++;
+      this.depth--;
+      return;
+    }
+    // Strings are not typed here, so bytes that are not UTF-8 are no error (bad escapes are: GIVE_UP).
+    if (c === QUOTE || c === APOSTROPHE) {
+      this.quoted(c);
+      return;
+    }
+    if (c === MINUS) {
+      this.pos++;
+      this.skip();
+    }
+    const d = text.charCodeAt(this.pos);
+    if (cls(d) & DIGIT || d === DOT) this.number();
+    else if (cls(d) & IDENT_START) this.identifier();
+    else throw GIVE_UP;
   }
 
   /** `name: value` or `name { … }`, the field name at `start`. */
@@ -259,7 +357,7 @@ class FastTypedReader extends PrototxtScanner {
     const msg = new plan.create();
     const meta = new MessageMeta(plan.type, fieldStart, this.lines, this.locator, this.pos);
     setMeta(msg, meta);
-    this.fields(plan, msg, meta, false);
+    this.fields(plan, msg, meta, false, false);
     if (this.text.charCodeAt(this.pos) !== close) throw GIVE_UP;
     this.pos++;
     this.depth--;
@@ -329,16 +427,31 @@ function checkRequired(plan: TypePlan, msg: Msg): void {
 }
 
 /**
- * `text` as a typed message of `type`, or undefined where the checker has something to say (or the
- * text is outside the fast scanner's subset): then read it the slow way for the diagnostics.
+ * What the fast reader made of a text: the typed message, or (where the checker has something to say,
+ * or the text is outside the fast scanner's subset) where the slow path takes over.
  */
-export function fastReadMessage(text: string, file: string, type: protobuf.Type): Msg | undefined {
+export type FastRead =
+  | { msg: Msg }
+  | {
+      msg?: undefined;
+      /** The start of the top-level field the reader could not take (or of what follows the last field). */
+      resumeAt: TextOrigin;
+      /** Whether a top-level field comes before `resumeAt`. */
+      fieldsBefore: boolean;
+      /** The fields before `resumeAt`, typed; undefined where the slow path must start from scratch. */
+      partial?: Msg;
+    };
+
+/** `text` as a typed message of `type`, or where the slow path takes over (see FastRead). */
+export function fastReadMessage(text: string, file: string, type: protobuf.Type): FastRead {
   const lines = new LineMap(file);
+  const reader = new FastTypedReader(text, lines, new FileLocator(text));
   try {
-    return new FastTypedReader(text, lines, new FileLocator(text)).document(type);
+    return { msg: reader.document(type) };
   } catch (e) {
-    // GIVE_UP, or a stack overflow on very deep nesting: the slow path decides.
-    if (e === GIVE_UP || e instanceof RangeError) return undefined;
+    if (e === GIVE_UP) return { resumeAt: reader.topStart, fieldsBefore: reader.topFieldsRead > 0, partial: reader.doc };
+    // A stack overflow on very deep nesting: it may have struck anywhere, so the slow path reads it all.
+    if (e instanceof RangeError) return { resumeAt: { offset: 0, line: 1, column: 1 }, fieldsBefore: false };
     throw e;
   }
 }

@@ -1,4 +1,6 @@
-// Scanner + parser driver: source text → untyped TextMessage, with syntax errors as located diagnostics.
+// The chevrotain scanner + parser driver: source text → untyped TextMessage, with syntax errors as
+// located diagnostics. The reference grammar, for every text the fast typed reader does not take: read
+// from the top-level field where that reader stopped (all before it is well-formed), or from the start.
 import type { IToken } from 'chevrotain';
 import {
   Identifier,
@@ -12,7 +14,6 @@ import {
   UnterminatedString,
 } from '../../../grammar/prototxt-tokens.js';
 import { PrototxtParser } from '../../../grammar/prototxt-parser.js';
-import { fastParseFields, fastParseStop } from '../../../grammar/prototxt-fast-parser.js';
 import { DiagnosticError, error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { TextField, TextMessage } from '../../../grammar/text-ast.js';
 
@@ -37,26 +38,12 @@ export function looksBinary(text: string): boolean {
   return sample.includes('\u0000') || sample.includes('\uFFFD');
 }
 
-export function parseText(text: string, file: string): TextMessage {
-  // The common case goes through the hand-written fast parser; errors and rare spellings through chevrotain.
-  if (!looksBinary(text)) {
-    const fields = fastParseFields(text, file);
-    if (fields) return { kind: 'message', fields, loc: { file, line: 1, column: 1, offset: 0 }, end: endOfText(file, text) };
-  }
-  return parseTextFull(text, file);
-}
-
 /**
- * Hands each top-level field to `onField` as soon as it is read, so a big file's syntax tree is never
- * whole. Returns false where only the full parser can read the text; `onField` may have seen some fields
- * by then, so start over with parseTextFull.
+ * The top-level fields of `text`, read by chevrotain from `from` (the start of a top-level field; the text
+ * before it must be well-formed fields) to the end, with their locations in the whole file. `fieldsBefore`:
+ * whether a field comes before `from` (a file that starts with "{" gets a hint about JSON).
  */
-export function streamTopLevelFields(text: string, file: string, onField: (field: TextField) => void): boolean {
-  return !looksBinary(text) && fastParseFields(text, file, onField) !== undefined;
-}
-
-/** The chevrotain scanner+parser (the reference grammar): any text, with located diagnostics. */
-export function parseTextFull(text: string, file: string): TextMessage {
+export function parseText(text: string, file: string, from: TextOrigin = FILE_START, fieldsBefore = false): TextMessage {
   if (looksBinary(text)) {
     throw new DiagnosticError([
       error(
@@ -66,34 +53,30 @@ export function parseTextFull(text: string, file: string): TextMessage {
       ),
     ]);
   }
-  // Chevrotain is slow on a big file (seconds per 10 MB). Everything before the top-level field where the
-  // fast parser stopped is well-formed, so an error is at or after it: read from there first. Only if
-  // that part has no error (a rare spelling the fast parser leaves out) is the whole text read.
-  const stop = fastParseStop(text);
-  if (stop && stop.offset > 0) {
-    const tokens = readTokens(text.slice(stop.offset), file, stop);
-    parseTokens(tokens, file, stop, text, stop.fieldsBefore === 0);
-  }
-  const fields = parseTokens(readTokens(text, file, FILE_START), file, FILE_START, text, true);
+  const fields = parseTokens(readTokens(from.offset > 0 ? text.slice(from.offset) : text, file, from), file, text, !fieldsBefore);
   return { kind: 'message', fields, loc: { file, line: 1, column: 1, offset: 0 }, end: endOfText(file, text) };
 }
 
 /** Where a piece of the text starts in the file. */
-interface Origin {
+export interface TextOrigin {
   offset: number;
   line: number;
   column: number;
 }
-const FILE_START: Origin = { offset: 0, line: 1, column: 1 };
+const FILE_START: TextOrigin = { offset: 0, line: 1, column: 1 };
 
 /** A position in a piece of the text that starts at `origin`, as a position in the file. */
-function place(file: string, origin: Origin, line: number, column: number, offset: number): SourceLocation {
+function place(file: string, origin: TextOrigin, line: number, column: number, offset: number): SourceLocation {
   return { file, line: origin.line + line - 1, column: line === 1 ? origin.column + column - 1 : column, offset: origin.offset + offset };
 }
 
-/** Scans `source` (which starts at `origin` in the file); unknown characters and unterminated strings are errors. */
-function readTokens(source: string, file: string, origin: Origin): IToken[] {
+/**
+ * Scans `source` (which starts at `origin` in the file) into tokens placed in the file; unknown characters
+ * and unterminated strings are errors.
+ */
+function readTokens(source: string, file: string, origin: TextOrigin): IToken[] {
   const lexed = prototxtLexer().tokenize(source);
+  if (origin.offset > 0) for (const t of lexed.tokens) placeToken(t, origin);
   const diagnostics: Diagnostic[] = [];
   for (const e of lexed.errors.slice(0, MAX_REPORTED)) {
     const ch = String.fromCodePoint(source.codePointAt(e.offset)!);
@@ -103,42 +86,44 @@ function readTokens(source: string, file: string, origin: Origin): IToken[] {
   }
   for (const t of lexed.tokens) {
     if (t.tokenType === UnterminatedString && diagnostics.length < MAX_REPORTED) {
-      diagnostics.push(error('unterminated string (missing closing quote on this line)', tokenLoc(file, origin, t)));
+      diagnostics.push(error('unterminated string (missing closing quote on this line)', tokenLoc(file, t)));
     }
   }
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-  checkDepth(lexed.tokens, file, origin);
+  checkDepth(lexed.tokens, file);
   return lexed.tokens;
 }
 
+/** Moves a token of a piece of the text that starts at `origin` to its place in the file. */
+function placeToken(t: IToken, origin: TextOrigin): void {
+  if (t.startLine === 1) t.startColumn = (t.startColumn ?? 0) + origin.column - 1;
+  if (t.endLine === 1) t.endColumn = (t.endColumn ?? 0) + origin.column - 1;
+  t.startLine = (t.startLine ?? 0) + origin.line - 1;
+  t.endLine = (t.endLine ?? 0) + origin.line - 1;
+  t.startOffset += origin.offset;
+  t.endOffset = (t.endOffset ?? 0) + origin.offset;
+}
+
 /** Parses tokens from readTokens; `text` is the whole file (for the end-of-file position). */
-function parseTokens(tokens: IToken[], file: string, origin: Origin, text: string, atFileStart: boolean): TextField[] {
+function parseTokens(tokens: IToken[], file: string, text: string, atFileStart: boolean): TextField[] {
   parser ??= new PrototxtParser();
   parser.file = file;
   parser.input = tokens;
   const fields = parser.document();
   if (parser.errors.length > 0) {
     const t = parser.errors[0].token;
-    const loc: SourceLocation =
-      Number.isNaN(t.startOffset) || t.tokenType.name === 'EOF' ? endOfText(file, text) : tokenLoc(file, origin, t);
+    const loc: SourceLocation = Number.isNaN(t.startOffset) || t.tokenType.name === 'EOF' ? endOfText(file, text) : tokenLoc(file, t);
     const junk = malformedNumber(tokens, t);
-    if (junk) throw new DiagnosticError([error(`malformed number "${junk.text}"`, tokenLoc(file, origin, junk.start))]);
-    throw new DiagnosticError([error(parser.errors[0].message, loc, syntaxHint(tokens, t, file, origin, atFileStart))]);
+    if (junk) throw new DiagnosticError([error(`malformed number "${junk.text}"`, tokenLoc(file, junk.start))]);
+    throw new DiagnosticError([error(parser.errors[0].message, loc, syntaxHint(tokens, t, file, atFileStart))]);
   }
-  if (parser.problems.length > 0) {
-    // Bad escapes, located by the parser within the piece it read.
-    throw new DiagnosticError(
-      parser.problems.slice(0, MAX_REPORTED).map((d) => {
-        const at = d.location;
-        return at ? { ...d, location: place(file, origin, at.line, at.column, at.offset ?? 0) } : d;
-      }),
-    );
-  }
+  // Bad escapes, located by the parser.
+  if (parser.problems.length > 0) throw new DiagnosticError(parser.problems.slice(0, MAX_REPORTED));
   return fields;
 }
 
-function tokenLoc(file: string, origin: Origin, t: IToken): SourceLocation {
-  return place(file, origin, t.startLine ?? 0, t.startColumn ?? 0, t.startOffset);
+function tokenLoc(file: string, t: IToken): SourceLocation {
+  return { file, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
 }
 
 /** A character for a message: quoted if it can be seen, else its code point (a BOM, a no-break space). */
@@ -159,12 +144,12 @@ function charHint(ch: string): string | undefined {
 }
 
 /** Refuses absurd nesting before the recursive parser overflows the stack on it. */
-function checkDepth(tokens: IToken[], file: string, origin: Origin): void {
+function checkDepth(tokens: IToken[], file: string): void {
   let depth = 0;
   for (const t of tokens) {
     if (t.tokenType === LCurly || t.tokenType === LAngle) {
       if (++depth > MAX_DEPTH)
-        throw new DiagnosticError([error(`messages are nested more than ${MAX_DEPTH} levels deep`, tokenLoc(file, origin, t))]);
+        throw new DiagnosticError([error(`messages are nested more than ${MAX_DEPTH} levels deep`, tokenLoc(file, t))]);
     } else if ((t.tokenType === RCurly || t.tokenType === RAngle) && depth > 0) depth--;
   }
 }
@@ -193,7 +178,7 @@ function malformedNumber(tokens: IToken[], at: IToken): { text: string; start: I
   return undefined;
 }
 
-function syntaxHint(tokens: IToken[], at: IToken, file: string, origin: Origin, atFileStart: boolean): string | undefined {
+function syntaxHint(tokens: IToken[], at: IToken, file: string, atFileStart: boolean): string | undefined {
   if (atFileStart && at === tokens[0] && (at.tokenType === LCurly || at.tokenType === LSquare)) {
     return 'this looks like JSON; prototxt is written as name: value and name { … }';
   }
@@ -206,6 +191,6 @@ function syntaxHint(tokens: IToken[], at: IToken, file: string, origin: Origin, 
   }
   const last = open[open.length - 1];
   if (!last) return undefined;
-  const { line, column } = tokenLoc(file, origin, last);
+  const { line, column } = tokenLoc(file, last);
   return `the "${last.image}" at line ${line}:${column} is never closed`;
 }

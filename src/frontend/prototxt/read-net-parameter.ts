@@ -1,39 +1,44 @@
 // Prototxt text → typed caffe.NetParameter (as written, before upgrades), in BVLC's dialect or a fork's:
 // given, or inferred when BVLC's schema does not know a field the file uses (infer-dialect.ts).
+// Two readers, one job each: the fast typed reader takes a well-formed, well-typed file in one pass; where
+// it stops, the chevrotain parser and the checker take over and produce every diagnostic.
+import type protobuf from 'protobufjs';
 import { DiagnosticError, fail, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { messageType, setActiveDialect } from '../../schema/caffe-schema.js';
 import { DIALECT_NAMES } from '../../schema/dialects.js';
 import { metaOf, type Msg } from '../../schema/message.js';
 import { inferDialect } from './infer-dialect.js';
-import { fastReadMessage } from './fast-typed-reader.js';
-import { looksBinary, parseTextFull, streamTopLevelFields } from './parse-text.js';
-import { MessageTyper, typeDocument } from './typecheck.js';
+import { fastReadMessage, type FastRead } from './fast-typed-reader.js';
+import { looksBinary, parseText } from './parse-text.js';
+import { MessageTyper } from './typecheck.js';
+import type { NetParameter } from '../../schema/caffe-messages.generated.js';
 
 export function parseTextMessage(text: string, file: string, typeName: string): Msg {
   const type = messageType(typeName);
+  // A binary file: the full parser says so.
+  if (looksBinary(text)) parseText(text, file);
   // A well-formed, well-typed file: one pass straight into typed messages.
-  if (!looksBinary(text)) {
-    const msg = fastReadMessage(text, file, type);
-    if (msg) return msg;
-  }
-  // Each top-level field (a layer) is typed as soon as it is parsed, so its syntax tree dies young.
-  const streamed: Diagnostic[] = [];
-  const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, streamed);
-  if (streamTopLevelFields(text, file, (field) => typer.add(field))) {
-    const msg = typer.finish();
-    if (streamed.length > 0) throw new DiagnosticError(streamed);
-    return msg;
-  }
-  // Errors and rare spellings: the full parser, then the checker on the whole tree.
-  const doc = parseTextFull(text, file);
+  const read = fastReadMessage(text, file, type);
+  return read.msg ?? readSlowly(text, file, type, read);
+}
+
+/**
+ * Errors and rare spellings, at or after the top-level field where the fast reader stopped (a big file
+ * is not read twice): the full parser reads from there and the checker types its fields onto the ones
+ * read before, as if it had read the whole text.
+ */
+function readSlowly(text: string, file: string, type: protobuf.Type, read: FastRead & { msg?: undefined }): Msg {
+  const doc = parseText(text, file, read.resumeAt, read.fieldsBefore);
   const diagnostics: Diagnostic[] = [];
-  const msg = typeDocument(type, doc, diagnostics);
+  const typer = new MessageTyper(type, doc.loc, diagnostics, read.partial);
+  for (const field of doc.fields) typer.add(field);
+  const msg = typer.finish();
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
   return msg;
 }
 
 /** `dialect`: 'bvlc', a fork's name, or 'auto' (default): BVLC's, or the fork whose fields the file uses. */
-export function readNetParameter(text: string, file: string, dialect = 'auto'): Msg {
+export function readNetParameter(text: string, file: string, dialect = 'auto'): NetParameter {
   if (dialect !== 'auto') {
     if (!(DIALECT_NAMES as readonly string[]).includes(dialect))
       fail(`unknown dialect "${dialect}"`, undefined, `the dialects: auto, ${DIALECT_NAMES.join(', ')}`);
@@ -41,29 +46,42 @@ export function readNetParameter(text: string, file: string, dialect = 'auto'): 
     return parseTextMessage(text, file, 'NetParameter');
   }
   setActiveDialect('bvlc');
-  let failure: unknown;
+  if (looksBinary(text)) parseText(text, file);
+  const bvlcType = messageType('NetParameter');
+  const bvlc = fastReadMessage(text, file, bvlcType);
+  if (bvlc.msg && !hasDeferred(bvlc.msg)) return bvlc.msg;
+  // BVLC's schema lacks a field the file uses: read it in the fork's dialect that has the most of them.
+  const fork = inferDialect(text);
+  let forked: { type: protobuf.Type; read: FastRead & { msg?: undefined } } | undefined;
+  if (fork !== undefined) {
+    // Where the fork's fast reader takes the whole text, BVLC's stopped for a field it lacks, not for the
+    // syntax, so BVLC's slow path could only fail or defer: the fork's reading is the answer.
+    setActiveDialect(fork);
+    const type = messageType('NetParameter');
+    const read = fastReadMessage(text, file, type);
+    if (read.msg) return read.msg;
+    forked = { type, read };
+    setActiveDialect('bvlc');
+  }
+  let failure: NetParameter | DiagnosticError;
   try {
-    const msg = parseTextMessage(text, file, 'NetParameter');
+    const msg = bvlc.msg ?? readSlowly(text, file, bvlcType, bvlc);
     if (!hasDeferred(msg)) return msg;
     failure = msg;
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
     failure = e;
   }
-  // BVLC's schema lacks a field the file uses: read it in the fork's dialect that has the most of them.
-  const fork = inferDialect(text);
-  if (fork === undefined) {
+  if (fork === undefined || forked === undefined) {
     if (failure instanceof DiagnosticError) throw failure;
-    return failure as Msg;
+    return failure;
   }
   setActiveDialect(fork);
-  return parseTextMessage(text, file, 'NetParameter');
+  return readSlowly(text, file, forked.type, forked.read);
 }
 
 /** Whether a layer carries an unknown `*_param` (kept to report only if its type is supported). */
-function hasDeferred(net: Msg): boolean {
-  for (const key of ['layer', 'layers']) {
-    for (const layer of (net[key] as Msg[] | undefined) ?? []) if (metaOf(layer)?.deferred?.length) return true;
-  }
+function hasDeferred(net: NetParameter): boolean {
+  for (const layers of [net.layer, net.layers]) for (const layer of layers ?? []) if (metaOf(layer)?.deferred?.length) return true;
   return false;
 }

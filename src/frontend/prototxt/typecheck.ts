@@ -5,7 +5,7 @@ import type protobuf from 'protobufjs';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
-import { MessageMeta, setMeta, type Msg, type Scalar } from '../../schema/message.js';
+import { MessageMeta, metaOf, setMeta, type Msg, type Scalar } from '../../schema/message.js';
 import type { TextField, TextMessage, TextScalar, TextValue } from '../../../grammar/text-ast.js';
 import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 import { DIALECTS } from '../../schema/dialects.js';
@@ -63,6 +63,20 @@ function belongsInParam(type: protobuf.Type, name: string): string | undefined {
   return match === name ? where : `did you mean "${match}"? ${where}`;
 }
 
+/** The diagnostic for a field `type` does not have, with the most helpful hint there is. */
+export function unknownField(type: protobuf.Type, name: string, loc: SourceLocation): Diagnostic {
+  return error(
+    `unknown field "${name}" in ${type.name}`,
+    loc,
+    forkHint(type, name) ?? suggestField(type, name) ?? belongsInParam(type, name),
+  );
+}
+
+/** An unknown field kept on the message (`deferred`) rather than reported now: a fork's layer parameters. */
+export function isDeferred(type: protobuf.Type, name: string): boolean {
+  return LAYER_MESSAGES.has(type.name) && name.endsWith('_param');
+}
+
 function checkRequired(type: protobuf.Type, msg: Msg, loc: SourceLocation | undefined, diagnostics: Diagnostic[]): void {
   for (const f of type.fieldsArray) {
     if (f.required && msg[f.name] === undefined) {
@@ -71,18 +85,30 @@ function checkRequired(type: protobuf.Type, msg: Msg, loc: SourceLocation | unde
   }
 }
 
-/** typeMessage with the fields given one at a time, as the parser reads them (so their trees die young). */
+/**
+ * typeMessage with the fields given one at a time. `into`: a message of `type` that already holds the
+ * fields written before these (the fast reader's, up to where it stopped), so that repeated-field and
+ * "specified more than once" checks see them as if the checker had typed the whole text.
+ */
 export class MessageTyper {
-  readonly msg: Msg = {};
+  readonly msg: Msg;
   private readonly meta: MessageMeta;
 
   constructor(
     private readonly type: protobuf.Type,
     private readonly loc: SourceLocation | undefined,
     private readonly diagnostics: Diagnostic[],
+    into?: Msg,
   ) {
-    this.meta = new MessageMeta(type, loc);
-    setMeta(this.msg, this.meta);
+    const meta = into && metaOf(into);
+    if (into && meta) {
+      this.msg = into;
+      this.meta = meta;
+    } else {
+      this.msg = {};
+      this.meta = new MessageMeta(type, loc);
+      setMeta(this.msg, this.meta);
+    }
   }
 
   add(field: TextField): void {
@@ -98,12 +124,8 @@ export class MessageTyper {
 function typeField(type: protobuf.Type, msg: Msg, meta: MessageMeta, field: TextField, diagnostics: Diagnostic[]) {
   const schemaField = type.fields[field.name];
   if (!schemaField) {
-    const d = error(
-      `unknown field "${field.name}" in ${type.name}`,
-      field.loc,
-      forkHint(type, field.name) ?? suggestField(type, field.name) ?? belongsInParam(type, field.name),
-    );
-    if (LAYER_MESSAGES.has(type.name) && field.name.endsWith('_param')) (meta.deferred ??= []).push(d);
+    const d = unknownField(type, field.name, field.loc);
+    if (isDeferred(type, field.name)) (meta.deferred ??= []).push(d);
     else diagnostics.push(d);
     return;
   }

@@ -4,8 +4,9 @@ import { atLeast } from '../../ir/layer-module.js';
 import { checkSameBottoms, convChannels, convGeometry, kernelField, type ConvGeometry } from '../conv-geometry.js';
 import { count, truncDiv } from '../shape-utils.js';
 import { convolutionForward, convolutionLower } from './kernels.js';
+import type { ConvolutionParameter } from '../../schema/caffe-messages.generated.js';
 
-export const convolution: LayerModule = {
+export const convolution: LayerModule<ConvolutionParameter> = {
   type: 'Convolution',
   paramField: 'convolution_param',
   bottoms: atLeast(1),

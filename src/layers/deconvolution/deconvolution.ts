@@ -9,8 +9,9 @@ import { checkSameBottoms, convChannels, convGeometry, transposedSizes } from '.
 import { count } from '../shape-utils.js';
 import { checkBlobShape } from '../blob-checks.js';
 import { deconvolutionForward, deconvolutionLower } from './kernels.js';
+import type { ConvolutionParameter } from '../../schema/caffe-messages.generated.js';
 
-export const deconvolution: LayerModule = {
+export const deconvolution: LayerModule<ConvolutionParameter> = {
   type: 'Deconvolution',
   paramField: 'convolution_param',
   bottoms: atLeast(1),

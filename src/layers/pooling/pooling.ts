@@ -7,6 +7,7 @@ import { between, exactly } from '../../ir/layer-module.js';
 import { count } from '../shape-utils.js';
 import { checkBlobShape, showShape } from '../blob-checks.js';
 import { poolingForward, poolingLower } from './kernels.js';
+import type { PoolingParameter } from '../../schema/caffe-messages.generated.js';
 
 export type RoundMode = 'CEIL' | 'FLOOR';
 
@@ -73,7 +74,7 @@ function kernelOf(ctx: ShapeContext, p: Msg): [number, number] {
   return hasSize ? [Number(p.kernel_size), Number(p.kernel_size)] : [Number(p.kernel_h), Number(p.kernel_w)];
 }
 
-export const pooling: LayerModule = {
+export const pooling: LayerModule<PoolingParameter> = {
   type: 'Pooling',
   paramField: 'pooling_param',
   bottoms: exactly(1),
@@ -84,9 +85,9 @@ export const pooling: LayerModule = {
   lower: poolingLower,
   infer(ctx) {
     const p = ctx.param;
-    const pool = String(p.pool ?? 'MAX');
+    const pool = p.pool ?? 'MAX';
     // OpenCV's dialect (BVLC pull request 3057) says ceil_mode: false where BVLC says round_mode: FLOOR.
-    const round = (has(p, 'ceil_mode') ? (p.ceil_mode ? 'CEIL' : 'FLOOR') : String(p.round_mode ?? 'CEIL')) as RoundMode;
+    const round: RoundMode = has(p, 'ceil_mode') ? (p.ceil_mode ? 'CEIL' : 'FLOOR') : (p.round_mode ?? 'CEIL');
     const global = p.global_pooling === true;
     if (ctx.topCount > 1 && pool !== 'MAX') {
       ctx.fail(`only MAX pooling has a second (mask) top; ${pool} pooling produces at most 1 top blob`);

@@ -19,6 +19,7 @@ import { hashKey } from '../operators.js';
 import { PyBuiltin, PyDict, PyList, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
 import { LayerTop, makeLayer, type LayerFunction } from './net-spec.js';
 import { emitLayer, newEmitState } from './net-spec.js';
+import type { LayerParameter } from '../../../schema/caffe-messages.generated.js';
 
 /** pycaffe's PASS_THROUGH_LAYERS: element-wise layers whose map is the identity on any axis. */
 const PASS_THROUGH = new Set([
@@ -85,26 +86,26 @@ function windowMap(kind: 'window' | 'transpose', p: Msg, axis: number): LayerMap
   return { axis, map: opMap(op, n) };
 }
 
-function layerMap(layer: Msg): LayerMap | 'identity' {
+function layerMap(layer: LayerParameter): LayerMap | 'identity' {
   const type = String(layer.type);
   if (PASS_THROUGH.has(type)) return 'identity';
   switch (type) {
     case 'Convolution':
     case 'Im2col':
     case 'Deconvolution': {
-      const p = (layer.convolution_param as Msg | undefined) ?? {};
+      const p = layer.convolution_param ?? {};
       return windowMap(type === 'Deconvolution' ? 'transpose' : 'window', p, Number(p.axis ?? 1));
     }
     case 'Pooling': {
-      const p = (layer.pooling_param as Msg | undefined) ?? {};
+      const p = layer.pooling_param ?? {};
       // Global pooling leaves no position: the map ends there, as for any layer without one.
       if (p.global_pooling) return undefined;
       // PoolingParameter's kernel_size, stride and pad are single values, not lists.
-      const list = (v: unknown) => (v === undefined ? undefined : [v as number]);
+      const list = (v: number | undefined) => (v === undefined ? undefined : [v]);
       return windowMap('window', { ...p, kernel_size: list(p.kernel_size), stride: list(p.stride), pad: list(p.pad) }, 1);
     }
     case 'Crop': {
-      const p = (layer.crop_param as Msg | undefined) ?? {};
+      const p = layer.crop_param ?? {};
       const offsets = nums(p.offset);
       const offset = offsets.length ? offsets : [0];
       return { axis: Number(p.axis ?? 2) - 1, map: opMap({ kind: 'crop', firstAxis: FIRST_SPATIAL_AXIS, offset }, offset.length) };

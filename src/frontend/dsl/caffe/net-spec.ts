@@ -15,6 +15,7 @@ import { hashKey } from '../operators.js';
 import { HostObject, PyBuiltin, PyDict, PyTuple, typeName, type PyValue, type Runtime } from '../values.js';
 import { assignProto, type AssignContext } from './assign-proto.js';
 import { wrapMessage } from './message-proxy.js';
+import type { LayerParameter } from '../../../schema/caffe-messages.generated.js';
 
 export interface Keyword {
   name: string;
@@ -293,7 +294,7 @@ export interface EmitState {
   rt: Runtime;
   file: string;
   /** Emitted layers, in emission order. */
-  layers: Map<LayerFunction, Msg>;
+  layers: Map<LayerFunction, LayerParameter>;
   /** Names from the NetSpec (tops, and Functions with no tops). */
   names: Map<LayerTop | LayerFunction, string>;
   autonames: Map<string, number>;
@@ -338,7 +339,7 @@ export function emitLayer(fn: LayerFunction, state: EmitState): void {
   const bottoms: string[] = [];
   for (const input of fn.inputs) {
     emitLayer(input.fn, state);
-    const made = (state.layers.get(input.fn)!.top as string[] | undefined) ?? [];
+    const made = state.layers.get(input.fn)!.top ?? [];
     // pycaffe indexes the producer's tops the same way and fails with IndexError: an in-place layer with no
     // bottom (L.Input(in_place=True)) copies no tops, so it has nothing to read.
     if (made[input.n] === undefined) {

@@ -5,10 +5,10 @@ import { buildNet } from '../../../passes/build-net.js';
 import type { Blob } from '../../../ir/blob.js';
 import type { Net } from '../../../ir/net.js';
 import { layerModule } from '../../../layers/registry.js';
-import type { Msg } from '../../../schema/message.js';
 import type { Runtime } from '../values.js';
 import { LayerFunction, type LayerTop } from './net-spec.js';
 import { emitLayer, netParameter, newEmitState } from './net-spec.js';
+import type { LayerParameter } from '../../../schema/caffe-messages.generated.js';
 
 export interface PartialNet {
   net: Net;
@@ -23,11 +23,11 @@ export interface PartialNetOptions {
 }
 
 /** Source layers whose shapes only the data can tell (they take --input shapes). */
-function needsShape(layer: Msg): boolean {
+function needsShape(layer: LayerParameter): boolean {
   const type = String(layer.type);
   if (!layerModule(type)?.source) return false;
   if (type === 'DummyData' || type === 'MemoryData') return false;
-  if (type === 'Input') return !((layer.input_param as Msg | undefined)?.shape as Msg[] | undefined)?.length;
+  if (type === 'Input') return !layer.input_param?.shape?.length;
   return true;
 }
 
@@ -36,7 +36,7 @@ export function buildPartialNet(tops: LayerTop[], rt: Runtime, options: PartialN
   for (const top of tops) emitLayer(top.fn, state);
   const netMsg = netParameter(state);
   const order = [...state.layers.keys()];
-  const missing = [...state.layers.values()].filter(needsShape).flatMap((l) => (l.top as string[] | undefined) ?? []);
+  const missing = [...state.layers.values()].filter(needsShape).flatMap((l) => l.top ?? []);
   const given = new Map<string, number[]>();
   for (const name of missing) {
     const shape = options.inputShape(name);

@@ -1,15 +1,13 @@
-// A hand-written scanner+parser for the common case, in one pass over the characters and without token
-// objects: about ten times faster than the chevrotain lexer+parser, which stays the reference grammar.
+// The characters of the protobuf text format, scanned by hand for the common case: one pass over the
+// characters without token objects, about ten times faster than the chevrotain lexer, which stays the
+// reference grammar (prototxt-tokens.ts, prototxt-parser.ts). What is built from them is up to the
+// subclass: src/frontend/prototxt/fast-typed-reader.ts reads typed messages directly.
 //
-// It accepts a strict subset of what prototxt-parser.ts accepts and builds exactly the tree that parser
-// builds for it (same fields, values, spellings and locations, with chevrotain's line/column counting).
-// On anything outside the subset (every error, and rare spellings: lists without a colon, a number run
-// into a name) it gives up and returns undefined, and the chevrotain parser reads the file instead, so
-// diagnostics and rare cases behave exactly as before. test/frontend/fast-parser.test.ts checks that
-// both parsers build the same tree.
-import type { SourceLocation } from '../src/diagnostics/diagnostic.js';
+// It accepts a strict subset of what the chevrotain lexer and parser accept, with chevrotain's line and
+// column counting. On anything outside the subset (every syntax error, and rare spellings: a number run
+// into a name, an unterminated string) it gives up (throws GIVE_UP), and the chevrotain parser reads the
+// text from the top-level field where it stopped, so diagnostics and rare cases behave exactly as before.
 import type { LineMap } from '../src/diagnostics/line-map.js';
-import type { TextField, TextMessage, TextScalar, TextValue } from './text-ast.js';
 import { decodeUtf8, unescapeCString } from './c-string.js';
 
 // Character classes of the ASCII range (anything else is outside the subset).
@@ -53,12 +51,12 @@ export const LCURLY = 123,
 export const MAX_DEPTH = 100;
 
 /** Thrown (as this one object) to give up; caught where the fast path is entered. */
-export const GIVE_UP = new Error('outside the fast parser subset');
+export const GIVE_UP = new Error('outside the fast scanner subset');
 
 /**
  * The characters of the subset: whitespace and comments, names, numbers and quoted strings, with
- * chevrotain's line counting. What is built from them is up to the subclass: the syntax tree here, or
- * typed messages directly (src/frontend/prototxt/fast-typed-reader.ts).
+ * chevrotain's line counting. What is built from them is up to the subclass (typed messages, in
+ * src/frontend/prototxt/fast-typed-reader.ts).
  */
 export class PrototxtScanner {
   protected pos = 0;
@@ -219,158 +217,4 @@ export class PrototxtScanner {
   atEnd(): boolean {
     return this.pos >= this.text.length;
   }
-}
-
-/** The syntax tree (the same tree, locations included, that grammar/prototxt-parser.ts builds). */
-class FastParser extends PrototxtScanner {
-  constructor(
-    text: string,
-    private readonly file: string,
-    /** Receives the top-level fields one by one instead of the returned list. */
-    private readonly onTopField?: (field: TextField) => void,
-  ) {
-    super(text);
-  }
-
-  /** Start of the top-level field being read (or of what follows the last one): where a give-up happened. */
-  topFieldStart = { offset: 0, line: 1, column: 1 };
-  /** Top-level fields read completely. */
-  topFieldsRead = 0;
-
-  private loc(offset: number): SourceLocation {
-    return { file: this.file, line: this.line, column: offset - this.lineStart + 1, offset };
-  }
-
-  /** Fields until something that cannot start one (the caller checks what that is). */
-  fieldList(top = false): TextField[] {
-    const text = this.text;
-    const fields: TextField[] = [];
-    const onField = top ? this.onTopField : undefined;
-    for (;;) {
-      this.skip();
-      if (top) this.topFieldStart = { offset: this.pos, line: this.line, column: this.pos - this.lineStart + 1 };
-      if (!(cls(text.charCodeAt(this.pos)) & IDENT_START)) return fields;
-      if (onField) onField(this.field());
-      else fields.push(this.field());
-      if (top) this.topFieldsRead++;
-      this.skip();
-      const c = text.charCodeAt(this.pos);
-      if (c === COMMA || c === SEMICOLON) this.pos++;
-    }
-  }
-
-  private field(): TextField {
-    const text = this.text;
-    const start = this.pos;
-    const name = this.identifier();
-    const loc = this.loc(start);
-    this.skip();
-    const c = text.charCodeAt(this.pos);
-    if (c === COLON) {
-      this.pos++;
-      this.skip();
-      if (text.charCodeAt(this.pos) === LSQUARE) return { name, loc, list: true, values: this.list() };
-      return { name, loc, list: false, values: [this.value()] };
-    }
-    if (c === LCURLY || c === LANGLE) return { name, loc, list: false, values: [this.body()] };
-    throw GIVE_UP;
-  }
-
-  private body(): TextMessage {
-    const text = this.text;
-    const close = text.charCodeAt(this.pos) === LCURLY ? RCURLY : RANGLE;
-    const loc = this.loc(this.pos);
-    // The full parser refuses deeper nesting (parse-text.ts), so it must report it.
-    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
-    this.pos++;
-    const fields = this.fieldList();
-    if (text.charCodeAt(this.pos) !== close) throw GIVE_UP;
-    const end = this.loc(this.pos);
-    this.pos++;
-    this.depth--;
-    return { kind: 'message', fields, loc, end };
-  }
-
-  private list(): TextValue[] {
-    const text = this.text;
-    const values: TextValue[] = [];
-    this.pos++; // [
-    this.skip();
-    if (text.charCodeAt(this.pos) === RSQUARE) {
-      this.pos++;
-      return values;
-    }
-    for (;;) {
-      values.push(this.value());
-      this.skip();
-      const c = text.charCodeAt(this.pos);
-      if (c === RSQUARE) {
-        this.pos++;
-        return values;
-      }
-      if (c !== COMMA) throw GIVE_UP;
-      this.pos++;
-      this.skip();
-    }
-  }
-
-  /** A value at the current position (whitespace already skipped). */
-  private value(): TextValue {
-    const text = this.text;
-    const c = text.charCodeAt(this.pos);
-    if (c === LCURLY || c === LANGLE) return this.body();
-    if (c === QUOTE || c === APOSTROPHE) return this.string(c);
-    let negative = false;
-    const loc = this.loc(this.pos); // of the '-' if there is one, as in the full parser
-    if (c === MINUS) {
-      negative = true;
-      this.pos++;
-      this.skip();
-    }
-    const d = text.charCodeAt(this.pos);
-    if (cls(d) & DIGIT || d === DOT) {
-      return { kind: 'scalar', scalar: 'number', text: this.number(), negative, loc };
-    }
-    if (cls(d) & IDENT_START) return { kind: 'scalar', scalar: 'identifier', text: this.identifier(), negative, loc };
-    throw GIVE_UP;
-  }
-
-  private string(quote: number): TextScalar {
-    const loc = this.loc(this.pos);
-    const text = this.quoted(quote);
-    const scalar: TextScalar = { kind: 'scalar', scalar: 'string', text, negative: false, loc };
-    if (this.invalidUtf8) scalar.invalidUtf8 = true;
-    return scalar;
-  }
-}
-
-/**
- * The top-level fields of `text`, or undefined if it is outside the subset this parser handles. With
- * `onTopField`, each top-level field goes to it as soon as it is read, and the list returned is empty.
- */
-export function fastParseFields(text: string, file: string, onTopField?: (field: TextField) => void): TextField[] | undefined {
-  try {
-    const parser = new FastParser(text, file, onTopField);
-    const fields = parser.fieldList(true);
-    return parser.atEnd() ? fields : undefined;
-  } catch {
-    // GIVE_UP, or a stack overflow on very deep nesting: the full parser decides.
-    return undefined;
-  }
-}
-
-/**
- * Where the fast parser stops on `text`, or undefined if it reads all of it. Everything before that point
- * is well-formed top-level fields (the subset is part of the full grammar), so an error in the text is at
- * or after it: the full parser need not read what comes before (in a big file, most of it).
- */
-export function fastParseStop(text: string): { offset: number; line: number; column: number; fieldsBefore: number } | undefined {
-  const parser = new FastParser(text, '', () => {});
-  try {
-    parser.fieldList(true);
-    if (parser.atEnd()) return undefined;
-  } catch {
-    // GIVE_UP or a stack overflow: the field that started at topFieldStart is the one it could not read.
-  }
-  return { ...parser.topFieldStart, fieldsBefore: parser.topFieldsRead };
 }

@@ -1,36 +1,21 @@
-// The hand-written fast parser (grammar/prototxt-fast-parser.ts) must build exactly the tree the chevrotain
-// parser builds, or give up. Checked on every example, fixture and corpus file, on spellings chosen to
-// hit its edges, and on random token soup. readNetParameter types each top-level field as the fast parser
-// reads it: that must give the same message, locations and diagnostics as typing the whole tree.
+// The two prototxt readers must agree. The fast typed reader (src/frontend/prototxt/fast-typed-reader.ts)
+// either builds exactly the message, metadata and locations that the chevrotain parser and the checker
+// build from the whole text, or stops at a top-level field; readNetParameter then has the chevrotain
+// parser read from there and the checker type it onto what was read before, which must give exactly the
+// message or the diagnostics of reading the whole text the slow way. Checked on every example, fixture
+// and corpus file, on spellings chosen to hit the readers' edges, and on random layers and token soup.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastParseFields } from '../../grammar/prototxt-fast-parser.js';
 import { DiagnosticError, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { parseText, parseTextFull } from '../../src/frontend/prototxt/parse-text.js';
+import { parseText } from '../../src/frontend/prototxt/parse-text.js';
 import { readNetParameter } from '../../src/frontend/prototxt/read-net-parameter.js';
 import { typeDocument } from '../../src/frontend/prototxt/typecheck.js';
 import { fastReadMessage } from '../../src/frontend/prototxt/fast-typed-reader.js';
-import { messageType } from '../../src/schema/caffe-schema.js';
+import { activeDialect, messageType, setActiveDialect } from '../../src/schema/caffe-schema.js';
+import { inferDialect } from '../../src/frontend/prototxt/infer-dialect.js';
 import { metaOf, type Msg } from '../../src/schema/message.js';
 import { corpusFiles, corpusPath, repoRoot } from '../helpers/corpus.js';
-
-function fullOrError(text: string): unknown {
-  try {
-    return parseTextFull(text, 'f.prototxt');
-  } catch (e) {
-    return { error: String(e) };
-  }
-}
-
-/** The fast parser either gives up or agrees with the full parser; returns whether it took the text. */
-function agrees(text: string): boolean {
-  const fast = fastParseFields(text, 'f.prototxt');
-  if (fast === undefined) return false;
-  const full = fullOrError(text) as { fields?: unknown };
-  expect(full.fields, JSON.stringify(text)).toStrictEqual(fast);
-  return true;
-}
 
 /** A typed message with its side-table metadata spelled out, recursively, so that toStrictEqual sees it. */
 function withMeta(value: unknown): unknown {
@@ -47,50 +32,36 @@ function typedOrError(read: () => Msg): unknown {
   try {
     return withMeta(read());
   } catch (e) {
+    if (e instanceof DiagnosticError) return { diagnostics: e.diagnostics };
     return { error: String(e) };
   }
 }
 
-/** The checker on the whole tree of the full parser: the reference for both fast paths. */
+/** The chevrotain parser on the whole text, then the checker on its tree: the reference. */
 function typedWhole(text: string): unknown {
   return typedOrError(() => {
     const diagnostics: Diagnostic[] = [];
-    const msg = typeDocument(messageType('NetParameter'), parseTextFull(text, 'f.prototxt'), diagnostics);
+    const msg = typeDocument(messageType('NetParameter'), parseText(text, 'f.prototxt'), diagnostics);
     if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
     return msg;
   });
 }
 
 /**
- * readNetParameter (the typed fast reader, else streamed typing on the fast parser) against the full
- * parser and the checker on the whole tree. Returns whether the typed fast reader took the text.
+ * readNetParameter (the fast typed reader, and the slow path from where it stops) against the reference,
+ * in BVLC's dialect. Returns whether the fast typed reader took the whole text.
  */
 function typesAlike(text: string): boolean {
+  setActiveDialect('bvlc');
   const whole = typedWhole(text);
-  const read = typedOrError(() => readNetParameter(text, 'f.prototxt', 'bvlc'));
-  expect(read, JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
-  // The streamed path on its own, as readNetParameter takes it where the typed reader gives up.
-  const diagnostics: Diagnostic[] = [];
-  const streamed = typedOrError(() => {
-    const fields = fastParseFields(text, 'f.prototxt');
-    if (!fields) return readNetParameter(text, 'f.prototxt', 'bvlc');
-    const msg = typeDocument(
-      messageType('NetParameter'),
-      {
-        kind: 'message',
-        fields,
-        loc: { file: 'f.prototxt', line: 1, column: 1, offset: 0 },
-        end: { file: 'f.prototxt', line: 1, column: 1 },
-      },
-      diagnostics,
-    );
-    if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-    return msg;
-  });
-  expect(streamed, JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
+  const shown = JSON.stringify(text.slice(0, 200));
+  expect(
+    typedOrError(() => readNetParameter(text, 'f.prototxt', 'bvlc')),
+    shown,
+  ).toStrictEqual(whole);
   const fast = fastReadMessage(text, 'f.prototxt', messageType('NetParameter'));
-  if (fast === undefined) return false;
-  expect(withMeta(fast), JSON.stringify(text.slice(0, 200))).toStrictEqual(whole);
+  if (fast.msg === undefined) return false;
+  expect(withMeta(fast.msg), shown).toStrictEqual(whole);
   return true;
 }
 
@@ -100,20 +71,11 @@ function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-describe('fast parser', () => {
-  it('builds the same tree as the full parser for the examples and fixtures', () => {
-    const files = [...filesUnder(join(repoRoot, 'examples')), ...filesUnder(join(repoRoot, 'test', 'fixtures'))];
-    expect(files.length).toBeGreaterThan(5);
-    let taken = 0;
-    for (const file of files) if (agrees(readFileSync(file, 'utf8'))) taken++;
-    expect(taken).toBeGreaterThan(5);
-  });
+/** Well-formed fields before the text, so that the slow path starts at line 3, column 3. */
+const PREFIX = 'name: "n"\nlayer { name: "a" type: "ReLU" }\n  ';
 
-  it('builds the same tree as the full parser for the corpus (where present)', () => {
-    for (const file of corpusFiles().filter((f) => f.endsWith('.prototxt'))) agrees(readFileSync(corpusPath(file), 'utf8'));
-  });
-
-  it('types streamed fields as the checker types the whole tree: examples, fixtures, corpus', () => {
+describe('the fast typed reader and the slow path agree', () => {
+  it('on the examples, fixtures and corpus', () => {
     const files = [
       ...filesUnder(join(repoRoot, 'examples')),
       ...filesUnder(join(repoRoot, 'test', 'fixtures')),
@@ -121,18 +83,21 @@ describe('fast parser', () => {
         .filter((f) => f.endsWith('.prototxt'))
         .map(corpusPath),
     ];
+    expect(files.length).toBeGreaterThan(5);
     let taken = 0;
     for (const file of files) if (typesAlike(readFileSync(file, 'utf8'))) taken++;
-    // Most files are well-formed BVLC nets, which the typed fast reader takes.
+    // Most files are well-formed nets, which the fast typed reader takes (forks' *_param deferred).
     expect(taken).toBeGreaterThan(files.length / 2);
   });
 
-  it('types streamed fields as the checker types the whole tree: diagnostics', () => {
+  it('on diagnostics', () => {
     typesAlike('name: "n" layer { name: "a" type: "ReLU" bogus: 1 } layer { name: "b" convolution_param { num_output: -1 } }');
     typesAlike('name: "n" name: "m" input_dim: 1.5 layer { name: "a" foo_param { x: 1 } }');
     typesAlike('layer { name: "a" type: "Convolution" } layer { name: "b" "esc\\n" }');
     typesAlike('layer { name: "a" } layer { name: "caf\u00e9" }');
     typesAlike('state { phase: TEST } layer { include { phase: TRAIN } }');
+    typesAlike('name: "a"\nlayer { name: "b" }\nname: "c"');
+    typesAlike('layer { name: "a" }\r\nlayer { name: "b" }\r\n  layer { name: "c" kernal_size: 3 }');
   });
 
   const typedTaken = [
@@ -157,8 +122,22 @@ describe('fast parser', () => {
     '# only a comment\n',
   ];
   for (const text of typedTaken) {
-    it(`the typed fast reader takes and agrees on ${JSON.stringify(text).slice(0, 60)}`, () => {
+    it(`the fast typed reader takes ${JSON.stringify(text).slice(0, 60)}`, () => {
       expect(typesAlike(text)).toBe(true);
+    });
+  }
+
+  // A fork's *_param on a layer: deferred, as the checker defers it, whatever its value.
+  const deferredTaken = [
+    'layer { name: "a" type: "Interp" interp_param { zoom_factor: 2 } }',
+    'layer { interp_param { height: 1 height: 2 x: "\\377" y: -inf z: [1, "s", t] w { v < u: 0x1 > } } type: "Interp" }',
+    'layer { foo_param: 3 bar_param: [] baz_param: ["a" \'b\', -x] } layer { qux_param < a: b > ; name: "q" }',
+    'layers { name: "a" type: RELU interp_param { zoom_factor: 2 } }',
+  ];
+  for (const text of deferredTaken) {
+    it(`the fast typed reader defers a fork's parameters in ${JSON.stringify(text).slice(0, 60)}`, () => {
+      expect(typesAlike(text)).toBe(true);
+      expect(typesAlike(PREFIX + text)).toBe(true);
     });
   }
 
@@ -166,7 +145,6 @@ describe('fast parser', () => {
     'name: "a" name: "b"',
     'layer { name: "a" name: "b" }',
     'bogus: 1',
-    'layer { interp_param { x: 1 } type: "Interp" }',
     'name: [ "a" ]',
     'layer { convolution_param { num_output: -1 } }',
     'layer { convolution_param { num_output: 4294967296 } }',
@@ -191,8 +169,9 @@ describe('fast parser', () => {
     'layer { name: "a" }\x00',
   ];
   for (const text of typedGivenUp) {
-    it(`the typed fast reader gives up on ${JSON.stringify(text).slice(0, 60)}, and readNetParameter answers as the checker`, () => {
+    it(`the fast typed reader stops on ${JSON.stringify(text).slice(0, 60)}, and the slow path answers`, () => {
       expect(typesAlike(text)).toBe(false);
+      expect(typesAlike(PREFIX + text)).toBe(false);
     });
   }
 
@@ -255,12 +234,6 @@ describe('fast parser', () => {
     'a:{b:1}',
     'a: b c: d',
   ];
-  for (const text of taken) {
-    it(`takes and agrees on ${JSON.stringify(text).slice(0, 60)}`, () => {
-      expect(agrees(text)).toBe(true);
-    });
-  }
-
   const givenUp = [
     'a: "esc\\q"',
     'a: "bad \\x"',
@@ -287,31 +260,24 @@ describe('fast parser', () => {
     'a: -"s"',
     'a: --1',
   ];
-  for (const text of givenUp) {
-    it(`gives up on ${JSON.stringify(text)}, and parseText answers as the full parser`, () => {
-      expect(fastParseFields(text, 'f.prototxt')).toBeUndefined();
-      let viaParseText: unknown;
-      try {
-        viaParseText = parseText(text, 'f.prototxt');
-      } catch (e) {
-        viaParseText = { error: String(e) };
-      }
-      expect(viaParseText).toStrictEqual(fullOrError(text));
+  for (const text of [...taken, ...givenUp]) {
+    it(`the slow path answers as on the whole text for ${JSON.stringify(text).slice(0, 60)}`, () => {
+      typesAlike(text);
+      typesAlike(PREFIX + text);
+      typesAlike(`layer { name: "x" ${text} }`);
     });
   }
 
-  it('takes messages nested as deep as the full parser allows, and gives up beyond', () => {
-    const nested = (depth: number) => 'a '.concat('{ b '.repeat(depth - 1), '< c: 1 ', '> } '.repeat(1), '} '.repeat(depth - 2));
-    expect(agrees(nested(100))).toBe(true);
-    expect(fastParseFields(nested(101), 'f.prototxt')).toBeUndefined();
-    const inList = (depth: number) => 'x: ['.concat('{ b '.repeat(depth - 1), '{ c: 1 ', '} '.repeat(depth), ']');
-    expect(agrees(inList(100))).toBe(true);
-    expect(fastParseFields(inList(101), 'f.prototxt')).toBeUndefined();
-    expect(() => parseText(nested(101), 'f.prototxt')).toThrow(/nested/);
-    expect(() => parseText(nested(5000), 'f.prototxt')).toThrow(/nested/);
+  it('refuses messages nested deeper than the full parser allows', () => {
+    // Only an untyped (deferred) field nests that deep: caffe.proto has no recursive message.
+    const nested = (depth: number) => 'layer { x_param { '.concat('a { '.repeat(depth - 2), 'b: 1 ', '} '.repeat(depth));
+    expect(typesAlike(nested(100))).toBe(true);
+    expect(typesAlike(nested(101))).toBe(false);
+    expect(() => readNetParameter(nested(101), 'f.prototxt', 'bvlc')).toThrow(/nested/);
+    expect(() => readNetParameter(PREFIX + nested(5000), 'f.prototxt', 'bvlc')).toThrow(/nested/);
   });
 
-  it('agrees with the full parser on random token soup', () => {
+  it('on random token soup, after well-formed fields', () => {
     const pieces = [
       'a',
       'name',
@@ -364,19 +330,18 @@ describe('fast parser', () => {
     ];
     let seed = 12345;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    let takenCount = 0;
-    for (let n = 0; n < 3000; n++) {
+    for (let n = 0; n < 1500; n++) {
       const parts: string[] = [];
       const length = 1 + Math.floor(random() * 24);
       for (let i = 0; i < length; i++) parts.push(pieces[Math.floor(random() * pieces.length)]);
-      if (agrees(parts.join(''))) takenCount++;
+      typesAlike(PREFIX + parts.join(''));
     }
-    // Valid structure built from fields, so that the soup also has many texts the fast parser takes.
+    // Well-formed structure inside a layer, with fields a fork would defer (x_param) or nobody knows (x).
     const value = (depth: number): string => {
       const r = random();
       if (r < 0.2 && depth < 3) return `{ ${fields(depth + 1)} }`;
       if (r < 0.3 && depth < 3) return `< ${fields(depth + 1)} >`;
-      const scalars = ['1', '-2', '- 3', '0x10', '1.5e-3', '.5', '5.', '2f', 'TRUE', 'x', '"s"', "'q'", '-inf'];
+      const scalars = ['1', '-2', '- 3', '0x10', '1.5e-3', '.5', '5.', '2f', 'TRUE', 'x', '"s"', "'q'", '-inf', '"\\377"', '"\\q"', '1e'];
       return scalars[Math.floor(random() * scalars.length)];
     };
     const fields = (depth: number): string => {
@@ -393,11 +358,56 @@ describe('fast parser', () => {
                 ? ` ${v}`
                 : `: ${v}`
               : `: ${v}`;
-        parts.push(`f${i}${list}${seps[Math.floor(random() * seps.length)]}`);
+        const name = depth > 0 || random() < 0.85 ? `f${i}_param` : `f${i}`;
+        parts.push(`${name}${list}${seps[Math.floor(random() * seps.length)]}`);
       }
       return parts.join('');
     };
-    for (let n = 0; n < 2000; n++) if (agrees(fields(0))) takenCount++;
-    expect(takenCount).toBeGreaterThan(1500);
+    let taken = 0;
+    for (let n = 0; n < 1500; n++) if (typesAlike(`${PREFIX}layer { ${fields(0)} }\nlayer { name: "z" }`)) taken++;
+    expect(taken).toBeGreaterThan(300);
   });
+});
+
+/**
+ * The dialect rule on the slow path alone: the whole text in BVLC's schema; where that fails or defers a
+ * field, in the fork's that the text's names point to (if any). readNetParameter('auto') takes shortcuts
+ * (the fast readers first, a fork's fast reading before BVLC's slow one) and must answer the same.
+ */
+function autoAlike(text: string): void {
+  setActiveDialect('bvlc');
+  const inBvlc = typedWhole(text) as { diagnostics?: unknown };
+  const deferred = JSON.stringify(inBvlc).includes('"deferred":[');
+  const fork = !inBvlc.diagnostics && !deferred ? undefined : inferDialect(text);
+  if (fork !== undefined) setActiveDialect(fork);
+  const expected = { read: fork === undefined ? inBvlc : typedWhole(text), dialect: fork ?? 'bvlc' };
+  const read = typedOrError(() => readNetParameter(text, 'f.prototxt'));
+  expect({ read, dialect: activeDialect() }, JSON.stringify(text.slice(0, 200))).toStrictEqual(expected);
+}
+
+describe('readNetParameter in the auto dialect', () => {
+  it('reads the examples, fixtures and corpus as the slow path would', () => {
+    const files = [
+      ...filesUnder(join(repoRoot, 'test', 'fixtures')),
+      ...corpusFiles()
+        .filter((f) => f.endsWith('.prototxt'))
+        .map(corpusPath),
+    ];
+    for (const file of files) autoAlike(readFileSync(file, 'utf8'));
+  });
+
+  const texts = [
+    'layer { name: "p" type: "Pooling" pooling_param { pool: MAX kernel_size: 2 ceil_mode: false } }',
+    'layer { name: "p" type: "Pooling" pooling_param { pool: MAX kernel_size: 2 ceil_mode: 3 } }',
+    'layer { name: "p" type: "Pooling" pooling_param { kernel_size: 2 ceil_mode: false } } layer [{ name: "q" }]',
+    'layer { name: "i" type: "Interp" interp_param { zoom_factor: 2 } }',
+    'layer { name: "i" type: "Interp" interp_param { zoom_factor: -2 bogus: 1 } }',
+    'layer { name: "i" type: "Interp" interp_param { zoom_factor: 2 } } layer [{ name: "q" }]',
+    'layer [{ name: "q" zoom_factor_param { x: 1 } }]',
+    'layer { name: "a" kernal: 1 }',
+    'layer { name: "a" } bogus { }',
+  ];
+  for (const text of texts) {
+    it(`reads ${JSON.stringify(text).slice(0, 60)} as the slow path would`, () => autoAlike(text));
+  }
 });
