@@ -35,6 +35,8 @@ export interface RunFlags extends NetFlags {
   channelSwap?: string;
   json?: boolean;
   threads?: boolean;
+  /** false with --no-fuse. */
+  fuse?: boolean;
   time?: boolean;
 }
 
@@ -118,7 +120,7 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   // The folder first: a place that cannot hold the results is refused before the work, not after it.
   makeOutputFolder(flags.out, '--out');
   const t1 = performance.now();
-  const compiled = await compile(net, { weights: params, backend, threads: flags.threads });
+  const compiled = await compile(net, { weights: params, backend, threads: flags.threads, fuse: flags.fuse });
   // Whatever fails from here on, the executor's threads and contexts are released so the process exits.
   try {
     const t2 = performance.now();

@@ -10,9 +10,15 @@ export type LocalRef = { bottom: number } | { param: number } | { temp: number }
 
 /**
  * Also: a bottom or parameter blob of the layer that produced this layer's bottom `upstream` — how a
- * Crop computes only its window of a Deconvolution straight from the Deconvolution's own input.
+ * Crop computes only its window of a Deconvolution straight from the Deconvolution's own input. The ref
+ * may itself be upstream of that producer (a Scale folded, with its BatchNorm, into the Convolution
+ * before both reads the Convolution's input: two layers up).
  */
-export type ValueRef = LocalRef | { upstream: number; ref: { bottom: number } | { param: number } };
+export type ValueRef = LocalRef | UpstreamRef;
+export type UpstreamRef = { upstream: number; ref: { bottom: number } | { param: number } | UpstreamRef };
+
+/** A parameter blob of the layer, or of a producer upstream. */
+export type ParamRef = { param: number } | { upstream: number; ref: ParamRef };
 
 /**
  * A kernel specialised on the structure of a parameter blob's values (e.g. zero off the channel diagonal)
@@ -20,7 +26,7 @@ export type ValueRef = LocalRef | { upstream: number; ref: { bottom: number } | 
  * kernel) runs otherwise. Checked when weights are bound, since a compiled module may get other weights.
  */
 export interface WeightCondition {
-  param: ValueRef & ({ param: number } | { upstream: number; ref: { param: number } });
+  param: ParamRef;
   pattern: WeightPattern;
   holds: boolean;
 }

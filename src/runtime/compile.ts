@@ -27,6 +27,8 @@ export interface CompileOptions {
   backend?: BackendName;
   /** webasm and wasm: run large kernels on gpu.js's worker pool, and wasm's big native kernels on two threads (see ExecutorOptions). */
   threads?: boolean;
+  /** Apply the plan's cross-layer fusions (default true; see fusion-rules.ts). The same values either way. */
+  fuse?: boolean;
 }
 
 export interface CompiledNet {
@@ -41,7 +43,7 @@ export interface CompiledNet {
 }
 
 export async function compile(net: Net, options: CompileOptions): Promise<CompiledNet> {
-  const plan = buildPlan(net);
+  const plan = buildPlan(net, { fuse: options.fuse });
   const weights =
     options.weights === undefined || isParamMap(options.weights) ? options.weights : await resolveWeightSource(options.weights);
   const params = paramsForPlan(plan, resolveWeights(net, { ...options, weights }).params);

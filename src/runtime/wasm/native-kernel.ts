@@ -8,6 +8,7 @@ import { channelAffineNativeKernel, eltwiseNativeKernel } from './elementwise-ke
 import { concatHostKernel, lrnHostKernel, softmaxHostKernel } from './host-kernels.js';
 import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
+import { foldedAffineKernel } from './folded-affine.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
 
 export interface NativeKernel {
@@ -32,12 +33,20 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
   switch (spec.kind) {
     case 'deconvolution':
       return deconvolutionNativeKernel(spec, options);
-    case 'convolution':
-      return convolutionNativeKernel(spec, options);
+    case 'convolution': {
+      if (!spec.affine?.length) return convolutionNativeKernel(spec, options);
+      const { affine, ...plain } = spec;
+      const inner = convolutionNativeKernel({ ...plain, bias: true }, options);
+      return foldedAffineKernel(inner, affine, spec.cout, { rows: (spec.cin / spec.group) * spec.kernel[0] * spec.kernel[1] }, spec.bias);
+    }
     case 'pooling':
       return poolingNativeKernel(spec);
-    case 'inner-product':
-      return innerProductNativeKernel(spec, options);
+    case 'inner-product': {
+      if (!spec.affine?.length) return innerProductNativeKernel(spec, options);
+      const { affine, ...plain } = spec;
+      const inner = innerProductNativeKernel({ ...plain, bias: true }, options);
+      return foldedAffineKernel(inner, affine, spec.n, spec.transpose ? { columns: spec.n } : { rows: spec.k }, spec.bias);
+    }
     case 'channel-affine':
       return channelAffineNativeKernel(spec);
     case 'eltwise':
