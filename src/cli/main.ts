@@ -110,7 +110,10 @@ addNetOptions(
       '--backend <backend>',
       "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)",
     )
-    .option('--threads', "wasm: split big native kernels between two threads; webasm: gpu.js's worker pool")
+    .option(
+      '--threads [n]',
+      "wasm: split big native kernels between at most n threads (default: every core; 1: one thread); given, webasm: gpu.js's worker pool",
+    )
     .option('--no-fuse', 'run every layer on its own kernels (no BatchNorm/Scale folded into weights, no fused ReLU): the same values')
     .option('--time', 'after the pass, time a second one and print a per-layer table (ms, share, GFLOP/s, what ran it)'),
 ).action((net: string, flags) => runReportingErrors(async () => (await import('./run-command.js')).runCommand(net, flags)));

@@ -25,8 +25,8 @@ export interface CompileOptions {
   allowMissingWeights?: boolean;
   /** Backend (default 'auto': headlessgl on a hardware GL renderer, else wasm, else webasm, else cpu; see backends.ts). */
   backend?: BackendName;
-  /** webasm and wasm: run large kernels on gpu.js's worker pool, and wasm's big native kernels on two threads (see ExecutorOptions). */
-  threads?: boolean;
+  /** Threads for wasm's big native kernels (default: every core; a number caps it, false: one) and, given, webasm's worker pool (see ExecutorOptions). */
+  threads?: boolean | number;
   /** Apply the plan's cross-layer fusions (default true; see fusion-rules.ts). The same values either way. */
   fuse?: boolean;
 }

@@ -1,10 +1,16 @@
-// A worker thread that runs an exported function of a native kernel's module on the same shared memory
-// as the main thread, so a big layer's rows are computed by two threads at once. A call is a list of work
-// items (argument lists) that the worker and the main thread claim in turn from a shared counter: a thread
-// that starts late or gets less CPU (2 cores shared with other work) takes fewer, so no thread waits on an
-// even split the CPUs did not honour. The worker's code is a
-// string run with `eval` (no file to find: the same code serves src/ under tests, dist/ and a compiled
-// module).
+// Worker threads that run exported functions of native kernels' modules on the same shared memory as the
+// main thread, so a big layer's rows are computed by several threads at once. One pool serves every native
+// kernel of an executor: a kernel registers its module, memory and work items once (a message each worker
+// handles when it next returns to its event loop), and a call names the kernel in a shared control block.
+// A call is a list of work items (argument lists) that the workers and the main thread claim in turn from a
+// shared counter: a thread that starts late or gets less CPU (cores shared with other work) takes fewer, and
+// a worker that has not yet seen a kernel's registration takes none, so no thread waits on an even split
+// the CPUs did not honour. The worker's code is a string run with `eval` (no file to find: the same code
+// serves src/ under tests, dist/ and a compiled module).
+//
+// Why one pool and not a worker per kernel: ResNet-50 has 53 threaded Convolutions, and a worker each (an
+// isolate, started and fed its module on the first pass) made the first forward pass with threads 2× slower
+// than without (13 s against 6.4 s on 2 busy cores).
 //
 // A call is handed over through a small shared control block with Atomics (wait/notify), not messages: a
 // postMessage round trip measured 0.7–2.5 ms of start lag on 2 busy cores, more than the split saves on a
@@ -16,27 +22,49 @@ const REQUEST = 0;
 const DONE = 1;
 const FAILED = 2;
 const QUIT = 3;
-/** Set by the worker once its module instance is ready. */
+/** Set by the worker once it runs. */
 const READY = 4;
+/** The registered kernel a request is for. */
+const KERNEL = 5;
+/**
+ * A worker waiting this long (ms) for a request goes back to its event loop for a moment, where new
+ * kernels' registrations arrive; a request for a kernel it does not know yet sends it back at once (so
+ * only that kernel's first call runs without it).
+ */
+const IDLE_MS = 1000;
 
 const SOURCE = `
-receive(({ module, memory, control, counter, name, items }) => {
-  const run = new WebAssembly.Instance(module, { env: { memory } }).exports[name];
-  const c = new Int32Array(control);
-  const next = new Int32Array(counter);
-  Atomics.store(c, ${READY}, 1);
-  let seen = 0;
+const kernels = new Map();
+let c;
+let seen = 0;
+const loop = () => {
   for (;;) {
-    Atomics.wait(c, ${REQUEST}, seen);
+    if (Atomics.wait(c, ${REQUEST}, seen, ${IDLE_MS}) === 'timed-out') return void setTimeout(loop, 0);
     seen = Atomics.load(c, ${REQUEST});
     if (Atomics.load(c, ${QUIT})) return;
-    try {
-      for (let i; (i = Atomics.add(next, 0, 1)) < items.length; ) run(...items[i]);
-    } catch {
-      Atomics.store(c, ${FAILED}, 1);
+    const k = kernels.get(Atomics.load(c, ${KERNEL}));
+    if (k) {
+      try {
+        for (let i; (i = Atomics.add(k.next, 0, 1)) < k.items.length; ) k.run(...k.items[i]);
+      } catch {
+        Atomics.store(c, ${FAILED}, 1);
+      }
     }
     Atomics.store(c, ${DONE}, seen);
     Atomics.notify(c, ${DONE});
+    if (!k) return void setTimeout(loop, 0);
+  }
+};
+receive((m) => {
+  if (m.control) {
+    c = new Int32Array(m.control);
+    Atomics.store(c, ${READY}, 1);
+    loop();
+  } else if (m.drop !== undefined) {
+    kernels.delete(m.drop);
+  } else {
+    const run = new WebAssembly.Instance(m.module, { env: { memory: m.memory } }).exports[m.name];
+    kernels.set(m.id, { run, items: m.items, next: new Int32Array(m.counter) });
   }
 });
 `;
@@ -50,50 +78,32 @@ const SPIN = 1_000;
 /** Longest wait for a call (the first includes the worker's start-up): past it, an error rather than a hang. */
 const TIMEOUT_MS = 60_000;
 
-export class KernelWorker {
-  private readonly worker: PlatformWorker;
-  private readonly control = new Int32Array(new SharedArrayBuffer(20));
+class PoolWorker {
+  readonly worker: PlatformWorker;
+  readonly control = new Int32Array(new SharedArrayBuffer(24));
   private sent = 0;
   private pending = false;
-  private failure: Error | undefined;
+  failure: Error | undefined;
 
-  /**
-   * Each call runs exported function `name` on the items it claims from `counter` (an index into `items`,
-   * shared with the other threads of the layer, reset by the caller before start()).
-   */
-  constructor(
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
-    name: string,
-    items: readonly (readonly number[])[],
-    counter: Int32Array,
-  ) {
+  constructor() {
     // A Node worker thread or a Web Worker (src/platform); it does not keep a Node process alive.
     this.worker = startWorker(SOURCE);
     this.worker.onError((e) => (this.failure = e));
-    this.worker.postMessage({ module, memory, control: this.control.buffer, counter: counter.buffer, name, items });
+    this.worker.postMessage({ control: this.control.buffer });
   }
 
-  /**
-   * Resolves once the worker runs. A page's main thread must await this before its first call: Chromium
-   * starts a Web Worker through tasks on the page's own event loop, so a main thread polling for the
-   * worker's part before it started would wait for ever.
-   */
-  async whenReady(): Promise<void> {
-    const deadline = Date.now() + TIMEOUT_MS;
-    while (Atomics.load(this.control, READY) !== 1) {
-      if (this.failure) throw new Error(`native kernel worker failed to start: ${this.failure.message}`);
-      if (Date.now() > deadline) throw new Error(`native kernel worker did not start within ${TIMEOUT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+  ready(): boolean {
+    if (this.failure) throw new Error(`native kernel worker failed to start: ${this.failure.message}`);
+    return Atomics.load(this.control, READY) === 1;
   }
 
-  /** Wakes the worker to claim items; finish() waits until it found none left. */
-  start(): void {
+  /** Wakes the worker to claim items of kernel `id`; finish() waits until it found none left. */
+  start(id: number): void {
     if (this.pending) throw new Error('internal: a kernel worker got a second call before the first returned');
     const c = this.control;
     this.sent = (this.sent + 1) | 0;
     this.pending = true;
+    Atomics.store(c, KERNEL, id);
     Atomics.store(c, REQUEST, this.sent);
     Atomics.notify(c, REQUEST);
   }
@@ -121,6 +131,68 @@ export class KernelWorker {
     Atomics.store(this.control, QUIT, 1);
     Atomics.add(this.control, REQUEST, 1);
     Atomics.notify(this.control, REQUEST);
-    void this.worker.terminate();
+    this.worker.terminate();
+  }
+}
+
+/** A kernel's handle on the pool: runs its items on the pool's workers and the calling thread. */
+export interface PooledKernel {
+  /** Claims items with the workers until none are left; `run` computes one item on this thread. */
+  run(run: (...item: number[]) => void): void;
+  /** Resolves once the workers run (a page's main thread must await this before its first call). */
+  whenReady(): Promise<void>;
+  release(): void;
+}
+
+/** `threads − 1` worker threads shared by the native kernels of one executor (this thread is the other). */
+export class KernelPool {
+  private readonly workers: PoolWorker[];
+  private nextId = 0;
+
+  constructor(readonly threads: number) {
+    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new PoolWorker());
+  }
+
+  /**
+   * Registers exported function `name` of `module` on `memory` with its work items; `counter` (shared) is
+   * reset before each call.
+   */
+  register(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    name: string,
+    items: readonly (readonly number[])[],
+    counter: Int32Array,
+  ): PooledKernel {
+    const id = this.nextId++;
+    for (const w of this.workers) w.worker.postMessage({ id, module, memory, name, items, counter: counter.buffer });
+    const workers = this.workers;
+    return {
+      run(run) {
+        Atomics.store(counter, 0, 0);
+        for (const w of workers) w.start(id);
+        try {
+          for (let i; (i = Atomics.add(counter, 0, 1)) < items.length;) run(...items[i]);
+        } finally {
+          for (const w of workers) w.finish();
+        }
+      },
+      // In a page, workers start only while the main thread yields (Chromium starts a Web Worker through
+      // tasks on the page's own event loop), so a main thread waiting for their part would wait for ever.
+      async whenReady() {
+        const deadline = Date.now() + TIMEOUT_MS;
+        while (!workers.every((w) => w.ready())) {
+          if (Date.now() > deadline) throw new Error(`native kernel worker did not start within ${TIMEOUT_MS} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      },
+      release() {
+        for (const w of workers) w.worker.postMessage({ drop: id });
+      },
+    };
+  }
+
+  terminate(): void {
+    for (const w of this.workers) w.terminate();
   }
 }

@@ -10,6 +10,7 @@ import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
 import { foldedAffineKernel } from './folded-affine.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
+import type { KernelPool } from './kernel-worker.js';
 
 export interface NativeKernel {
   /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
@@ -22,6 +23,8 @@ export interface NativeKernel {
 export interface NativeKernelOptions {
   /** Threads a big layer may use (this one and worker threads); default 1. */
   threads?: number;
+  /** Worker threads shared by the kernels of an executor (threads − 1 of them); without, a kernel starts its own. */
+  pool?: KernelPool;
   /**
    * Multiply-adds as relaxed SIMD's fused f32x4.relaxed_madd (default: where relaxedSimdSupported());
    * false: f32x4.mul then f32x4.add (plain SIMD).
