@@ -4,6 +4,7 @@
 // CPU backends and flat textures on GL, and chain into the next kernel without reshaping.
 import type { WeightPattern } from './weight-patterns.js';
 import type { NativeKernelSpec } from './native-kernel-spec.js';
+import type { Layer } from './layer.js';
 
 /** A value a kernel reads: the layer's i-th bottom, i-th parameter blob, or an earlier temporary. */
 export type LocalRef = { bottom: number } | { param: number } | { temp: number };
@@ -64,6 +65,11 @@ export interface LoweredLayer {
   host?: boolean;
   /** Native kernels, each an alternative to the gpu.js kernels writing the same top. */
   natives?: NativeKernelStepSpec[];
+  /**
+   * Set by a fusion rule: the layers upstream whose work this layer's native steps also do (a Convolution
+   * and BatchNorm folded into the Scale's step), producers first. For `--time`'s table only.
+   */
+  fused?: Layer[];
   /** Tops that are a bottom's data under a new shape (Flatten, Reshape, Split, Dropout at TEST). */
   aliases?: { top: number; bottom: number }[];
 }

@@ -124,7 +124,16 @@ export function buildPlan(net: Net, options: PlanOptions = {}): ExecutionPlan {
         nativeIndex.set(spec, native);
       }
       const when = condition(k);
-      steps.push({ native, layer: li, args: k.args.map(argSource), size: k.size, out: tops[k.out.top], ...(when ? { when } : {}) });
+      const fused = lowered.fused?.map((l) => net.layers.indexOf(l));
+      steps.push({
+        native,
+        layer: li,
+        args: k.args.map(argSource),
+        size: k.size,
+        out: tops[k.out.top],
+        ...(when ? { when } : {}),
+        ...(fused ? { fused } : {}),
+      });
     }
     tops.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
   });

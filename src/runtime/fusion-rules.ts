@@ -173,8 +173,9 @@ export function lowerWithFusions(
   if (top < 0) return own;
   const m: FusionMatch = { consumer: layer, producer, top, own, from: lowered(producer) };
   for (const rule of rules) {
-    if (rule.pattern.consumer.includes(layer.type) && rule.pattern.producer.includes(producer.type) && rule.condition(m))
-      return rule.rewrite(m);
+    if (rule.pattern.consumer.includes(layer.type) && rule.pattern.producer.includes(producer.type) && rule.condition(m)) {
+      return { ...rule.rewrite(m), fused: [...(m.from?.fused ?? []), producer] };
+    }
   }
   return own;
 }

@@ -34,6 +34,8 @@ export interface StepTiming {
    */
   ran: 'native' | 'js' | 'gpu.js' | 'reference' | 'alias';
   ms: number;
+  /** Layers upstream whose work a fused step did too (plan order). */
+  fused?: number[];
 }
 
 export interface ExecutorOptions {
@@ -146,7 +148,14 @@ export function createExecutor(
         if (!run[s]) continue;
         const step = plan.steps[s];
         const t0 = onStep ? performance.now() : 0;
-        const timed = (ran: StepTiming['ran']) => onStep?.({ step: s, layer: step.layer, ran, ms: performance.now() - t0 });
+        const timed = (ran: StepTiming['ran']) =>
+          onStep?.({
+            step: s,
+            layer: step.layer,
+            ran,
+            ms: performance.now() - t0,
+            ...('fused' in step && step.fused ? { fused: step.fused } : {}),
+          });
         if ('alias' in step) {
           values[step.out] = values[step.alias];
           timed('alias');
