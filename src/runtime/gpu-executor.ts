@@ -80,7 +80,8 @@ export function createExecutor(
 ): Executor {
   const { gpu, reason, backend: concrete } = createGPU(GPU, backend);
   const native = concrete === 'wasm';
-  const nativeThreadCount = threadCount(options.threads);
+  // Worker threads share memory through SharedArrayBuffer, which a page has only when cross-origin isolated.
+  const nativeThreadCount = typeof SharedArrayBuffer === 'function' ? threadCount(options.threads) : 1;
   let pool: KernelPool | undefined;
   const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
   const gl = chosen !== 'cpu' && chosen !== 'webasm';

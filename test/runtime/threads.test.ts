@@ -49,4 +49,23 @@ describe('native kernel threads', () => {
       compiled.destroy();
     },
   );
+
+  // Pooling splits its planes between the threads where it reads ≥ 1 M window elements.
+  it.each(['MAX', 'AVE'])('%s Pooling split between two threads matches the reference', async (pool) => {
+    const net = loadNet(
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 64 dim: 56 dim: 56 } } }',
+        `layer { name: "p" type: "Pooling" bottom: "x" top: "p" pooling_param { pool: ${pool} kernel_size: 3 stride: 1 pad: 1 } }`,
+        `layer { name: "q" type: "Pooling" bottom: "p" top: "q" pooling_param { pool: ${pool} kernel_size: 3 stride: 2 } }`,
+      ].join('\n'),
+    );
+    const compiled = await compile(net, { weights: new Map(), backend: 'wasm', threads: 2 });
+    for (const seed of [1, 2]) {
+      const inputs = { x: randomTensor([1, 64, 56, 56], seed) };
+      const want = runReference(net, new Map(), inputs).blobs;
+      const got = await compiled.forward(inputs, { blobs: ['p', 'q'] });
+      for (const name of ['p', 'q']) expect(maxRelativeError(got[name].data, want.get(name)!.data), name).toBeLessThanOrEqual(1e-6);
+    }
+    compiled.destroy();
+  });
 });

@@ -43,7 +43,7 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
       return foldedAffineKernel(inner, affine, spec.cout, { rows: (spec.cin / spec.group) * spec.kernel[0] * spec.kernel[1] }, spec.bias);
     }
     case 'pooling':
-      return poolingNativeKernel(spec);
+      return poolingNativeKernel(spec, options);
     case 'inner-product': {
       if (!spec.affine?.length) return innerProductNativeKernel(spec, options);
       const { affine, ...plain } = spec;
