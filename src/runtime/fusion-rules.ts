@@ -4,8 +4,8 @@
 // lowering. The producer's own steps stay in the plan and run only if something still reads its top
 // (step-selection.ts), so a rule never changes a value, only which kernels compute it. A rule sees the
 // producer's lowering with its own fusions applied (`from`), so fusions chain: Convolution → BatchNorm →
-// Scale → ReLU becomes one Convolution step. buildPlan(net, { fuse: false }) applies none (tests compare
-// each fusion with the unfused plan). The next fusion goes here as one more entry.
+// Scale → ReLU becomes one Convolution step (docs/performance-notes.md#fusions). buildPlan(net, { fuse:
+// false }) applies none (tests compare each fusion with the unfused plan). The next fusion goes here as one more entry.
 import type { LoweredLayer, NativeKernelStepSpec, ValueRef } from '../ir/kernel-plan.js';
 import type { Layer } from '../ir/layer.js';
 import type { NativeKernelSpec } from '../ir/native-kernel-spec.js';

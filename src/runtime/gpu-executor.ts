@@ -208,7 +208,10 @@ export function createExecutor(
   };
 }
 
-/** Threads for native kernels: the cores here, capped by the `threads` option. */
+/**
+ * Threads for native kernels: the cores here, capped by the `threads` option. Every core by default: the
+ * split adds no work, so it pays wherever a second core is free (docs/performance-notes.md#threads-by-default).
+ */
 export function threadCount(threads: boolean | number | undefined, cores = hardwareThreads()): number {
   if (threads === false) return 1;
   if (threads === undefined || threads === true) return Math.max(1, cores);

@@ -10,7 +10,7 @@
 //
 // Why one pool and not a worker per kernel: ResNet-50 has 53 threaded Convolutions, and a worker each (an
 // isolate, started and fed its module on the first pass) made the first forward pass with threads 2× slower
-// than without (13 s against 6.4 s on 2 busy cores).
+// than without (docs/performance-notes.md#worker-pool).
 //
 // A call is handed over through a small shared control block with Atomics (wait/notify), not messages: a
 // postMessage round trip measured 0.7–2.5 ms of start lag on 2 busy cores, more than the split saves on a
