@@ -103,12 +103,10 @@ export function phaseGemmKernel(
     compact: () => void;
   };
   // Row chunks claimed in turn by this thread and the pool's workers (see kernel-worker.ts).
-  // Shared only with threads (a page that is not cross-origin isolated has no SharedArrayBuffer at all).
-  const counter = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
   // Without the executor's pool (a kernel made on its own), a pool of its own.
   const ownPool = shared && !options.pool ? new KernelPool(l.threads) : undefined;
-  const pooled = shared ? (options.pool ?? ownPool)!.register(module, memory, 'run', items, counter) : undefined;
+  const pooled = shared ? (options.pool ?? ownPool)!.register(module, memory, 'run', items) : undefined;
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;

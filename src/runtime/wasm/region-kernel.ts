@@ -71,7 +71,7 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       Math.floor(((k + 1) * split.units) / parts),
     ]);
     ownPool = split.pool ? undefined : new KernelPool(split.threads);
-    pooled = (split.pool ?? ownPool)!.register(module, memory, 'run', items, new Int32Array(new SharedArrayBuffer(4)));
+    pooled = (split.pool ?? ownPool)!.register(module, memory, 'run', items);
   }
   let workersReady = false;
   return {
