@@ -57,4 +57,27 @@ describe('brewnet run --time', () => {
     expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.5);
     expect(r.stdout).toMatch(/^forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0, reference 0\.0\)/m);
   });
+
+  it('refuses --threads that is not a whole number ≥ 1, and runs with --threads N and --no-fuse', () => {
+    writeFileSync(
+      join(work, 'small.prototxt'),
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }',
+        'layer { name: "c" type: "Convolution" bottom: "x" top: "c" convolution_param { num_output: 4 kernel_size: 3 } }',
+        'layer { name: "bn" type: "BatchNorm" bottom: "c" top: "c" }',
+      ].join('\n'),
+    );
+    const run = (...flags: string[]) =>
+      runCli(['run', join(work, 'small.prototxt'), '--input', 'x=random', '--out', join(work, 'small-out'), '--backend', 'wasm', ...flags]);
+    for (const bad of ['0', '1.5', 'many']) {
+      const r = run('--threads', bad);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(`--threads ${bad}: give a whole number of threads ≥ 1`);
+    }
+    expect(run('--threads', '1').status).toBe(0);
+    const unfused = run('--no-fuse', '--time');
+    expect(unfused.status).toBe(0);
+    expect(unfused.stdout).toMatch(/^bn\s+BatchNorm\s+native/m);
+    expect(run('--time').stdout).toMatch(/^bn\s+Convolution\+BatchNorm\s+native/m);
+  });
 });
