@@ -2,10 +2,11 @@
 //   deconv    Deconvolution problems P1–P5 on every backend vs tfjs (wasm, cpu) and onnxruntime-node
 //   nets      FCN-8s and the corpus FSRCNN per layer and whole, every backend vs the reference executor
 //   whole     corpus nets whole (GoogLeNet, ResNet-50, …, FCN-8s 500²) vs OpenCV native and opencv.js
+//   threads   GoogLeNet, ResNet-50, SqueezeNet on wasm: one thread vs the default (every core) vs unfused, interleaved
 //   frontend  parse speed on 6–50 MB prototxt files vs protoc (C++) and Python text_format
 //   draw      brewnet draw on FCN-8s, GoogLeNet, ResNet-50: analysis, DOT, Graphviz layout, PNG
 //
-//   npm run bench -- [--only deconv,nets,whole,frontend,draw] [--whole-nets googlenet,resnet50] [--problems P1,P2-bilinear] [--nets fcn8s,fsrcnn] [--fcn8s-whole]
+//   npm run bench -- [--only deconv,nets,whole,threads,frontend,draw] [--whole-nets googlenet,resnet50] [--reps N] [--problems P1,P2-bilinear] [--nets fcn8s,fsrcnn] [--fcn8s-whole]
 //                    [--sizes 6,12,25,50] [--runs N] [--python-runs N] [--out FILE]
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,9 +17,10 @@ import { runFrontendSuite } from './frontend-suite.js';
 import { loadAverage, machineLines } from './machine.js';
 import { runNetsSuite } from './nets/suite.js';
 import { runWholeSuite } from './whole/suite.js';
+import { runThreadsSuite } from './whole/threads-suite.js';
 import { repoRoot } from './repo-root.js';
 
-const SUITES = ['deconv', 'nets', 'whole', 'frontend', 'draw'] as const;
+const SUITES = ['deconv', 'nets', 'whole', 'threads', 'frontend', 'draw'] as const;
 type Suite = (typeof SUITES)[number];
 
 const root = repoRoot();
@@ -42,6 +44,10 @@ for (const suite of SUITES.filter((s) => only.includes(s)) as Suite[]) {
   if (suite === 'nets')
     sections.push(runNetsSuite({ root, fcnWhole: process.argv.includes('--fcn8s-whole'), nets: listOption('nets'), log }));
   if (suite === 'whole') sections.push(runWholeSuite({ root, nets: listOption('whole-nets'), log }));
+  if (suite === 'threads') {
+    const reps = option('reps');
+    sections.push(runThreadsSuite({ root, nets: listOption('whole-nets'), reps: reps ? Number(reps) : undefined, log }));
+  }
   if (suite === 'frontend') {
     const sizes = listOption('sizes')?.map(Number);
     const runs = option('runs');

@@ -24,12 +24,14 @@ export function problemPrototxt(q: Problem): string {
 }
 
 /**
- * A brewnet configuration: a backend name from BACKENDS, or `webasm+threads` / `wasm+threads` (with compile()'s
- * `threads` option: gpu.js's async mode on its worker pool; for wasm's native kernels, two threads on big layers).
+ * A brewnet configuration: a backend name from BACKENDS (one thread: `threads: false`, as these tables
+ * always measured it, though compile()'s default is every core), or `webasm+threads` / `wasm+threads`
+ * (`threads: true`: gpu.js's async mode on its worker pool; wasm's native kernels on every core where a
+ * layer is big enough).
  */
-export function compileOptionsFor(config: string): { backend: BackendName; threads?: boolean } {
+export function compileOptionsFor(config: string): { backend: BackendName; threads: boolean } {
   if (config.endsWith('+threads')) return { backend: config.slice(0, -'+threads'.length) as BackendName, threads: true };
-  return { backend: config as BackendName };
+  return { backend: config as BackendName, threads: false };
 }
 
 export async function brewnetImplementation(q: Problem, x: Float32Array, w: Float32Array, config: string): Promise<Implementation> {

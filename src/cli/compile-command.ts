@@ -25,6 +25,8 @@ export interface CompileFlags extends NetFlags {
   backend?: string;
   output?: string;
   json?: boolean;
+  /** false with --no-fuse. */
+  fuse?: boolean;
 }
 
 /** The net's canonical prototxt, or undefined where prototxt cannot hold it (a Theano output size). */
@@ -45,7 +47,7 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
   if (!isBackendName(backend)) fail(`--backend ${backend}: choose one of ${BACKENDS.join(', ')}`);
   const started = performance.now();
   const net = loadNet(netPath, { ...netLoadOptions(flags), inputs: flags.input });
-  const plan = buildPlan(net);
+  const plan = buildPlan(net, { fuse: flags.fuse });
   const out = resolve(flags.output);
   // A folder that does not exist yet is made, as run --out makes its folder.
   makeOutputFolder(dirname(out), '-o');

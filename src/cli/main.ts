@@ -110,7 +110,11 @@ addNetOptions(
       '--backend <backend>',
       "cpu, webasm, wasm (brewnet's WebAssembly SIMD kernels, webasm for other layers), headlessgl or auto (default auto)",
     )
-    .option('--threads', "wasm: split big native kernels between two threads; webasm: gpu.js's worker pool")
+    .option(
+      '--threads [n]',
+      "wasm: split big native kernels between at most n threads (default: every core; 1: one thread); given, webasm: gpu.js's worker pool",
+    )
+    .option('--no-fuse', 'run every layer on its own kernels (no BatchNorm/Scale folded into weights, no fused ReLU): the same values')
     .option('--time', 'after the pass, time a second one and print a per-layer table (ms, share, GFLOP/s, what ran it)'),
 ).action((net: string, flags) => runReportingErrors(async () => (await import('./run-command.js')).runCommand(net, flags)));
 
@@ -124,6 +128,7 @@ addNetOptions(
     .option('-i, --input <name=dims>', INPUT_DIMS_HELP, inputOption)
     .option('--backend <backend>', "the module's default backend: cpu, webasm, wasm, headlessgl or auto (default auto)")
     .option('-o, --output <file>', 'the .mjs file to write')
+    .option('--no-fuse', "write the plan without cross-layer fusions (each layer's own kernels)")
     .option('--json', 'print one JSON object (what was written, shapes, backend, time); diagnostics as JSON lines'),
 ).action((net: string, flags) => runReportingErrors(async () => (await import('./compile-command.js')).compileCommand(net, flags)));
 

@@ -34,7 +34,10 @@ export interface RunFlags extends NetFlags {
   rawScale?: string;
   channelSwap?: string;
   json?: boolean;
-  threads?: boolean;
+  /** --threads (every core) or --threads N (at most N); default: every core for wasm's native kernels. */
+  threads?: boolean | string;
+  /** false with --no-fuse. */
+  fuse?: boolean;
   time?: boolean;
 }
 
@@ -118,7 +121,7 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   // The folder first: a place that cannot hold the results is refused before the work, not after it.
   makeOutputFolder(flags.out, '--out');
   const t1 = performance.now();
-  const compiled = await compile(net, { weights: params, backend, threads: flags.threads });
+  const compiled = await compile(net, { weights: params, backend, threads: threadsFlag(flags.threads), fuse: flags.fuse });
   // Whatever fails from here on, the executor's threads and contexts are released so the process exits.
   try {
     const t2 = performance.now();
@@ -171,4 +174,12 @@ export async function runCommand(netPath: string, flags: RunFlags): Promise<void
   } finally {
     compiled.destroy();
   }
+}
+
+/** --threads N as a number (a located refusal for anything but a whole number ≥ 1). */
+export function threadsFlag(value: boolean | string | undefined): boolean | number | undefined {
+  if (typeof value !== 'string') return value;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail(`--threads ${value}: give a whole number of threads ≥ 1 (or --threads alone for every core)`);
+  return n;
 }

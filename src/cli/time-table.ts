@@ -1,7 +1,8 @@
 // `brewnet run --time`: a per-layer table of a timed forward pass, like `caffe time` — each layer's wall
 // time, its share of the pass, GFLOP/s (2 × multiply-accumulates ÷ time, for layers that have MACs), and
 // what ran it: native (generated WebAssembly), js (a native-route kernel in plain JavaScript), gpu.js, or
-// reference (the layer's reference forward on the host, for layers without kernels).
+// reference (the layer's reference forward on the host, for layers without kernels). A fused chain (fusion
+// rules) is one row, named by its last layer, typed by the chain (Convolution+BatchNorm+Scale+ReLU).
 // Also the progress bar drawn on a terminal while a forward pass runs longer than a second.
 import type { StepTiming } from '../runtime/gpu-executor.js';
 
@@ -12,12 +13,13 @@ export interface TimedLayer {
 }
 
 export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly StepTiming[], totalMs: number): string {
-  const byLayer = new Map<number, { ms: number; ran: Set<string> }>();
+  const byLayer = new Map<number, { ms: number; ran: Set<string>; fused: Set<number> }>();
   for (const t of timings) {
     if (t.ran === 'alias') continue;
-    const e = byLayer.get(t.layer) ?? { ms: 0, ran: new Set<string>() };
+    const e = byLayer.get(t.layer) ?? { ms: 0, ran: new Set<string>(), fused: new Set<number>() };
     e.ms += t.ms;
     e.ran.add(t.ran);
+    for (const f of t.fused ?? []) e.fused.add(f);
     byLayer.set(t.layer, e);
   }
   const header = ['layer', 'type', 'ran', 'ms', 'share', 'GFLOP/s'];
@@ -25,13 +27,16 @@ export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly
     .sort((a, b) => a[0] - b[0])
     .map(([i, e]) => {
       const l = layers[i];
+      // A fused step's row: the chain's types, and its MACs (the Convolution's) for GFLOP/s.
+      const chain = [...e.fused].sort((a, b) => a - b).map((f) => layers[f]);
+      const macs = chain.reduce((n, f) => n + f.macs, l.macs);
       return [
         l.name,
-        l.type,
+        [...chain, l].map((f) => f.type).join('+'),
         [...e.ran].join('+'),
         e.ms.toFixed(2),
         `${((100 * e.ms) / totalMs).toFixed(1)}%`,
-        l.macs && e.ms > 0 ? ((2 * l.macs) / (e.ms * 1e6)).toFixed(2) : '',
+        macs && e.ms > 0 ? ((2 * macs) / (e.ms * 1e6)).toFixed(2) : '',
       ];
     });
   const kernels = [...byLayer.values()].reduce((n, e) => n + e.ms, 0);

@@ -77,12 +77,12 @@ export const netPrototxt = ${safeJSON(options.netPrototxt ?? null)};
 /**
  * Loads the weights (a .caffemodel path, URL, Response or bytes; default: the compile-time file, fetched
  * in a web page) and builds the kernels on a backend ('cpu', 'webasm', 'wasm', 'headlessgl', in a page
- * 'webgl2' or 'webgl', or 'auto'). threads: on webasm, big gpu.js
- * kernels on gpu.js's worker pool; on wasm, big native kernels split with a worker thread.
+ * 'webgl2' or 'webgl', or 'auto'). threads: on wasm, big native kernels split between threads (default:
+ * every core; a number caps it, false: one); given, on webasm big gpu.js kernels on gpu.js's worker pool.
  * Inputs of another shape than the plan's (a new batch or size) make forward() rebuild the net for them
  * with brewnet's compiler (the \`brewnet\` package, loaded then) from netPrototxt and the same weights.
  */
-export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads = false } = {}) {
+export async function createNet({ backend = ${safeJSON(options.backend)}, weights = defaultWeights, threads } = {}) {
 ${
   options.plugins?.length
     ? `  // Layer plug-ins (brewnet compile --plugin) whose reference forward runs on the host.

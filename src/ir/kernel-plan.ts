@@ -4,15 +4,22 @@
 // CPU backends and flat textures on GL, and chain into the next kernel without reshaping.
 import type { WeightPattern } from './weight-patterns.js';
 import type { NativeKernelSpec } from './native-kernel-spec.js';
+import type { Layer } from './layer.js';
 
 /** A value a kernel reads: the layer's i-th bottom, i-th parameter blob, or an earlier temporary. */
 export type LocalRef = { bottom: number } | { param: number } | { temp: number };
 
 /**
  * Also: a bottom or parameter blob of the layer that produced this layer's bottom `upstream` — how a
- * Crop computes only its window of a Deconvolution straight from the Deconvolution's own input.
+ * Crop computes only its window of a Deconvolution straight from the Deconvolution's own input. The ref
+ * may itself be upstream of that producer (a Scale folded, with its BatchNorm, into the Convolution
+ * before both reads the Convolution's input: two layers up).
  */
-export type ValueRef = LocalRef | { upstream: number; ref: { bottom: number } | { param: number } };
+export type ValueRef = LocalRef | UpstreamRef;
+export type UpstreamRef = { upstream: number; ref: { bottom: number } | { param: number } | UpstreamRef };
+
+/** A parameter blob of the layer, or of a producer upstream. */
+export type ParamRef = { param: number } | { upstream: number; ref: ParamRef };
 
 /**
  * A kernel specialised on the structure of a parameter blob's values (e.g. zero off the channel diagonal)
@@ -20,7 +27,7 @@ export type ValueRef = LocalRef | { upstream: number; ref: { bottom: number } | 
  * kernel) runs otherwise. Checked when weights are bound, since a compiled module may get other weights.
  */
 export interface WeightCondition {
-  param: ValueRef & ({ param: number } | { upstream: number; ref: { param: number } });
+  param: ParamRef;
   pattern: WeightPattern;
   holds: boolean;
 }
@@ -58,6 +65,11 @@ export interface LoweredLayer {
   host?: boolean;
   /** Native kernels, each an alternative to the gpu.js kernels writing the same top. */
   natives?: NativeKernelStepSpec[];
+  /**
+   * Set by a fusion rule: the layers upstream whose work this layer's native steps also do (a Convolution
+   * and BatchNorm folded into the Scale's step), producers first. For `--time`'s table only.
+   */
+  fused?: Layer[];
   /** Tops that are a bottom's data under a new shape (Flatten, Reshape, Split, Dropout at TEST). */
   aliases?: { top: number; bottom: number }[];
 }

@@ -47,7 +47,15 @@ export interface DeconvolutionNativeSpec extends Omit<ConvParams, 'outH' | 'outW
  */
 export interface ConvolutionNativeSpec extends ConvParams, NativeExtras {
   kind: 'convolution';
+  affine?: FoldedAffine[];
 }
+
+/**
+ * Per-output-channel affine maps (a BatchNorm with stored statistics, a Scale or Bias with learned blobs)
+ * that followed the layer, folded into its weights and bias when they are bound: y = s·(W·x + b) + t,
+ * applied in order. Their parameter blobs follow the layer's own arguments, in the same order.
+ */
+export type FoldedAffine = Extract<ChannelAffineNativeSpec['from'], { kind: 'batch-norm' | 'scale-bias' }>;
 
 /** MAX or AVE Pooling of `planes` (N·C) images with Caffe's windows (src/layers/compute/pooling/native.ts). */
 export interface PoolingNativeSpec {
@@ -71,6 +79,10 @@ export interface InnerProductNativeSpec {
   n: number;
   transpose: boolean;
   bias: boolean;
+  /** Folded affine maps over the n outputs (see FoldedAffine). */
+  affine?: FoldedAffine[];
+  /** A fused ReLU: max(v, relu·v), 0 ≤ relu ≤ 1. */
+  relu?: number;
 }
 
 /**
@@ -92,6 +104,8 @@ export interface EltwiseNativeSpec {
   op: 'SUM' | 'PROD' | 'MAX';
   coeffs: number[];
   count: number;
+  /** A fused ReLU: max(v, relu·v), 0 ≤ relu ≤ 1. */
+  relu?: number;
 }
 
 /** Concat of bottoms (outer, sizes[b], inner) along the middle axis. */

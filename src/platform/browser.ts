@@ -71,7 +71,7 @@ export const CAN_BLOCK = typeof g.document === 'undefined';
 
 export function startWorker(source: string): PlatformWorker {
   if (typeof g.Worker !== 'function') throw new Error('this browser context has no Web Workers');
-  const prelude = 'const receive = (handler) => { self.onmessage = (e) => { self.onmessage = null; handler(e.data); }; };\n';
+  const prelude = 'const receive = (handler) => { self.onmessage = (e) => handler(e.data); };\n';
   const url = URL.createObjectURL(new Blob([prelude + source], { type: 'text/javascript' }));
   const worker = new g.Worker(url);
   return {

@@ -84,11 +84,11 @@ export const LITTLE_ENDIAN = endianness() === 'LE';
 export const CAN_BLOCK: boolean = true;
 
 /**
- * Starts a worker running `source`, a script in which `receive(handler)` calls `handler` with the first
+ * Starts a worker running `source`, a script in which `receive(handler)` calls `handler` with each
  * message posted to it. It does not keep the process alive.
  */
 export function startWorker(source: string): PlatformWorker {
-  const prelude = "const receive = (handler) => require('node:worker_threads').parentPort.once('message', handler);\n";
+  const prelude = "const receive = (handler) => require('node:worker_threads').parentPort.on('message', handler);\n";
   const worker = new Worker(prelude + source, { eval: true });
   worker.unref();
   return {

@@ -6,7 +6,7 @@ import type { Layer } from '../ir/layer.js';
 import { cannotRun } from '../layers/cannot-run.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { ArgSource, ExecutionPlan, PlanStep, PlanValue } from './execution-plan.js';
-import type { ValueRef, WeightCondition } from '../ir/kernel-plan.js';
+import type { LoweredLayer, UpstreamRef, ValueRef, WeightCondition } from '../ir/kernel-plan.js';
 import { lowerWithFusions } from './fusion-rules.js';
 import { nativeKernelCovers } from './wasm/native-kernel.js';
 import { checkPlanBudget } from './plan-budget.js';
@@ -32,8 +32,18 @@ export function isDataSource(layer: Layer): boolean {
   return layer.type === 'Input' || (layer.module.source === true && layer.bottoms.length === 0);
 }
 
-export function buildPlan(net: Net): ExecutionPlan {
+export interface PlanOptions {
+  /**
+   * Apply the cross-layer fusions of fusion-rules.ts (default true). Off, every layer runs its own kernels:
+   * the same values, which is how tests check each fusion (and `--no-fuse` how a user can).
+   */
+  fuse?: boolean;
+}
+
+export function buildPlan(net: Net, options: PlanOptions = {}): ExecutionPlan {
   checkRunnable(net);
+  const fuse = options.fuse !== false;
+  const lowerings = new Map<Layer, LoweredLayer>();
   const values: PlanValue[] = [];
   const valueOfBlob = new Map<string, number>();
   const kernels: string[] = [];
@@ -54,7 +64,8 @@ export function buildPlan(net: Net): ExecutionPlan {
       });
       return;
     }
-    const lowered = layer.module.lower ? lowerWithFusions(layer) : undefined;
+    const lowered = layer.module.lower ? (fuse ? lowerWithFusions(layer, (l) => lowerings.get(l)) : layer.module.lower(layer)) : undefined;
+    if (lowered) lowerings.set(layer, lowered);
     const bottoms = layer.bottoms.map((b) => valueOfBlob.get(b.id)!);
     if (!lowered || lowered.host) {
       const outs = layer.tops.map((t) => addValue(t.name, t.shape));
@@ -67,12 +78,15 @@ export function buildPlan(net: Net): ExecutionPlan {
       outs.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
       return;
     }
-    // `upstream` refs: a bottom or parameter of the layer that produced bottom `upstream`.
-    const upstream = (ref: Extract<ValueRef, { upstream: number }>): ArgSource => {
-      const producer = layer.bottoms[ref.upstream].producer;
-      if ('param' in ref.ref) return { param: [net.layers.indexOf(producer), ref.ref.param] as [number, number] };
-      return { value: valueOfBlob.get(producer.bottoms[ref.ref.bottom].id)! };
+    // `upstream` refs: a bottom or parameter of the layer that produced bottom `upstream` (or further up).
+    const upstreamOf = (from: Layer, ref: UpstreamRef): ArgSource => {
+      const producer = from.bottoms[ref.upstream].producer;
+      const r = ref.ref;
+      if ('upstream' in r) return upstreamOf(producer, r);
+      if ('param' in r) return { param: [net.layers.indexOf(producer), r.param] as [number, number] };
+      return { value: valueOfBlob.get(producer.bottoms[r.bottom].id)! };
     };
+    const upstream = (ref: UpstreamRef): ArgSource => upstreamOf(layer, ref);
     const tops = layer.tops.map((t) => addValue(t.name, t.shape));
     const temps: number[] = [];
     const condition = (k: { when?: WeightCondition }) => {
@@ -110,7 +124,16 @@ export function buildPlan(net: Net): ExecutionPlan {
         nativeIndex.set(spec, native);
       }
       const when = condition(k);
-      steps.push({ native, layer: li, args: k.args.map(argSource), size: k.size, out: tops[k.out.top], ...(when ? { when } : {}) });
+      const fused = lowered.fused?.map((l) => net.layers.indexOf(l));
+      steps.push({
+        native,
+        layer: li,
+        args: k.args.map(argSource),
+        size: k.size,
+        out: tops[k.out.top],
+        ...(when ? { when } : {}),
+        ...(fused ? { fused } : {}),
+      });
     }
     tops.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
   });

@@ -25,8 +25,10 @@ export interface CompileOptions {
   allowMissingWeights?: boolean;
   /** Backend (default 'auto': headlessgl on a hardware GL renderer, else wasm, else webasm, else cpu; see backends.ts). */
   backend?: BackendName;
-  /** webasm and wasm: run large kernels on gpu.js's worker pool, and wasm's big native kernels on two threads (see ExecutorOptions). */
-  threads?: boolean;
+  /** Threads for wasm's big native kernels (default: every core; a number caps it, false: one) and, given, webasm's worker pool (see ExecutorOptions). */
+  threads?: boolean | number;
+  /** Apply the plan's cross-layer fusions (default true; see fusion-rules.ts). The same values either way. */
+  fuse?: boolean;
 }
 
 export interface CompiledNet {
@@ -41,7 +43,7 @@ export interface CompiledNet {
 }
 
 export async function compile(net: Net, options: CompileOptions): Promise<CompiledNet> {
-  const plan = buildPlan(net);
+  const plan = buildPlan(net, { fuse: options.fuse });
   const weights =
     options.weights === undefined || isParamMap(options.weights) ? options.weights : await resolveWeightSource(options.weights);
   const params = paramsForPlan(plan, resolveWeights(net, { ...options, weights }).params);

@@ -27,7 +27,16 @@ export type PlanStep =
    * Native kernel `native` of plan.natives computes `out`. It runs only on backend 'wasm' (and where its
    * condition holds); there the gpu.js steps writing the same value do not run.
    */
-  | { native: number; layer: number; args: ArgSource[]; size: number; out: number; when?: StepCondition }
+  | {
+      native: number;
+      layer: number;
+      args: ArgSource[];
+      size: number;
+      out: number;
+      when?: StepCondition;
+      /** Layers upstream whose work the step does too (a fusion; fusion-rules.ts), for `--time`'s table. */
+      fused?: number[];
+    }
   /** `out` holds `from`'s data under its own shape (Reshape, Flatten, Split, Dropout). */
   | { alias: number; layer: number; out: number }
   /**

@@ -2,22 +2,35 @@
 // module lowers only itself and never looks at the layer that produced its bottom; a rule here sees a
 // consumer together with its bottom's producer and, when its condition holds, rewrites the consumer's
 // lowering. The producer's own steps stay in the plan and run only if something still reads its top
-// (step-selection.ts), so a rule never changes a value, only which kernels compute it. The next fusion
-// goes here as one more entry.
-import type { LoweredLayer } from '../ir/kernel-plan.js';
+// (step-selection.ts), so a rule never changes a value, only which kernels compute it. A rule sees the
+// producer's lowering with its own fusions applied (`from`), so fusions chain: Convolution → BatchNorm →
+// Scale → ReLU becomes one Convolution step (docs/performance-notes.md#fusions). buildPlan(net, { fuse:
+// false }) applies none (tests compare each fusion with the unfused plan). The next fusion goes here as one more entry.
+import type { LoweredLayer, NativeKernelStepSpec, ValueRef } from '../ir/kernel-plan.js';
 import type { Layer } from '../ir/layer.js';
-import { convolutionNativeSteps } from '../layers/convolution/native-step.js';
+import type { NativeKernelSpec } from '../ir/native-kernel-spec.js';
 import { deconvolutionKernels } from '../layers/deconvolution/lower.js';
 import { nativeKernelCovers } from './wasm/native-kernel.js';
 
+/** A consumer whose bottom 0 is top `top` of `producer`. */
+export interface FusionMatch {
+  consumer: Layer;
+  producer: Layer;
+  top: number;
+  /** The consumer's own lowering. */
+  own: LoweredLayer;
+  /** The producer's lowering, its own fusions applied (undefined: it has none, e.g. an Input). */
+  from: LoweredLayer | undefined;
+}
+
 export interface FusionRule {
   name: string;
-  /** The consumer's bottom 0 is top `top` of a layer of type `producer`. */
-  pattern: { producer: string; consumer: string };
-  /** When the rewrite is exact. */
-  condition(consumer: Layer, producer: Layer, top: number): boolean;
-  /** The consumer's lowering after the fusion, from its own (`own`). */
-  rewrite(consumer: Layer, producer: Layer, top: number, own: LoweredLayer): LoweredLayer;
+  /** Layer types of the producer and of the consumer. */
+  pattern: { producer: readonly string[]; consumer: readonly string[] };
+  /** When the rewrite is exact (and worth it). */
+  condition(m: FusionMatch): boolean;
+  /** The consumer's lowering after the fusion. */
+  rewrite(m: FusionMatch): LoweredLayer;
 }
 
 /** A bottom or parameter blob of the producer, as the consumer's plan step reads it. */
@@ -33,13 +46,65 @@ function cropOffsets(crop: Layer): number[] | undefined {
   return crop.tops[0].shape.map((_, i) => (i < op.firstAxis ? 0 : op.offset[i - op.firstAxis]));
 }
 
+/** The producer's native step, moved into the consumer: every argument read one layer further up. */
+function lift(step: NativeKernelStepSpec, native: NativeKernelSpec, extraArgs: ValueRef[] = []): NativeKernelStepSpec {
+  const up = (r: ValueRef): ValueRef => {
+    if ('temp' in r) throw new Error('internal: a native step reads a temporary');
+    return { upstream: 0, ref: r };
+  };
+  const when = step.when && { ...step.when, param: { upstream: 0, ref: step.when.param } };
+  return { native, args: [...step.args.map(up), ...extraArgs], size: step.size, out: { top: 0 }, ...(when ? { when } : {}) };
+}
+
+/** The producer's top is read by the consumer only, so computing it inside the consumer costs nothing twice. */
+const soleConsumer = (m: FusionMatch) => m.producer.tops[m.top].consumers.length === 1;
+
+/** The producer's native steps writing the matched top, where each is of these kinds without a fused ReLU. */
+function producerSteps(m: FusionMatch, kinds: readonly NativeKernelSpec['kind'][]): NativeKernelStepSpec[] {
+  const steps = (m.from?.natives ?? []).filter((s) => s.out.top === m.top && nativeKernelCovers(s.native));
+  const ok = steps.every(
+    (s) =>
+      kinds.includes(s.native.kind) &&
+      !('relu' in s.native && s.native.relu !== undefined) &&
+      !(s.native.kind === 'channel-affine' && s.native.from.kind === 'prelu'),
+  );
+  return ok ? steps : [];
+}
+
+/** Native kernels with a ReLU epilogue (a channel-affine map: not PReLU's, which has its own activation). */
+const RELU_HOSTS = ['convolution', 'inner-product', 'eltwise', 'channel-affine'] as const;
+
+/** A ReLU's slope where max(v, slope·v) is the ReLU (0 ≤ slope ≤ 1). */
+function reluSlope(relu: Layer): number | undefined {
+  const slope = Number(relu.typeParam.negative_slope ?? 0);
+  return slope >= 0 && slope <= 1 ? slope : undefined;
+}
+
+/** The (BatchNorm, Scale, Bias) consumer's per-channel affine map over the producer's output channels, and the producer's step. */
+function foldable(m: FusionMatch) {
+  const a = m.own.natives?.length === 1 ? m.own.natives[0] : undefined;
+  const steps = producerSteps(m, ['convolution', 'inner-product']);
+  if (a?.native.kind !== 'channel-affine' || a.native.relu !== undefined || steps.length !== 1) return undefined;
+  const { native: an } = a;
+  const from = an.from;
+  if (from.kind !== 'batch-norm' && from.kind !== 'scale-bias') return undefined;
+  const p = steps[0].native;
+  const fits =
+    p.kind === 'convolution'
+      ? p.cout === an.channels && p.outer === an.outer
+      : p.kind === 'inner-product' && p.n === an.channels && p.m === an.outer && an.inner === 1;
+  return fits && (p.kind === 'convolution' || p.kind === 'inner-product')
+    ? { step: steps[0], spec: p, from, args: a.args.slice(1) }
+    : undefined;
+}
+
 export const FUSION_RULES: readonly FusionRule[] = [
   {
     // FCN's final score crop: the Deconvolution's own kernels restricted to the kept window, reading the
     // Deconvolution's input and weights, so only the kept outputs are computed and nothing is copied after.
     name: 'deconvolution-crop-window',
-    pattern: { producer: 'Deconvolution', consumer: 'Crop' },
-    condition(crop, deconv, top) {
+    pattern: { producer: ['Deconvolution'], consumer: ['Crop'] },
+    condition({ consumer: crop, producer: deconv, top }) {
       const from = deconv.tops[top];
       const off = cropOffsets(crop);
       const shape = crop.tops[0].shape;
@@ -55,7 +120,7 @@ export const FUSION_RULES: readonly FusionRule[] = [
         shape[1] === from.shape[1]
       );
     },
-    rewrite(crop, deconv, top) {
+    rewrite({ consumer: crop, producer: deconv, top }) {
       const off = cropOffsets(crop)!;
       const shape = crop.tops[0].shape;
       const window = { y0: off[2], x0: off[3], h: shape[2], w: shape[3] };
@@ -64,38 +129,52 @@ export const FUSION_RULES: readonly FusionRule[] = [
     },
   },
   {
-    // VGG's and FCN's conv + in-place ReLU: on backend wasm the Convolution's native kernel applies
-    // max(v, slope·v) to its accumulators before storing, so the ReLU's own pass over the blob (copied into and
-    // out of gpu.js's memory) does not run. Its gpu.js kernel stays for the other backends.
-    name: 'convolution-relu',
-    pattern: { producer: 'Convolution', consumer: 'ReLU' },
-    // max(v, slope·v) is the ReLU only for 0 ≤ slope ≤ 1.
-    condition: (relu) => {
-      const slope = Number(relu.typeParam.negative_slope ?? 0);
-      return slope >= 0 && slope <= 1;
+    // ResNet's conv + BatchNorm + Scale (and a BatchNorm or Scale after an InnerProduct): on backend wasm the
+    // per-channel affine maps are folded into the layer's weights and bias when they are bound
+    // (wasm/folded-affine.ts), so neither map makes a pass of its own. Chains: a Scale after a folded
+    // BatchNorm folds into the same step.
+    name: 'affine-into-weights',
+    pattern: { producer: ['Convolution', 'InnerProduct', 'BatchNorm', 'Scale', 'Bias'], consumer: ['BatchNorm', 'Scale', 'Bias'] },
+    condition: (m) => soleConsumer(m) && foldable(m) !== undefined,
+    rewrite: (m) => {
+      const { step, spec, from, args } = foldable(m)!;
+      return { ...m.own, natives: [lift(step, { ...spec, affine: [...(spec.affine ?? []), from] }, args)] };
     },
-    // The fused step replaces the ReLU's own native step (an element-wise pass) where the Convolution's
-    // kernel covers the layer; elsewhere the ReLU keeps its own.
-    rewrite: (relu, conv, top, own) => {
-      const fused = convolutionNativeSteps(conv, top, upstream(top), { top: 0 }, Number(relu.typeParam.negative_slope ?? 0)).filter((s) =>
-        nativeKernelCovers(s.native),
-      );
-      return { ...own, natives: fused.length ? fused : own.natives };
+  },
+  {
+    // VGG's conv + in-place ReLU, ResNet's Eltwise + ReLU, an fc + ReLU (also after folded maps), DenseNet's
+    // BatchNorm/Scale + ReLU: on backend wasm the producer's native kernel applies max(v, slope·v) before
+    // storing, so the ReLU's own pass does not run. The ReLU's gpu.js kernel stays for the other backends.
+    name: 'relu-epilogue',
+    pattern: { producer: ['Convolution', 'InnerProduct', 'Eltwise', 'BatchNorm', 'Scale', 'Bias'], consumer: ['ReLU'] },
+    condition: (m) => reluSlope(m.consumer) !== undefined && soleConsumer(m) && producerSteps(m, RELU_HOSTS).length > 0,
+    rewrite: (m) => {
+      const relu = reluSlope(m.consumer)!;
+      const steps = producerSteps(m, RELU_HOSTS);
+      return { ...m.own, natives: steps.map((s) => lift(s, { ...s.native, relu } as NativeKernelSpec)) };
     },
   },
 ];
 
-/** A layer's lowering with the first rule that matches it applied. */
-export function lowerWithFusions(layer: Layer, rules: readonly FusionRule[] = FUSION_RULES): LoweredLayer {
+/**
+ * A layer's lowering with the first rule that matches it applied; `lowered` gives an earlier layer's
+ * lowering (its fusions applied).
+ */
+export function lowerWithFusions(
+  layer: Layer,
+  lowered: (layer: Layer) => LoweredLayer | undefined = () => undefined,
+  rules: readonly FusionRule[] = FUSION_RULES,
+): LoweredLayer {
   const own = layer.module.lower!(layer);
-  const from = layer.bottoms[0];
-  if (!from) return own;
-  const producer = from.producer;
-  const top = producer.tops.indexOf(from);
+  const bottom = layer.bottoms[0];
+  if (!bottom) return own;
+  const producer = bottom.producer;
+  const top = producer.tops.indexOf(bottom);
   if (top < 0) return own;
+  const m: FusionMatch = { consumer: layer, producer, top, own, from: lowered(producer) };
   for (const rule of rules) {
-    if (rule.pattern.consumer === layer.type && rule.pattern.producer === producer.type && rule.condition(layer, producer, top)) {
-      return rule.rewrite(layer, producer, top, own);
+    if (rule.pattern.consumer.includes(layer.type) && rule.pattern.producer.includes(producer.type) && rule.condition(m)) {
+      return { ...rule.rewrite(m), fused: [...(m.from?.fused ?? []), producer] };
     }
   }
   return own;

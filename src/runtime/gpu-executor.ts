@@ -7,13 +7,14 @@
 // replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
 import { hardwareThreads } from '#platform';
 import { unknownBlobHint } from '../diagnostics/suggest.js';
-import { DiagnosticError, error } from '../diagnostics/diagnostic.js';
+import { DiagnosticError, error, fail } from '../diagnostics/diagnostic.js';
 import { createGPU, executedMode, kernelBackend, type BackendName, type GPUConstructor } from './backends.js';
 import { checkInputs } from './check-inputs.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { activeSteps, neededSteps } from './step-selection.js';
 import { runHostStep } from './host-step.js';
 import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
+import { KernelPool } from './wasm/kernel-worker.js';
 import type { Tensor } from '../ir/tensor.js';
 
 export interface ForwardOptions {
@@ -33,15 +34,19 @@ export interface StepTiming {
    */
   ran: 'native' | 'js' | 'gpu.js' | 'reference' | 'alias';
   ms: number;
+  /** Layers upstream whose work a fused step did too (plan order). */
+  fused?: number[];
 }
 
 export interface ExecutorOptions {
   /**
-   * webasm and wasm: run gpu.js kernels of 4096 outputs or more on gpu.js's worker pool (its asyncMode; one
-   * worker per core; the pool costs some tens of ms to start on the first call), and on wasm split native
-   * kernels of ≥ 4 M multiply-adds between two threads. The same kernels and numbers.
+   * Threads for backend wasm's native kernels: at most this many (true: every core; false: one), never more
+   * than the cores here. Default: every core. A layer splits its rows between the threads only where it is
+   * big enough to gain (phase-gemm-kernel.ts); the rest run on the calling thread. The same numbers either
+   * way. Given (true or a number > 1), also webasm's gpu.js kernels of 4096 outputs or more run on gpu.js's
+   * worker pool (its asyncMode; the pool costs some tens of ms to start on the first call).
    */
-  threads?: boolean;
+  threads?: boolean | number;
 }
 
 export interface Fallback {
@@ -75,7 +80,9 @@ export function createExecutor(
 ): Executor {
   const { gpu, reason, backend: concrete } = createGPU(GPU, backend);
   const native = concrete === 'wasm';
-  const nativeThreadCount = options.threads === true ? nativeThreads() : 1;
+  // Worker threads share memory through SharedArrayBuffer, which a page has only when cross-origin isolated.
+  const nativeThreadCount = typeof SharedArrayBuffer === 'function' ? threadCount(options.threads) : 1;
+  let pool: KernelPool | undefined;
   const chosen = kernelBackend((gpu as unknown as { Kernel: { mode: string; name: string } }).Kernel);
   const gl = chosen !== 'cpu' && chosen !== 'webasm';
   const instances: (RunShortcut | undefined)[] = [];
@@ -89,7 +96,8 @@ export function createExecutor(
     let k = instances[stepIndex];
     if (!k) {
       const text = typeof source === 'string' ? source : source.toString();
-      const asyncMode = options.threads === true && chosen === 'webasm'; // also wasm's gpu.js kernels
+      // Only where threads were asked for: gpu.js's pool is slow to start (also wasm's gpu.js kernels).
+      const asyncMode = (options.threads === true || (typeof options.threads === 'number' && options.threads > 1)) && chosen === 'webasm';
       k = gpu.createKernel(text, {
         output: [size],
         precision: 'single',
@@ -141,7 +149,14 @@ export function createExecutor(
         if (!run[s]) continue;
         const step = plan.steps[s];
         const t0 = onStep ? performance.now() : 0;
-        const timed = (ran: StepTiming['ran']) => onStep?.({ step: s, layer: step.layer, ran, ms: performance.now() - t0 });
+        const timed = (ran: StepTiming['ran']) =>
+          onStep?.({
+            step: s,
+            layer: step.layer,
+            ran,
+            ms: performance.now() - t0,
+            ...('fused' in step && step.fused ? { fused: step.fused } : {}),
+          });
         if ('alias' in step) {
           values[step.out] = values[step.alias];
           timed('alias');
@@ -159,7 +174,8 @@ export function createExecutor(
         if ('native' in step) {
           const spec = plan.natives?.[step.native];
           if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
-          const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount }));
+          if (nativeThreadCount > 1) pool ??= new KernelPool(nativeThreadCount);
+          const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount, pool }));
           values[step.out] = await k.run(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
           );
@@ -186,13 +202,22 @@ export function createExecutor(
     destroy() {
       for (const k of instances) k?.destroy?.();
       for (const k of nativeKernels) k?.destroy();
+      pool?.terminate();
       (gpu as unknown as { destroy?(): void }).destroy?.();
     },
   };
 }
 
-/** Threads for native kernels with `threads`: two where there are two cores (the machines measured have two). */
-const nativeThreads = () => Math.min(2, hardwareThreads());
+/**
+ * Threads for native kernels: the cores here, capped by the `threads` option. Every core by default: the
+ * split adds no work, so it pays wherever a second core is free (docs/performance-notes.md#threads-by-default).
+ */
+export function threadCount(threads: boolean | number | undefined, cores = hardwareThreads()): number {
+  if (threads === false) return 1;
+  if (threads === undefined || threads === true) return Math.max(1, cores);
+  if (!Number.isInteger(threads) || threads < 1) fail(`threads must be a whole number ≥ 1 (or true/false); got ${threads}`);
+  return Math.max(1, Math.min(threads, cores));
+}
 
 /** A value as a Float32Array (webasm's results already are; anything else is read back). */
 function hostArray(v: Value): Float32Array {

@@ -47,8 +47,8 @@ export interface RuntimeNetOptions {
   /** A .caffemodel: a path or file URL (Node), its bytes (Uint8Array, ArrayBuffer), a fetch Response, or a URL to fetch. */
   weights: WeightSource;
   backend?: BackendName;
-  /** webasm and wasm: run large kernels on worker threads (see ExecutorOptions). */
-  threads?: boolean;
+  /** wasm: threads for big native kernels (default every core; a number caps it); given, webasm's worker pool too (see ExecutorOptions). */
+  threads?: boolean | number;
 }
 
 /**

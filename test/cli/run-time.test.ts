@@ -18,6 +18,8 @@ describe('brewnet run --time', () => {
       [
         'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 16 dim: 16 } } }',
         'layer { name: "conv" type: "Convolution" bottom: "x" top: "c" convolution_param { num_output: 8 kernel_size: 3 stride: 2 } }',
+        'layer { name: "bn" type: "BatchNorm" bottom: "c" top: "c" }',
+        'layer { name: "relu" type: "ReLU" bottom: "c" top: "c" }',
         'layer { name: "pool" type: "Pooling" bottom: "c" top: "p" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }',
         'layer { name: "fc" type: "InnerProduct" bottom: "p" top: "f" inner_product_param { num_output: 10 } }',
         'layer { name: "prob" type: "Softmax" bottom: "f" top: "prob" }',
@@ -42,14 +44,40 @@ describe('brewnet run --time', () => {
     const lines = r.stdout.split('\n');
     expect(lines.find((l) => l.startsWith('layer '))).toMatch(/^layer\s+type\s+ran\s+ms\s+share\s+GFLOP\/s$/);
     const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.split(/\s+/);
-    expect(row('conv')?.slice(1, 3)).toEqual(['Convolution', 'native']);
-    expect(row('conv')![5]).toMatch(/^\d+\.\d\d$/); // GFLOP/s
+    // The Convolution, its BatchNorm folded in and its ReLU fused: one step, on the chain's last layer's row.
+    expect(row('conv')).toBeUndefined();
+    expect(row('bn')).toBeUndefined();
+    expect(row('relu')?.slice(1, 3)).toEqual(['Convolution+BatchNorm+ReLU', 'native']);
+    expect(row('relu')![5]).toMatch(/^\d+\.\d\d$/); // GFLOP/s of the Convolution's multiply-adds
     expect(row('pool')?.slice(1, 3)).toEqual(['Pooling', 'native']);
     expect(row('pool')).toHaveLength(5); // no GFLOP/s for pooling
     expect(row('fc')?.slice(1, 3)).toEqual(['InnerProduct', 'native']);
     expect(row('prob')?.slice(1, 3)).toEqual(['Softmax', 'js']);
-    const shares = ['conv', 'pool', 'fc', 'prob'].map((n) => Number(row(n)![4].replace('%', '')));
+    const shares = ['relu', 'pool', 'fc', 'prob'].map((n) => Number(row(n)![4].replace('%', '')));
     expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.5);
     expect(r.stdout).toMatch(/^forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0, reference 0\.0\)/m);
+  });
+
+  it('refuses --threads that is not a whole number ≥ 1, and runs with --threads N and --no-fuse', () => {
+    writeFileSync(
+      join(work, 'small.prototxt'),
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }',
+        'layer { name: "c" type: "Convolution" bottom: "x" top: "c" convolution_param { num_output: 4 kernel_size: 3 } }',
+        'layer { name: "bn" type: "BatchNorm" bottom: "c" top: "c" }',
+      ].join('\n'),
+    );
+    const run = (...flags: string[]) =>
+      runCli(['run', join(work, 'small.prototxt'), '--input', 'x=random', '--out', join(work, 'small-out'), '--backend', 'wasm', ...flags]);
+    for (const bad of ['0', '1.5', 'many']) {
+      const r = run('--threads', bad);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(`--threads ${bad}: give a whole number of threads ≥ 1`);
+    }
+    expect(run('--threads', '1').status).toBe(0);
+    const unfused = run('--no-fuse', '--time');
+    expect(unfused.status).toBe(0);
+    expect(unfused.stdout).toMatch(/^bn\s+BatchNorm\s+native/m);
+    expect(run('--time').stdout).toMatch(/^bn\s+Convolution\+BatchNorm\s+native/m);
   });
 });

@@ -11,9 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { readNpy, writeNpy } from '../../src/runtime/npy.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
+import { buildPlan } from '../../src/runtime/build-plan.js';
+import { encodeCaffemodel } from '../../src/runtime/encode-caffemodel.js';
 import { fillWeights } from '../../src/weights/fill-weights.js';
 import { repoRoot } from '../helpers/corpus.js';
-import { maxRelativeError, randomTensor } from '../helpers/random-params.js';
+import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 import { numericsDir } from '../helpers/numerics-fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -132,6 +134,49 @@ describe('compiled module', () => {
     expect(run.status).toBe(0);
     const fromModule = readDir(join(dir, 'out'));
     for (const [name, data] of readDir(out)) expect(maxRelativeError(fromModule.get(name)!, data), name).toBeLessThanOrEqual(1e-5);
+  });
+
+  // The fusions are plan data too: the module folds BatchNorm and Scale into the weights it loads, and runs
+  // the ReLUs in the kernels before them, with the reference executor's values.
+  it('wasm: a module with BatchNorm and Scale folded and ReLUs fused matches the reference', () => {
+    const dir = project();
+    const prototxt = join(dir, 'bn.prototxt');
+    writeFileSync(
+      prototxt,
+      [
+        'layer { name: "x" type: "Input" top: "x" input_param { shape { dim: 2 dim: 3 dim: 7 dim: 6 } } }',
+        'layer { name: "conv" type: "Convolution" bottom: "x" top: "conv" convolution_param { num_output: 5 kernel_size: 3 stride: 2 pad: 1 bias_term: false } }',
+        'layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" }',
+        'layer { name: "sc" type: "Scale" bottom: "conv" top: "conv" scale_param { bias_term: true } }',
+        'layer { name: "r" type: "ReLU" bottom: "conv" top: "conv" }',
+        'layer { name: "fc" type: "InnerProduct" bottom: "conv" top: "fc" inner_product_param { num_output: 6 } }',
+        'layer { name: "fbn" type: "BatchNorm" bottom: "fc" top: "fc" }',
+        'layer { name: "fr" type: "ReLU" bottom: "fc" top: "fc" relu_param { negative_slope: 0.1 } }',
+      ].join('\n') + '\n',
+    );
+    const net = loadNet(prototxt);
+    const params = randomParams(net, 21);
+    writeFileSync(join(dir, 'bn.caffemodel'), encodeCaffemodel(buildPlan(net), params));
+    const compiled = runCli([
+      'compile',
+      prototxt,
+      '--weights',
+      join(dir, 'bn.caffemodel'),
+      '--backend',
+      'wasm',
+      '-o',
+      join(dir, 'net.mjs'),
+    ]);
+    expect(compiled.stderr).toBe('');
+    const source = readFileSync(join(dir, 'net.mjs'), 'utf8');
+    expect(source).toMatch(/"kind":"convolution".*"affine":\[\{"kind":"batch-norm".*\{"kind":"scale-bias".*"relu":0\}/);
+    expect(source).toMatch(/"kind":"inner-product".*"affine":\[\{"kind":"batch-norm".*"relu":0.1/);
+    const x = randomTensor([2, 3, 7, 6], 4);
+    writeFileSync(join(dir, 'x.npy'), writeNpy(x));
+    expect(runModule(dir, 'wasm', { x: 'x.npy' }).backend).toBe('wasm');
+    const got = readDir(join(dir, 'out'));
+    for (const [name, t] of runReference(net, params, { x }).blobs)
+      expect(maxRelativeError(got.get(name)!, t.data), name).toBeLessThanOrEqual(1e-4);
   });
 
   it('keeps hostile names as data: the module runs, executes nothing and matches the reference', () => {

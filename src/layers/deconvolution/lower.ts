@@ -12,7 +12,7 @@
 // channels as the gather's inner loop, then col2im needs a second pass over a column buffer Cout·k²/s²
 // times the output; the phase gather does the useful multiply-adds only, with nothing in between.
 import type { Layer } from '../../ir/layer.js';
-import type { KernelSpec, NativeKernelStepSpec, ValueRef, WeightCondition } from '../../ir/kernel-plan.js';
+import type { KernelSpec, NativeKernelStepSpec, ParamRef, ValueRef, WeightCondition } from '../../ir/kernel-plan.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { convParams, type ConvParams } from '../conv-params.js';
 import { filterFlip } from '../filter-flip.js';
@@ -23,7 +23,7 @@ import type { OutputWindow } from './window.js';
 /** Where the kernels find the layer's input and parameter blobs (its own, or — fused into a Crop — upstream). */
 export interface DeconvolutionRefs {
   input: ValueRef;
-  param(index: number): ValueRef & ({ param: number } | { upstream: number; ref: { param: number } });
+  param(index: number): ParamRef;
 }
 
 /** Whether the weights' shape allows a depthwise layer (their values are checked when bound). */

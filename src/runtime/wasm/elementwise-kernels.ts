@@ -3,7 +3,8 @@
 //   (s = 1/√(var/f + eps), t = −mean/f · s), Scale and Bias with learned operands, ReLU (s = 1, t = 0), with
 //   an optional activation: ReLU's max(v, slope·v) (0 ≤ slope ≤ 1) or PReLU's max(v, 0) + a[c]·min(v, 0).
 //   The coefficients are derived from the parameter blobs once per bound weights.
-// - 'eltwise': SUM with coefficients, PROD, MAX over any number of equally shaped inputs.
+// - 'eltwise': SUM with coefficients, PROD, MAX over any number of equally shaped inputs, with an optional
+//   ReLU fused after it (runtime/fusion-rules.ts).
 // A plane whose length is not a multiple of 4 ends with a vector that runs into the next plane's first
 // elements (written again when that plane comes, as the planes go in order and the output is not the
 // input) or into the region's slack.
@@ -12,12 +13,13 @@ import type { ChannelAffineNativeSpec, EltwiseNativeSpec } from '../../ir/native
 import { regionKernel } from './region-kernel.js';
 import { FunctionBody, I32, V128 } from './wasm-binary.js';
 
-/** s (C floats), then t (C floats), then PReLU's a (C floats) where the spec has one. */
-function coefficients(spec: ChannelAffineNativeSpec, params: readonly Float32Array[]): Float32Array {
-  const c = spec.channels;
+/**
+ * s (C floats), then t (C floats), then PReLU's a (C floats) where `from` has one, from its parameter
+ * blobs (also what folds a BatchNorm or Scale into a Convolution's weights: folded-affine.ts).
+ */
+export function channelAffineCoefficients(from: ChannelAffineNativeSpec['from'], c: number, params: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(3 * c);
   out.fill(1, 0, c);
-  const from = spec.from;
   if (from.kind === 'batch-norm') {
     const [mean, variance, factor] = params;
     const f = factor[0] === 0 ? 0 : 1 / factor[0];
@@ -44,7 +46,10 @@ export function channelAffineNativeKernel(spec: ChannelAffineNativeSpec): Native
   const prelu = spec.from.kind === 'prelu';
   return regionKernel({
     paramsFrom: 1,
-    regions: [{ floats: size }, { floats: 3 * channels, param: true, derive: (args) => coefficients(spec, args.slice(1)) }],
+    regions: [
+      { floats: size },
+      { floats: 3 * channels, param: true, derive: (args) => channelAffineCoefficients(spec.from, channels, args.slice(1)) },
+    ],
     outFloats: size,
     size,
     body: ({ regions: [x, coef], out }) => {
@@ -105,6 +110,7 @@ export function eltwiseNativeKernel(spec: EltwiseNativeSpec): NativeKernel {
     body: ({ regions, out }) => {
       const f = new FunctionBody(0);
       const at = f.local(I32);
+      const v = f.local(V128);
       f.forLoop(at, 0, count * 4, 16, () => {
         f.get(at);
         regions.forEach((r, b) => {
@@ -116,6 +122,13 @@ export function eltwiseNativeKernel(spec: EltwiseNativeSpec): NativeKernel {
             else f.f32x4Max();
           }
         });
+        if (spec.relu !== undefined) {
+          // max(v, slope·v) on the sum (a ReLU fused after the Eltwise).
+          f.set(v).get(v);
+          if (spec.relu === 0) f.v128Zero();
+          else f.get(v).f32x4Const(spec.relu).f32x4Mul();
+          f.f32x4Max();
+        }
         f.v128Store(out);
       });
       return f;

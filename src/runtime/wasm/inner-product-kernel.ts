@@ -2,18 +2,19 @@
 // out once per bound weights as (N rounded up to 4) rows of K rounded up to 4 (zeros in the padding;
 // `transpose: true` weights (K, N) are transposed then), so four outputs share each load of x and the inner
 // loop has no tail. The loop over the batch runs inside the loop over blocks of 4 outputs: a block's rows
-// stay in cache for every sample, so the weights are read from memory once per call.
+// stay in cache for every sample, so the weights are read from memory once per call. A ReLU fused after the
+// layer (runtime/fusion-rules.ts) is max(v, slope·v) on each output before it is stored.
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import { relaxedSimdSupported } from './simd-support.js';
 import type { InnerProductNativeSpec } from '../../ir/native-kernel-spec.js';
 import { regionKernel } from './region-kernel.js';
-import { FunctionBody, I32, V128 } from './wasm-binary.js';
+import { F32, FunctionBody, I32, V128 } from './wasm-binary.js';
 
 const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
 export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: NativeKernelOptions = {}): NativeKernel {
   const relaxed = options.relaxedSimd ?? relaxedSimdSupported();
-  const { m, k, n, transpose, bias } = spec;
+  const { m, k, n, transpose, bias, relu } = spec;
   const [kp, np] = [up4(k), up4(n)];
   const weights = (w: Float32Array) => {
     const out = new Float32Array(np * kp);
@@ -46,6 +47,7 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
       const [j, i, t, wRow, xp, wp] = Array.from({ length: 6 }, () => f.local(I32));
       const acc = Array.from({ length: 4 }, () => f.local(V128));
       const xv = f.local(V128);
+      const v = f.local(F32);
       f.forLoop(j, 0, np, 4, () => {
         f.get(j)
           .i32(kp * 4)
@@ -104,6 +106,12 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
                 .mul()
                 .f32Load(b + r * 4)
                 .f32Add();
+            if (relu !== undefined) {
+              f.tee(v);
+              if (relu === 0) f.f32Const(0);
+              else f.get(v).f32Const(relu).f32Mul();
+              f.f32Max();
+            }
             f.f32Store(out + r * 4);
           });
         });

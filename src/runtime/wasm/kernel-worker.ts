@@ -1,126 +1,183 @@
-// A worker thread that runs an exported function of a native kernel's module on the same shared memory
-// as the main thread, so a big layer's rows are computed by two threads at once. A call is a list of work
-// items (argument lists) that the worker and the main thread claim in turn from a shared counter: a thread
-// that starts late or gets less CPU (2 cores shared with other work) takes fewer, so no thread waits on an
-// even split the CPUs did not honour. The worker's code is a
-// string run with `eval` (no file to find: the same code serves src/ under tests, dist/ and a compiled
-// module).
+// Worker threads that run exported functions of native kernels' modules on the same shared memory as the
+// main thread, so a big layer's rows are computed by several threads at once. One pool serves every native
+// kernel of an executor: a kernel registers its module, memory and work items once (a message each worker
+// handles when it next returns to its event loop), and a call names the kernel in a shared control block.
+// A call is a list of work items (argument lists) that the workers and the main thread claim in turn from a
+// shared counter: a thread that starts late or gets less CPU (cores shared with other work) takes fewer, and
+// a worker that has not yet seen a kernel's registration, or not yet woken, takes none, so no thread waits on
+// an even split the CPUs did not honour, nor on a worker that did no work. The worker's code is a string run with `eval` (no file to find: the same code
+// serves src/ under tests, dist/ and a compiled module).
+//
+// Why one pool and not a worker per kernel: ResNet-50 has 53 threaded Convolutions, and a worker each (an
+// isolate, started and fed its module on the first pass) made the first forward pass with threads 2× slower
+// than without (docs/performance-notes.md#worker-pool).
 //
 // A call is handed over through a small shared control block with Atomics (wait/notify), not messages: a
 // postMessage round trip measured 0.7–2.5 ms of start lag on 2 busy cores, more than the split saves on a
 // 2 ms layer; a futex wake costs microseconds.
 import { CAN_BLOCK, startWorker, type PlatformWorker } from '#platform';
 
-/** Control block slots (Int32): request and done counters, failure flag, quit flag. */
+/** Control block slots (Int32) of a worker: request counter, quit flag, ready flag, the kernel asked for. */
 const REQUEST = 0;
-const DONE = 1;
+const QUIT = 1;
+/** Set by the worker once it runs. */
+const READY = 2;
+const KERNEL = 3;
+/** A kernel's state slots (Int32): items claimed, items completed, failure flag. */
+const CLAIMED = 0;
+const COMPLETED = 1;
 const FAILED = 2;
-const QUIT = 3;
-/** Set by the worker once its module instance is ready. */
-const READY = 4;
+/**
+ * A worker waiting this long (ms) for a request goes back to its event loop for a moment, where new
+ * kernels' registrations arrive; a request for a kernel it does not know yet sends it back at once (so
+ * only that kernel's first call runs without it).
+ */
+const IDLE_MS = 1000;
 
+// The worker never acknowledges a request: the caller waits only for the items claimed to be completed, so a
+// worker that wakes late (its core busy with other work) finds nothing left and costs the call nothing.
 const SOURCE = `
-receive(({ module, memory, control, counter, name, items }) => {
-  const run = new WebAssembly.Instance(module, { env: { memory } }).exports[name];
-  const c = new Int32Array(control);
-  const next = new Int32Array(counter);
-  Atomics.store(c, ${READY}, 1);
-  let seen = 0;
+const kernels = new Map();
+let c;
+let seen = 0;
+const loop = () => {
   for (;;) {
-    Atomics.wait(c, ${REQUEST}, seen);
+    if (Atomics.wait(c, ${REQUEST}, seen, ${IDLE_MS}) === 'timed-out') return void setTimeout(loop, 0);
     seen = Atomics.load(c, ${REQUEST});
     if (Atomics.load(c, ${QUIT})) return;
-    try {
-      for (let i; (i = Atomics.add(next, 0, 1)) < items.length; ) run(...items[i]);
-    } catch {
-      Atomics.store(c, ${FAILED}, 1);
+    const k = kernels.get(Atomics.load(c, ${KERNEL}));
+    if (!k) return void setTimeout(loop, 0);
+    for (let i; (i = Atomics.add(k.state, ${CLAIMED}, 1)) < k.items.length; ) {
+      try {
+        k.run(...k.items[i]);
+      } catch {
+        Atomics.store(k.state, ${FAILED}, 1);
+      }
+      Atomics.add(k.state, ${COMPLETED}, 1);
+      Atomics.notify(k.state, ${COMPLETED});
     }
-    Atomics.store(c, ${DONE}, seen);
-    Atomics.notify(c, ${DONE});
+  }
+};
+receive((m) => {
+  if (m.control) {
+    c = new Int32Array(m.control);
+    Atomics.store(c, ${READY}, 1);
+    loop();
+  } else if (m.drop !== undefined) {
+    kernels.delete(m.drop);
+  } else {
+    const run = new WebAssembly.Instance(m.module, { env: { memory: m.memory } }).exports[m.name];
+    kernels.set(m.id, { run, items: m.items, state: new Int32Array(m.state) });
   }
 });
 `;
 
 /**
- * Polls of the done counter before sleeping on it (a part that ends about when this thread's does). Few:
+ * Polls of the completed count before sleeping on it (a part that ends about when this thread's does). Few:
  * until the loop is optimised a poll costs ~50 ns, and on a busy core the spin holds off the very worker it
  * waits for (20 000 polls cost P2 ~1 ms a call in the bench's 15 calls).
  */
 const SPIN = 1_000;
-/** Longest wait for a call (the first includes the worker's start-up): past it, an error rather than a hang. */
+/** Longest wait for a call's items (the first includes the worker's start-up): past it, an error rather than a hang. */
 const TIMEOUT_MS = 60_000;
 
-export class KernelWorker {
-  private readonly worker: PlatformWorker;
-  private readonly control = new Int32Array(new SharedArrayBuffer(20));
-  private sent = 0;
-  private pending = false;
-  private failure: Error | undefined;
+class PoolWorker {
+  readonly worker: PlatformWorker;
+  readonly control = new Int32Array(new SharedArrayBuffer(16));
+  failure: Error | undefined;
 
-  /**
-   * Each call runs exported function `name` on the items it claims from `counter` (an index into `items`,
-   * shared with the other threads of the layer, reset by the caller before start()).
-   */
-  constructor(
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
-    name: string,
-    items: readonly (readonly number[])[],
-    counter: Int32Array,
-  ) {
+  constructor() {
     // A Node worker thread or a Web Worker (src/platform); it does not keep a Node process alive.
     this.worker = startWorker(SOURCE);
     this.worker.onError((e) => (this.failure = e));
-    this.worker.postMessage({ module, memory, control: this.control.buffer, counter: counter.buffer, name, items });
+    this.worker.postMessage({ control: this.control.buffer });
   }
 
-  /**
-   * Resolves once the worker runs. A page's main thread must await this before its first call: Chromium
-   * starts a Web Worker through tasks on the page's own event loop, so a main thread polling for the
-   * worker's part before it started would wait for ever.
-   */
-  async whenReady(): Promise<void> {
-    const deadline = Date.now() + TIMEOUT_MS;
-    while (Atomics.load(this.control, READY) !== 1) {
-      if (this.failure) throw new Error(`native kernel worker failed to start: ${this.failure.message}`);
-      if (Date.now() > deadline) throw new Error(`native kernel worker did not start within ${TIMEOUT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+  ready(): boolean {
+    if (this.failure) throw new Error(`native kernel worker failed to start: ${this.failure.message}`);
+    return Atomics.load(this.control, READY) === 1;
   }
 
-  /** Wakes the worker to claim items; finish() waits until it found none left. */
-  start(): void {
-    if (this.pending) throw new Error('internal: a kernel worker got a second call before the first returned');
+  /** Wakes the worker to claim items of kernel `id`. */
+  start(id: number): void {
     const c = this.control;
-    this.sent = (this.sent + 1) | 0;
-    this.pending = true;
-    Atomics.store(c, REQUEST, this.sent);
+    Atomics.store(c, KERNEL, id);
+    Atomics.add(c, REQUEST, 1);
     Atomics.notify(c, REQUEST);
-  }
-
-  /** Blocks until the started call returned: a bounded spin, then a sleep with a timeout. */
-  finish(): void {
-    if (!this.pending) return;
-    this.pending = false;
-    const c = this.control;
-    for (let i = 0; i < SPIN && Atomics.load(c, DONE) !== this.sent; i++);
-    const deadline = Date.now() + TIMEOUT_MS;
-    for (let done = Atomics.load(c, DONE); done !== this.sent; done = Atomics.load(c, DONE)) {
-      const left = deadline - Date.now();
-      // A page's main thread may not sleep in Atomics.wait: there it polls until the deadline.
-      if (this.failure || left <= 0 || (CAN_BLOCK && Atomics.wait(c, DONE, done, left) === 'timed-out')) {
-        throw new Error(
-          `native kernel worker did not finish its part${this.failure ? `: ${this.failure.message}` : ` within ${TIMEOUT_MS} ms`}`,
-        );
-      }
-    }
-    if (Atomics.exchange(c, FAILED, 0)) throw new Error('native kernel worker: its part of the layer failed');
   }
 
   terminate(): void {
     Atomics.store(this.control, QUIT, 1);
     Atomics.add(this.control, REQUEST, 1);
     Atomics.notify(this.control, REQUEST);
-    void this.worker.terminate();
+    this.worker.terminate();
+  }
+}
+
+/** A kernel's handle on the pool: runs its items on the pool's workers and the calling thread. */
+export interface PooledKernel {
+  /** Claims items with the workers until none are left; `run` computes one item on this thread. */
+  run(run: (...item: number[]) => void): void;
+  /** Resolves once the workers run (a page's main thread must await this before its first call). */
+  whenReady(): Promise<void>;
+  release(): void;
+}
+
+/** `threads − 1` worker threads shared by the native kernels of one executor (this thread is the other). */
+export class KernelPool {
+  private readonly workers: PoolWorker[];
+  private nextId = 0;
+
+  constructor(readonly threads: number) {
+    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new PoolWorker());
+  }
+
+  /** Registers exported function `name` of `module` on `memory` with its work items (argument lists). */
+  register(module: WebAssembly.Module, memory: WebAssembly.Memory, name: string, items: readonly (readonly number[])[]): PooledKernel {
+    const id = this.nextId++;
+    const state = new Int32Array(new SharedArrayBuffer(12));
+    for (const w of this.workers) w.worker.postMessage({ id, module, memory, name, items, state: state.buffer });
+    const workers = this.workers;
+    const n = items.length;
+    return {
+      run(run) {
+        // Completed first: a late worker's claim on the last call must find the claim count still past the end.
+        Atomics.store(state, COMPLETED, 0);
+        Atomics.store(state, CLAIMED, 0);
+        for (const w of workers) w.start(id);
+        for (let i; (i = Atomics.add(state, CLAIMED, 1)) < n;) {
+          run(...items[i]);
+          Atomics.add(state, COMPLETED, 1);
+        }
+        // Only items a worker claimed are waited for; one that has not woken yet takes none.
+        for (let i = 0; i < SPIN && Atomics.load(state, COMPLETED) !== n; i++);
+        const deadline = Date.now() + TIMEOUT_MS;
+        for (let done = Atomics.load(state, COMPLETED); done !== n; done = Atomics.load(state, COMPLETED)) {
+          const left = deadline - Date.now();
+          const failure = workers.find((w) => w.failure)?.failure;
+          // A page's main thread may not sleep in Atomics.wait: there it polls until the deadline.
+          if (failure || left <= 0 || (CAN_BLOCK && Atomics.wait(state, COMPLETED, done, left) === 'timed-out')) {
+            throw new Error(`native kernel worker did not finish its part${failure ? `: ${failure.message}` : ` within ${TIMEOUT_MS} ms`}`);
+          }
+        }
+        if (Atomics.exchange(state, FAILED, 0)) throw new Error('native kernel worker: its part of the layer failed');
+      },
+      // In a page, workers start only while the main thread yields (Chromium starts a Web Worker through
+      // tasks on the page's own event loop), so a main thread waiting for their part would wait for ever.
+      async whenReady() {
+        const deadline = Date.now() + TIMEOUT_MS;
+        while (!workers.every((w) => w.ready())) {
+          if (Date.now() > deadline) throw new Error(`native kernel worker did not start within ${TIMEOUT_MS} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      },
+      release() {
+        for (const w of workers) w.worker.postMessage({ drop: id });
+      },
+    };
+  }
+
+  terminate(): void {
+    for (const w of this.workers) w.terminate();
   }
 }

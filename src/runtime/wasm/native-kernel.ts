@@ -8,7 +8,9 @@ import { channelAffineNativeKernel, eltwiseNativeKernel } from './elementwise-ke
 import { concatHostKernel, lrnHostKernel, softmaxHostKernel } from './host-kernels.js';
 import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
+import { foldedAffineKernel } from './folded-affine.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
+import type { KernelPool } from './kernel-worker.js';
 
 export interface NativeKernel {
   /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
@@ -21,6 +23,8 @@ export interface NativeKernel {
 export interface NativeKernelOptions {
   /** Threads a big layer may use (this one and worker threads); default 1. */
   threads?: number;
+  /** Worker threads shared by the kernels of an executor (threads − 1 of them); without, a kernel starts its own. */
+  pool?: KernelPool;
   /**
    * Multiply-adds as relaxed SIMD's fused f32x4.relaxed_madd (default: where relaxedSimdSupported());
    * false: f32x4.mul then f32x4.add (plain SIMD).
@@ -32,12 +36,20 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
   switch (spec.kind) {
     case 'deconvolution':
       return deconvolutionNativeKernel(spec, options);
-    case 'convolution':
-      return convolutionNativeKernel(spec, options);
+    case 'convolution': {
+      if (!spec.affine?.length) return convolutionNativeKernel(spec, options);
+      const { affine, ...plain } = spec;
+      const inner = convolutionNativeKernel({ ...plain, bias: true }, options);
+      return foldedAffineKernel(inner, affine, spec.cout, { rows: (spec.cin / spec.group) * spec.kernel[0] * spec.kernel[1] }, spec.bias);
+    }
     case 'pooling':
-      return poolingNativeKernel(spec);
-    case 'inner-product':
-      return innerProductNativeKernel(spec, options);
+      return poolingNativeKernel(spec, options);
+    case 'inner-product': {
+      if (!spec.affine?.length) return innerProductNativeKernel(spec, options);
+      const { affine, ...plain } = spec;
+      const inner = innerProductNativeKernel({ ...plain, bias: true }, options);
+      return foldedAffineKernel(inner, affine, spec.n, spec.transpose ? { columns: spec.n } : { rows: spec.k }, spec.bias);
+    }
     case 'channel-affine':
       return channelAffineNativeKernel(spec);
     case 'eltwise':

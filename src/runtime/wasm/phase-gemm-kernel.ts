@@ -2,10 +2,10 @@
 // Deconvolution): compiles the generated module, writes its tables once, re-lays the weights into its
 // memory once per bound weights, and per call copies the input in (one memcpy; the module spreads it into
 // the zero-bordered grid) and the window out (one copy, after the module moved the output planes
-// together). With threads, a big layer's rows are split between this thread and worker threads running the
-// same module on a shared memory.
+// together). With threads, a big layer's rows are split between this thread and worker threads (the
+// executor's pool, kernel-worker.ts) running the same module on a shared memory.
 import { CAN_BLOCK } from '#platform';
-import { KernelWorker } from './kernel-worker.js';
+import { KernelPool } from './kernel-worker.js';
 import { relaxedSimdSupported } from './simd-support.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
@@ -102,12 +102,11 @@ export function phaseGemmKernel(
     spread: () => void;
     compact: () => void;
   };
-  // Row chunks claimed in turn by this thread and the workers (see kernel-worker.ts).
-  // Shared only with threads (a page that is not cross-origin isolated has no SharedArrayBuffer at all).
-  const counter = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+  // Row chunks claimed in turn by this thread and the pool's workers (see kernel-worker.ts).
   const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
-  const workers =
-    l.parts.length > 1 ? Array.from({ length: l.threads - 1 }, () => new KernelWorker(module, memory, 'run', items, counter)) : [];
+  // Without the executor's pool (a kernel made on its own), a pool of its own.
+  const ownPool = shared && !options.pool ? new KernelPool(l.threads) : undefined;
+  const pooled = shared ? (options.pool ?? ownPool)!.register(module, memory, 'run', items) : undefined;
   const f32 = new Float32Array(memory.buffer);
   writeTables(l, new Int32Array(memory.buffer));
   let boundWeights: Float32Array | undefined;
@@ -117,8 +116,8 @@ export function phaseGemmKernel(
 
   return {
     async run([x, weights, bias]) {
-      // In a page, workers start only while the main thread yields (see KernelWorker.whenReady).
-      if (!workersReady && !CAN_BLOCK) await Promise.all(workers.map((w) => w.whenReady()));
+      // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
+      if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
       workersReady = true;
       if (weights !== boundWeights || bias !== boundBias) {
         writeWeights(l, weightIndex, f32, weights, spec.bias ? bias : undefined);
@@ -127,15 +126,14 @@ export function phaseGemmKernel(
       }
       f32.set(x, l.at.staging / 4);
       spread();
-      Atomics.store(counter, 0, 0);
-      for (const w of workers) w.start();
-      for (let i; (i = Atomics.add(counter, 0, 1)) < items.length;) run(items[i][0], items[i][1], items[i][2]);
-      for (const w of workers) w.finish();
+      if (pooled) pooled.run(run);
+      else for (const item of items) run(item[0], item[1], item[2]);
       compact();
       return f32.slice(l.at.result / 4, l.at.result / 4 + size);
     },
     destroy() {
-      for (const w of workers) w.terminate();
+      pooled?.release();
+      ownPool?.terminate();
     },
   };
 }

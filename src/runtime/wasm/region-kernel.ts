@@ -3,6 +3,10 @@
 // another, every address a constant of the generated code. Per call the values are copied in (parameter
 // blobs, or what the kernel derives from them, only when the bound arrays change) and the result out.
 // Every region is followed by 16 bytes of slack, so a kernel's last f32x4 may run past its end.
+// A kernel whose work is independent units (Pooling's planes) may be `split`: run(from, to) computes units
+// [from, to), and with threads the executor's pool (kernel-worker.ts) claims chunks of them on a shared memory.
+import { CAN_BLOCK } from '#platform';
+import { KernelPool, type PooledKernel } from './kernel-worker.js';
 import type { NativeKernel } from './native-kernel.js';
 import { encodeModule, type FunctionBody } from './wasm-binary.js';
 
@@ -26,9 +30,17 @@ export interface RegionKernelSpec {
   outFloats: number;
   size: number;
   extract?: (out: Float32Array) => Float32Array;
-  /** The code of run(), given each region's byte offset and the output's. */
+  /** The code of run(), given each region's byte offset and the output's (run(from, to) where `split`). */
   body(at: { regions: number[]; out: number }): FunctionBody;
+  /**
+   * run() takes (from, to): the units of work it computes, of `units`. With `threads` > 1 (and a pool, else
+   * one of its own) they are split into chunks the threads claim.
+   */
+  split?: { units: number; threads: number; pool?: KernelPool };
 }
+
+/** Chunks per thread of a split kernel: a thread that gets less CPU takes fewer (see kernel-worker.ts). */
+const CHUNKS_PER_THREAD = 4;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
@@ -43,14 +55,31 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
   offset = align16(offset + spec.outFloats * 4 + 16);
   const pages = Math.max(1, Math.ceil(offset / 65536));
   if (offset > 2 ** 31) throw new Error(`internal: a native kernel needs ${offset} bytes of memory`);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const module = new WebAssembly.Module(encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages, shared: false }));
-  const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as () => void;
+  const split = spec.split;
+  const shared = split !== undefined && split.threads > 1 && split.units > 1 && typeof SharedArrayBuffer === 'function';
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+  const module = new WebAssembly.Module(encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages, shared }));
+  const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as (from?: number, to?: number) => void;
   const f32 = new Float32Array(memory.buffer);
   let bound: readonly Float32Array[] | undefined;
+  let ownPool: KernelPool | undefined;
+  let pooled: PooledKernel | undefined;
+  if (shared) {
+    const parts = Math.min(split.units, split.threads * CHUNKS_PER_THREAD);
+    const items = Array.from({ length: parts }, (_, k) => [
+      Math.floor((k * split.units) / parts),
+      Math.floor(((k + 1) * split.units) / parts),
+    ]);
+    ownPool = split.pool ? undefined : new KernelPool(split.threads);
+    pooled = (split.pool ?? ownPool)!.register(module, memory, 'run', items);
+  }
+  let workersReady = false;
   return {
     engine: 'wasm',
-    run(args) {
+    async run(args) {
+      // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
+      if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
+      workersReady = true;
       const paramsChanged =
         !bound ||
         args.length !== bound.length + spec.paramsFrom ||
@@ -60,10 +89,15 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
         f32.set(r.derive ? r.derive(args) : args[i], regions[i] / 4);
       });
       bound = args.slice(spec.paramsFrom);
-      run();
+      if (pooled) pooled.run(run);
+      else if (split) run(0, split.units);
+      else run();
       const result = f32.subarray(out / 4, out / 4 + spec.outFloats);
-      return Promise.resolve(spec.extract ? spec.extract(result) : result.slice(0, spec.size));
+      return spec.extract ? spec.extract(result) : result.slice(0, spec.size);
     },
-    destroy() {},
+    destroy() {
+      pooled?.release();
+      ownPool?.terminate();
+    },
   };
 }
