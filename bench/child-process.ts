@@ -44,6 +44,11 @@ export function runChild<T>(script: string, args: string[], options: ChildOption
   const stderr = (result.stderr ?? '')
     .trim()
     .split('\n')
-    .filter((l) => l.trim() !== '');
-  return { ok: false, reason: `exit ${result.status ?? result.signal}: ${stderr.slice(-3).join(' / ').slice(0, 400)}` };
+    .filter((l) => l.trim() !== '' && l.length < 400);
+  // The message, not the source line a minified module (opencv.js) prints above its throw.
+  const cause = stderr.filter((l) => /error|abort|memory|exception|killed/i.test(l)).slice(-2);
+  return {
+    ok: false,
+    reason: `exit ${result.status ?? result.signal}: ${(cause.length ? cause : stderr.slice(-3)).join(' / ').slice(0, 400)}`,
+  };
 }
