@@ -102,6 +102,12 @@ export interface LayerModule<P extends Msg = Msg> {
   readonly passThrough?: boolean;
   /** Layers whose top shapes come from outside the net (data readers, Python): they accept --input. */
   readonly source?: boolean;
+  /**
+   * A source layer with bottoms runs user code brewnet cannot run, except where this says it knows what the
+   * code computes (a Python layer of a well-known module, e.g. ENet's spatial dropout at TEST): then its
+   * shape rule and forward stand in for it.
+   */
+  knownCode?(layer: ForwardLayer): boolean;
   infer(ctx: ShapeContext<P>): ShapeResult;
   /**
    * What each parameter blob is and how Caffe (or the fork) fills it, in blobs_ order: `filler` names a

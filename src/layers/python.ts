@@ -1,7 +1,9 @@
 // Python layers (docs/caffe-semantics.md#inputs-and-data): user code reshapes the tops at run time, with no blob-count limits, so
 // every top shape must come from --input. Python layers that well-known nets ship get a diagnostic naming
 // them and the shape their tops have (py-faster-rcnn's ProposalLayer: a data-dependent number of regions).
-import type { LayerModule, ShapeContext } from '../ir/layer-module.js';
+// A few are known well enough to run: ENet's spatial dropout is the identity at TEST.
+import type { ForwardLayer, LayerModule, ShapeContext } from '../ir/layer-module.js';
+import type { Tensor } from '../ir/tensor.js';
 import { atLeast } from '../ir/layer-module.js';
 import { topName } from './blob-checks.js';
 import { sourceTop } from './source-shape.js';
@@ -39,6 +41,22 @@ function knownTop(ctx: ShapeContext, index: number, known: KnownPythonLayer): re
   );
 }
 
+/**
+ * Python layers whose code brewnet knows and runs: ENet's `spatial_dropout.SpatialDropoutLayer` (TimoSaemann's
+ * ENet) zeroes whole channels with probability p in TRAIN and passes its bottom through at TEST, which its
+ * deploy net says in param_str ({'phase': 'TEST', 'p': '0.01'}). Keyed by module.layer; true where the
+ * layer's parameters make it the identity.
+ */
+const IDENTITY_AT_TEST: Record<string, (p: PythonParameter) => boolean> = {
+  'spatial_dropout.SpatialDropoutLayer': (p) => !/['"]phase['"]\s*:\s*['"]TRAIN['"]/.test(String(p.param_str ?? '')),
+};
+
+function identityAtTest(layer: { typeParam: PythonParameter; bottoms: readonly unknown[]; tops: readonly unknown[] }): boolean {
+  const p = layer.typeParam;
+  const rule = IDENTITY_AT_TEST[`${String(p.module ?? '')}.${String(p.layer ?? '')}`];
+  return rule !== undefined && layer.bottoms.length === 1 && layer.tops.length === 1 && rule(p);
+}
+
 export const python: LayerModule<PythonParameter> = {
   type: 'Python',
   paramField: 'python_param',
@@ -46,7 +64,14 @@ export const python: LayerModule<PythonParameter> = {
   tops: atLeast(0),
   inPlace: false,
   source: true,
+  knownCode: (layer: ForwardLayer) => identityAtTest(layer),
+  forward: (layer: ForwardLayer, [x]: Tensor[]): Tensor[] => {
+    if (!identityAtTest(layer)) throw new Error(`internal: Python layer "${layer.name}" has no forward brewnet knows`);
+    return [{ shape: [...x.shape], data: Float32Array.from(x.data) }];
+  },
   infer(ctx) {
+    if (identityAtTest({ typeParam: ctx.param, bottoms: ctx.bottoms, tops: Array.from({ length: ctx.topCount }) }))
+      return { tops: [[...ctx.bottoms[0]]], params: [], macs: 0 };
     const known = KNOWN[`${String(ctx.param.module ?? '')}.${String(ctx.param.layer ?? '')}`];
     const top = (i: number) => (known ? knownTop(ctx, i, known) : sourceTop(ctx, i));
     return { tops: Array.from({ length: ctx.topCount }, (_, i) => [...top(i)]), params: [], macs: 0 };

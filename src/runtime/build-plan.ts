@@ -16,7 +16,7 @@ export function checkRunnable(net: Net): void {
   if (net.state.phase !== 'TEST') fail('brewnet runs nets in the TEST phase; load the net with phase "test" (--phase test)');
   for (const layer of net.layers) {
     if (isDataSource(layer)) continue;
-    if (layer.module.source)
+    if (layer.module.source && !layer.module.knownCode?.(layer))
       cannotRun(layer, 'it runs Python code', 'brewnet runs Python layers only as data sources (no bottoms), whose tops are fed as inputs');
     // A layer with a reference forward and no kernels runs that forward on the host (a host step).
     if (!layer.module.forward) cannotRun(layer);

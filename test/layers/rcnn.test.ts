@@ -7,6 +7,8 @@ import { DiagnosticError, loadNet } from '../../src/index.js';
 import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
 import { failure, tops } from '../helpers/shape-context.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
+import { compile } from '../../src/runtime/compile.js';
+import { randomTensor } from '../helpers/random-params.js';
 
 function diagnostic(text: string, options: Parameters<typeof loadNet>[1] = { file: 'net.prototxt' }): string {
   try {
@@ -154,5 +156,28 @@ describe('ROIPooling forward', () => {
       runReference(net, new Map(), { data, rois: { shape: [1, 5], data: Float32Array.from([item, 0, 0, 1, 1]) } }).blobs.get('pool')!.data;
     expect([...run(1.7)]).toEqual([8]);
     expect(() => run(2)).toThrow('layer "pool" (ROIPooling): ROI 0 names batch item 2; the feature map has 2 (0 to 1)');
+  });
+});
+
+describe("ENet's spatial dropout (a Python layer brewnet knows)", () => {
+  const net = (phase: string) => `
+    layer { name: "x" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 4 dim: 5 } } }
+    layer { name: "drop" type: "Python" bottom: "x" top: "drop"
+            python_param { module: "spatial_dropout" layer: "SpatialDropoutLayer" param_str: "{'phase': '${phase}', 'p': '0.1'}" } }`;
+
+  it('at TEST is the identity: its top has the bottom shape and values', async () => {
+    const loaded = loadNet(net('TEST'), { file: 'enet.prototxt' });
+    expect(loaded.blob('drop').shape).toEqual([1, 3, 4, 5]);
+    const x = randomTensor([1, 3, 4, 5], 3);
+    expect(Array.from(runReference(loaded, new Map(), { x }).blobs.get('drop')!.data)).toEqual(Array.from(x.data));
+    const compiled = await compile(loaded, { backend: 'wasm', weights: new Map() });
+    expect(Array.from((await compiled.forward({ x })).drop.data)).toEqual(Array.from(x.data));
+    compiled.destroy();
+  });
+
+  it('set to TRAIN in param_str it drops channels at random: brewnet knows no more of it than of any Python layer', () => {
+    expect(() => loadNet(net('TRAIN'), { file: 'enet.prototxt' })).toThrow(
+      /enet\.prototxt:3:\d+: error: layer "drop" \(Python\): shape of top "drop" cannot be known statically/,
+    );
   });
 });
