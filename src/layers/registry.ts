@@ -50,6 +50,7 @@ import { convolutionDepthwise, shuffleChannel } from './forks/mobile.js';
 import { axpy } from './forks/senet.js';
 import { mergeCrop } from './forks/unet.js';
 import { roiPooling } from './forks/rcnn.js';
+import { denseImageData, imageLabelmapData } from './forks/data-readers.js';
 
 const modules: LayerModule[] = [
   // Vision
@@ -136,6 +137,9 @@ const modules: LayerModule[] = [
   mergeCrop,
   // Faster R-CNN's (rbgirshick/caffe-fast-rcnn)
   roiPooling,
+  // The forks' data readers: SegNet's and HED's
+  denseImageData,
+  imageLabelmapData,
 ];
 
 const table = new Map(modules.map((m) => [m.type, m]));

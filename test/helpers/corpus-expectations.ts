@@ -129,14 +129,24 @@ export const expected: Record<string, Loads | Fails> = {
   'densenet/DenseNet_121.prototxt': loads({}, {}), // OpenCV's dialect: ceil_mode
   // HED's deploy net crops with no offsets: it loads (the analysis pass flags the crops).
   'hed/examples/hed/deploy.prototxt': loads({}, { 'sigmoid-fuse': [1, 1, 500, 500] }),
-  'hed/examples/hed/train_val.prototxt': fails('unsupported layer type "ImageLabelmapData" (layer "data")', 27, 3),
+  // The forks' data readers (src/layers/forks/data-readers.ts): image and label map shapes given as inputs.
+  'hed/examples/hed/train_val.prototxt': loads(
+    { phase: 'train', inputs: { data: [1, 3, 320, 480], label: [1, 1, 320, 480] } },
+    { 'upscore-dsn5': [1, 1, 320, 480], fuse_loss: [] },
+  ),
   // U-Net (naibaf7/caffe): MergeCrop joins each upsampled map with the centre crop of its encoder map; 572² in, 388² out.
   'unet/net_u_2out/neuraltissue_net.prototxt': loads(
     {},
     { mergecrop1: [1, 1024, 56, 56], mergecrop4: [1, 128, 392, 392], prob: [1, 2, 388, 388] },
   ),
-  'segnet/Models/segnet_inference.prototxt': fails('unsupported layer type "DenseImageData" (layer "data")', 4, 3),
-  'segnet/Models/segnet_basic_train.prototxt': fails('unsupported layer type "DenseImageData" (layer "data")', 4, 3),
+  'segnet/Models/segnet_inference.prototxt': loads(
+    { inputs: { data: [1, 3, 360, 480], label: [1, 1, 360, 480] } },
+    { pool5: [1, 512, 12, 15], prob: [1, 11, 360, 480] },
+  ),
+  'segnet/Models/segnet_basic_train.prototxt': loads(
+    { phase: 'train', inputs: { data: [4, 3, 360, 480], label: [4, 1, 360, 480] } },
+    { loss: [], per_class_accuracy: [11] },
+  ),
   // Its 27 Python layers are spatial dropout at TEST: the identity (src/layers/python.ts).
   'enet/prototxts/enet_deploy.prototxt': loads({}, { drop1_0_3: [1, 64, 128, 256], deconv6_0_0: [1, 19, 512, 1024] }),
   'openpose/models/pose/body_25/pose_deploy.prototxt': loads({}),

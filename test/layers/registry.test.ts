@@ -100,7 +100,7 @@ const LOSSES = [
   'ContrastiveLoss',
   'HingeLoss',
 ];
-const SOURCES = ['Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'WindowData', 'Python'];
+const SOURCES = ['Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'WindowData', 'Python', 'DenseImageData', 'ImageLabelmapData'];
 
 describe('layer registry', () => {
   // The forks' built-in layers (src/layers/forks/) are in the same registry; test/layers/fork-layers.test.ts covers them.
@@ -118,6 +118,8 @@ describe('layer registry', () => {
     'Axpy',
     'MergeCrop',
     'ROIPooling',
+    'DenseImageData',
+    'ImageLabelmapData',
   ];
 
   it('registers exactly the BVLC types brewnet covers, and the fork layers', () => {

@@ -46,7 +46,7 @@ export function buildOnnxGraph(net: Net, params: ParamSource, options: BuildOpti
       for (const top of layer.tops) graph.inputs.push(valueInfo(nameOf(top), dims(top)));
       continue;
     }
-    if (layer.module.source) {
+    if (layer.module.source && !layer.module.knownCode?.(layer)) {
       problems.push(
         error(
           `layer "${layer.name}" (${layer.type}) reads its data from outside the net; ONNX export needs its tops as graph inputs`,

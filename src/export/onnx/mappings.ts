@@ -449,6 +449,8 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
   Clip: clip,
   Swish: swish,
   Dropout: identity,
+  // Only the Python layers whose code brewnet knows get here (ENet's spatial dropout at TEST: the identity).
+  Python: identity,
   ArgMax: argmaxMapping,
   MVN: mvnMapping,
   Reduction: reductionMapping,
