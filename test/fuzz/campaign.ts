@@ -1,6 +1,8 @@
 // Drives the fuzz cases through a worker thread with a per-case time limit and a memory watch, and sorts
 // the endings by cause. A case must end in success or a diagnostic; an internal error, a hang (over the
-// time limit in CPU time, which a busy shared machine does not inflate, or six times it in wall time), running out of memory (the worker's heap limit, or the process's resident memory past a
+// time limit in both CPU time and wall time — a busy shared machine inflates wall time, V8's parallel
+// garbage collector and brewnet's kernel threads inflate CPU time past wall time, a hang inflates both —
+// or six times it in wall time), running out of memory (the worker's heap limit, or the process's resident memory past a
 // bound, which catches typed arrays outside the heap) or a flood of diagnostic text is a failure. After a
 // hang or an overrun the worker is ended and a fresh one takes the next case.
 import { Worker } from 'node:worker_threads';
@@ -92,8 +94,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         return (d.user + d.system) / 1000;
       };
       const timer = setTimeout(() => finish('hang', `over ${(6 * timeoutMs) / 1000} s of wall time`, true), 6 * timeoutMs);
+      const caseStarted = performance.now();
       const watch = setInterval(() => {
-        if (cpuMs() > timeoutMs) finish('hang', `over ${timeoutMs / 1000} s of CPU time`, true);
+        if (cpuMs() > timeoutMs && performance.now() - caseStarted > timeoutMs)
+          finish('hang', `over ${timeoutMs / 1000} s of CPU time and of wall time`, true);
         else if (process.memoryUsage.rss() > maxRss)
           finish('out of memory', `resident memory over ${(maxRss / 2 ** 30).toFixed(1)} GiB`, true);
       }, 50);
