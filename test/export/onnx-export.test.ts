@@ -56,6 +56,9 @@ describe('ONNX export', () => {
     'InfogainLoss',
     'ContrastiveLoss',
     'HingeLoss',
+    'Parameter',
+    'Embed',
+    'Im2col',
   ];
 
   it('every layer type brewnet runs has an entry in the mapping table (or is refused by name)', () => {

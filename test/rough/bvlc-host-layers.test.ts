@@ -133,3 +133,49 @@ describe('losses against PyTorch', () => {
     await everywhere(net, { x: t([3, 4], w.x), l: t([3], w.label) }, (b) => close(b.loss.data, [w[key]]));
   });
 });
+
+describe('Parameter, Embed and Im2col against PyTorch', () => {
+  it('Parameter: its top is its blob', async () => {
+    const w = want.embed;
+    const net = `layer { name: "p" type: "Parameter" top: "p" parameter_param { shape { dim: 5 dim: 4 } } }`;
+    await everywhere(
+      net,
+      {},
+      (b) => {
+        expect(b.p.shape).toEqual([5, 4]);
+        close(b.p.data, w.W);
+      },
+      new Map([['p', [Float32Array.from(w.W)]]]),
+    );
+  });
+
+  it.each([
+    ['', 'with_bias'],
+    ['bias_term: false', 'no_bias'],
+  ])('Embed %s: F.embedding (+ bias)', async (param, key) => {
+    const w = want.embed;
+    const net = `${input([['i', [2, 3]]])}layer { name: "e" type: "Embed" bottom: "i" top: "e" embed_param { num_output: 4 input_dim: 5 ${param} } }`;
+    const blobs = key === 'with_bias' ? [Float32Array.from(w.W), Float32Array.from(w.bias)] : [Float32Array.from(w.W)];
+    await everywhere(
+      net,
+      { i: t([2, 3], w.idx) },
+      (b) => {
+        expect(b.e.shape).toEqual([2, 3, 4]);
+        close(b.e.data, w[key]);
+      },
+      new Map([['e', blobs]]),
+    );
+  });
+
+  it.each([
+    ['kernel_h: 3 kernel_w: 2 pad_h: 1 pad_w: 0 stride_h: 2 stride_w: 1 dilation: 1 dilation: 2', 'cols', [2, 18, 3, 4]],
+    ['kernel_size: 2 stride: 2', 'plain', [2, 12, 2, 3]],
+  ])('Im2col %s: F.unfold', async (param, key, shape) => {
+    const w = want.im2col;
+    const net = `${input([['x', [2, 3, 5, 6]]])}layer { name: "c" type: "Im2col" bottom: "x" top: "c" convolution_param { ${param} } }`;
+    await everywhere(net, { x: t([2, 3, 5, 6], w.x) }, (b) => {
+      expect(b.c.shape).toEqual(shape);
+      close(b.c.data, w[key]);
+    });
+  });
+});
