@@ -59,6 +59,7 @@ describe('ONNX export', () => {
     'Parameter',
     'Embed',
     'Im2col',
+    'SPP',
   ];
 
   it('every layer type brewnet runs has an entry in the mapping table (or is refused by name)', () => {

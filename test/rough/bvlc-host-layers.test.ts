@@ -179,3 +179,19 @@ describe('Parameter, Embed and Im2col against PyTorch', () => {
     });
   });
 });
+
+describe('SPP against PyTorch', () => {
+  it.each([
+    ['MAX', 3, 'MAX'],
+    ['AVE', 3, 'AVE'],
+    ['MAX', 1, 'MAX1'],
+    ['AVE', 1, 'AVE1'],
+  ])('%s pooling, pyramid_height %d: max/avg_pool2d per level (ceil_mode), flattened and concatenated', async (pool, height, key) => {
+    const w = want.spp;
+    const net = `${input([['x', [2, 3, 6, 7]]])}layer { name: "spp" type: "SPP" bottom: "x" top: "y" spp_param { pyramid_height: ${height} pool: ${pool} } }`;
+    await everywhere(net, { x: t([2, 3, 6, 7], w.x) }, (b) => {
+      expect(b.y.shape).toEqual(w[key].shape);
+      close(b.y.data, w[key].y);
+    });
+  });
+});
