@@ -60,6 +60,7 @@ describe('ONNX export', () => {
     'Embed',
     'Im2col',
     'SPP',
+    'DummyData',
   ];
 
   it('every layer type brewnet runs has an entry in the mapping table (or is refused by name)', () => {

@@ -195,3 +195,66 @@ describe('SPP against PyTorch', () => {
     });
   });
 });
+
+describe('DummyData', () => {
+  it('constant fillers are exact (np.full), one per top, with BlobShape and legacy shapes; none means zeros', async () => {
+    const w = want.dummy;
+    const net = `layer { name: "d" type: "DummyData" top: "c0" top: "c1" dummy_data_param {
+      data_filler { type: "constant" value: 1.5 } data_filler { value: -0.1 } shape { dim: 2 dim: 3 } shape { dim: 1 dim: 2 dim: 1 dim: 2 } } }
+layer { name: "z" type: "DummyData" top: "z" dummy_data_param { num: 3 channels: 1 height: 1 width: 1 } }`;
+    await everywhere(net, {}, (b) => {
+      expect(b.c0.shape).toEqual([2, 3]);
+      expect([...b.c0.data]).toEqual(w.c0);
+      expect([...b.c1.data]).toEqual(w.c1);
+      expect(b.z.shape).toEqual([3, 1, 1, 1]);
+      expect([...b.z.data]).toEqual(w.zeros);
+    });
+  });
+
+  it("uniform, gaussian, xavier and msra follow their distributions, seeded (not Caffe's stream): the same values every run", async () => {
+    const net = `layer { name: "d" type: "DummyData" top: "u" top: "g" top: "x" top: "m" dummy_data_param {
+      data_filler { type: "uniform" min: -2 max: 3 } data_filler { type: "gaussian" mean: 1 std: 0.5 }
+      data_filler { type: "xavier" } data_filler { type: "msra" variance_norm: FAN_OUT }
+      shape { dim: 100 dim: 200 } shape { dim: 100 dim: 200 } shape { dim: 100 dim: 200 } shape { dim: 100 dim: 200 } } }`;
+    const stats = (d: Float32Array) => {
+      let s = 0;
+      let s2 = 0;
+      for (const v of d) {
+        s += v;
+        s2 += v * v;
+      }
+      const mean = s / d.length;
+      return { mean, std: Math.sqrt(s2 / d.length - mean * mean), min: Math.min(...d), max: Math.max(...d) };
+    };
+    const seen: Float32Array[] = [];
+    await everywhere(net, {}, (b) => {
+      const u = stats(b.u.data);
+      expect(u.min).toBeGreaterThanOrEqual(-2);
+      expect(u.max).toBeLessThanOrEqual(3);
+      expect(u.mean).toBeCloseTo(0.5, 1);
+      expect(u.std).toBeCloseTo(5 / Math.sqrt(12), 1);
+      const g = stats(b.g.data);
+      expect(g.mean).toBeCloseTo(1, 1);
+      expect(g.std).toBeCloseTo(0.5, 1);
+      // xavier: U(±√(3/fan_in)), fan_in = 200; msra with FAN_OUT: N(0, √(2/fan_out)), fan_out = count / channels = 100.
+      const x = stats(b.x.data);
+      expect(x.max).toBeLessThanOrEqual(Math.sqrt(3 / 200));
+      expect(x.std).toBeCloseTo(Math.sqrt(3 / 200) / Math.sqrt(3), 2);
+      expect(stats(b.m.data).std).toBeCloseTo(Math.sqrt(2 / 100), 2);
+      seen.push(Float32Array.from(b.u.data));
+    });
+    expect(seen.length).toBe(3);
+    expect([...seen[1]]).toEqual([...seen[0]]);
+    expect([...seen[2]]).toEqual([...seen[0]]);
+  });
+
+  it.each([
+    ['type: "positive_unitball"', 'its data_filler is of type "positive_unitball"'],
+    ['type: "gaussian" sparse: 2', 'its data_filler is a sparse gaussian filler'],
+  ])('a %s filler cannot run, at its line', async (filler, why) => {
+    const net = loadNet(
+      `layer { name: "d" type: "DummyData" top: "d" dummy_data_param { data_filler { ${filler} } shape { dim: 2 dim: 3 } } }`,
+    );
+    await expect(compile(net, { weights: new Map() })).rejects.toThrow(`layer type DummyData (layer "d") cannot run yet: ${why}`);
+  });
+});
