@@ -92,7 +92,7 @@ describe('losses against PyTorch', () => {
     });
   });
 
-  it('InfogainLoss with H in a source file cannot run, at its line', async () => {
+  it('InfogainLoss with H in a source file, or a softmax axis not its own, cannot run, at its line', async () => {
     const net = loadNet(
       `${input([
         ['x', [2, 3]],
@@ -103,6 +103,16 @@ describe('losses against PyTorch', () => {
       /layer type InfogainLoss \(layer "loss"\) cannot run yet: its infogain matrix H/,
     );
     expect(() => runReference(net, new Map(), {})).toThrow(/cannot run yet/);
+    const axes = loadNet(
+      `${input([
+        ['x', [2, 3]],
+        ['l', [2]],
+        ['H', [3, 3]],
+      ])}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" bottom: "H" top: "loss" softmax_param { axis: 0 } }`,
+    );
+    await expect(compile(axes, { weights: new Map() })).rejects.toThrow(
+      /its softmax_param.axis \(0\) is not its infogain_loss_param.axis \(1\)/,
+    );
   });
 
   it.each([
