@@ -109,6 +109,9 @@ export const infogainLoss = lossLayer(
   (ctx) => {
     const p = ctx.param;
     if (ctx.bottoms.length < 3 && !has(p, 'source')) ctx.fail('infogain matrix source must be specified (or given as a third bottom)');
+    // InfogainLossLayer::LayerSetUp: CHECK(!loss_param().has_normalize()).
+    const loss = ctx.layer.loss_param;
+    if (loss && has(loss, 'normalize')) ctx.fail('normalize is deprecated. use "normalization"', { msg: loss, field: 'normalize' });
     const axis = canonicalAxis(ctx, Number(p.axis ?? 1), ctx.bottoms[0], 'axis', { msg: p, field: 'axis' });
     checkLabelCount(ctx, axis, 'infogain axis');
     const labels = ctx.bottoms[0][axis];
@@ -310,8 +313,8 @@ multinomialLogisticLoss.forward = (layer, [p, label]) => {
 /**
  * InfogainLoss (the current form, with its internal softmax): p = softmax over the infogain axis, then
  * −Σ_positions Σ_l H[label, l]·log(max(p_l, 1e-20)) over positions not ignored, divided by the normalizer
- * (VALID by default); the optional second top is p. H is bottom 2 (C×C, row = the true label). Caffe's
- * internal Softmax reads softmax_param.axis: a layer where it differs from the infogain axis does not run.
+ * (VALID by default); the optional second top is p. H is bottom 2 (C×C, row = the true label). Caffe sets
+ * its internal Softmax's axis to the infogain axis, whatever softmax_param says.
  */
 infogainLoss.forward = (layer, [x, label, h]) => {
   const { outer, dim, inner } = split(layer, layer.typeParam.axis);
@@ -332,25 +335,13 @@ infogainLoss.forward = (layer, [x, label, h]) => {
   if (layer.tops.length > 1) tops.push({ shape: [...x.shape], data: Float32Array.from(prob) });
   return tops;
 };
-infogainLoss.cannotRunWhy = (layer) => {
-  if (layer.bottoms.length < 3) {
-    return {
-      why: 'its infogain matrix H is read from the file in infogain_loss_param.source',
-      hint: 'give H as a third bottom (a C×C blob, e.g. an Input fed with the matrix)',
-    };
-  }
-  // Checked on the IR's layer (checkRunnable): its proto holds the softmax_param Caffe's internal Softmax reads.
-  const softmaxAxis = (layer as Partial<Layer>).proto?.softmax_param?.axis;
-  const rank = layer.bottoms[0].shape.length;
-  const canonical = (a: number) => (a < 0 ? a + rank : a);
-  if (softmaxAxis !== undefined && canonical(Number(softmaxAxis)) !== canonical(Number(layer.typeParam.axis ?? 1))) {
-    return {
-      why: `its softmax_param.axis (${softmaxAxis}) is not its infogain_loss_param.axis (${layer.typeParam.axis ?? 1})`,
-      hint: 'Caffe would take the softmax along one axis and the loss along the other; give both the same axis',
-    };
-  }
-  return undefined;
-};
+infogainLoss.cannotRunWhy = (layer) =>
+  layer.bottoms.length < 3
+    ? {
+        why: 'its infogain matrix H is read from the file in infogain_loss_param.source',
+        hint: 'give H as a third bottom (a C×C blob, e.g. an Input fed with the matrix)',
+      }
+    : undefined;
 
 /** Softmax of x (outer × dim × inner) over dim, in float64. */
 function softmaxAlong(x: Tensor, outer: number, dim: number, inner: number): Float64Array {

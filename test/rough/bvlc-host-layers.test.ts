@@ -78,21 +78,24 @@ describe('losses against PyTorch', () => {
   it.each([
     ['', 'valid'],
     ['normalization: FULL', 'full'],
-    ['normalize: false', 'batch'],
-  ])('InfogainLoss with H as bottom 2 and ignore_label, %s', async (param, key) => {
-    const w = want.infogain;
-    const net = `${input([
-      ['x', [2, 3, 2]],
-      ['l', [2, 1, 2]],
-      ['H', [3, 3]],
-    ])}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" bottom: "H" top: "loss" top: "prob" loss_param { ignore_label: 7 ${param} } }`;
-    await everywhere(net, { x: t([2, 3, 2], w.x), l: t([2, 1, 2], w.label), H: t([3, 3], w.H) }, (b) => {
-      close(b.loss.data, [w[key]]);
-      close(b.prob.data, w.prob);
-    });
-  });
+    ['normalization: BATCH_SIZE', 'batch'],
+  ])(
+    'InfogainLoss with H as bottom 2 and ignore_label (its softmax on its own axis, whatever softmax_param says), %s',
+    async (param, key) => {
+      const w = want.infogain;
+      const net = `${input([
+        ['x', [2, 3, 2]],
+        ['l', [2, 1, 2]],
+        ['H', [3, 3]],
+      ])}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" bottom: "H" top: "loss" top: "prob" softmax_param { axis: 0 } loss_param { ignore_label: 7 ${param} } }`;
+      await everywhere(net, { x: t([2, 3, 2], w.x), l: t([2, 1, 2], w.label), H: t([3, 3], w.H) }, (b) => {
+        close(b.loss.data, [w[key]]);
+        close(b.prob.data, w.prob);
+      });
+    },
+  );
 
-  it('InfogainLoss with H in a source file, or a softmax axis not its own, cannot run, at its line', async () => {
+  it('InfogainLoss with H in a source file cannot run, at its line; `normalize` is refused', async () => {
     const net = loadNet(
       `${input([
         ['x', [2, 3]],
@@ -103,16 +106,17 @@ describe('losses against PyTorch', () => {
       /layer type InfogainLoss \(layer "loss"\) cannot run yet: its infogain matrix H/,
     );
     expect(() => runReference(net, new Map(), {})).toThrow(/cannot run yet/);
-    const axes = loadNet(
-      `${input([
-        ['x', [2, 3]],
-        ['l', [2]],
-        ['H', [3, 3]],
-      ])}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" bottom: "H" top: "loss" softmax_param { axis: 0 } }`,
-    );
-    await expect(compile(axes, { weights: new Map() })).rejects.toThrow(
-      /its softmax_param.axis \(0\) is not its infogain_loss_param.axis \(1\)/,
-    );
+    // InfogainLossLayer::LayerSetUp refuses the deprecated `normalize`.
+    const feeds = input([
+      ['x', [2, 3]],
+      ['l', [2]],
+      ['H', [3, 3]],
+    ]);
+    expect(() =>
+      loadNet(
+        `${feeds}layer { name: "loss" type: "InfogainLoss" bottom: "x" bottom: "l" bottom: "H" top: "loss"\n  loss_param { normalize: false } }`,
+      ),
+    ).toThrow(/normalize is deprecated\. use "normalization"/);
   });
 
   it.each([

@@ -139,7 +139,7 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) =
       join(dir, 'net.prototxt'),
       `layer { name: "in" type: "Input" top: "x" top: "t" top: "xi" top: "l" top: "H" input_param { shape { dim: 2 dim: 3 dim: 2 } shape { dim: 2 dim: 3 dim: 2 } shape { dim: 2 dim: 3 dim: 2 } shape { dim: 2 dim: 1 dim: 2 } shape { dim: 3 dim: 3 } } }
 layer { name: "sce" type: "SigmoidCrossEntropyLoss" bottom: "x" bottom: "t" top: "sce" loss_param { ignore_label: -1 normalization: FULL } }
-layer { name: "ig" type: "InfogainLoss" bottom: "xi" bottom: "l" bottom: "H" top: "ig" loss_param { ignore_label: 7 normalize: false } }
+layer { name: "ig" type: "InfogainLoss" bottom: "xi" bottom: "l" bottom: "H" top: "ig" loss_param { ignore_label: 7 normalization: BATCH_SIZE } }
 `,
     );
     const feed: Record<string, [number[], number[]]> = {
