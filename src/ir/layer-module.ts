@@ -77,6 +77,8 @@ export interface ForwardLayer {
   readonly tops: readonly { readonly shape: Shape }[];
   readonly spatial?: SpatialOp;
   readonly loc?: SourceLocation;
+  /** A loss layer's `loss_param` (normalization, ignore_label) where its own `*_param` is another message. */
+  readonly lossParam?: Msg;
 }
 
 export interface ParamBlobDecl {
@@ -108,6 +110,11 @@ export interface LayerModule<P extends Msg = Msg> {
    * shape rule and forward stand in for it.
    */
   knownCode?(layer: ForwardLayer): boolean;
+  /**
+   * Why this layer's parameters keep its forward from running (InfogainLoss's H read from a file, a
+   * DummyData filler brewnet does not draw): the reason for the located "cannot run yet" diagnostic.
+   */
+  cannotRunWhy?(layer: ForwardLayer): { why: string; hint?: string } | undefined;
   infer(ctx: ShapeContext<P>): ShapeResult;
   /**
    * What each parameter blob is and how Caffe (or the fork) fills it, in blobs_ order: `filler` names a

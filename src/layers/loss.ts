@@ -109,6 +109,9 @@ export const infogainLoss = lossLayer(
   (ctx) => {
     const p = ctx.param;
     if (ctx.bottoms.length < 3 && !has(p, 'source')) ctx.fail('infogain matrix source must be specified (or given as a third bottom)');
+    // InfogainLossLayer::LayerSetUp: CHECK(!loss_param().has_normalize()).
+    const loss = ctx.layer.loss_param;
+    if (loss && has(loss, 'normalize')) ctx.fail('normalize is deprecated. use "normalization"', { msg: loss, field: 'normalize' });
     const axis = canonicalAxis(ctx, Number(p.axis ?? 1), ctx.bottoms[0], 'axis', { msg: p, field: 'axis' });
     checkLabelCount(ctx, axis, 'infogain axis');
     const labels = ctx.bottoms[0][axis];
@@ -162,21 +165,30 @@ export function ignoreLabel(p: Msg | undefined): number | undefined {
   return p?.ignore_label === undefined ? undefined : Number(p.ignore_label);
 }
 
-/** 'VALID' | 'FULL' | 'BATCH_SIZE' | 'NONE', with the legacy `normalize` flag. */
-function normalization(layer: ForwardLayer): string {
+/**
+ * 'VALID' | 'FULL' | 'BATCH_SIZE' | 'NONE', with the legacy `normalize` flag; `fallback` where neither is
+ * written (VALID, the field's default; SigmoidCrossEntropyLoss says BATCH_SIZE, for backward compatibility).
+ */
+function normalization(layer: ForwardLayer, fallback = 'VALID'): string {
   const p = lossParam(layer);
   if (p?.normalization !== undefined) return String(p.normalization);
   if (p?.normalize !== undefined) return p.normalize === false ? 'BATCH_SIZE' : 'VALID';
-  return 'VALID';
+  return fallback;
+}
+
+/** LossLayer::GetNormalizer: the divisor for `mode`, at least 1. */
+function normalizer(mode: string, outer: number, inner: number, valid: number): number {
+  return Math.max(1, mode === 'FULL' ? outer * inner : mode === 'VALID' ? valid : mode === 'BATCH_SIZE' ? outer : 1);
 }
 
 export const toInt = (v: number) => (v >= 0 ? Math.floor(v) : Math.ceil(v));
 
 /**
- * loss_param sits beside the type's own softmax_param, on the IR's layer. These layers have kernels, so their
- * forward runs only in the reference executor, which passes the IR's layer; never as a host step.
+ * loss_param sits beside the type's own `*_param` (softmax_param, infogain_loss_param, …): a host step
+ * carries it as `lossParam`; the reference executor passes the IR's layer, whose proto holds it.
  */
 function lossParam(layer: ForwardLayer): LossParameter | undefined {
+  if (layer.lossParam) return layer.lossParam as LossParameter;
   const proto = (layer as Partial<Layer>).proto;
   if (!proto) throw new Error(`internal: ${layer.type} "${layer.name}" needs its LayerParameter (loss_param) to run`);
   return proto.loss_param;
@@ -197,8 +209,7 @@ export function softmaxWithLossForward(layer: ForwardLayer, [x, label]: Tensor[]
     }
   }
   const mode = normalization(layer);
-  const normalizer = Math.max(1, mode === 'FULL' ? outer * inner : mode === 'VALID' ? counted : mode === 'BATCH_SIZE' ? outer : 1);
-  const tops: Tensor[] = [{ shape: [], data: Float32Array.of(loss / normalizer) }];
+  const tops: Tensor[] = [{ shape: [], data: Float32Array.of(loss / normalizer(mode, outer, inner, counted)) }];
   if (layer.tops.length > 1) tops.push(prob);
   return tops;
 }
@@ -252,3 +263,138 @@ export function softmaxWithLossLower(layer: Layer): LoweredLayer {
 
 softmaxWithLoss.forward = softmaxWithLossForward;
 softmaxWithLoss.lower = softmaxWithLossLower;
+
+// The other BVLC losses, as their *_loss_layer.cpp Forward_cpu (float64 accumulation; loss_weight scales only
+// the gradient, never the top). None has kernels: each runs on the host (a plan host step). A label is read
+// as Caffe casts it (static_cast<int>); one out of range, which Caffe checks only in debug builds, gives NaN.
+const scalar = (v: number): Tensor[] => [{ shape: [], data: Float32Array.of(v) }];
+/** kLOG_THRESHOLD (loss_layer.hpp): probabilities are clamped to it before the log. */
+const LOG_THRESHOLD = 1e-20;
+
+/** EuclideanLoss: Σ(a − b)² / N / 2, N = bottom[0]'s first dimension. */
+euclideanLoss.forward = (layer, [a, b]) => {
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) sum += (a.data[i] - b.data[i]) ** 2;
+  return scalar(sum / a.shape[0] / 2);
+};
+
+/**
+ * SigmoidCrossEntropyLoss, the stable form: −Σ [x·(t − (x ≥ 0)) − log(1 + e^(x − 2x·(x ≥ 0)))] over the
+ * positions whose target (cast to int) is not ignore_label, divided by the normalizer (outer = N, inner =
+ * the count per item; BATCH_SIZE where loss_param says nothing).
+ */
+sigmoidCrossEntropyLoss.forward = (layer, [x, t]) => {
+  const ignore = ignoreLabel(lossParam(layer));
+  let loss = 0;
+  let valid = 0;
+  for (let i = 0; i < x.data.length; i++) {
+    if (ignore !== undefined && toInt(t.data[i]) === ignore) continue;
+    const v = x.data[i];
+    const pos = v >= 0 ? 1 : 0;
+    loss -= v * (t.data[i] - pos) - Math.log(1 + Math.exp(v - 2 * v * pos));
+    valid++;
+  }
+  const n = x.shape[0];
+  return scalar(loss / normalizer(normalization(layer, 'BATCH_SIZE'), n, x.data.length / n, valid));
+};
+
+/** MultinomialLogisticLoss: −Σ log(max(p[n, label_n], 1e-20)) / N over the N items; bottom 0 holds probabilities. */
+multinomialLogisticLoss.forward = (layer, [p, label]) => {
+  const n = p.shape[0];
+  const dim = p.data.length / n;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const l = toInt(label.data[i]);
+    loss -= l >= 0 && l < dim ? Math.log(Math.max(p.data[i * dim + l], LOG_THRESHOLD)) : NaN;
+  }
+  return scalar(loss / n);
+};
+
+/**
+ * InfogainLoss (the current form, with its internal softmax): p = softmax over the infogain axis, then
+ * −Σ_positions Σ_l H[label, l]·log(max(p_l, 1e-20)) over positions not ignored, divided by the normalizer
+ * (VALID by default); the optional second top is p. H is bottom 2 (C×C, row = the true label). Caffe sets
+ * its internal Softmax's axis to the infogain axis, whatever softmax_param says.
+ */
+infogainLoss.forward = (layer, [x, label, h]) => {
+  const { outer, dim, inner } = split(layer, layer.typeParam.axis);
+  const ignore = ignoreLabel(lossParam(layer));
+  const prob = softmaxAlong(x, outer, dim, inner);
+  let loss = 0;
+  let valid = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const l = toInt(label.data[o * inner + i]);
+      if (l === ignore) continue;
+      if (l < 0 || l >= dim) loss = NaN;
+      else for (let k = 0; k < dim; k++) loss -= h.data[l * dim + k] * Math.log(Math.max(prob[(o * dim + k) * inner + i], LOG_THRESHOLD));
+      valid++;
+    }
+  }
+  const tops = scalar(loss / normalizer(normalization(layer), outer, inner, valid));
+  if (layer.tops.length > 1) tops.push({ shape: [...x.shape], data: Float32Array.from(prob) });
+  return tops;
+};
+infogainLoss.cannotRunWhy = (layer) =>
+  layer.bottoms.length < 3
+    ? {
+        why: 'its infogain matrix H is read from the file in infogain_loss_param.source',
+        hint: 'give H as a third bottom (a C×C blob, e.g. an Input fed with the matrix)',
+      }
+    : undefined;
+
+/** Softmax of x (outer × dim × inner) over dim, in float64. */
+function softmaxAlong(x: Tensor, outer: number, dim: number, inner: number): Float64Array {
+  const out = new Float64Array(x.data.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const at = (k: number) => (o * dim + k) * inner + i;
+      let max = -Infinity;
+      for (let k = 0; k < dim; k++) max = Math.max(max, x.data[at(k)]);
+      let sum = 0;
+      for (let k = 0; k < dim; k++) sum += out[at(k)] = Math.exp(x.data[at(k)] - max);
+      for (let k = 0; k < dim; k++) out[at(k)] /= sum;
+    }
+  }
+  return out;
+}
+
+/**
+ * ContrastiveLoss: d² = ‖a_n − b_n‖² per pair; a similar pair (similar cast to int ≠ 0) adds d², a dissimilar
+ * one max(margin − d, 0)² (legacy_version: max(margin − d², 0)); the sum over N pairs / N / 2.
+ */
+contrastiveLoss.forward = (layer, [a, b, similar]) => {
+  const margin = Number(layer.typeParam.margin ?? 1);
+  const legacy = layer.typeParam.legacy_version === true;
+  const n = a.shape[0];
+  const channels = a.data.length / n;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let d2 = 0;
+    for (let c = 0; c < channels; c++) d2 += (a.data[i * channels + c] - b.data[i * channels + c]) ** 2;
+    if (toInt(similar.data[i]) !== 0) loss += d2;
+    else if (legacy) loss += Math.max(margin - d2, 0);
+    else loss += Math.max(margin - Math.sqrt(d2), 0) ** 2;
+  }
+  return scalar(loss / n / 2);
+};
+
+/**
+ * HingeLoss: t = x with the true class's score negated, then max(0, 1 + t) everywhere; L1 (the default)
+ * sums it, L2 sums its squares; divided by N.
+ */
+hingeLoss.forward = (layer, [x, label]) => {
+  const n = x.shape[0];
+  const dim = x.data.length / n;
+  const l2 = String(layer.typeParam.norm ?? 'L1') === 'L2';
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const l = toInt(label.data[i]);
+    if (l < 0 || l >= dim) loss = NaN;
+    for (let j = 0; j < dim; j++) {
+      const t = Math.max(0, 1 + (j === l ? -1 : 1) * x.data[i * dim + j]);
+      loss += l2 ? t * t : t;
+    }
+  }
+  return scalar(loss / n);
+};

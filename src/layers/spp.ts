@@ -1,12 +1,17 @@
 // SPP, spatial pyramid pooling (spp_layer.cpp): level l pools the H×W input into 2^l × 2^l bins with
 // kernel ceil(H/2^l), pad (kernel·2^l − H + 1)/2 and stride = kernel, through a real Pooling layer (so its
 // rounding and checks apply). pyramid_height 1 is that single pooling, (N, C, 1, 1); otherwise every level
-// is flattened and concatenated: (N, C·Σ_{l<h} bins_l²), 2 axes.
+// is flattened and concatenated: (N, C·Σ_{l<h} bins_l²), 2 axes. Forward: the same — each level is the
+// Pooling layer's forward (MAX, AVE, or STOCHASTIC as at TEST), on the host (a plan host step).
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';
 import { checkPadding, pooledSize, type PoolWindow } from './pooling/pooling.js';
 import { showShape } from './blob-checks.js';
 import type { SPPParameter } from '../schema/caffe-messages.generated.js';
+import type { ForwardLayer, ShapeContext } from '../ir/layer-module.js';
+import type { Layer } from '../ir/layer.js';
+import type { Tensor } from '../ir/tensor.js';
+import { poolingForward } from './pooling/kernels.js';
 
 /** SPPLayer::GetPoolingParam for one pyramid level. */
 function levelWindow(level: number, h: number, w: number): PoolWindow {
@@ -22,6 +27,7 @@ export const spp: LayerModule<SPPParameter> = {
   bottoms: exactly(1),
   tops: exactly(1),
   inPlace: false,
+  forward: sppForward,
   infer(ctx) {
     const p = ctx.param;
     const height = Number(p.pyramid_height ?? 0);
@@ -45,3 +51,42 @@ export const spp: LayerModule<SPPParameter> = {
     return { tops: [[n, features]], params: [], macs };
   },
 };
+
+function sppForward(layer: ForwardLayer, [x]: Tensor[]): Tensor[] {
+  const height = Number(layer.typeParam.pyramid_height);
+  const pool = String(layer.typeParam.pool ?? 'MAX');
+  const [n, c, h, w] = x.shape;
+  // The shape rule accepted these levels; a failure here is brewnet's bug.
+  const internal = {
+    fail: (message: string) => {
+      throw new Error(`internal: SPP "${layer.name}": ${message}`);
+    },
+  } as unknown as ShapeContext;
+  const levels: Float32Array[] = [];
+  for (let level = 0; level < height; level++) {
+    const window = levelWindow(level, h, w);
+    const [ph, pw] = pooledSize(internal, [h, w], window, 'CEIL');
+    const pooling = {
+      name: layer.name,
+      type: 'Pooling',
+      loc: layer.loc,
+      typeParam: { pool },
+      bottoms: [{ shape: [n, c, h, w] }],
+      tops: [{ shape: [n, c, ph, pw] }],
+      spatial: { kind: 'window', firstAxis: 2, kernel: window.kernel, stride: window.stride, pad: window.pad, dilation: [1, 1] },
+    } as unknown as Layer;
+    const [y] = poolingForward(pooling, [x]);
+    if (height === 1) return [{ shape: [...layer.tops[0].shape], data: y.data }];
+    levels.push(y.data);
+  }
+  // Flatten each level to (N, C·bins²) and concatenate along axis 1.
+  const features = layer.tops[0].shape[1];
+  const out = new Float32Array(n * features);
+  let offset = 0;
+  for (const data of levels) {
+    const per = data.length / n;
+    for (let i = 0; i < n; i++) out.set(data.subarray(i * per, (i + 1) * per), i * features + offset);
+    offset += per;
+  }
+  return [{ shape: [...layer.tops[0].shape], data: out }];
+}

@@ -20,6 +20,8 @@ export function checkRunnable(net: Net): void {
       cannotRun(layer, 'it runs Python code', 'brewnet runs Python layers only as data sources (no bottoms), whose tops are fed as inputs');
     // A layer with a reference forward and no kernels runs that forward on the host (a host step).
     if (!layer.module.forward) cannotRun(layer);
+    const refusal = layer.module.cannotRunWhy?.(layer);
+    if (refusal) cannotRun(layer, refusal.why, refusal.hint);
   }
   checkPlanBudget(net);
 }
@@ -73,7 +75,11 @@ export function buildPlan(net: Net, options: PlanOptions = {}): ExecutionPlan {
         ...bottoms.map((value) => ({ value })),
         ...layer.paramShapes.map((_, i) => ({ param: [li, i] as [number, number] })),
       ];
-      const host = { param: layer.typeParam, ...(layer.spatial ? { spatial: layer.spatial } : {}) };
+      const host = {
+        param: layer.typeParam,
+        ...(layer.spatial ? { spatial: layer.spatial } : {}),
+        ...(layer.module.loss ? { loss: layer.proto.loss_param ?? {} } : {}),
+      };
       steps.push({ host: JSON.parse(JSON.stringify(host)) as typeof host, layer: li, args, outs });
       outs.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
       return;

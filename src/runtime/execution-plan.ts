@@ -47,10 +47,14 @@ export type PlanStep =
    */
   | { host: HostLayerData; layer: number; args: ArgSource[]; outs: number[] };
 
-/** What a host step's forward reads beyond names and shapes: the type's `*_param` and its spatial op. */
+/**
+ * What a host step's forward reads beyond names and shapes: the type's `*_param`, its spatial op and, for a
+ * loss layer, its `loss_param`.
+ */
 export interface HostLayerData {
   param: Msg;
   spatial?: SpatialOp;
+  loss?: Msg;
 }
 
 export interface PlanValue {

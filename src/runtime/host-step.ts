@@ -21,6 +21,7 @@ export function hostLayer(plan: ExecutionPlan, step: HostStep): ForwardLayer {
     bottoms: step.args.slice(0, bottomCount).map((a) => ({ shape: 'value' in a ? plan.values[a.value].shape : [] })),
     tops: step.outs.map((v) => ({ shape: plan.values[v].shape })),
     ...(step.host.spatial ? { spatial: step.host.spatial } : {}),
+    ...(step.host.loss ? { lossParam: step.host.loss } : {}),
   };
 }
 

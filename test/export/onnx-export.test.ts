@@ -42,7 +42,26 @@ describe('ONNX export', () => {
   // Layer types that run but have no ONNX form in the export yet: each is refused with a located error (the
   // losses by design; the fork layers, which landed after the export, are open work). A type that starts to
   // run without an entry, and is not named here, fails this test.
-  const NOT_EXPORTED_YET = ['SoftmaxWithLoss', 'Accuracy', 'DetectionOutput', 'Upsample', 'RNN', 'LSTM', 'LSTMUnit'];
+  const NOT_EXPORTED_YET = [
+    'SoftmaxWithLoss',
+    'Accuracy',
+    'DetectionOutput',
+    'Upsample',
+    'RNN',
+    'LSTM',
+    'LSTMUnit',
+    'EuclideanLoss',
+    'SigmoidCrossEntropyLoss',
+    'MultinomialLogisticLoss',
+    'InfogainLoss',
+    'ContrastiveLoss',
+    'HingeLoss',
+    'Parameter',
+    'Embed',
+    'Im2col',
+    'SPP',
+    'DummyData',
+  ];
 
   it('every layer type brewnet runs has an entry in the mapping table (or is refused by name)', () => {
     const runnable = [...layerRegistry.values()].filter((m) => m.forward && m.type !== 'Input').map((m) => m.type);

@@ -57,9 +57,14 @@ describe('compile()', () => {
     wasm.destroy();
   });
 
-  it('names a layer type that cannot run, at its line', async () => {
-    const net = loadNet(`${NET}layer { name: "im2col" type: "Im2col" bottom: "conv" top: "cols" convolution_param { kernel_size: 2 } }\n`);
-    expect(await messages(compile(net, { seed: 1 }))).toBe('5: layer type Im2col (layer "im2col") cannot run yet');
+  it('names a layer that cannot run, at its line, saying why', async () => {
+    const net = loadNet(
+      `${NET}layer { name: "label" type: "ArgMax" bottom: "conv" top: "label" argmax_param { axis: 1 } }
+layer { name: "ig" type: "InfogainLoss" bottom: "conv" bottom: "label" top: "loss" infogain_loss_param { source: "H.binaryproto" } }\n`,
+    );
+    expect(await messages(compile(net, { seed: 1 }))).toBe(
+      '6: layer type InfogainLoss (layer "ig") cannot run yet: its infogain matrix H is read from the file in infogain_loss_param.source',
+    );
   });
 
   it('checks inputs: missing, unknown, wrongly shaped, and unknown blob names', async () => {

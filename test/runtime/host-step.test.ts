@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { compile } from '../../src/runtime/compile.js';
 import { buildPlan } from '../../src/runtime/build-plan.js';
-import { readNpy } from '../../src/runtime/npy.js';
+import { readNpy, writeNpy } from '../../src/runtime/npy.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { oracleCases, oracleExpected, oracleFiles, oracleInputs, relativeToMax } from '../helpers/oracle-fixtures.js';
@@ -125,6 +125,56 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) =
       const got = JSON.parse(run.stdout) as Record<string, number[]>;
       for (const [name, e] of oracleExpected(k))
         expect(relativeToMax(got[name], e.data), `${k.name} ${name}`).toBeLessThanOrEqual(k.tolerance);
+    }
+  });
+
+  it("a compiled module runs BVLC losses' host steps with their loss_param in a fresh process (PyTorch oracle)", () => {
+    const want = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'bvlc-forward', 'expected.json'), 'utf8'));
+    const dir = mkdtempSync(join(work, 'losses-'));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(repoRoot, join(dir, 'node_modules', 'brewnet'), 'dir');
+    symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
+    // InfogainLoss's own parameters are infogain_loss_param: its loss_param must travel in the plan's host step.
+    writeFileSync(
+      join(dir, 'net.prototxt'),
+      `layer { name: "in" type: "Input" top: "x" top: "t" top: "xi" top: "l" top: "H" input_param { shape { dim: 2 dim: 3 dim: 2 } shape { dim: 2 dim: 3 dim: 2 } shape { dim: 2 dim: 3 dim: 2 } shape { dim: 2 dim: 1 dim: 2 } shape { dim: 3 dim: 3 } } }
+layer { name: "sce" type: "SigmoidCrossEntropyLoss" bottom: "x" bottom: "t" top: "sce" loss_param { ignore_label: -1 normalization: FULL } }
+layer { name: "ig" type: "InfogainLoss" bottom: "xi" bottom: "l" bottom: "H" top: "ig" loss_param { ignore_label: 7 normalization: BATCH_SIZE } }
+`,
+    );
+    const feed: Record<string, [number[], number[]]> = {
+      x: [[2, 3, 2], want.sigmoid_ce.x],
+      t: [[2, 3, 2], want.sigmoid_ce.t],
+      xi: [[2, 3, 2], want.infogain.x],
+      l: [[2, 1, 2], want.infogain.label],
+      H: [[3, 3], want.infogain.H],
+    };
+    const files: Record<string, string> = {};
+    for (const [name, [shape, data]] of Object.entries(feed)) {
+      files[name] = join(dir, `${name}.npy`);
+      writeFileSync(files[name], writeNpy({ shape, data: Float32Array.from(data) }));
+    }
+    writeFileSync(
+      join(dir, 'runner.mjs'),
+      `import { readFileSync } from 'node:fs';
+import { readNpy } from 'brewnet/runtime';
+const [mod, backend, inputs] = process.argv.slice(2);
+const { createNet } = await import('./' + mod);
+const net = await createNet({ backend });
+const feed = Object.fromEntries(Object.entries(JSON.parse(inputs)).map(([k, f]) => [k, readNpy(readFileSync(f))]));
+const out = await net.forward(feed, { blobs: 'all' });
+console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.data)]))));
+`,
+    );
+    const r = runCli(['compile', join(dir, 'net.prototxt'), '-o', join(dir, 'losses.mjs')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    for (const backend of ['cpu', 'wasm']) {
+      const run = spawnSync(process.execPath, ['runner.mjs', 'losses.mjs', backend, JSON.stringify(files)], { cwd: dir, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      const got = JSON.parse(run.stdout) as Record<string, number[]>;
+      expect(got.sce[0]).toBeCloseTo(want.sigmoid_ce.full, 5);
+      expect(got.ig[0]).toBeCloseTo(want.infogain.batch, 5);
     }
   });
 });
