@@ -54,6 +54,26 @@ export function wholeNets(root: string): WholeNet[] {
       path: corpusFile(root, 'bvlc-caffe/models/bvlc_reference_caffenet/deploy.prototxt'),
       input: { name: 'data', shape: [1, 3, 227, 227] },
     },
+    // Fork nets (issue 14): OpenCV's dnn module runs caffe-ssd's and DenseNet's layers natively.
+    {
+      id: 'densenet121',
+      title: 'DenseNet-121 224² (ceil_mode)',
+      path: corpusFile(root, 'densenet/DenseNet_121.prototxt'),
+      input: { name: 'data', shape: [1, 3, 224, 224] },
+    },
+    {
+      id: 'mobilenetssd',
+      title: 'MobileNet-SSD 300² (caffe-ssd)',
+      path: corpusFile(root, 'ssd/voc/MobileNetSSD_deploy.prototxt'),
+      input: { name: 'data', shape: [1, 3, 300, 300] },
+    },
+    {
+      id: 'ssd300',
+      title: 'SSD300 (caffe-ssd)',
+      path: corpusFile(root, 'ssd/presets/SSD300.prototxt'),
+      input: { name: 'data', shape: [1, 3, 300, 300] },
+      slow: true,
+    },
     {
       id: 'vgg19',
       title: 'VGG-19 224²',
