@@ -5,23 +5,12 @@
 // file:line:column.
 import type { Msg } from '../../src/schema/message.js';
 import { describe, expect, it } from 'vitest';
+import { firstDiagnostic, inputLayer } from '../helpers/net-text.js';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 import { failure, infer, tops } from '../helpers/shape-context.js';
 
-/** The one diagnostic loading `text` gives, as `line:column: message`. */
-function diagnostic(text: string): string {
-  try {
-    loadNet(text, { file: 'net.prototxt' });
-  } catch (e) {
-    if (!(e instanceof DiagnosticError)) throw e;
-    const d = e.diagnostics[0];
-    return `${d.location?.line}:${d.location?.column}: ${d.message}`;
-  }
-  throw new Error('expected the net to fail');
-}
-
-const input = (name: string, dims: number[]) =>
-  `layer { name: "${name}" type: "Input" top: "${name}" input_param { shape { ${dims.map((d) => `dim: ${d}`).join(' ')} } } }`;
+const diagnostic = firstDiagnostic;
+const input = inputLayer;
 
 describe('ReLU6', () => {
   it('keeps the shape and may run in place', () => {

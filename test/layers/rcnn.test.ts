@@ -3,6 +3,7 @@
 // number of regions only the data tells: the net stops at it with a located diagnostic naming it, and
 // loads once the regions' shape is given.
 import { describe, expect, it } from 'vitest';
+import { firstDiagnostic, inputLayer } from '../helpers/net-text.js';
 import { DiagnosticError, loadNet } from '../../src/index.js';
 import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
 import { failure, tops } from '../helpers/shape-context.js';
@@ -10,19 +11,8 @@ import { runReference } from '../../src/runtime/reference-executor.js';
 import { compile } from '../../src/runtime/compile.js';
 import { randomTensor } from '../helpers/random-params.js';
 
-function diagnostic(text: string, options: Parameters<typeof loadNet>[1] = { file: 'net.prototxt' }): string {
-  try {
-    loadNet(text, options);
-  } catch (e) {
-    if (!(e instanceof DiagnosticError)) throw e;
-    const d = e.diagnostics[0];
-    return `${d.location?.line}:${d.location?.column}: ${d.message}`;
-  }
-  throw new Error('expected the net to fail');
-}
-
-const input = (name: string, dims: number[]) =>
-  `layer { name: "${name}" type: "Input" top: "${name}" input_param { shape { ${dims.map((d) => `dim: ${d}`).join(' ')} } } }`;
+const diagnostic = firstDiagnostic;
+const input = inputLayer;
 
 describe('ROIPooling', () => {
   it('gives R×C×pooled_h×pooled_w', () => {
