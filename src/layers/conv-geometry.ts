@@ -1,7 +1,7 @@
 // Kernel, stride, pad and dilation of Convolution, Deconvolution and Im2col, parsed exactly as Caffe's
 // BaseConvolutionLayer::LayerSetUp does (docs/caffe-semantics.md#convolution), with its checks and messages.
 import { has, type Msg } from '../schema/message.js';
-import type { Shape, ShapeContext } from '../ir/layer-module.js';
+import type { Shape, ShapeContext, SpatialOp } from '../ir/layer-module.js';
 import { canonicalAxis, nums } from './shape-utils.js';
 import type { ConvolutionParameter } from '../schema/caffe-messages.generated.js';
 
@@ -13,6 +13,11 @@ export interface ConvGeometry {
   stride: number[];
   pad: number[];
   dilation: number[];
+}
+
+/** The layer's spatial op (its exact coordinate map): a window for Convolution and Im2col, its transpose for Deconvolution. */
+export function windowOp(g: ConvGeometry, kind: 'window' | 'transpose'): SpatialOp {
+  return { kind, firstAxis: g.channelAxis + 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation };
 }
 
 function perAxis(ctx: ShapeContext, p: Msg, field: string, values: number[], spatialAxes: number, fallback: number | undefined): number[] {

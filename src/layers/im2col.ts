@@ -5,7 +5,7 @@
 // at each output position, the input at o·stride − pad + i·dilation, 0 in the padding. It runs on the host.
 import type { LayerModule } from '../ir/layer-module.js';
 import { exactly } from '../ir/layer-module.js';
-import { convGeometry } from './conv-geometry.js';
+import { convGeometry, windowOp } from './conv-geometry.js';
 import { count, truncDiv } from './shape-utils.js';
 import { checkBlobShape } from './blob-checks.js';
 import type { ConvolutionParameter } from '../schema/caffe-messages.generated.js';
@@ -29,14 +29,7 @@ export const im2col: LayerModule<ConvolutionParameter> = {
     });
     const columns = bottom[g.channelAxis] * count(g.kernel);
     const top = checkBlobShape(ctx, [...bottom.slice(0, g.channelAxis), columns, ...spatial], 'top shape');
-    const spatialOp = {
-      kind: 'window' as const,
-      firstAxis: g.channelAxis + 1,
-      kernel: g.kernel,
-      stride: g.stride,
-      pad: g.pad,
-      dilation: g.dilation,
-    };
+    const spatialOp = windowOp(g, 'window');
     return { tops: [top], params: [], macs: 0, spatial: spatialOp };
   },
 };

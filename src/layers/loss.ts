@@ -5,7 +5,7 @@ import type { Layer } from '../ir/layer.js';
 import type { LoweredLayer } from '../ir/kernel-plan.js';
 import { type Tensor, countOf } from '../ir/tensor.js';
 import { int, kernelFunction } from './kernel-source.js';
-import { softmaxForward, softmaxLower } from './softmax.js';
+import { softmaxAlong, softmaxForward, softmaxLower } from './softmax.js';
 import type { ForwardLayer, LayerModule, Shape, ShapeContext, ShapeResult } from '../ir/layer-module.js';
 import { between, exactly } from '../ir/layer-module.js';
 import { canonicalAxis, count, legacyDim } from './shape-utils.js';
@@ -342,22 +342,6 @@ infogainLoss.cannotRunWhy = (layer) =>
         hint: 'give H as a third bottom (a C×C blob, e.g. an Input fed with the matrix)',
       }
     : undefined;
-
-/** Softmax of x (outer × dim × inner) over dim, in float64. */
-function softmaxAlong(x: Tensor, outer: number, dim: number, inner: number): Float64Array {
-  const out = new Float64Array(x.data.length);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const at = (k: number) => (o * dim + k) * inner + i;
-      let max = -Infinity;
-      for (let k = 0; k < dim; k++) max = Math.max(max, x.data[at(k)]);
-      let sum = 0;
-      for (let k = 0; k < dim; k++) sum += out[at(k)] = Math.exp(x.data[at(k)] - max);
-      for (let k = 0; k < dim; k++) out[at(k)] /= sum;
-    }
-  }
-  return out;
-}
 
 /**
  * ContrastiveLoss: d² = ‖a_n − b_n‖² per pair; a similar pair (similar cast to int ≠ 0) adds d², a dissimilar

@@ -51,11 +51,12 @@ const IDENTITY_AT_TEST: Record<string, (p: PythonParameter) => boolean> = {
   'spatial_dropout.SpatialDropoutLayer': (p) => !/['"]phase['"]\s*:\s*['"]TRAIN['"]/.test(String(p.param_str ?? '')),
 };
 
-function identityAtTest(layer: { typeParam: PythonParameter; bottoms: readonly unknown[]; tops: readonly unknown[] }): boolean {
-  const p = layer.typeParam;
+function identityAtTest(p: PythonParameter, bottoms: number, tops: number): boolean {
   const rule = IDENTITY_AT_TEST[`${String(p.module ?? '')}.${String(p.layer ?? '')}`];
-  return rule !== undefined && layer.bottoms.length === 1 && layer.tops.length === 1 && rule(p);
+  return rule !== undefined && bottoms === 1 && tops === 1 && rule(p);
 }
+
+const identityLayer = (layer: ForwardLayer) => identityAtTest(layer.typeParam, layer.bottoms.length, layer.tops.length);
 
 export const python: LayerModule<PythonParameter> = {
   type: 'Python',
@@ -64,14 +65,13 @@ export const python: LayerModule<PythonParameter> = {
   tops: atLeast(0),
   inPlace: false,
   source: true,
-  knownCode: (layer: ForwardLayer) => identityAtTest(layer),
+  knownCode: identityLayer,
   forward: (layer: ForwardLayer, [x]: Tensor[]): Tensor[] => {
-    if (!identityAtTest(layer)) throw new Error(`internal: Python layer "${layer.name}" has no forward brewnet knows`);
+    if (!identityLayer(layer)) throw new Error(`internal: Python layer "${layer.name}" has no forward brewnet knows`);
     return [{ shape: [...x.shape], data: Float32Array.from(x.data) }];
   },
   infer(ctx) {
-    if (identityAtTest({ typeParam: ctx.param, bottoms: ctx.bottoms, tops: Array.from({ length: ctx.topCount }) }))
-      return { tops: [[...ctx.bottoms[0]]], params: [], macs: 0 };
+    if (identityAtTest(ctx.param, ctx.bottoms.length, ctx.topCount)) return { tops: [[...ctx.bottoms[0]]], params: [], macs: 0 };
     const known = KNOWN[`${String(ctx.param.module ?? '')}.${String(ctx.param.layer ?? '')}`];
     const top = (i: number) => (known ? knownTop(ctx, i, known) : sourceTop(ctx, i));
     return { tops: Array.from({ length: ctx.topCount }, (_, i) => [...top(i)]), params: [], macs: 0 };

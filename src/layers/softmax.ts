@@ -19,18 +19,23 @@ function split(layer: Layer): { outer: number; dim: number; inner: number } {
 
 export function softmaxForward(layer: Layer, [x]: Tensor[]): Tensor[] {
   const { outer, dim, inner } = split(layer);
-  const out = new Float32Array(x.data.length);
+  return [{ shape: [...x.shape], data: Float32Array.from(softmaxAlong(x, outer, dim, inner)) }];
+}
+
+/** Softmax of x (outer × dim × inner) over dim in float64, the max subtracted first (also SoftmaxWithLoss's and InfogainLoss's). */
+export function softmaxAlong(x: Tensor, outer: number, dim: number, inner: number): Float64Array {
+  const out = new Float64Array(x.data.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const at = (k: number) => (o * dim + k) * inner + i;
       let max = -Infinity;
       for (let k = 0; k < dim; k++) max = Math.max(max, x.data[at(k)]);
       let sum = 0;
-      for (let k = 0; k < dim; k++) sum += Math.exp(x.data[at(k)] - max);
-      for (let k = 0; k < dim; k++) out[at(k)] = Math.exp(x.data[at(k)] - max) / sum;
+      for (let k = 0; k < dim; k++) sum += out[at(k)] = Math.exp(x.data[at(k)] - max);
+      for (let k = 0; k < dim; k++) out[at(k)] /= sum;
     }
   }
-  return [{ shape: [...x.shape], data: out }];
+  return out;
 }
 
 export function softmaxLower(layer: Layer): LoweredLayer {

@@ -1,7 +1,7 @@
 // Convolution (docs/caffe-semantics.md#convolution): cross-correlation, out = trunc((in + 2p − (d(k−1)+1)) / s) + 1 per axis.
 import type { LayerModule, ShapeContext, ShapeResult } from '../../ir/layer-module.js';
 import { atLeast } from '../../ir/layer-module.js';
-import { checkSameBottoms, convChannels, convGeometry, kernelField, type ConvGeometry } from '../conv-geometry.js';
+import { checkSameBottoms, convChannels, convGeometry, kernelField, type ConvGeometry, windowOp } from '../conv-geometry.js';
 import { count, truncDiv } from '../shape-utils.js';
 import { convolutionForward, convolutionLower } from './kernels.js';
 import type { ConvolutionParameter } from '../../schema/caffe-messages.generated.js';
@@ -48,13 +48,6 @@ export function convolutionShapes(
   const weights = [numOutput, channels / group, ...g.kernel];
   const params = ctx.param.bias_term === false ? [weights] : [weights, [numOutput]];
   const macs = ctx.bottoms.length * count(top) * (channels / group) * count(g.kernel);
-  const spatialOp = {
-    kind: 'window' as const,
-    firstAxis: g.channelAxis + 1,
-    kernel: g.kernel,
-    stride: g.stride,
-    pad: g.pad,
-    dilation: g.dilation,
-  };
+  const spatialOp = windowOp(g, 'window');
   return { tops: ctx.bottoms.map(() => top), params, macs, spatial: spatialOp };
 }

@@ -5,7 +5,7 @@
 // docs/caffe-semantics.md#theano): any of the s sizes the forward convolution maps back, so Caffe's size plus 0 ≤ a < s.
 import type { LayerModule } from '../../ir/layer-module.js';
 import { atLeast } from '../../ir/layer-module.js';
-import { checkSameBottoms, convChannels, convGeometry, transposedSizes } from '../conv-geometry.js';
+import { checkSameBottoms, convChannels, convGeometry, transposedSizes, windowOp } from '../conv-geometry.js';
 import { count } from '../shape-utils.js';
 import { checkBlobShape } from '../blob-checks.js';
 import { deconvolutionForward, deconvolutionLower } from './kernels.js';
@@ -50,14 +50,7 @@ export const deconvolution: LayerModule<ConvolutionParameter> = {
     const params = ctx.param.bias_term === false ? [weights] : [weights, [numOutput]];
     // Every input element is scattered through its group's (num_output/group)·Πk weights.
     const macs = ctx.bottoms.length * count(bottom) * (numOutput / group) * count(g.kernel);
-    const spatialOp = {
-      kind: 'transpose' as const,
-      firstAxis: g.channelAxis + 1,
-      kernel: g.kernel,
-      stride: g.stride,
-      pad: g.pad,
-      dilation: g.dilation,
-    };
+    const spatialOp = windowOp(g, 'transpose');
     return { tops: ctx.bottoms.map(() => top), params, macs, spatial: spatialOp, outputAdjust };
   },
 };
