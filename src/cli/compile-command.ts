@@ -11,7 +11,7 @@ import { emitModule } from '../codegen/emit-module.js';
 import { BACKENDS, isBackendName } from '../runtime/backends.js';
 import { buildPlan } from '../runtime/build-plan.js';
 import { resolveWeights } from '../runtime/compile.js';
-import { encodeCaffemodel } from '../runtime/encode-caffemodel.js';
+import { encodeCaffemodelChunks } from '../runtime/encode-caffemodel.js';
 import { paramsForPlan } from '../runtime/plan-params.js';
 import { netLoadOptions, type NetFlags } from './net-options.js';
 import { checkOutputFile, makeOutputFolder, writeOutputFile } from './output-paths.js';
@@ -64,7 +64,7 @@ export function compileCommand(netPath: string, flags: CompileFlags): void {
   } else {
     const file = `${basename(out).replace(/\.m?js$/, '')}.caffemodel`;
     const params = resolveWeights(net, { seed: flags.seed ?? 0 }).params;
-    writeOutputFile(join(dirname(out), file), encodeCaffemodel(plan, params), '-o (the weights beside the module)');
+    writeOutputFile(join(dirname(out), file), encodeCaffemodelChunks(plan, params), '-o (the weights beside the module)');
     weights = { relative: `./${file}` };
     weightsFile = join(dirname(flags.output), file);
   }

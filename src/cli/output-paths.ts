@@ -2,7 +2,7 @@
 // meant (`run --out DIR`, `convert script.py -o DIR`). The file system's refusals (a folder where a file
 // should go, a file where a folder should go, no permission, a read-only or pseudo file system) are the
 // user's to fix, so each becomes a diagnostic naming the path and the reason instead of an internal error.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 
@@ -71,13 +71,24 @@ export function checkOutputFile(path: string, what: string): void {
 }
 
 /** Writes `data` to the file `path`; `what` names it in the error ("-o", "--out", "the module"). */
-export function writeOutputFile(path: string, data: string | Uint8Array, what: string): void {
+export function writeOutputFile(path: string, data: string | Uint8Array | readonly Uint8Array[], what: string): void {
   try {
-    writeFileSync(path, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(path, data);
+    else writeChunks(path, data);
   } catch (e) {
     const r = reason(e, path, 'file');
     if (!r) throw e;
     fail(`${what}: cannot write ${path}: ${r.why}`, undefined, r.hint);
+  }
+}
+
+/** Chunks one after another into one file, none copied (a weights file of hundreds of MB). */
+function writeChunks(path: string, chunks: readonly Uint8Array[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const c of chunks) for (let at = 0; at < c.length;) at += writeSync(fd, c, at, c.length - at);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -10,8 +10,9 @@ export class LineMap {
 
   constructor(readonly file: string) {}
 
-  /** Records that a line starts at `offset` (after every line before it). */
+  /** Records that a line starts at `offset` (after every line before it; one already recorded is ignored). */
   addLine(offset: number): void {
+    if (offset <= this.starts[this.count - 1]) return;
     if (this.count === this.starts.length) {
       const grown = new Int32Array(this.starts.length * 2);
       grown.set(this.starts);

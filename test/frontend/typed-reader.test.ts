@@ -100,6 +100,24 @@ describe('the fast typed reader and the slow path agree', () => {
     typesAlike('layer { name: "a" }\r\nlayer { name: "b" }\r\n  layer { name: "c" kernal_size: 3 }');
   });
 
+  // Field by field: the checker types the field the fast reader stopped at, and the fast reader goes on
+  // after it (readByFields), which must still give the whole reading's diagnostics, in order.
+  it('on errors spread over many top-level fields', () => {
+    const good = (i: number) => `layer { name: "l${i}" type: "ReLU" bottom: "x" top: "x" }\n`;
+    const body = (bad: (i: number) => string) => Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? bad(i) : good(i))).join('');
+    typesAlike(body((i) => `layer { name: "l${i}" convolution_param { pad: -inf num_output: 0.5 } }\n`));
+    typesAlike(body((i) => `layer { name: "l${i}" bogus_${i}: 1 }\r\n`));
+    // Over several lines: the lines before the point where the fast reader gave up are counted once.
+    typesAlike(body((i) => `layer {\n  name: "l${i}"\r\n  convolution_param {\n    num_output: 2\r    pad: -${i}\n  }\n}\n`));
+    // A type error, then a syntax error further on: the whole reading reports only the syntax error.
+    typesAlike(body((i) => `layer { name: "l${i}" convolution_param { pad: -1 } }\n`) + 'layer { name: "z" ');
+    typesAlike(body((i) => `layer { name: "l${i}" convolution_param { pad: -1 } }\n`) + 'layer { name: "z" } }');
+    // Spellings the fast reader leaves to the checker, between errors, and locations after them.
+    typesAlike(`${good(0)}name: "a" "b"\n${good(1)}layer { name: 3 }\n${good(2)}layer [{ name: "a" }]\n\n  layer { name: 4 }`);
+    typesAlike(`name: "a"\r${good(0)}name: "b"\rname: "c"\r${good(1)}input_dim: 1.5 # c\rinput_dim: -1\n`);
+    typesAlike(`layer { name: "\\377" }\n${good(0)}layer { name: "caf\u00e9" top: 1 }\n${good(1)}bogus { a: 1 }`);
+  });
+
   const typedTaken = [
     'name: "n"\nlayer {\n\tname: "a"\n\ttype: "ReLU"\n\tbottom: "x"\n\ttop: "x"\n}\n',
     'input: "data" input_dim: 1 input_dim: [3, 224] input_dim: 224',

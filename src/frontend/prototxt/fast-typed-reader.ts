@@ -36,7 +36,7 @@ import {
 } from '../../../grammar/prototxt-scanner.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import { FLOAT_TYPES, INTEGER_RANGES } from '../../schema/caffe-schema.js';
-import { MessageMeta, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
+import { MessageMeta, metaOf, setMeta, type FieldLocator, type Loc, type Msg, type Scalar } from '../../schema/message.js';
 import { messageConstructor, type MessageConstructor } from '../../schema/message-constructor.js';
 import { StringPool } from './string-pool.js';
 import type { ScalarKind } from '../../../grammar/text-ast.js';
@@ -153,6 +153,32 @@ class FastTypedReader extends PrototxtScanner {
     if (this.pos < this.text.length) throw GIVE_UP;
     checkRequired(plan, msg);
     return msg;
+  }
+
+  /**
+   * Past the top-level field at `at` (where a reader gave up on it): reads it for its syntax only, counting
+   * its lines, and returns where it ends (after its separator), or throws GIVE_UP where it is not
+   * well-formed within the subset.
+   */
+  skipTopField(at: TextOrigin): number {
+    this.pos = at.offset;
+    this.line = at.line;
+    this.lineStart = at.offset - (at.column - 1);
+    if (!(cls(this.text.charCodeAt(this.pos)) & IDENT_START)) throw GIVE_UP;
+    this.identifier();
+    this.skip();
+    this.untypedField();
+    this.separator();
+    return this.pos;
+  }
+
+  /** Reads on from the current position (after skipTopField) onto `doc`, a document read before. */
+  readOn(type: protobuf.Type, doc: Msg): Msg {
+    this.doc = doc;
+    this.topFieldsRead = 1;
+    this.fields(typePlan(type), doc, metaOf(doc)!, true, true);
+    if (this.pos < this.text.length) throw GIVE_UP;
+    return doc;
   }
 
   /** The field locations of a message of `type` whose fields start at `bodyStart` (read before). */
@@ -440,20 +466,48 @@ export type FastRead =
       fieldsBefore: boolean;
       /** The fields before `resumeAt`, typed; undefined where the slow path must start from scratch. */
       partial?: Msg;
+      /** Where `partial` is set: what reading on past that one field needs (see skipGivenUpField). */
+      resume?: { text: string; lines: LineMap; locator: FieldLocator; type: protobuf.Type };
     };
 
-/** `text` as a typed message of `type`, or where the slow path takes over (see FastRead). */
-export function fastReadMessage(text: string, file: string, type: protobuf.Type): FastRead {
-  const lines = new LineMap(file);
-  const reader = new FastTypedReader(text, lines, new FileLocator(text));
+/**
+ * After a give-up, the top-level field it happened in, for the checker to type alone: where that field
+ * ends, and `readOn`, which reads the fields after it onto the same message (call it once the checker
+ * has typed the field). undefined where the field is not well-formed within the fast subset: the slow
+ * path then reads the whole rest, as it always could.
+ */
+export function skipGivenUpField(read: FastRead & { msg?: undefined }): { end: number; readOn: () => FastRead } | undefined {
+  const { resume, partial } = read;
+  if (!resume || !partial) return undefined;
+  const reader = new FastTypedReader(resume.text, resume.lines, resume.locator);
+  let end: number;
   try {
-    return { msg: reader.document(type) };
+    end = reader.skipTopField(read.resumeAt);
   } catch (e) {
-    if (e === GIVE_UP) return { resumeAt: reader.topStart, fieldsBefore: reader.topFieldsRead > 0, partial: reader.doc };
+    if (e === GIVE_UP || e instanceof RangeError) return undefined;
+    throw e;
+  }
+  return { end, readOn: () => attempt(reader, resume, () => reader.readOn(resume.type, partial)) };
+}
+
+/** Runs a reading; a give-up becomes where the slow path takes over. */
+function attempt(reader: FastTypedReader, resume: NonNullable<(FastRead & { msg?: undefined })['resume']>, run: () => Msg): FastRead {
+  try {
+    return { msg: run() };
+  } catch (e) {
+    if (e === GIVE_UP) return { resumeAt: reader.topStart, fieldsBefore: reader.topFieldsRead > 0, partial: reader.doc, resume };
     // A stack overflow on very deep nesting: it may have struck anywhere, so the slow path reads it all.
     if (e instanceof RangeError) return { resumeAt: { offset: 0, line: 1, column: 1 }, fieldsBefore: false };
     throw e;
   }
+}
+
+/** `text` as a typed message of `type`, or where the slow path takes over (see FastRead). */
+export function fastReadMessage(text: string, file: string, type: protobuf.Type): FastRead {
+  const lines = new LineMap(file);
+  const locator = new FileLocator(text);
+  const reader = new FastTypedReader(text, lines, locator);
+  return attempt(reader, { text, lines, locator, type }, () => reader.document(type));
 }
 
 /**

@@ -57,6 +57,25 @@ export function parseText(text: string, file: string, from: TextOrigin = FILE_ST
   return { kind: 'message', fields, loc: { file, line: 1, column: 1, offset: 0 }, end: endOfText(file, text) };
 }
 
+/**
+ * The top-level field(s) in [from.offset, end) parsed alone, for a reader that takes the rest itself;
+ * undefined on any syntax problem (the caller then parses the whole rest of the text, which reports it
+ * exactly as a whole reading would).
+ */
+export function parseTopField(text: string, file: string, from: TextOrigin, end: number): TextField[] | undefined {
+  try {
+    const tokens = readTokens(text.slice(from.offset, end), file, from);
+    parser ??= new PrototxtParser();
+    parser.file = file;
+    parser.input = tokens;
+    const fields = parser.document();
+    return parser.errors.length > 0 || parser.problems.length > 0 ? undefined : fields;
+  } catch (e) {
+    if (e instanceof DiagnosticError) return undefined;
+    throw e;
+  }
+}
+
 /** Where a piece of the text starts in the file. */
 export interface TextOrigin {
   offset: number;

@@ -8,8 +8,8 @@ import { messageType, setActiveDialect } from '../../schema/caffe-schema.js';
 import { DIALECT_NAMES } from '../../schema/dialects.js';
 import { metaOf, type Msg } from '../../schema/message.js';
 import { inferDialect } from './infer-dialect.js';
-import { fastReadMessage, type FastRead } from './fast-typed-reader.js';
-import { looksBinary, parseText } from './parse-text.js';
+import { fastReadMessage, skipGivenUpField, type FastRead } from './fast-typed-reader.js';
+import { looksBinary, parseText, parseTopField } from './parse-text.js';
 import { MessageTyper } from './typecheck.js';
 import type { NetParameter } from '../../schema/caffe-messages.generated.js';
 
@@ -24,14 +24,48 @@ export function parseTextMessage(text: string, file: string, typeName: string): 
 
 /**
  * Errors and rare spellings, at or after the top-level field where the fast reader stopped (a big file
- * is not read twice): the full parser reads from there and the checker types its fields onto the ones
- * read before, as if it had read the whole text.
+ * is not read twice). First field by field (readByFields); where that cannot go on, the full parser reads
+ * from where the fast reader first stopped and the checker types its fields onto the ones read before,
+ * as if it had read the whole text.
  */
 function readSlowly(text: string, file: string, type: protobuf.Type, read: FastRead & { msg?: undefined }): Msg {
+  if (read.partial && read.resume) {
+    const msg = readByFields(file, type, read);
+    if (msg) return msg;
+    // A syntax problem further on: only the whole reading reports it as it should; start over for it.
+    read = fastReadMessage(text, file, type) as FastRead & { msg?: undefined };
+  }
   const doc = parseText(text, file, read.resumeAt, read.fieldsBefore);
   const diagnostics: Diagnostic[] = [];
   const typer = new MessageTyper(type, doc.loc, diagnostics, read.partial);
   for (const field of doc.fields) typer.add(field);
+  const msg = typer.finish();
+  if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
+  return msg;
+}
+
+/** Top-level fields the checker types one at a time before the full parser takes the whole rest. */
+const MAX_FIELDS_ALONE = 1000;
+
+/**
+ * A mistake in one layer of a 100,000-line file should not send the rest through the full parser: the
+ * checker types the field the fast reader stopped at, parsed alone, and the fast reader goes on after it,
+ * as often as needed. The diagnostics are those of the whole reading (every type error, in order), so
+ * undefined is returned where that cannot be promised: a field that does not parse alone, which means a
+ * syntax error somewhere (the whole reading reports only those), or more than MAX_FIELDS_ALONE fields.
+ */
+function readByFields(file: string, type: protobuf.Type, first: FastRead & { msg?: undefined }): Msg | undefined {
+  const diagnostics: Diagnostic[] = [];
+  const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, diagnostics, first.partial);
+  let read: FastRead = first;
+  for (let n = 0; read.msg === undefined; n++) {
+    const skipped = n < MAX_FIELDS_ALONE ? skipGivenUpField(read) : undefined;
+    if (!skipped || !read.resume) return undefined;
+    const fields = parseTopField(read.resume.text, file, read.resumeAt, skipped.end);
+    if (!fields) return undefined;
+    for (const field of fields) typer.add(field);
+    read = skipped.readOn();
+  }
   const msg = typer.finish();
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
   return msg;
