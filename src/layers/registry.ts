@@ -50,6 +50,7 @@ import { convolutionDepthwise, shuffleChannel } from './forks/mobile.js';
 import { axpy } from './forks/senet.js';
 import { mergeCrop } from './forks/unet.js';
 import { roiPooling } from './forks/rcnn.js';
+import { smoothL1Loss } from './forks/smooth-l1-loss.js';
 import { denseImageData, imageLabelmapData } from './forks/data-readers.js';
 
 const modules: LayerModule[] = [
@@ -137,6 +138,7 @@ const modules: LayerModule[] = [
   mergeCrop,
   // Faster R-CNN's (rbgirshick/caffe-fast-rcnn)
   roiPooling,
+  smoothL1Loss,
   // The forks' data readers: SegNet's and HED's
   denseImageData,
   imageLabelmapData,

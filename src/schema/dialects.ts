@@ -59,6 +59,13 @@ export const DIALECTS: readonly Dialect[] = [
     removes: [{ message: 'PoolingParameter', name: 'round_mode' }],
   },
   {
+    // After OpenCV's, which has ROIPooling too: a net with only ROIPooling keeps OpenCV's dialect (the same message).
+    name: 'fasterrcnn',
+    title: 'Faster R-CNN (rbgirshick/caffe-fast-rcnn, the fork py-faster-rcnn builds)',
+    proto: 'fasterrcnn.proto',
+    fields: [layer('roi_pooling_param', 8266711, 'ROIPoolingParameter'), layer('smooth_l1_loss_param', 8266712, 'SmoothL1LossParameter')],
+  },
+  {
     name: 'pspnet',
     title: 'PSPNet (hszhao/PSPNet)',
     proto: 'pspnet.proto',

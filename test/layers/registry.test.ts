@@ -99,6 +99,7 @@ const LOSSES = [
   'InfogainLoss',
   'ContrastiveLoss',
   'HingeLoss',
+  'SmoothL1Loss',
 ];
 const SOURCES = ['Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'WindowData', 'Python', 'DenseImageData', 'ImageLabelmapData'];
 
@@ -118,6 +119,7 @@ describe('layer registry', () => {
     'Axpy',
     'MergeCrop',
     'ROIPooling',
+    'SmoothL1Loss',
     'DenseImageData',
     'ImageLabelmapData',
   ];
