@@ -24,7 +24,7 @@ export interface LoadOptions extends BuildOptions {
   net?: string;
   /** Net scripts (.py): the sandbox's limits (steps, depth, string and list sizes). */
   limits?: Partial<Limits>;
-  /** Which schema the prototxt speaks: 'bvlc', a fork's dialect (ssd, opencv, pspnet, segnet, enet, shufflenet, unet), or 'auto' (default). */
+  /** Which schema the prototxt speaks: 'bvlc', a fork's dialect (ssd, opencv, fasterrcnn, pspnet, segnet, enet, shufflenet, unet), or 'auto' (default). */
   dialect?: string;
 }
 

@@ -9,7 +9,7 @@ export const FORK_LAYER_HINTS: Readonly<Record<string, string>> = {
   PriorBox: 'PriorBox comes from the SSD fork',
   DetectionOutput: 'DetectionOutput comes from the SSD fork',
   ROIPooling: 'ROIPooling comes from the Faster R-CNN fork',
-  SmoothL1Loss: 'SmoothL1Loss comes from the Faster R-CNN fork',
+  PSROIPooling: 'PSROIPooling comes from the R-FCN fork (daijifeng001/caffe-rfcn)',
   MergeCrop: 'MergeCrop comes from the U-Net fork (naibaf7/caffe); BVLC Caffe expresses it as Crop + Concat',
   DepthwiseConvolution: 'DepthwiseConvolution comes from a MobileNet fork; BVLC Caffe uses Convolution with group = channels',
   Upsampling: 'use Deconvolution with a bilinear filler, as FCN does',

@@ -190,7 +190,7 @@ const cases: Case[] = [
         4,
         3,
         'unknown field "merge_crop_param" in LayerParameter',
-        "merge_crop_param is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (ssd, opencv, pspnet, segnet, enet, shufflenet, unet)",
+        "merge_crop_param is not in BVLC Caffe's caffe.proto, nor in any fork's dialect brewnet knows (ssd, opencv, fasterrcnn, pspnet, segnet, enet, shufflenet, unet)",
       ),
     ],
   },
@@ -311,17 +311,19 @@ const cases: Case[] = [
   },
   {
     title: 'unsupported layer type',
-    text: layer('name: "loss"', 'type: "SmoothL1Loss"'),
-    expected: [err(3, 3, 'unsupported layer type "SmoothL1Loss" (layer "loss")', 'SmoothL1Loss comes from the Faster R-CNN fork')],
+    text: layer('name: "loss"', 'type: "PSROIPooling"'),
+    expected: [
+      err(3, 3, 'unsupported layer type "PSROIPooling" (layer "loss")', 'PSROIPooling comes from the R-FCN fork (daijifeng001/caffe-rfcn)'),
+    ],
   },
   {
     title: 'several unsupported types: all listed, then a note',
     text:
-      layer('name: "a"', 'type: "SmoothL1Loss"') +
+      layer('name: "a"', 'type: "PSROIPooling"') +
       layer('name: "b"', 'type: "DepthwiseConvolution"') +
-      layer('name: "c"', 'type: "SmoothL1Loss"'),
+      layer('name: "c"', 'type: "PSROIPooling"'),
     expected: [
-      err(3, 3, 'unsupported layer type "SmoothL1Loss" (layer "a")', 'SmoothL1Loss comes from the Faster R-CNN fork'),
+      err(3, 3, 'unsupported layer type "PSROIPooling" (layer "a")', 'PSROIPooling comes from the R-FCN fork (daijifeng001/caffe-rfcn)'),
       err(
         7,
         3,
@@ -329,10 +331,10 @@ const cases: Case[] = [
         'DepthwiseConvolution comes from a MobileNet fork; BVLC Caffe uses Convolution with group = channels',
       ),
       // The hint is given once per type.
-      err(11, 3, 'unsupported layer type "SmoothL1Loss" (layer "c")'),
+      err(11, 3, 'unsupported layer type "PSROIPooling" (layer "c")'),
       {
         severity: 'note',
-        message: 'this net uses 2 unsupported layer type(s): SmoothL1Loss (2 layers), DepthwiseConvolution (1 layer)',
+        message: 'this net uses 2 unsupported layer type(s): PSROIPooling (2 layers), DepthwiseConvolution (1 layer)',
         at: null,
       },
     ],

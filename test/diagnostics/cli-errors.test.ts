@@ -28,7 +28,7 @@ const files = {
   ),
   unsupported: write(
     'unsupported.prototxt',
-    'layer {\n  name: "a"\n  type: "SmoothL1Loss"\n}\nlayer {\n  name: "b"\n  type: "SmoothL1Loss"\n}\n',
+    'layer {\n  name: "a"\n  type: "PSROIPooling"\n}\nlayer {\n  name: "b"\n  type: "PSROIPooling"\n}\n',
   ),
   binary: write('weights.caffemodel', Buffer.from([0x0a, 0x05, 0x6c, 0x65, 0x6e, 0x65, 0x74, 0x12, 0x00, 0x00, 0x8f, 0xff])),
   good: write('good.prototxt', DATA),
@@ -67,10 +67,10 @@ describe('brewnet shapes on bad files', () => {
   it('lists every unsupported layer, then a note without a location', () => {
     const lines = expectDiagnosticFailure(runCli(['shapes', files.unsupported]));
     expect(lines).toEqual([
-      `${files.unsupported}:3:3: error: unsupported layer type "SmoothL1Loss" (layer "a")`,
-      '  hint: SmoothL1Loss comes from the Faster R-CNN fork',
-      `${files.unsupported}:7:3: error: unsupported layer type "SmoothL1Loss" (layer "b")`,
-      'note: this net uses 1 unsupported layer type(s): SmoothL1Loss (2 layers)',
+      `${files.unsupported}:3:3: error: unsupported layer type "PSROIPooling" (layer "a")`,
+      '  hint: PSROIPooling comes from the R-FCN fork (daijifeng001/caffe-rfcn)',
+      `${files.unsupported}:7:3: error: unsupported layer type "PSROIPooling" (layer "b")`,
+      'note: this net uses 1 unsupported layer type(s): PSROIPooling (2 layers)',
     ]);
   });
 
