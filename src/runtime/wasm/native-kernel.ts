@@ -5,7 +5,8 @@ import { convolutionNativeKernel, nativeConvolutionCovers } from './phase-gemm-c
 import { deconvolutionNativeKernel } from './phase-gemm-kernel.js';
 import { nativeDeconvolutionCovers } from './phase-gemm-layout.js';
 import { channelAffineNativeKernel, eltwiseNativeKernel } from './elementwise-kernels.js';
-import { concatHostKernel, lrnHostKernel, softmaxHostKernel } from './host-kernels.js';
+import { concatHostKernel, softmaxHostKernel } from './host-kernels.js';
+import { lrnNativeKernel } from './lrn-kernel.js';
 import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
 import { foldedAffineKernel } from './folded-affine.js';
@@ -57,7 +58,7 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
     case 'concat':
       return concatHostKernel(spec);
     case 'lrn':
-      return lrnHostKernel(spec);
+      return lrnNativeKernel(spec, options);
     case 'softmax':
       return softmaxHostKernel(spec);
   }
@@ -78,8 +79,9 @@ export function nativeKernelCovers(spec: NativeKernelSpec): boolean {
       return spec.outer * spec.channels * spec.inner * 8 < 2 ** 31;
     case 'eltwise':
       return spec.count * (spec.coeffs.length + 1) * 4 < 2 ** 31;
-    case 'concat':
     case 'lrn':
+      return spec.shape.reduce((a, b) => a * b, 1) * 8 < 2 ** 31;
+    case 'concat':
     case 'softmax':
       return true;
   }
