@@ -28,6 +28,7 @@ const CASES: Case[] = [
   { shape: [1, 3, 5, 7], param: 'local_size: 9 alpha: 2 beta: 0.5' },
   { shape: [1, 20, 9, 9], param: 'local_size: 11 alpha: 1.5 beta: 0.6 k: 2' },
   { shape: [1, 6, 17, 1], param: 'local_size: 3 alpha: 1 beta: 1' },
+  { shape: [2, 7, 1, 1], param: 'local_size: 5 alpha: 2 beta: 0.75' },
   { shape: [2, 5, 6, 6], param: 'local_size: 5 alpha: 0.5 beta: 0.25' },
   { shape: [1, 9, 33, 33], param: 'local_size: 7 alpha: 0.8 beta: 2.5 k: 0.5' },
   { shape: [1, 4, 6, 7], param: 'local_size: 3 alpha: 1 beta: 0 k: 3' },
