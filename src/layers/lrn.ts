@@ -100,7 +100,7 @@ export function lrnLower(layer: Layer): LoweredLayer {
   const size = layer.tops[0].count;
   const kernels = [{ source: kernelFunction(['x'], body), args: [{ bottom: 0 }], size, out: { top: 0 } }];
   if (q.size % 2 !== 1 || layer.bottoms[0].shape.length !== 4) return { kernels };
-  // On wasm: a loop on the host with a running sum over the channel window (host-kernels.ts).
+  // On wasm: an f32x4 kernel with a running sum over the channel window (runtime/wasm/lrn-kernel.ts).
   const native = { kind: 'lrn' as const, shape: q.shape, size: q.size, alpha: q.alpha, beta: q.beta, k: q.k, within: q.within };
   return { kernels, natives: [{ native, args: [{ bottom: 0 }], size, out: { top: 0 } }] };
 }

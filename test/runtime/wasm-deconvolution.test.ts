@@ -48,7 +48,7 @@ const CASES: Case[] = [
   { name: 'batch 2, odd width, one output channel', n: 2, cin: 7, cout: 1, hw: [9, 11], param: 'kernel_size: 9 stride: 3 pad: 3' },
   { name: 'two output channels (a part-filled block of four)', cin: 5, cout: 2, hw: [3, 13], param: 'kernel_size: 4 stride: 2' },
   {
-    name: 'input channels a multiple of 4 (unrolled channel loop)',
+    name: 'input channels a multiple of 4',
     cin: 8,
     cout: 7,
     hw: [4, 4],

@@ -1,6 +1,6 @@
 // brewnet's native kernels for the layers other than Convolution and Deconvolution (backend wasm):
 // Pooling, InnerProduct, the per-channel element-wise maps (BatchNorm, Scale, Bias, ReLU, PReLU), Eltwise,
-// and the plain-JavaScript ones (Concat, LRN, Softmax), each on awkward shapes against the reference
+// LRN, and the plain-JavaScript ones (Concat, Softmax), each on awkward shapes against the reference
 // executor, twice (new inputs; the parameter blobs are written once), and that the native kernel (not
 // gpu.js) is what ran.
 import { describe, expect, it } from 'vitest';

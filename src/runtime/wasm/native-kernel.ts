@@ -5,7 +5,8 @@ import { convolutionNativeKernel, nativeConvolutionCovers } from './phase-gemm-c
 import { deconvolutionNativeKernel } from './phase-gemm-kernel.js';
 import { nativeDeconvolutionCovers } from './phase-gemm-layout.js';
 import { channelAffineNativeKernel, eltwiseNativeKernel } from './elementwise-kernels.js';
-import { concatHostKernel, lrnHostKernel, softmaxHostKernel } from './host-kernels.js';
+import { concatHostKernel, softmaxHostKernel } from './host-kernels.js';
+import { lrnNativeKernel } from './lrn-kernel.js';
 import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
 import { foldedAffineKernel } from './folded-affine.js';
@@ -57,7 +58,7 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
     case 'concat':
       return concatHostKernel(spec);
     case 'lrn':
-      return lrnHostKernel(spec);
+      return lrnNativeKernel(spec, options);
     case 'softmax':
       return softmaxHostKernel(spec);
   }
@@ -73,13 +74,23 @@ export function nativeKernelCovers(spec: NativeKernelSpec): boolean {
     case 'inner-product':
       return (Math.ceil(spec.n / 4) + spec.m) * Math.ceil(spec.k / 4) * 16 < 2 ** 31;
     case 'pooling':
-      return spec.planes * (spec.inH * spec.inW + spec.outH * spec.outW) * 4 < 2 ** 31;
+      // Input, output and a scratch row per plane (pooling-kernel.ts; at most inW + (outW + 4)·stride + kernel + 24).
+      return (
+        spec.planes *
+          (spec.inH * spec.inW + spec.outH * spec.outW + spec.inW + (spec.outW + 4) * spec.stride[1] + spec.kernel[1] + 24) *
+          4 <
+        2 ** 31
+      );
     case 'channel-affine':
       return spec.outer * spec.channels * spec.inner * 8 < 2 ** 31;
     case 'eltwise':
       return spec.count * (spec.coeffs.length + 1) * 4 < 2 ** 31;
+    case 'lrn': {
+      // Input and output, and WITHIN_CHANNEL's scratch row per plane (lrn-kernel.ts).
+      const [n, c, h, w] = spec.shape;
+      return (2 * n * c * h * w + n * c * (w + spec.size + 8)) * 4 < 2 ** 31;
+    }
     case 'concat':
-    case 'lrn':
     case 'softmax':
       return true;
   }

@@ -15,7 +15,7 @@ import type { NativeKernel } from './native-kernel.js';
 import type { ConvolutionNativeSpec, DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { phaseGemmKernel, type PhaseGemmOptions } from './phase-gemm-kernel.js';
 import { deconvolutionLayout } from './phase-gemm-layout.js';
-import { spaceToDepth, stridedAsStrideOne } from './strided-convolution.js';
+import { spaceToDepthKernel, stridedAsStrideOne } from './strided-convolution.js';
 
 interface AsDeconvolution {
   spec: DeconvolutionNativeSpec;
@@ -72,17 +72,22 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
   if (spec.stride[0] !== 1 || spec.stride[1] !== 1) {
     const strided = stridedAsStrideOne(spec);
     const inner = convolutionNativeKernel(strided.spec, options);
+    const phases = spaceToDepthKernel(strided);
     let bound: Float32Array | undefined;
     let relaid: Float32Array | undefined;
     return {
-      run([x, weights, bias]) {
+      async run([x, weights, bias]) {
         if (weights !== bound) {
           relaid = strided.weights(weights);
           bound = weights;
         }
-        return inner.run(bias ? [spaceToDepth(strided, x), relaid!, bias] : [spaceToDepth(strided, x), relaid!]);
+        const input = await phases.run([x]);
+        return inner.run(bias ? [input, relaid!, bias] : [input, relaid!]);
       },
-      destroy: () => inner.destroy(),
+      destroy() {
+        phases.destroy();
+        inner.destroy();
+      },
     };
   }
   const [kh, kw] = spec.kernel;

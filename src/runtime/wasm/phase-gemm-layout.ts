@@ -42,8 +42,6 @@ export interface DeconvolutionLayout {
   co: number;
   pxv: number;
   coBlocks: number;
-  /** Input channels per step of the unrolled channel loop. */
-  unroll: number;
   /** The zero-bordered input grid: rows, columns (the row pitch), border before row 0 and column 0. */
   gridRows: number;
   gridCols: number;
@@ -133,7 +131,6 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   const widest = Math.max(1, ...columns.map((c) => c.count));
   const { co, pxv } = chooseBlock(coutG, widest);
   const coBlocks = Math.ceil(coutG / co);
-  const unroll = cinG % 4 === 0 ? 4 : cinG % 2 === 0 ? 2 : 1;
 
   const padTop = Math.max(0, ...rowTaps.flat().map((t) => t.back));
   const padLeft = Math.max(0, ...colTaps.flat().map((t) => t.back));
@@ -196,7 +193,6 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
     co,
     pxv,
     coBlocks,
-    unroll,
     threads,
     gridRows,
     gridCols,

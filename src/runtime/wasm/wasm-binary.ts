@@ -83,6 +83,9 @@ export class FunctionBody {
   divU() {
     return this.op(0x6e);
   }
+  eq() {
+    return this.op(0x46);
+  }
   ltS() {
     return this.op(0x48);
   }
@@ -97,6 +100,14 @@ export class FunctionBody {
   }
   end() {
     return this.op(0x0b);
+  }
+  /** The else of an ifThen() block. */
+  else() {
+    return this.op(0x05);
+  }
+  /** Pops a, b, an i32 condition: a where it is not 0, else b. */
+  select() {
+    return this.op(0x1b);
   }
   brIf(depth: number) {
     return this.op(0x0d, ...uleb(depth));
@@ -175,6 +186,66 @@ export class FunctionBody {
   /** Relaxed SIMD's fused multiply-add a·b + c (pops a, b, c); only where relaxedSimdSupported(). */
   f32x4RelaxedMadd() {
     return this.simd(0x105);
+  }
+
+  // LRN's powers (x·s^−β: square roots, a division, log2/exp2 by bit fields) and the vectorised pooling.
+  f32x4Sqrt() {
+    return this.simd(0xe3);
+  }
+  f32x4Div() {
+    return this.simd(0xe7);
+  }
+  f32x4Nearest() {
+    return this.simd(0x6a);
+  }
+  /** Lane masks (all ones where true): a > b, a ≤ b, a = b (pops a, b). */
+  f32x4Gt() {
+    return this.simd(0x44);
+  }
+  f32x4Le() {
+    return this.simd(0x45);
+  }
+  f32x4Eq() {
+    return this.simd(0x41);
+  }
+  f32x4ConvertI32x4S() {
+    return this.simd(0xfa);
+  }
+  i32x4TruncSatF32x4S() {
+    return this.simd(0xf8);
+  }
+  v128And() {
+    return this.simd(0x4e);
+  }
+  v128Or() {
+    return this.simd(0x50);
+  }
+  /** (a & mask) | (b & ~mask) (pops a, b, mask). */
+  v128Bitselect() {
+    return this.simd(0x52);
+  }
+  /** Lane shifts by an i32 count (pops the vector, then the count). */
+  i32x4Shl() {
+    return this.simd(0xab);
+  }
+  i32x4ShrU() {
+    return this.simd(0xad);
+  }
+  i32x4Add() {
+    return this.simd(0xae);
+  }
+  i32x4Sub() {
+    return this.simd(0xb1);
+  }
+  /** v128.const of four equal i32 lanes. */
+  i32x4Const(value: number) {
+    const lane = [...new Uint8Array(new Int32Array([value]).buffer)];
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
+  /** i8x16.shuffle of a and b (pops a, b) by 16 lane indices (0–15: a's bytes, 16–31: b's). */
+  i8x16Shuffle(lanes: readonly number[]) {
+    if (lanes.length !== 16 || lanes.some((l) => l < 0 || l > 31)) throw new Error(`internal: shuffle lanes ${lanes.join(',')}`);
+    return this.simd(0x0d, ...lanes);
   }
 
   /** `local += step` for an i32 local. */
