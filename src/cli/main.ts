@@ -115,7 +115,10 @@ addNetOptions(
       "wasm: split big native kernels between at most n threads (default: every core; 1: one thread); given, webasm: gpu.js's worker pool",
     )
     .option('--no-fuse', 'run every layer on its own kernels (no BatchNorm/Scale folded into weights, no fused ReLU): the same values')
-    .option('--time', 'after the pass, time a second one and print a per-layer table (ms, share, GFLOP/s, what ran it)'),
+    .option(
+      '--time [passes]',
+      'after the pass, time more (default: as many as fit in 3 s, up to 20) and print a per-layer table of medians (ms, share, GFLOP/s, what ran it)',
+    ),
 ).action((net: string, flags) => runReportingErrors(async () => (await import('./run-command.js')).runCommand(net, flags)));
 
 addNetOptions(

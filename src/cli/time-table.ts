@@ -1,6 +1,6 @@
-// `brewnet run --time`: a per-layer table of a timed forward pass, like `caffe time` — each layer's wall
-// time, its share of the pass, GFLOP/s (2 × multiply-accumulates ÷ time, for layers that have MACs), and
-// what ran it: native (generated WebAssembly), js (a native-route kernel in plain JavaScript), gpu.js, or
+// `brewnet run --time`: a per-layer table of timed forward passes, like `caffe time` — each layer's wall
+// time (its median over the passes timed after the first), its share of the pass, GFLOP/s (2 ×
+// multiply-accumulates ÷ time, for layers that have MACs), and what ran it: native (generated WebAssembly), js (a native-route kernel in plain JavaScript), gpu.js, or
 // reference (the layer's reference forward on the host, for layers without kernels). A fused chain (fusion
 // rules) is one row, named by its last layer, typed by the chain (Convolution+BatchNorm+Scale+ReLU).
 // Also the progress bar drawn on a terminal while a forward pass runs longer than a second.
@@ -12,7 +12,27 @@ export interface TimedLayer {
   macs: number;
 }
 
-export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly StepTiming[], totalMs: number): string {
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One step list from several passes of the same plan: each step's median time over the passes. */
+export function medianPass(passes: readonly (readonly StepTiming[])[]): StepTiming[] {
+  if (passes.length === 1) return [...passes[0]];
+  const byStep = new Map<number, { first: StepTiming; ms: number[] }>();
+  for (const pass of passes)
+    for (const t of pass) {
+      const e = byStep.get(t.step);
+      if (e) e.ms.push(t.ms);
+      else byStep.set(t.step, { first: t, ms: [t.ms] });
+    }
+  return [...byStep.values()].map((e) => ({ ...e.first, ms: median(e.ms) }));
+}
+
+/** `passes`: how many passes the times are the medians of (1: one pass's own times). */
+export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly StepTiming[], totalMs: number, passes = 1): string {
   const byLayer = new Map<number, { ms: number; ran: Set<string>; fused: Set<number> }>();
   for (const t of timings) {
     if (t.ran === 'alias') continue;
@@ -51,7 +71,7 @@ export function renderTimeTable(layers: readonly TimedLayer[], timings: readonly
     line(header),
     ...rows.map(line),
     '',
-    `forward pass ${totalMs.toFixed(1)} ms: layers ${kernels.toFixed(1)} ms (native ${ran('native').toFixed(1)}, js ${ran('js').toFixed(1)}, gpu.js ${ran('gpu.js').toFixed(1)}, reference ${ran('reference').toFixed(1)}), the rest ${(totalMs - kernels).toFixed(1)} ms (inputs, outputs, step selection)`,
+    `${passes > 1 ? `median of ${passes} passes after the first: ` : ''}forward pass ${totalMs.toFixed(1)} ms: layers ${kernels.toFixed(1)} ms (native ${ran('native').toFixed(1)}, js ${ran('js').toFixed(1)}, gpu.js ${ran('gpu.js').toFixed(1)}, reference ${ran('reference').toFixed(1)}), the rest ${(totalMs - kernels).toFixed(1)} ms (inputs, outputs, step selection)`,
     '',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
-// `brewnet run --time`: after the pass, a per-layer table of a second, timed pass (ms, share, GFLOP/s for
-// layers with multiply-accumulates, what ran each layer); on backend wasm every layer here runs natively.
+// `brewnet run --time [passes]`: after the pass, a per-layer table of the medians over more timed passes (ms,
+// share, GFLOP/s for layers with multiply-accumulates, what ran each layer); on backend wasm every layer here
+// runs natively.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,9 @@ describe('brewnet run --time', () => {
     expect(row('prob')?.slice(1, 3)).toEqual(['Softmax', 'js']);
     const shares = ['relu', 'pool', 'fc', 'prob'].map((n) => Number(row(n)![4].replace('%', '')));
     expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.5);
-    expect(r.stdout).toMatch(/^forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0, reference 0\.0\)/m);
+    expect(r.stdout).toMatch(
+      /^median of \d+ passes after the first: forward pass [\d.]+ ms: layers [\d.]+ ms \(native [\d.]+, js [\d.]+, gpu\.js 0\.0, reference 0\.0\)/m,
+    );
   });
 
   it('refuses --threads that is not a whole number ≥ 1, and runs with --threads N and --no-fuse', () => {
@@ -79,5 +82,13 @@ describe('brewnet run --time', () => {
     expect(unfused.status).toBe(0);
     expect(unfused.stdout).toMatch(/^bn\s+BatchNorm\s+native/m);
     expect(run('--time').stdout).toMatch(/^bn\s+Convolution\+BatchNorm\s+native/m);
+    // A number of passes: that many; one pass is its own times.
+    expect(run('--time', '3').stdout).toMatch(/^median of 3 passes after the first: forward pass/m);
+    expect(run('--time', '1').stdout).toMatch(/^forward pass [\d.]+ ms: layers/m);
+    for (const bad of ['0', '2.5', 'x']) {
+      const r = run('--time', bad);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`--time ${bad}: give a whole number of passes to time, ≥ 1`);
+    }
   });
 });
