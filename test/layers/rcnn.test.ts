@@ -113,6 +113,12 @@ describe("py-faster-rcnn's ProposalLayer (a Python layer)", () => {
     expect(plan.values[rois].rowsOf).toBe(rois);
   });
 
+  it('--input for its tops says that brewnet computes them', () => {
+    expect(diagnostic(text, { file: 'net.prototxt', inputs: { rois: [300, 5] } })).toBe(
+      '4:1: --input names "rois", a top of layer "proposal" (Python), which brewnet runs: its shape comes from the layer',
+    );
+  });
+
   it("checks its bottoms as py-faster-rcnn's anchors read them", () => {
     expect(diagnostic(text.replace(input('deltas', [1, 36, 4, 4]), input('deltas', [1, 36, 4, 5])))).toBe(
       '4:1: layer "proposal" (Python): py-faster-rcnn\'s ProposalLayer: "deltas" must be 1×36×4×4 (4 deltas per anchor; got 1×36×4×5)',
