@@ -47,6 +47,7 @@ describe('ONNX export', () => {
     'Accuracy',
     'DetectionOutput',
     'Proposal',
+    'SmoothL1Loss',
     'Upsample',
     'RNN',
     'LSTM',

@@ -488,5 +488,6 @@ export const onnxRefusals: Readonly<Record<string, string>> = {
   LSTM: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
   LSTMUnit: 'LSTMUnit (with its cont input) is not mapped to ONNX ops yet',
   SoftmaxWithLoss: 'losses are training layers; ONNX export writes the net as it runs for inference',
+  SmoothL1Loss: 'losses are training layers; ONNX export writes the net as it runs for inference',
   Accuracy: 'Accuracy is a training/evaluation layer; ONNX export writes the net as it runs for inference',
 };
