@@ -72,15 +72,16 @@ Object.assign(ROW_WISE, {
   ArgMax: (l: Layer) => l.typeParam.axis === undefined || axisOf(l.typeParam, 'axis', 0, l.bottoms[0].shape.length) >= 1,
   // ROIPooling pools each region on its own; the feature map must be whole.
   ROIPooling: (_l: Layer, f: boolean[]) => !f[0] && f[1],
-  // ENet's spatial dropout at TEST (the identity; other Python layers never get here: they cannot run).
-  Python: always,
+  // ENet's spatial dropout at TEST (the identity); any other Python layer's code is unknown.
+  Python: (l: Layer) => l.module.knownCode?.(l) === true,
 });
 
 /**
  * For every blob version (IR id) whose rows follow a variable-rows top, the id of that layer's first top
- * (whose real row count the runtime records). Empty for the nets without such a layer.
+ * (whose real row count the runtime records). Empty for the nets without such a layer. With `check`, a
+ * layer reading such a blob that is not row-wise is a located error.
  */
-export function variableRowBlobs(net: Net): Map<string, string> {
+export function variableRowBlobs(net: Net, check = true): Map<string, string> {
   const follows = new Map<string, string>();
   for (const layer of net.layers) {
     if (layer.module.variableRows?.(layer)) {
@@ -95,6 +96,16 @@ export function variableRowBlobs(net: Net): Map<string, string> {
     const why =
       `"${blob.name}", whose rows only the data tells (the ${producer.tops[0].shape[0]} rows planned for layer "${producer.name}" are a bound; ` +
       'brewnet gives the real ones)';
+    // Without the check (`brewnet shapes`, a TRAIN net): the rows are followed only through row-wise layers.
+    if (
+      !check &&
+      (from.length > 1 ||
+        !ROW_WISE[layer.type]?.(
+          layer,
+          sources.map((s) => s !== undefined),
+        ))
+    )
+      continue;
     if (from.length > 1)
       fail(`layer "${layer.name}" (${layer.type}) reads blobs whose rows follow two different variable-row layers`, layer.loc);
     const rule = ROW_WISE[layer.type];

@@ -2,10 +2,12 @@
 // OpenCV in fork-layers.test.ts, fixture roi_pooling), and py-faster-rcnn's Python ProposalLayer, whose
 // number of regions only the data tells: planned at its bound post_nms_topN (values in proposal.test.ts),
 // with located diagnostics for a param_str brewnet does not read and for a layer after it that mixes rows.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstDiagnostic, inputLayer } from '../helpers/net-text.js';
 import { DiagnosticError, loadNet } from '../../src/index.js';
-import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
+import { corpusAvailable, corpusPath, repoRoot } from '../helpers/corpus.js';
+import { runCli } from '../helpers/run-cli.js';
 import { failure, tops } from '../helpers/shape-context.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { buildPlan } from '../../src/runtime/build-plan.js';
@@ -111,6 +113,14 @@ describe("py-faster-rcnn's ProposalLayer (a Python layer)", () => {
     const plan = buildPlan(net);
     const rois = plan.blobs.find(([b]) => b === 'rois')![1];
     expect(plan.values[rois].rowsOf).toBe(rois);
+  });
+
+  it('brewnet shapes says which blobs have as many rows as the layer keeps', () => {
+    const r = runCli(['shapes', join(repoRoot, 'test', 'fixtures', 'proposal', 'python_vgg', 'net.prototxt')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'rows: rois and scores have as many rows as layer "proposal" keeps, known only at run time; the shapes show the most, 300',
+    );
   });
 
   it('--input for its tops says that brewnet computes them', () => {
