@@ -6,6 +6,7 @@ import type { Layer } from '../ir/layer.js';
 import type { Blob } from '../ir/blob.js';
 import { showShape } from '../layers/blob-checks.js';
 import { activationMemory } from '../runtime/memory-plan.js';
+import { variableRowBlobs } from '../runtime/variable-rows.js';
 import { bytes, compact, withThousands } from '../printer/format-numbers.js';
 import { visibleLength, type Style } from './style.js';
 
@@ -55,7 +56,25 @@ export function renderShapesTable(net: Net, style: Style): string {
       ) || '(none)'
     }`,
   );
+  out.push(...variableRows(net));
   return out.join('\n') + '\n';
+}
+
+/** A line per layer whose tops have as many rows as the data gives (py-faster-rcnn's proposals): the shapes show the bound. */
+function variableRows(net: Net): string[] {
+  const follows = variableRowBlobs(net, false);
+  return net.layers
+    .filter((l) => l.module.variableRows?.(l))
+    .map((l) => {
+      const names = new Set(net.blobVersions.filter((b) => follows.get(b.id) === l.tops[0].id).map((b) => b.name));
+      for (const t of l.tops) names.delete(t.name);
+      const tops = l.tops.map((t) => t.name).join(' and ');
+      const after = names.size
+        ? ` and the ${withThousands(names.size)} blob(s) after ${l.tops.length > 1 ? 'them' : 'it'} (${listed([...names], 'blobs')})`
+        : '';
+      const verb = l.tops.length > 1 || names.size ? 'have' : 'has';
+      return `rows: ${tops}${after} ${verb} as many rows as layer "${l.name}" keeps, known only at run time; the shapes show the most, ${withThousands(l.tops[0].shape[0])}`;
+    });
 }
 
 /** Widest a column is padded to. */

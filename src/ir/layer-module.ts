@@ -111,6 +111,12 @@ export interface LayerModule<P extends Msg = Msg> {
    */
   knownCode?(layer: ForwardLayer): boolean;
   /**
+   * The layer's tops have a number of rows (axis 0) only the data tells (py-faster-rcnn's proposals after
+   * NMS): the shape rule gives the bound, the forward returns the real rows, and the runtime pads the tops
+   * to the bound and drops the padding from every blob whose rows follow them (src/runtime/variable-rows.ts).
+   */
+  variableRows?(layer: ForwardLayer): boolean;
+  /**
    * Why this layer's parameters keep its forward from running (InfogainLoss's H read from a file, a
    * DummyData filler brewnet does not draw): the reason for the located "cannot run yet" diagnostic.
    */

@@ -51,6 +51,7 @@ import { axpy } from './forks/senet.js';
 import { mergeCrop } from './forks/unet.js';
 import { roiPooling } from './forks/rcnn.js';
 import { smoothL1Loss } from './forks/smooth-l1-loss.js';
+import { proposal } from './forks/proposal.js';
 import { denseImageData, imageLabelmapData } from './forks/data-readers.js';
 
 const modules: LayerModule[] = [
@@ -139,6 +140,7 @@ const modules: LayerModule[] = [
   // Faster R-CNN's (rbgirshick/caffe-fast-rcnn)
   roiPooling,
   smoothL1Loss,
+  proposal,
   // The forks' data readers: SegNet's and HED's
   denseImageData,
   imageLabelmapData,

@@ -51,15 +51,24 @@ export function inferShapes(layers: readonly Layer[], phase: Phase, inputs: Read
   }
   const unused = [...inputs.keys()].filter((name) => !used.has(name));
   if (unused.length) {
-    const sources = layers.filter((l) => l.module.source).flatMap((l) => l.tops.map((t) => t.name));
+    const known = (l: Layer) => l.bottoms.length > 0 && l.module.knownCode?.(l) === true;
+    const sources = layers.filter((l) => l.module.source && !known(l)).flatMap((l) => l.tops.map((t) => t.name));
     throw new DiagnosticError(
-      unused.map((name) =>
-        error(
+      unused.map((name) => {
+        // A Python layer whose code brewnet runs (ENet's dropout, py-faster-rcnn's proposals) computes its tops.
+        const runs = layers.find((l) => known(l) && l.tops.some((t) => t.name === name));
+        if (runs)
+          return error(
+            `--input names "${name}", a top of layer "${runs.name}" (${runs.type}), which brewnet runs: its shape comes from the layer`,
+            runs.loc,
+            `drop --input ${name}`,
+          );
+        return error(
           `--input names "${name}", which is not a top of an Input, data or Python layer`,
           undefined,
           didYouMean(name, sources) ?? (sources.length ? `the net's sources are: ${sources.join(', ')}` : 'this net has no input layers'),
-        ),
-      ),
+        );
+      }),
     );
   }
 }

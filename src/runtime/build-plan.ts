@@ -10,6 +10,7 @@ import type { LoweredLayer, UpstreamRef, ValueRef, WeightCondition } from '../ir
 import { lowerWithFusions } from './fusion-rules.js';
 import { nativeKernelCovers } from './wasm/native-kernel.js';
 import { checkPlanBudget } from './plan-budget.js';
+import { variableRowBlobs } from './variable-rows.js';
 
 /** brewnet runs inference: Dropout is the identity and BatchNorm uses stored statistics only in TEST. */
 export function checkRunnable(net: Net): void {
@@ -44,6 +45,7 @@ export interface PlanOptions {
 
 export function buildPlan(net: Net, options: PlanOptions = {}): ExecutionPlan {
   checkRunnable(net);
+  const rowsFollow = variableRowBlobs(net);
   const fuse = options.fuse !== false;
   const lowerings = new Map<Layer, LoweredLayer>();
   const values: PlanValue[] = [];
@@ -143,6 +145,7 @@ export function buildPlan(net: Net, options: PlanOptions = {}): ExecutionPlan {
     }
     tops.forEach((v, i) => valueOfBlob.set(key(layer, i), v));
   });
+  for (const [blob, source] of rowsFollow) values[valueOfBlob.get(blob)!].rowsOf = valueOfBlob.get(source)!;
 
   return {
     format: 'brewnet-plan/1',

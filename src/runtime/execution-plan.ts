@@ -61,6 +61,12 @@ export interface PlanValue {
   /** The blob this value is a version of; null for a layer's temporary. */
   blob: string | null;
   shape: number[];
+  /**
+   * The value's rows (axis 0) follow a top whose row count only the data tells (variable-rows.ts): `shape[0]`
+   * is the bound, and the real count is the one the host step making value `rowsOf` gives. A forward pass
+   * returns the value's first rows only; the rest is padding.
+   */
+  rowsOf?: number;
 }
 
 export interface ExecutionPlan {

@@ -145,6 +145,8 @@ export function createExecutor(
         wanted.map(([, v]) => v),
       );
       const onStep = options.onStep;
+      // Real row counts of the values planned at a bound (variable-rows.ts), by the value making them.
+      const rows = new Map<number, number>();
       for (let s = 0; s < plan.steps.length; s++) {
         if (!run[s]) continue;
         const step = plan.steps[s];
@@ -167,7 +169,7 @@ export function createExecutor(
             const a = step.args[i];
             return 'value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]];
           };
-          runHostStep(plan, step, read).forEach((data, i) => (values[step.outs[i]] = data));
+          runHostStep(plan, step, read, (v, n) => rows.set(v, n)).forEach((data, i) => (values[step.outs[i]] = data));
           timed('reference');
           continue;
         }
@@ -196,7 +198,12 @@ export function createExecutor(
         timed('gpu.js');
       }
       const out: Record<string, Tensor> = Object.create(null);
-      for (const [name, value] of wanted) out[name] = readBack(values[value]!, plan.values[value].shape);
+      for (const [name, value] of wanted) {
+        const { shape, rowsOf } = plan.values[value];
+        const t = readBack(values[value]!, shape);
+        const real = rowsOf === undefined ? undefined : rows.get(rowsOf);
+        out[name] = real === undefined ? t : { shape: [real, ...shape.slice(1)], data: t.data.slice(0, (t.data.length / shape[0]) * real) };
+      }
       return out;
     },
     destroy() {

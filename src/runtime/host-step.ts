@@ -7,6 +7,7 @@ import type { ForwardLayer } from '../ir/layer-module.js';
 import { layerModule } from '../layers/registry.js';
 import type { ExecutionPlan, PlanStep } from './execution-plan.js';
 import type { Tensor } from '../ir/tensor.js';
+import { padRows } from './variable-rows.js';
 
 type HostStep = Extract<PlanStep, { host: unknown }>;
 
@@ -29,7 +30,13 @@ export function hostLayer(plan: ExecutionPlan, step: HostStep): ForwardLayer {
  * Runs a host step: `read(i)` gives argument i as a host array (a bottom's value or a parameter blob).
  * Returns the tops' data, checked against the plan's shapes.
  */
-export function runHostStep(plan: ExecutionPlan, step: HostStep, read: (arg: number) => Float32Array): Float32Array[] {
+export function runHostStep(
+  plan: ExecutionPlan,
+  step: HostStep,
+  read: (arg: number) => Float32Array,
+  /** Told the real row count of each top planned at a bound (variable-rows.ts), by the top's value. */
+  onRows?: (value: number, rows: number) => void,
+): Float32Array[] {
   const layer = hostLayer(plan, step);
   const forward = layerModule(layer.type)?.forward;
   if (!forward) {
@@ -46,7 +53,12 @@ export function runHostStep(plan: ExecutionPlan, step: HostStep, read: (arg: num
   const tops = forward(layer, bottoms, params);
   return step.outs.map((v, i) => {
     const t = tops[i];
-    const n = plan.values[v].shape.reduce((a, d) => a * d, 1);
+    const { shape, rowsOf } = plan.values[v];
+    const n = shape.reduce((a, d) => a * d, 1);
+    if (t && rowsOf === step.outs[0] && shape.length > 0) {
+      onRows?.(v, t.shape[0]);
+      return padRows(t.data, t.shape[0], shape[0], n / shape[0], `the forward of layer "${layer.name}" (${layer.type}), top ${i},`);
+    }
     if (!t || t.data.length !== n)
       throw new Error(
         `internal: the forward of layer "${layer.name}" (${layer.type}) gave ${t ? t.data.length : 'no'} values for top ${i}; the plan has ${n}`,

@@ -46,6 +46,8 @@ describe('ONNX export', () => {
     'SoftmaxWithLoss',
     'Accuracy',
     'DetectionOutput',
+    'Proposal',
+    'SmoothL1Loss',
     'Upsample',
     'RNN',
     'LSTM',
@@ -164,6 +166,17 @@ layer { name: "loss" type: "EuclideanLoss" bottom: "data" bottom: "data" top: "l
     expect(messages[0]).toMatch(
       /^\d+:1: layer "det" \(DetectionOutput\) has no ONNX form in brewnet's export: caffe-ssd's NMS keeps keep_top_k detections per image across classes/,
     );
+  });
+
+  it("refuses py-faster-rcnn's proposals, as the Python layer and as OpenCV's Proposal type", () => {
+    for (const [name, type] of [
+      ['python_vgg', 'Python'],
+      ['proposal_cuts', 'Proposal'],
+    ]) {
+      const messages = diagnosticsOf(() => exportOnnx(loadNet(`${repoRoot}/test/fixtures/proposal/${name}/net.prototxt`)));
+      expect(messages, name).toHaveLength(1);
+      expect(messages[0]).toMatch(new RegExp(`^5:1: layer "proposal" \\(${type}\\).*its number of regions is known only after NMS`));
+    }
   });
 
   it('refuses a symbolic batch where a layer depends on the batch size', () => {

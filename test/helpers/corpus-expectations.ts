@@ -165,16 +165,16 @@ export const expected: Record<string, Loads | Fails> = {
     5,
     3,
   ),
-  // py-faster-rcnn's Python ProposalLayer keeps a data-dependent number of regions (at most 300 at TEST): without
-  // --input rois it stops there (test/layers/rcnn.test.ts); with it, ROIPooling pools each region of conv5_3 to 7×7.
+  // py-faster-rcnn's Python ProposalLayer runs as the Proposal layer: its regions (a number only the data tells,
+  // at most 300 at TEST) are planned at the bound, and ROIPooling pools each region of conv5_3 to 7×7.
   'faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt': loads(
-    { inputs: { rois: [300, 5] } },
-    { conv5_3: [1, 512, 14, 14], pool5: [300, 512, 7, 7], cls_prob: [300, 21], bbox_pred: [300, 84] },
+    {},
+    { conv5_3: [1, 512, 14, 14], rois: [300, 5], pool5: [300, 512, 7, 7], cls_prob: [300, 21], bbox_pred: [300, 84] },
   ),
   // ZF at 224: conv1 s2 p3 → 112, pool1 (ceil) → 57, conv2 s2 p2 → 29, pool2 (ceil) → 15.
   'faster-rcnn/models/pascal_voc/ZF/faster_rcnn_alt_opt/rpn_test.pt': loads(
-    { inputs: { rois: [300, 5], scores: [300, 1] } },
-    { rpn_cls_prob_reshape: [1, 18, 15, 15] },
+    {},
+    { rpn_cls_prob_reshape: [1, 18, 15, 15], rois: [300, 5], scores: [300, 1] },
   ),
   'super-resolution/FSRCNN/FSRCNN_mat.prototxt': loads({}),
   'super-resolution/Train/VDSR_net_deploy.prototxt': loads({}),

@@ -1,13 +1,16 @@
 // Faster R-CNN's layers (issue 14): ROIPooling's shape rule and diagnostics (its values are checked against
 // OpenCV in fork-layers.test.ts, fixture roi_pooling), and py-faster-rcnn's Python ProposalLayer, whose
-// number of regions only the data tells: the net stops at it with a located diagnostic naming it, and
-// loads once the regions' shape is given.
+// number of regions only the data tells: planned at its bound post_nms_topN (values in proposal.test.ts),
+// with located diagnostics for a param_str brewnet does not read and for a layer after it that mixes rows.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstDiagnostic, inputLayer } from '../helpers/net-text.js';
 import { DiagnosticError, loadNet } from '../../src/index.js';
-import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
+import { corpusAvailable, corpusPath, repoRoot } from '../helpers/corpus.js';
+import { runCli } from '../helpers/run-cli.js';
 import { failure, tops } from '../helpers/shape-context.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
+import { buildPlan } from '../../src/runtime/build-plan.js';
 import { compile } from '../../src/runtime/compile.js';
 import { randomTensor } from '../helpers/random-params.js';
 
@@ -102,20 +105,40 @@ describe("py-faster-rcnn's ProposalLayer (a Python layer)", () => {
     "  python_param { module: 'rpn.proposal_layer' layer: 'ProposalLayer' param_str: \"'feat_stride': 16\" } }",
   ].join('\n');
 
-  it('stops at the regions with a diagnostic naming the layer and the shape to give', () => {
-    expect(diagnostic(text)).toBe(
-      '5:3: layer "proposal" (Python): py-faster-rcnn\'s ProposalLayer (rpn.proposal_layer) keeps a data-dependent number ' +
-        'of regions after NMS (at most post_nms_topN, 300 at TEST), so the shape of top "rois" cannot be known statically; ' +
-        'give it with --input rois=300,5 and feed the regions at run time',
-    );
-    expect(diagnostic(text, { file: 'net.prototxt', inputs: { rois: [300, 5] } })).toMatch(
-      /^5:15: .*so the shape of top "scores" cannot be known statically; give it with --input scores=300,1 and feed/,
+  it('plans its tops at the bound, post_nms_topN rows (300 at TEST, 2000 at TRAIN)', () => {
+    const net = loadNet(text);
+    expect(net.blob('rois')!.shape).toEqual([300, 5]);
+    expect(net.blob('scores')!.shape).toEqual([300, 1]);
+    expect(loadNet(text, { phase: 'train' }).blob('rois')!.shape).toEqual([2000, 5]);
+    const plan = buildPlan(net);
+    const rois = plan.blobs.find(([b]) => b === 'rois')![1];
+    expect(plan.values[rois].rowsOf).toBe(rois);
+  });
+
+  it('brewnet shapes says which blobs have as many rows as the layer keeps', () => {
+    const r = runCli(['shapes', join(repoRoot, 'test', 'fixtures', 'proposal', 'python_vgg', 'net.prototxt')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'rows: rois and scores have as many rows as layer "proposal" keeps, known only at run time; the shapes show the most, 300',
     );
   });
 
-  it('loads with the regions given', () => {
-    const net = loadNet(text, { inputs: { rois: [300, 5], scores: [300, 1] } });
-    expect(net.blob('rois')!.shape).toEqual([300, 5]);
+  it('--input for its tops says that brewnet computes them', () => {
+    expect(diagnostic(text, { file: 'net.prototxt', inputs: { rois: [300, 5] } })).toBe(
+      '4:1: --input names "rois", a top of layer "proposal" (Python), which brewnet runs: its shape comes from the layer',
+    );
+  });
+
+  it("checks its bottoms as py-faster-rcnn's anchors read them", () => {
+    expect(diagnostic(text.replace(input('deltas', [1, 36, 4, 4]), input('deltas', [1, 36, 4, 5])))).toBe(
+      '4:1: layer "proposal" (Python): py-faster-rcnn\'s ProposalLayer: "deltas" must be 1×36×4×4 (4 deltas per anchor; got 1×36×4×5)',
+    );
+  });
+
+  it('a param_str with keys brewnet does not read keeps the diagnostic asking for the tops', () => {
+    expect(diagnostic(text.replace("'feat_stride': 16", "'feat_stride': 16, 'ratios': [1]"))).toMatch(
+      /^5:3: layer "proposal" \(Python\): py-faster-rcnn's ProposalLayer \(rpn.proposal_layer\) with a param_str other than .* give it with --input rois=300,5/,
+    );
   });
 
   it('other Python layers keep the generic diagnostic', () => {
@@ -123,13 +146,34 @@ describe("py-faster-rcnn's ProposalLayer (a Python layer)", () => {
       /^5:3: layer "proposal" \(Python\): shape of top "rois" cannot be known statically; give it with --input rois=N,C,H,W$/,
     );
   });
+
+  it('a layer after the regions that may mix their rows is a located error', () => {
+    const mixed = `${text}\nlayer { name: 'sum' type: 'Reduction' bottom: 'rois' top: 'sum' }`;
+    expect(() => buildPlan(loadNet(mixed))).toThrow(DiagnosticError);
+    try {
+      buildPlan(loadNet(mixed));
+    } catch (e) {
+      const d = (e as DiagnosticError).diagnostics[0];
+      expect(d.message).toMatch(/^layer "sum" \(Reduction\) reads "rois", whose rows only the data tells .* its rows may mix/);
+      expect(d.location?.line).toBe(7);
+    }
+    // Softmax along axis 0 mixes rows too; along axis 1 it does not.
+    const softmax = (axis: number) =>
+      `${text}\nlayer { name: 'p' type: 'Softmax' bottom: 'scores' top: 'p' softmax_param { axis: ${axis} } }`;
+    expect(() => buildPlan(loadNet(softmax(0)))).toThrow(/layer "p" \(Softmax\) reads "scores"/);
+    expect(() => buildPlan(loadNet(softmax(1)))).not.toThrow();
+  });
 });
 
 describe.skipIf(!corpusAvailable)('Faster R-CNN VGG16 end2end test net (corpus)', () => {
   const file = corpusPath('faster-rcnn/models/pascal_voc/VGG16/faster_rcnn_end2end/test.prototxt');
 
-  it('stops at the ProposalLayer without the regions, at its top', () => {
-    expect(diagnostic(file, undefined)).toMatch(/^467:3: layer "proposal" \(Python\): py-faster-rcnn's ProposalLayer/);
+  it('plans without --input rois: every blob after the regions follows their real count', () => {
+    const plan = buildPlan(loadNet(file, { inputs: { data: [1, 3, 64, 64] } }));
+    const value = (blob: string) => plan.values[plan.blobs.find(([b]) => b === blob)![1]];
+    const rois = plan.blobs.find(([b]) => b === 'rois')![1];
+    for (const blob of ['rois', 'pool5', 'fc7', 'cls_prob', 'bbox_pred']) expect(value(blob).rowsOf, blob).toBe(rois);
+    expect(value('conv5_3').rowsOf).toBeUndefined();
   });
 });
 

@@ -120,6 +120,7 @@ describe('layer registry', () => {
     'MergeCrop',
     'ROIPooling',
     'SmoothL1Loss',
+    'Proposal',
     'DenseImageData',
     'ImageLabelmapData',
   ];

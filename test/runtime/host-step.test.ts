@@ -128,6 +128,40 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) =
     }
   });
 
+  it("a compiled module runs py-faster-rcnn's proposals in a fresh process and gives their real rows only", () => {
+    const dir = mkdtempSync(join(work, 'proposal-'));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(repoRoot, join(dir, 'node_modules', 'brewnet'), 'dir');
+    symlinkSync(join(repoRoot, 'node_modules', 'gpu.js'), join(dir, 'node_modules', 'gpu.js'), 'dir');
+    const fixture = join(repoRoot, 'test', 'fixtures', 'proposal', 'python_vgg');
+    // The regions, then a row-wise layer after them: both come back with the real rows only.
+    const text = `${readFileSync(join(fixture, 'net.prototxt'), 'utf8')}layer { name: "half" type: "Power" bottom: "scores" top: "half" power_param { scale: 0.5 } }\n`;
+    writeFileSync(join(dir, 'net.prototxt'), text);
+    writeFileSync(
+      join(dir, 'runner.mjs'),
+      `import { readFileSync } from 'node:fs';
+import { readNpy } from 'brewnet/runtime';
+const { createNet } = await import('./net.mjs');
+const net = await createNet({ backend: 'wasm' });
+const feed = Object.fromEntries(['rpn_cls_prob_reshape', 'rpn_bbox_pred', 'im_info'].map((k) => [k, readNpy(readFileSync(process.argv[2] + '/input.' + k + '.npy'))]));
+const out = await net.forward(feed, { blobs: ['rois', 'half'] });
+console.log(JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data) }]))));
+`,
+    );
+    const r = runCli(['compile', join(dir, 'net.prototxt'), '--seed', '0', '-o', join(dir, 'net.mjs')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const run = spawnSync(process.execPath, ['runner.mjs', fixture], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const got = JSON.parse(run.stdout) as Record<string, { shape: number[]; data: number[] }>;
+    const rois = readNpy(readFileSync(join(fixture, 'expected.rois.npy')));
+    const scores = readNpy(readFileSync(join(fixture, 'expected.scores.npy')));
+    expect(got.rois.shape).toEqual([25, 5]);
+    expect(got.half.shape).toEqual([25, 1]);
+    expect(Math.max(...got.rois.data.map((v, i) => Math.abs(v - rois.data[i])))).toBeLessThanOrEqual(1e-4);
+    expect(Math.max(...got.half.data.map((v, i) => Math.abs(v - 0.5 * scores.data[i])))).toBeLessThanOrEqual(1e-7);
+  });
+
   it("a compiled module runs BVLC losses' host steps with their loss_param in a fresh process (PyTorch oracle)", () => {
     const want = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'bvlc-forward', 'expected.json'), 'utf8'));
     const dir = mkdtempSync(join(work, 'losses-'));

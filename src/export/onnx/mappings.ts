@@ -4,6 +4,7 @@
 // diagnostic naming the layer; it never writes an approximation. The bigger entries (convolutions,
 // pooling, ArgMax) live in their own files beside this one.
 import type { Layer } from '../../ir/layer.js';
+import { fasterRcnnProposal } from '../../layers/python.js';
 import { argmaxMapping } from './map-argmax.js';
 import { convolutionMapping, deconvolutionMapping } from './map-convolution.js';
 import { poolingMapping } from './map-pooling.js';
@@ -449,8 +450,10 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
   Clip: clip,
   Swish: swish,
   Dropout: identity,
-  // Only the Python layers whose code brewnet knows get here (ENet's spatial dropout at TEST: the identity).
-  Python: identity,
+  // Only the Python layers whose code brewnet knows get here: ENet's spatial dropout at TEST (the identity) and
+  // py-faster-rcnn's ProposalLayer (refused as the Proposal type is).
+  Python: (ctx) =>
+    fasterRcnnProposal(ctx.layer.typeParam) ? ctx.fail(`py-faster-rcnn's ProposalLayer: ${onnxRefusals.Proposal}`) : identity(ctx),
   ArgMax: argmaxMapping,
   MVN: mvnMapping,
   Reduction: reductionMapping,
@@ -477,11 +480,14 @@ export const onnxMappings: Readonly<Record<string, OnnxMapping>> = {
  * to wait for the export or change the net.
  */
 export const onnxRefusals: Readonly<Record<string, string>> = {
+  Proposal:
+    "its number of regions is known only after NMS (brewnet plans it at post_nms_topN and drops the padding after the pass); ONNX's NonMaxSuppression does not give py-faster-rcnn's boxes, min_size filter and clipping as one node",
   DetectionOutput:
     "caffe-ssd's NMS keeps keep_top_k detections per image across classes and pads with -1 rows; ONNX's NonMaxSuppression returns per-class indices, so the result differs",
   RNN: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
   LSTM: "the recurrent layers' unrolled Caffe nets (cont resets, exposed states) are not mapped to ONNX's RNN/LSTM yet",
   LSTMUnit: 'LSTMUnit (with its cont input) is not mapped to ONNX ops yet',
   SoftmaxWithLoss: 'losses are training layers; ONNX export writes the net as it runs for inference',
+  SmoothL1Loss: 'losses are training layers; ONNX export writes the net as it runs for inference',
   Accuracy: 'Accuracy is a training/evaluation layer; ONNX export writes the net as it runs for inference',
 };

@@ -5,8 +5,10 @@
 //
 // DetectionOutput's top is [1, 1, K, 7] in Caffe-SSD with K known only after NMS; brewnet's shapes are
 // static, so its top has room for every detection it may keep — keep_top_k per image (or every prior and
-// class when keep_top_k is -1) — and rows after the detections hold -1, the mark Caffe-SSD writes for
-// "no detection". Each row is [image, label, score, xmin, ymin, xmax, ymax].
+// class when keep_top_k is -1), and at least one row per image — and rows after the detections hold -1.
+// Each row is [image, label, score, xmin, ymin, xmax, ymax], by image, then label, then descending score, as
+// caffe-ssd writes them; when no image has a detection, caffe-ssd writes one row [i, -1, -1, -1, -1, -1, -1]
+// per image i, and so does brewnet (the padding after them stays -1).
 import type { Tensor } from '../../ir/tensor.js';
 import { has, type Msg } from '../../schema/message.js';
 import type { ForwardLayer, LayerModule } from '../../ir/layer-module.js';
@@ -290,10 +292,13 @@ function decode(prior: Box, v: number[], loc: number[], c: DetectionConfig): Box
 
 const area = (b: Box) => (b[2] < b[0] || b[3] < b[1] ? 0 : (b[2] - b[0]) * (b[3] - b[1]));
 
+/** caffe-ssd's JaccardOverlap: 0 for boxes apart or only touching (never 0/0 for two empty boxes). */
 function jaccard(a: Box, b: Box): number {
   if (b[0] > a[2] || b[2] < a[0] || b[1] > a[3] || b[3] < a[1]) return 0;
-  const inter = (Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * (Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  return inter / (area(a) + area(b) - inter);
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (area(a) + area(b) - w * h);
 }
 
 /** ApplyNMSFast: candidates above the threshold by descending score (stable), top_k of them, greedy NMS. */
@@ -315,7 +320,7 @@ function nms(boxes: Box[], scores: number[], c: DetectionConfig): number[] {
 
 function detectionRows(c: DetectionConfig, priors: number, images: number): number {
   const perImage = c.keepTopK > -1 ? c.keepTopK : priors * c.numClasses;
-  return Math.max(1, perImage * images);
+  return Math.max(perImage, 1) * images;
 }
 
 export const detectionOutput: LayerModule = {
@@ -329,9 +334,12 @@ export const detectionOutput: LayerModule = {
     if (!has(p, 'num_classes')) ctx.fail('must specify num_classes');
     const c = detectionConfig(p);
     const [loc, conf, prior] = ctx.bottoms;
+    // Boxes then variances; with variance_encoded_in_target the variances are never read, and OpenCV's
+    // layer takes (and requires) the boxes alone, 1×1×(4·priors).
     const priors = prior.length >= 3 ? prior[2] / 4 : NaN;
-    if (prior.length < 3 || prior[1] !== 2 || !Number.isInteger(priors))
-      ctx.fail(`the prior bottom must be 1×2×(4·priors) (got ${showShape(prior)})`);
+    const channels = c.varianceInTarget ? [1, 2] : [2];
+    if (prior.length < 3 || !channels.includes(prior[1]) || !Number.isInteger(priors))
+      ctx.fail(`the prior bottom must be 1×${channels.join(' or ')}×(4·priors) (got ${showShape(prior)})`);
     const locClasses = c.shareLocation ? 1 : c.numClasses;
     if (count(loc, 1) !== priors * locClasses * 4)
       ctx.fail(`number of priors must match number of location predictions (${priors} priors, loc ${showShape(loc)})`);
@@ -357,7 +365,8 @@ export const detectionOutput: LayerModule = {
         const boxes: Box[] = [];
         for (let p = 0; p < priors; p++) {
           const pb = Array.from(prior.data.subarray(p * 4, p * 4 + 4)) as Box;
-          const v = Array.from(prior.data.subarray(priors * 4 + p * 4, priors * 4 + p * 4 + 4));
+          // (A 1-channel prior has no variances: only variance_encoded_in_target, which reads none, allows it.)
+          const v = c.varianceInTarget ? [1, 1, 1, 1] : Array.from(prior.data.subarray((priors + p) * 4, (priors + p) * 4 + 4));
           const at = ((n * priors + p) * locClasses + lc) * 4;
           boxes.push(decode(pb, v, Array.from(loc.data.subarray(at, at + 4)), c));
         }
@@ -389,6 +398,8 @@ export const detectionOutput: LayerModule = {
         }
       }
     }
+    // No detection in any image: caffe-ssd's "fake results", one row per image with only its index.
+    if (row === 0) for (let n = 0; n < images; n++) out[n * 7] = n;
     return [{ shape: [1, 1, rows, 7], data: out }];
   },
 };
