@@ -12,6 +12,7 @@ import { poolingNativeKernel } from './pooling-kernel.js';
 import { foldedAffineKernel } from './folded-affine.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
 import type { KernelPool } from './kernel-worker.js';
+import type { KernelArena } from './kernel-arena.js';
 
 export interface NativeKernel {
   /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
@@ -26,6 +27,8 @@ export interface NativeKernelOptions {
   threads?: number;
   /** Worker threads shared by the kernels of an executor (threads − 1 of them); without, a kernel starts its own. */
   pool?: KernelPool;
+  /** The executor's memory for phase-GEMM kernels (kernel-arena.ts); without, each has a memory of its own. */
+  arena?: KernelArena;
   /**
    * Multiply-adds as relaxed SIMD's fused f32x4.relaxed_madd (default: where relaxedSimdSupported());
    * false: f32x4.mul then f32x4.add (plain SIMD).

@@ -228,3 +228,29 @@ export function nativeDeconvolutionCovers(spec: DeconvolutionNativeSpec): boolea
     return false;
   }
 }
+
+/** Bytes of the layout's own regions (tables, weights, bias: kept between calls) and of its scratch (staging to result). */
+export function layoutFootprint(l: DeconvolutionLayout): { own: number; scratch: number } {
+  return { own: l.at.staging, scratch: l.at.end - l.at.staging };
+}
+
+/**
+ * The layout moved into a larger memory (kernel-arena.ts): its own regions from byte `own` on, its scratch
+ * regions from byte `scratch` on, in a memory of `pages` pages. Every address the module and the host use
+ * comes from `at`, `parts`, `phaseTapTable` and `phaseWeights`, so only those move.
+ */
+export function relocateLayout(l: DeconvolutionLayout, own: number, scratch: number, pages: number): DeconvolutionLayout {
+  const ownShift = own;
+  const scratchShift = scratch - l.at.staging;
+  const at = { ...l.at };
+  for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias'] as const) at[key] += ownShift;
+  for (const key of ['staging', 'input', 'output', 'result', 'end'] as const) at[key] += scratchShift;
+  return {
+    ...l,
+    at,
+    parts: l.parts.map((p) => ({ ...p, outBase: p.outBase + scratchShift })),
+    phaseTapTable: l.phaseTapTable.map((a) => a + ownShift),
+    phaseWeights: l.phaseWeights.map((a) => a + ownShift),
+    pages,
+  };
+}

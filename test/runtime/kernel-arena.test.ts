@@ -1,0 +1,92 @@
+// The executor's arena (src/runtime/wasm/kernel-arena.ts): one WebAssembly.Memory for its phase-GEMM kernels,
+// each kernel's own regions (tables, weights) apart from every other's, one scratch region shared by all.
+// Checked: no two kernels' own regions overlap, nor any of them the scratch; the memory is fixed once made
+// (a later reservation gets none, as does one past 2 GiB); and a kernel whose zero-bordered grid lies where
+// another kernel wrote its output still reads zeros there (the same values as the reference, pass after pass).
+import { describe, expect, it } from 'vitest';
+import { loadNet } from '../../src/api/load-net.js';
+import { compile } from '../../src/runtime/compile.js';
+import { runReference } from '../../src/runtime/reference-executor.js';
+import { KernelArena } from '../../src/runtime/wasm/kernel-arena.js';
+import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
+
+describe('KernelArena', () => {
+  it('own regions apart, the scratch after them all and as large as the largest asked for', () => {
+    const arena = new KernelArena(false);
+    const asks: [number, number][] = [
+      [1000, 5000],
+      [3, 70_000],
+      [65_536, 10],
+      [0, 0],
+      [777, 123_456],
+    ];
+    const slots = asks.map(([own, scratch]) => arena.reserve(own, scratch)!);
+    const places = slots.map((s) => s.place());
+    const regions = places.map((p, i) => [p.own, p.own + asks[i][0]] as const);
+    for (let i = 0; i < regions.length; i++) {
+      for (let j = i + 1; j < regions.length; j++) {
+        const [a, b] = [regions[i], regions[j]];
+        expect(a[1] <= b[0] || b[1] <= a[0], `own regions ${i} and ${j}`).toBe(true);
+      }
+      expect(regions[i][1]).toBeLessThanOrEqual(places[i].scratch);
+    }
+    expect(new Set(places.map((p) => p.scratch)).size).toBe(1);
+    expect(new Set(places.map((p) => p.memory)).size).toBe(1);
+    expect(places[0].memory.buffer.byteLength).toBe(places[0].pages * 65536);
+    expect(places[0].pages * 65536).toBeGreaterThanOrEqual(places[0].scratch + 123_456);
+    expect(arena.bytes).toBe(places[0].pages * 65536);
+    // Fixed once made.
+    expect(arena.reserve(16, 16)).toBeUndefined();
+  });
+
+  it('no room past 2 GiB: that kernel keeps a memory of its own', () => {
+    const arena = new KernelArena(false);
+    expect(arena.reserve(2 ** 30, 2 ** 29)).toBeDefined();
+    expect(arena.reserve(2 ** 29, 2 ** 29)).toBeUndefined();
+    expect(arena.reserve(2 ** 28, 2 ** 28)).toBeDefined();
+  });
+
+  it('scratchTaken: true when another kernel used the scratch since this one', () => {
+    const arena = new KernelArena(false);
+    const [a, b] = [arena.reserve(1, 1)!, arena.reserve(1, 1)!];
+    expect([a.scratchTaken(), a.scratchTaken(), b.scratchTaken(), a.scratchTaken(), a.scratchTaken()]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
+
+describe('kernels sharing the scratch', () => {
+  // 'big' writes its output planes over the bytes where the smaller, padded layers after it keep their
+  // grid's zero border; they must still read zeros there.
+  const net = loadNet(
+    [
+      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 dim: 30 dim: 34 } } }',
+      'layer { name: "big" type: "Convolution" bottom: "x" top: "big" convolution_param { num_output: 48 kernel_size: 3 pad: 1 } }',
+      'layer { name: "pool" type: "Pooling" bottom: "big" top: "pool" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }',
+      'layer { name: "pad2" type: "Convolution" bottom: "pool" top: "pad2" convolution_param { num_output: 8 kernel_size: 5 pad: 2 } }',
+      'layer { name: "far" type: "Convolution" bottom: "pad2" top: "far" convolution_param { num_output: 6 kernel_size: 3 pad: 4 dilation: 2 } }',
+      'layer { name: "up" type: "Deconvolution" bottom: "far" top: "up" convolution_param { num_output: 3 kernel_size: 4 stride: 2 pad: 1 } }',
+    ].join('\n'),
+  );
+  const params = randomParams(net, 11);
+
+  it.each([1, 2])('threads %i: the same values as the reference, pass after pass', async (threads) => {
+    const compiled = await compile(net, { weights: params, backend: 'wasm', threads });
+    try {
+      for (const seed of [1, 2, 3]) {
+        const inputs = { x: randomTensor([1, 4, 30, 34], seed) };
+        const want = runReference(net, params, inputs).blobs;
+        const got = await compiled.forward(inputs, { blobs: ['pad2', 'far', 'up'] });
+        for (const blob of ['pad2', 'far', 'up']) {
+          expect(maxRelativeError(got[blob].data, want.get(blob)!.data), `${blob}, input ${seed}`).toBeLessThanOrEqual(1e-4);
+        }
+      }
+    } finally {
+      compiled.destroy();
+    }
+  });
+});
