@@ -15,7 +15,7 @@ import { activeSteps, neededSteps } from './step-selection.js';
 import { runHostStep } from './host-step.js';
 import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
 import { KernelPool } from './wasm/kernel-worker.js';
-import { KernelArena } from './wasm/kernel-arena.js';
+import { KernelArena, releaseArray } from './wasm/kernel-arena.js';
 import type { Tensor } from '../ir/tensor.js';
 
 export interface ForwardOptions {
@@ -48,6 +48,12 @@ export interface ExecutorOptions {
    * worker pool (its asyncMode; the pool costs some tens of ms to start on the first call).
    */
   threads?: boolean | number;
+  /**
+   * The parameter arrays are the executor's alone (compile() read them from a .caffemodel or filled them): once
+   * every step reading one is a native kernel that has copied it into its own memory, its bytes are freed
+   * (its buffer detached; the kernels keep their copies and never read it again).
+   */
+  ownsParams?: boolean;
 }
 
 export interface Fallback {
@@ -124,6 +130,34 @@ export function createExecutor(
     if (!fallbacks.some((f) => f.layer === layer)) fallbacks.push({ layer, mode, reason: fallbackReason });
     ran = mode;
   };
+
+  // Parameter blobs only native steps read (with ownsParams): their readers; freed once each has run.
+  // Keyed by the array: layers that share a parameter (Caffe's named params) hold the same one.
+  const releasable = new Map<Float32Array, number[]>();
+  if (native && options.ownsParams) {
+    const readers = new Map<Float32Array, { readers: number[]; others: boolean }>();
+    // Steps any forward pass may run (one asking for every named blob): not, say, a gpu.js weight re-layout
+    // that fed only kernels the native ones replace, nor the unfused Convolution of a fused chain whose
+    // value no blob name reaches (in-place layers: the name is the last value's).
+    const mayRun = neededSteps(
+      plan,
+      active,
+      plan.blobs.map(([, v]) => v),
+    );
+    plan.steps.forEach((step, s) => {
+      if (!mayRun[s] || 'alias' in step) return;
+      for (const a of step.args) {
+        if (!('param' in a)) continue;
+        const array = params[a.param[0]][a.param[1]];
+        const r = readers.get(array) ?? { readers: [], others: false };
+        if ('native' in step) r.readers.push(s);
+        else r.others = true;
+        readers.set(array, r);
+      }
+    });
+    for (const [array, r] of readers) if (!r.others) releasable.set(array, r.readers);
+  }
+  const nativeRan: boolean[] = [];
 
   // One memory for the phase-GEMM kernels (Convolution, Deconvolution): their own regions, one scratch.
   const arena = native ? new KernelArena(nativeThreadCount > 1) : undefined;
@@ -204,6 +238,7 @@ export function createExecutor(
           values[step.out] = await k.run(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
           );
+          nativeRan[s] = true;
           timed(k.engine === 'js' ? 'js' : 'native');
           continue;
         }
@@ -219,6 +254,16 @@ export function createExecutor(
         if (weightsOnly) once[s] = values[step.out];
         checkMode(k, plan.layers[step.layer].name);
         timed('gpu.js');
+      }
+      for (const [array, readers] of releasable) {
+        // A JavaScript kernel may read its parameters on every call: only WebAssembly ones copy them.
+        if (!readers.every((s) => nativeRan[s])) continue;
+        if (readers.some((s) => nativeKernels[s]?.engine === 'js')) {
+          releasable.delete(array);
+          continue;
+        }
+        releaseArray(array);
+        releasable.delete(array);
       }
       const out: Record<string, Tensor> = Object.create(null);
       for (const [name, value] of wanted) {

@@ -3,11 +3,17 @@
 // Checked: no two kernels' own regions overlap, nor any of them the scratch; the memory is fixed once made
 // (a later reservation gets none, as does one past 2 GiB); and a kernel whose zero-bordered grid lies where
 // another kernel wrote its output still reads zeros there (the same values as the reference, pass after pass).
+// And the parameter arrays an executor owns are freed once every step reading them is a native kernel that
+// has copied them, with the values unchanged on later passes.
 import { describe, expect, it } from 'vitest';
 import { loadNet } from '../../src/api/load-net.js';
 import { compile } from '../../src/runtime/compile.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
-import { KernelArena } from '../../src/runtime/wasm/kernel-arena.js';
+import { KernelArena, releaseArray } from '../../src/runtime/wasm/kernel-arena.js';
+import { GPU } from 'gpu.js';
+import { buildPlan } from '../../src/runtime/build-plan.js';
+import { createExecutor } from '../../src/runtime/gpu-executor.js';
+import { paramsForPlan } from '../../src/runtime/plan-params.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 
 describe('KernelArena', () => {
@@ -89,4 +95,65 @@ describe('kernels sharing the scratch', () => {
       compiled.destroy();
     }
   });
+});
+
+describe('parameter bytes freed once copied', () => {
+  it('releaseArray frees the bytes and keeps the array', () => {
+    const a = new Float32Array(1000).fill(1);
+    releaseArray(a);
+    expect(a.length).toBe(0);
+    // A view on part of a buffer is left alone (others may read the rest).
+    const whole = new Float32Array(8);
+    const part = whole.subarray(2, 4);
+    releaseArray(part);
+    expect(part.length).toBe(2);
+  });
+
+  // Folded BatchNorm+Scale, a strided Convolution, an InnerProduct, a Deconvolution: every kernel copies (or
+  // derives then copies) its weights once; Normalize runs its reference forward on the host, which reads its
+  // scale on every pass.
+  const net = loadNet(
+    [
+      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 17 dim: 19 } } }',
+      'layer { name: "c1" type: "Convolution" bottom: "x" top: "c1" convolution_param { num_output: 8 kernel_size: 3 pad: 1 } }',
+      'layer { name: "bn" type: "BatchNorm" bottom: "c1" top: "c1" }',
+      'layer { name: "sc" type: "Scale" bottom: "c1" top: "c1" scale_param { bias_term: true } }',
+      'layer { name: "pr" type: "PReLU" bottom: "c1" top: "c1" }',
+      'layer { name: "c2" type: "Convolution" bottom: "c1" top: "c2" convolution_param { num_output: 6 kernel_size: 3 stride: 2 } }',
+      'layer { name: "up" type: "Deconvolution" bottom: "c2" top: "up" convolution_param { num_output: 4 kernel_size: 4 stride: 2 } }',
+      'layer { name: "fc" type: "InnerProduct" bottom: "c2" top: "fc" inner_product_param { num_output: 10 } }',
+      'layer { name: "nm" type: "Normalize" bottom: "c2" top: "nm" }',
+    ].join('\n'),
+  );
+
+  it.each([1, 2])(
+    'threads %i: the executor frees what only native kernels read; passes after agree with the reference',
+    async (threads) => {
+      const given = randomParams(net, 5);
+      const plan = buildPlan(net);
+      const owned = paramsForPlan(plan, new Map([...given].map(([layer, blobs]) => [layer, blobs.map((b) => Float32Array.from(b))])));
+      const executor = createExecutor(GPU, plan, plan.kernels, owned, 'wasm', { threads, ownsParams: true });
+      try {
+        for (const seed of [1, 2, 3]) {
+          const inputs = { x: randomTensor([1, 3, 17, 19], seed) };
+          const want = runReference(net, given, inputs).blobs;
+          const got = await executor.forward(inputs, { blobs: ['up', 'fc', 'nm'] });
+          for (const blob of ['up', 'fc', 'nm']) {
+            expect(maxRelativeError(got[blob].data, want.get(blob)!.data), `${blob}, input ${seed}`).toBeLessThanOrEqual(1e-4);
+          }
+        }
+        const lengths = new Map(plan.layers.map((l, i) => [l.name, owned[i].map((p) => p.length)]));
+        expect(lengths.get('c1')).toEqual([0, 0]);
+        expect(lengths.get('bn')).toEqual([0, 0, 0]);
+        expect(lengths.get('c2')).toEqual([0, 0]);
+        expect(lengths.get('fc')).toEqual([0, 0]);
+        expect(lengths.get('up')).toEqual([0, 0]);
+        expect(lengths.get('pr')).toEqual([0]);
+        // Normalize's scale: read by its host step each pass.
+        expect(lengths.get('nm')).toEqual([1]);
+      } finally {
+        executor.destroy();
+      }
+    },
+  );
 });

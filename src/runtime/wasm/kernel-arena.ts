@@ -11,6 +11,9 @@
 // with its exact size). A reservation after that, or one that would take it past MAX_BYTES, gets none: that
 // kernel keeps a memory of its own. A kernel whose grid border must read as zeros re-zeroes it when another
 // kernel used the scratch since its own last call (`scratchTaken`).
+//
+// What a kernel has copied into its memory need not stay in JavaScript too: releaseArray frees an array's
+// bytes and keeps its identity, which is all a kernel checks before it re-lays its weights.
 
 /** Most bytes of one arena: the kernels' addresses are i32 constants of their code, below 2 GiB. */
 const MAX_BYTES = 2 ** 31 - 2 ** 16;
@@ -84,4 +87,16 @@ export class KernelArena {
     }
     return this.made;
   }
+}
+
+/**
+ * Frees a Float32Array's bytes while it keeps its identity (kernels compare the arrays they are given with
+ * the ones they copied, and re-lay only a new one): its buffer is transferred away and dropped. Only an array
+ * that is its whole buffer; where structuredClone is missing, nothing is freed.
+ */
+export function releaseArray(a: Float32Array): void {
+  const buffer = a.buffer;
+  if (a.length === 0 || a.byteOffset !== 0 || a.byteLength !== buffer.byteLength || !(buffer instanceof ArrayBuffer)) return;
+  if (typeof structuredClone !== 'function') return;
+  structuredClone(buffer, { transfer: [buffer] });
 }
