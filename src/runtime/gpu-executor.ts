@@ -158,6 +158,13 @@ export function createExecutor(
     for (const [array, r] of readers) if (!r.others) releasable.set(array, r.readers);
   }
   const nativeRan: boolean[] = [];
+  const releaseIfCopied = (array: Float32Array) => {
+    const readers = releasable.get(array);
+    if (!readers || !readers.every((s) => nativeRan[s])) return;
+    releasable.delete(array);
+    // A JavaScript kernel may read its parameters on every call: only WebAssembly ones copy them.
+    if (!readers.some((s) => nativeKernels[s]?.engine === 'js')) releaseArray(array);
+  };
 
   // One memory for the phase-GEMM kernels (Convolution, Deconvolution): their own regions, one scratch.
   const arena = native ? new KernelArena(nativeThreadCount > 1) : undefined;
@@ -239,6 +246,8 @@ export function createExecutor(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
           );
           nativeRan[s] = true;
+          // Its parameters freed here, not after the pass: the first pass's peak is the one that counts.
+          for (const a of step.args) if ('param' in a) releaseIfCopied(params[a.param[0]][a.param[1]]);
           timed(k.engine === 'js' ? 'js' : 'native');
           continue;
         }
@@ -254,16 +263,6 @@ export function createExecutor(
         if (weightsOnly) once[s] = values[step.out];
         checkMode(k, plan.layers[step.layer].name);
         timed('gpu.js');
-      }
-      for (const [array, readers] of releasable) {
-        // A JavaScript kernel may read its parameters on every call: only WebAssembly ones copy them.
-        if (!readers.every((s) => nativeRan[s])) continue;
-        if (readers.some((s) => nativeKernels[s]?.engine === 'js')) {
-          releasable.delete(array);
-          continue;
-        }
-        releaseArray(array);
-        releasable.delete(array);
       }
       const out: Record<string, Tensor> = Object.create(null);
       for (const [name, value] of wanted) {

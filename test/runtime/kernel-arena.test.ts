@@ -14,6 +14,8 @@ import { GPU } from 'gpu.js';
 import { buildPlan } from '../../src/runtime/build-plan.js';
 import { createExecutor } from '../../src/runtime/gpu-executor.js';
 import { paramsForPlan } from '../../src/runtime/plan-params.js';
+import { createNativeKernel } from '../../src/runtime/wasm/native-kernel.js';
+import { ARENA_MIN_SCRATCH } from '../../src/runtime/wasm/region-kernel.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 
 describe('KernelArena', () => {
@@ -156,4 +158,40 @@ describe('parameter bytes freed once copied', () => {
       }
     },
   );
+});
+
+describe('region kernels in the arena', () => {
+  // Two Poolings whose input and output take ≥ 16 MiB (ARENA_MIN_SCRATCH) share the arena's scratch: each
+  // call finds the other's bytes there, and must give what a kernel with a memory of its own gives.
+  const specs = buildPlan(
+    loadNet(
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 72 dim: 240 dim: 250 } } }',
+        'layer { name: "ave" type: "Pooling" bottom: "x" top: "a" pooling_param { pool: AVE kernel_size: 3 stride: 2 pad: 1 } }',
+        'layer { name: "max" type: "Pooling" bottom: "x" top: "m" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }',
+      ].join('\n'),
+    ),
+  ).natives!;
+
+  it.each([false, true])('shared memory %s: the same values as kernels with memories of their own', async (shared) => {
+    const arena = new KernelArena(shared);
+    const inArena = specs.map((spec) => createNativeKernel(spec, { arena }));
+    const alone = specs.map((spec) => createNativeKernel(spec));
+    try {
+      for (const seed of [1, 2]) {
+        const x = randomTensor([1, 72, 240, 250], seed).data;
+        for (let k = 0; k < specs.length; k++) {
+          const [got, want] = [await inArena[k].run([x]), await alone[k].run([x])];
+          expect(got.length).toBe(want.length);
+          // Bit-equal (a plain loop: expect().toEqual on millions of floats takes seconds).
+          let differ = 0;
+          for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) differ++;
+          expect(differ, `kernel ${k}, input ${seed}`).toBe(0);
+        }
+      }
+      expect(arena.bytes).toBeGreaterThanOrEqual(ARENA_MIN_SCRATCH);
+    } finally {
+      for (const k of [...inArena, ...alone]) k.destroy();
+    }
+  });
 });
