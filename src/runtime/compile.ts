@@ -47,7 +47,9 @@ export async function compile(net: Net, options: CompileOptions): Promise<Compil
   const weights =
     options.weights === undefined || isParamMap(options.weights) ? options.weights : await resolveWeightSource(options.weights);
   const params = paramsForPlan(plan, resolveWeights(net, { ...options, weights }).params);
-  const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto', { threads: options.threads });
+  // Weights read from a .caffemodel or filled here are the executor's alone; a ParamMap is the caller's.
+  const ownsParams = !isParamMap(options.weights);
+  const executor = createExecutor(GPU, plan, plan.kernels, params, options.backend ?? 'auto', { threads: options.threads, ownsParams });
   return {
     plan,
     executor,

@@ -15,6 +15,7 @@ import { activeSteps, neededSteps } from './step-selection.js';
 import { runHostStep } from './host-step.js';
 import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
 import { KernelPool } from './wasm/kernel-worker.js';
+import { KernelArena, releaseArray } from './wasm/kernel-arena.js';
 import type { Tensor } from '../ir/tensor.js';
 
 export interface ForwardOptions {
@@ -47,6 +48,12 @@ export interface ExecutorOptions {
    * worker pool (its asyncMode; the pool costs some tens of ms to start on the first call).
    */
   threads?: boolean | number;
+  /**
+   * The parameter arrays are the executor's alone (compile() read them from a .caffemodel or filled them): once
+   * every step reading one is a native kernel that has copied it into its own memory, its bytes are freed
+   * (its buffer detached; the kernels keep their copies and never read it again).
+   */
+  ownsParams?: boolean;
 }
 
 export interface Fallback {
@@ -124,6 +131,51 @@ export function createExecutor(
     ran = mode;
   };
 
+  // Parameter blobs only native steps read (with ownsParams): their readers; freed once each has run.
+  // Keyed by the array: layers that share a parameter (Caffe's named params) hold the same one.
+  const releasable = new Map<Float32Array, number[]>();
+  if (native && options.ownsParams) {
+    const readers = new Map<Float32Array, { readers: number[]; others: boolean }>();
+    // Steps any forward pass may run (one asking for every named blob): not, say, a gpu.js weight re-layout
+    // that fed only kernels the native ones replace, nor the unfused Convolution of a fused chain whose
+    // value no blob name reaches (in-place layers: the name is the last value's).
+    const mayRun = neededSteps(
+      plan,
+      active,
+      plan.blobs.map(([, v]) => v),
+    );
+    plan.steps.forEach((step, s) => {
+      if (!mayRun[s] || 'alias' in step) return;
+      for (const a of step.args) {
+        if (!('param' in a)) continue;
+        const array = params[a.param[0]][a.param[1]];
+        const r = readers.get(array) ?? { readers: [], others: false };
+        if ('native' in step) r.readers.push(s);
+        else r.others = true;
+        readers.set(array, r);
+      }
+    });
+    for (const [array, r] of readers) if (!r.others) releasable.set(array, r.readers);
+  }
+  const nativeRan: boolean[] = [];
+  const releaseIfCopied = (array: Float32Array) => {
+    const readers = releasable.get(array);
+    if (!readers || !readers.every((s) => nativeRan[s])) return;
+    releasable.delete(array);
+    // A JavaScript kernel may read its parameters on every call: only WebAssembly ones copy them.
+    if (!readers.some((s) => nativeKernels[s]?.engine === 'js')) releaseArray(array);
+  };
+
+  // One memory for the phase-GEMM kernels (Convolution, Deconvolution): their own regions, one scratch.
+  const arena = native ? new KernelArena(nativeThreadCount > 1) : undefined;
+  const nativeKernelFor = (s: number): NativeKernel => {
+    const step = plan.steps[s];
+    const spec = 'native' in step ? plan.natives?.[step.native] : undefined;
+    if (!spec) throw new Error(`internal: plan step ${s} names a native kernel the plan lacks`);
+    if (nativeThreadCount > 1) pool ??= new KernelPool(nativeThreadCount);
+    return (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount, pool, arena }));
+  };
+
   const readBack = (v: Value, shape: number[]): Tensor => ({ shape: [...shape], data: hostArray(v) });
 
   return {
@@ -147,8 +199,23 @@ export function createExecutor(
       const onStep = options.onStep;
       // Real row counts of the values planned at a bound (variable-rows.ts), by the value making them.
       const rows = new Map<number, number>();
+      // A value no later step reads is dropped after its last reader (unless asked for), so the pass holds
+      // only the live activations, not every blob of the net (FCN-8s at 500²: 619 MiB of blobs, 241 MiB live).
+      const lastReader = lastReaders(plan, run);
+      const kept = new Set(wanted.map(([, v]) => v));
+      const release = (s: number) => {
+        const step = plan.steps[s];
+        const read = 'alias' in step ? [step.alias] : step.args.flatMap((a) => ('value' in a ? [a.value] : []));
+        for (const v of read) if (lastReader[v] === s && !kept.has(v)) values[v] = undefined;
+      };
+      // Every native kernel of the pass first, so that they all reserve their part of the arena before
+      // the first one makes its memory (kernel-arena.ts).
+      plan.steps.forEach((step, s) => run[s] && 'native' in step && nativeKernelFor(s));
+      let previous = -1;
       for (let s = 0; s < plan.steps.length; s++) {
         if (!run[s]) continue;
+        if (previous >= 0) release(previous);
+        previous = s;
         const step = plan.steps[s];
         const t0 = onStep ? performance.now() : 0;
         const timed = (ran: StepTiming['ran']) =>
@@ -174,13 +241,13 @@ export function createExecutor(
           continue;
         }
         if ('native' in step) {
-          const spec = plan.natives?.[step.native];
-          if (!spec) throw new Error(`internal: plan step ${s} names native kernel ${step.native}, which the plan lacks`);
-          if (nativeThreadCount > 1) pool ??= new KernelPool(nativeThreadCount);
-          const k = (nativeKernels[s] ??= createNativeKernel(spec, { threads: nativeThreadCount, pool }));
+          const k = nativeKernelFor(s);
           values[step.out] = await k.run(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
           );
+          nativeRan[s] = true;
+          // Its parameters freed here, not after the pass: the first pass's peak is the one that counts.
+          for (const a of step.args) if ('param' in a) releaseIfCopied(params[a.param[0]][a.param[1]]);
           timed(k.engine === 'js' ? 'js' : 'native');
           continue;
         }
@@ -224,6 +291,17 @@ export function threadCount(threads: boolean | number | undefined, cores = hardw
   if (threads === undefined || threads === true) return Math.max(1, cores);
   if (!Number.isInteger(threads) || threads < 1) fail(`threads must be a whole number ≥ 1 (or true/false); got ${threads}`);
   return Math.max(1, Math.min(threads, cores));
+}
+
+/** Per value, the last step to run that reads it (−1: none). */
+function lastReaders(plan: ExecutionPlan, run: readonly boolean[]): Int32Array {
+  const last = new Int32Array(plan.values.length).fill(-1);
+  plan.steps.forEach((step, s) => {
+    if (!run[s]) return;
+    if ('alias' in step) last[step.alias] = s;
+    else for (const a of step.args) if ('value' in a) last[a.value] = s;
+  });
+  return last;
 }
 
 /** A value as a Float32Array (webasm's results already are; anything else is read back). */

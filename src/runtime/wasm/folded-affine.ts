@@ -7,6 +7,7 @@
 import type { FoldedAffine } from '../../ir/native-kernel-spec.js';
 import { channelAffineCoefficients } from './elementwise-kernels.js';
 import type { NativeKernel } from './native-kernel.js';
+import { releaseArray } from './kernel-arena.js';
 
 /** Where a layer's weights keep output channel j's coefficients: (C_out, …) rows, or InnerProduct's transposed (K, N) columns. */
 export type WeightLayout = { rows: number } | { columns: number };
@@ -60,6 +61,13 @@ export function foldedAffineKernel(
         for (let j = 0; j < channels; j++) bias[j] = (b ? b[j] : 0) * s[j] + t[j];
         folded = [weights, bias];
         bound = params;
+        // The inner kernel copies them into its memory on this call and then only checks they are the same
+        // arrays: their bytes are freed once it ran (releaseArray).
+        const fresh = folded;
+        return inner.run([args[0], ...fresh]).then((y) => {
+          for (const a of fresh) releaseArray(a);
+          return y;
+        });
       }
       return inner.run([args[0], ...folded]);
     },

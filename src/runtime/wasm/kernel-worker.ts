@@ -15,6 +15,12 @@
 // A call is handed over through a small shared control block with Atomics (wait/notify), not messages: a
 // postMessage round trip measured 0.7–2.5 ms of start lag on 2 busy cores, more than the split saves on a
 // 2 ms layer; a futex wake costs microseconds.
+//
+// Whether a call is split at all is decided per kernel from its own calls (SplitChooser): the first calls
+// alternate split and alone, each timed, and the faster way is kept; every REPROBE_EVERY-th call tries the
+// other way again, so a layer whose split stops paying (the other core taken by other work, a layer whose
+// copies dominate) goes back to one thread, and comes back when the core is free. The items are the same
+// either way (this thread runs them all when alone), so the values do not depend on the choice.
 import { CAN_BLOCK, startWorker, type PlatformWorker } from '#platform';
 
 /** Control block slots (Int32) of a worker: request counter, quit flag, ready flag, the kernel asked for. */
@@ -114,10 +120,58 @@ class PoolWorker {
   }
 }
 
+/** Timed calls of each way before the choice is made (the first call, which starts the workers on the kernel, is not timed). */
+const PROBES = 2;
+/** In steady state, one call in this many runs the way not chosen, to notice when it has become the faster. */
+const REPROBE_EVERY = 32;
+/** Samples per way kept; a way's estimate is their minimum (a call slowed by a preemption does not count against it). */
+const KEEP = 3;
+
+/**
+ * The per-kernel decision between running a call's items split between the threads and running them all on
+ * the calling thread: whichever of the recent timed calls was faster. `policy` 'split' (tests) always splits.
+ */
+export class SplitChooser {
+  private calls = 0;
+  private readonly samples: { split: number[]; alone: number[] } = { split: [], alone: [] };
+  private chosen: boolean | undefined;
+
+  constructor(readonly policy: 'adaptive' | 'split' = 'adaptive') {}
+
+  /** Whether the next call splits; `timed`: whether its time should be recorded. */
+  next(): { split: boolean; timed: boolean } {
+    const call = this.calls++;
+    if (this.policy === 'split') return { split: true, timed: false };
+    // The first call splits untimed: it registers the kernel with the workers (their first run is slower).
+    if (call === 0) return { split: true, timed: false };
+    const { split, alone } = this.samples;
+    if (this.chosen === undefined) return { split: split.length <= alone.length, timed: true };
+    return { split: call % REPROBE_EVERY === 0 ? !this.chosen : this.chosen, timed: true };
+  }
+
+  record(split: boolean, ms: number): void {
+    const list = split ? this.samples.split : this.samples.alone;
+    list.push(ms);
+    if (list.length > KEEP) list.shift();
+    const { split: s, alone: a } = this.samples;
+    if (s.length >= PROBES && a.length >= PROBES) this.chosen = Math.min(...s) < Math.min(...a);
+  }
+
+  /** The current choice (undefined while probing). */
+  get splitting(): boolean | undefined {
+    return this.chosen;
+  }
+}
+
 /** A kernel's handle on the pool: runs its items on the pool's workers and the calling thread. */
 export interface PooledKernel {
-  /** Claims items with the workers until none are left; `run` computes one item on this thread. */
+  /**
+   * Claims items with the workers until none are left, or runs them all here where the kernel's calls showed
+   * that splitting does not pay (SplitChooser); `run` computes one item on this thread.
+   */
   run(run: (...item: number[]) => void): void;
+  /** The kernel's split decision (tests, `--time`). */
+  readonly chooser: SplitChooser;
   /** Resolves once the workers run (a page's main thread must await this before its first call). */
   whenReady(): Promise<void>;
   release(): void;
@@ -128,19 +182,37 @@ export class KernelPool {
   private readonly workers: PoolWorker[];
   private nextId = 0;
 
-  constructor(readonly threads: number) {
+  /** `policy` 'split': every call of a registered kernel splits (tests of the split path); default: chosen per kernel by timing. */
+  constructor(
+    readonly threads: number,
+    readonly policy: 'adaptive' | 'split' = 'adaptive',
+  ) {
     this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new PoolWorker());
+  }
+
+  /** Kernels registered (tests: a small layer is never registered). */
+  get registered(): number {
+    return this.nextId;
   }
 
   /** Registers exported function `name` of `module` on `memory` with its work items (argument lists). */
   register(module: WebAssembly.Module, memory: WebAssembly.Memory, name: string, items: readonly (readonly number[])[]): PooledKernel {
     const id = this.nextId++;
+    const chooser = new SplitChooser(this.policy);
     const state = new Int32Array(new SharedArrayBuffer(12));
     for (const w of this.workers) w.worker.postMessage({ id, module, memory, name, items, state: state.buffer });
     const workers = this.workers;
     const n = items.length;
     return {
+      chooser,
       run(run) {
+        const way = chooser.next();
+        const t0 = way.timed ? performance.now() : 0;
+        if (!way.split) {
+          for (const item of items) run(...item);
+          chooser.record(false, performance.now() - t0);
+          return;
+        }
         // Completed first: a late worker's claim on the last call must find the claim count still past the end.
         Atomics.store(state, COMPLETED, 0);
         Atomics.store(state, CLAIMED, 0);
@@ -161,6 +233,7 @@ export class KernelPool {
           }
         }
         if (Atomics.exchange(state, FAILED, 0)) throw new Error('native kernel worker: its part of the layer failed');
+        if (way.timed) chooser.record(true, performance.now() - t0);
       },
       // In a page, workers start only while the main thread yields (Chromium starts a Web Worker through
       // tasks on the page's own event loop), so a main thread waiting for their part would wait for ever.

@@ -12,6 +12,8 @@ import { poolingNativeKernel } from './pooling-kernel.js';
 import { foldedAffineKernel } from './folded-affine.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
 import type { KernelPool } from './kernel-worker.js';
+import type { KernelArena } from './kernel-arena.js';
+import { inArena } from './region-kernel.js';
 
 export interface NativeKernel {
   /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
@@ -26,6 +28,8 @@ export interface NativeKernelOptions {
   threads?: number;
   /** Worker threads shared by the kernels of an executor (threads − 1 of them); without, a kernel starts its own. */
   pool?: KernelPool;
+  /** The executor's memory for phase-GEMM kernels (kernel-arena.ts); without, each has a memory of its own. */
+  arena?: KernelArena;
   /**
    * Multiply-adds as relaxed SIMD's fused f32x4.relaxed_madd (default: where relaxedSimdSupported());
    * false: f32x4.mul then f32x4.add (plain SIMD).
@@ -34,6 +38,11 @@ export interface NativeKernelOptions {
 }
 
 export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernelOptions = {}): NativeKernel {
+  // Region kernels (Pooling, InnerProduct, element-wise…) made here take their place in the arena too.
+  return inArena(options.arena, () => createKernel(spec, options));
+}
+
+function createKernel(spec: NativeKernelSpec, options: NativeKernelOptions): NativeKernel {
   switch (spec.kind) {
     case 'deconvolution':
       return deconvolutionNativeKernel(spec, options);

@@ -12,6 +12,7 @@
 // stride-1, pad-0, dilation-1 Convolution over (input channel, row phase, column phase) channels with the
 // taps laid on an a-grid (zero where a phase has no tap).
 import type { NativeKernel } from './native-kernel.js';
+import { releaseArray } from './kernel-arena.js';
 import type { ConvolutionNativeSpec, DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { phaseGemmKernel, type PhaseGemmOptions } from './phase-gemm-kernel.js';
 import { deconvolutionLayout } from './phase-gemm-layout.js';
@@ -77,12 +78,16 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
     let relaid: Float32Array | undefined;
     return {
       async run([x, weights, bias]) {
-        if (weights !== bound) {
+        const fresh = weights !== bound;
+        if (fresh) {
           relaid = strided.weights(weights);
           bound = weights;
         }
         const input = await phases.run([x]);
-        return inner.run(bias ? [input, relaid!, bias] : [input, relaid!]);
+        const y = await inner.run(bias ? [input, relaid!, bias] : [input, relaid!]);
+        // Copied into the inner kernel's memory, which from now on only checks it is the same array.
+        if (fresh) releaseArray(relaid!);
+        return y;
       },
       destroy() {
         phases.destroy();

@@ -3,14 +3,15 @@
 // memory once per bound weights, and per call copies the input in (one memcpy; the module spreads it into
 // the zero-bordered grid) and the window out (one copy, after the module moved the output planes
 // together). With threads, a big layer's rows are split between this thread and worker threads (the
-// executor's pool, kernel-worker.ts) running the same module on a shared memory.
+// executor's pool, kernel-worker.ts) running the same module on a shared memory. In an executor the memory is
+// its arena (kernel-arena.ts): the kernel's tables and weights in a region of their own, the scratch shared.
 import { CAN_BLOCK } from '#platform';
-import { KernelPool } from './kernel-worker.js';
+import { KernelPool, type PooledKernel } from './kernel-worker.js';
 import { relaxedSimdSupported } from './simd-support.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { deconvolutionModule } from './phase-gemm-module.js';
-import { deconvolutionLayout, type DeconvolutionLayout } from './phase-gemm-layout.js';
+import { deconvolutionLayout, layoutFootprint, relocateLayout, type DeconvolutionLayout } from './phase-gemm-layout.js';
 
 function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
   l.columns.forEach((c, rx) => i32.set([c.q0, c.count, c.outCol], l.at.columns / 4 + rx * 3));
@@ -92,30 +93,43 @@ export function phaseGemmKernel(
   weightIndex: WeightIndex,
   options: PhaseGemmOptions,
 ): NativeKernel {
-  const l = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
-  const shared = l.parts.length > 1;
-  const memory = new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
-  const module = new WebAssembly.Module(deconvolutionModule(l, shared, options.relaxedSimd ?? relaxedSimdSupported()));
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const { run, spread, compact } = instance.exports as {
-    run: (oyStart: number, oyEnd: number, outBase: number) => void;
-    spread: () => void;
-    compact: () => void;
-  };
-  // Row chunks claimed in turn by this thread and the pool's workers (see kernel-worker.ts).
-  const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
-  // Without the executor's pool (a kernel made on its own), a pool of its own.
-  const ownPool = shared && !options.pool ? new KernelPool(l.threads) : undefined;
-  const pooled = shared ? (options.pool ?? ownPool)!.register(module, memory, 'run', items) : undefined;
-  const f32 = new Float32Array(memory.buffer);
-  writeTables(l, new Int32Array(memory.buffer));
-  let boundWeights: Float32Array | undefined;
-  let workersReady = false;
-  let boundBias: Float32Array | undefined;
+  const planned = deconvolutionLayout(spec, threadsFor(spec, options.threads ?? 1, options.threadedMinMacs ?? THREADED_MIN_MACS), inset);
+  const footprint = layoutFootprint(planned);
+  // In the executor's arena (kernel-arena.ts) where it has room: its own regions there, the scratch shared.
+  const slot = options.arena?.reserve(footprint.own, footprint.scratch);
+  const split = planned.parts.length > 1;
   const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
+  let boundWeights: Float32Array | undefined;
+  let boundBias: Float32Array | undefined;
+  let workersReady = false;
+  let ownPool: KernelPool | undefined;
+  let pooled: PooledKernel | undefined;
+
+  // The memory, module and instance are made on the first call: an arena's memory exists only once every
+  // kernel of the pass has reserved its part.
+  let made: { l: DeconvolutionLayout; memory: WebAssembly.Memory; f32: Float32Array; exports: PhaseGemmExports } | undefined;
+  const make = () => {
+    const place = slot?.place();
+    const l = place ? relocateLayout(planned, place.own, place.scratch, place.pages) : planned;
+    const shared = place ? place.shared : split;
+    const memory = place?.memory ?? new WebAssembly.Memory({ initial: l.pages, maximum: l.pages, shared });
+    const module = new WebAssembly.Module(deconvolutionModule(l, shared, options.relaxedSimd ?? relaxedSimdSupported()));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as PhaseGemmExports;
+    if (split && shared) {
+      // Row chunks claimed in turn by this thread and the pool's workers (see kernel-worker.ts); without the
+      // executor's pool (a kernel made on its own), a pool of its own.
+      const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
+      ownPool = options.pool ? undefined : new KernelPool(l.threads);
+      pooled = (options.pool ?? ownPool)!.register(module, memory, 'run', items);
+    }
+    writeTables(l, new Int32Array(memory.buffer));
+    return { l, memory, f32: new Float32Array(memory.buffer), exports };
+  };
 
   return {
     async run([x, weights, bias]) {
+      made ??= make();
+      const { l, f32, exports } = made;
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
       if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
       workersReady = true;
@@ -124,11 +138,14 @@ export function phaseGemmKernel(
         boundWeights = weights;
         boundBias = bias;
       }
+      // A shared scratch another kernel wrote since: the grid's zero border is zeroed again (the rows the
+      // input fills are overwritten by spread()).
+      if (slot?.scratchTaken()) f32.fill(0, l.at.input / 4, l.at.output / 4);
       f32.set(x, l.at.staging / 4);
-      spread();
-      if (pooled) pooled.run(run);
-      else for (const item of items) run(item[0], item[1], item[2]);
-      compact();
+      exports.spread();
+      if (pooled) pooled.run(exports.run);
+      else for (const p of l.parts) exports.run(p.oyStart, p.oyEnd, p.outBase);
+      exports.compact();
       return f32.slice(l.at.result / 4, l.at.result / 4 + size);
     },
     destroy() {
@@ -136,6 +153,12 @@ export function phaseGemmKernel(
       ownPool?.terminate();
     },
   };
+}
+
+interface PhaseGemmExports {
+  run: (oyStart: number, oyEnd: number, outBase: number) => void;
+  spread: () => void;
+  compact: () => void;
 }
 
 /** A Deconvolution's native kernel: weights (C_in, C_out/g, kh, kw). */

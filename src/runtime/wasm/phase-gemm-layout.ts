@@ -168,8 +168,11 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   at.tapOffsets = take(tapCount * 4);
   at.weights = take(weightAt * 4);
   at.bias = take(groups * coBlocks * co * 4);
-  // The caller's input as given (one memcpy in), before the kernel spreads its rows into the grid.
-  at.staging = take(spec.outer * spec.cin * source.h * source.w * 4);
+  // The caller's input as given (one memcpy in), before the kernel spreads its rows into the grid; the same
+  // bytes later hold the result (compact() writes it after spread() has read the input).
+  const resultBytes = spec.outer * spec.cout * win.h * win.w * 4;
+  at.staging = take(Math.max(spec.outer * spec.cin * source.h * source.w * 4, resultBytes));
+  at.result = at.staging;
   // The grid, then slack for a last block's reads past the last row: a row of lanes and one grid row.
   at.input = take((spec.outer * spec.cin * gridRows * gridCols + lanes + gridCols) * 4);
   const parts = Array.from({ length: partCount }, (_, k) => ({
@@ -178,7 +181,6 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
     outBase: take(spec.outer * spec.cout * outPlane * 4),
   })).filter((p) => p.oyEnd > p.oyStart);
   at.output = parts[0].outBase;
-  at.result = take(spec.outer * spec.cout * win.h * win.w * 4);
   at.end = offset;
   for (let i = 0; i < phases.length; i++) {
     phaseTapTable[i] += at.tapOffsets;
@@ -227,4 +229,30 @@ export function nativeDeconvolutionCovers(spec: DeconvolutionNativeSpec): boolea
   } catch {
     return false;
   }
+}
+
+/** Bytes of the layout's own regions (tables, weights, bias: kept between calls) and of its scratch (staging and result, grid, output planes). */
+export function layoutFootprint(l: DeconvolutionLayout): { own: number; scratch: number } {
+  return { own: l.at.staging, scratch: l.at.end - l.at.staging };
+}
+
+/**
+ * The layout moved into a larger memory (kernel-arena.ts): its own regions from byte `own` on, its scratch
+ * regions from byte `scratch` on, in a memory of `pages` pages. Every address the module and the host use
+ * comes from `at`, `parts`, `phaseTapTable` and `phaseWeights`, so only those move.
+ */
+export function relocateLayout(l: DeconvolutionLayout, own: number, scratch: number, pages: number): DeconvolutionLayout {
+  const ownShift = own;
+  const scratchShift = scratch - l.at.staging;
+  const at = { ...l.at };
+  for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias'] as const) at[key] += ownShift;
+  for (const key of ['staging', 'input', 'output', 'result', 'end'] as const) at[key] += scratchShift;
+  return {
+    ...l,
+    at,
+    parts: l.parts.map((p) => ({ ...p, outBase: p.outBase + scratchShift })),
+    phaseTapTable: l.phaseTapTable.map((a) => a + ownShift),
+    phaseWeights: l.phaseWeights.map((a) => a + ownShift),
+    pages,
+  };
 }

@@ -9,6 +9,7 @@ import { CAN_BLOCK } from '#platform';
 import { KernelPool, type PooledKernel } from './kernel-worker.js';
 import type { NativeKernel } from './native-kernel.js';
 import { encodeModule, type FunctionBody } from './wasm-binary.js';
+import type { KernelArena } from './kernel-arena.js';
 
 export interface RegionArg {
   /** Floats the region holds. */
@@ -44,42 +45,90 @@ const CHUNKS_PER_THREAD = 4;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
+/** Scratch bytes from which a region kernel made in an arena (inArena) uses the arena's shared scratch. */
+export const ARENA_MIN_SCRATCH = 16 * 2 ** 20;
+
+let ambientArena: KernelArena | undefined;
+
+/**
+ * Runs `make` with the region kernels it creates placed in `arena` (createNativeKernel passes the executor's):
+ * their parameter regions in a region of their own there, their input and output regions in its shared
+ * scratch where those take ARENA_MIN_SCRATCH bytes or more (FCN-8s's first Poolings: 156 and 78 MB). A
+ * kernel in the shared scratch zeroes its scratch bytes when another kernel used them since its last call,
+ * so a body reads exactly what it would in a memory of its own (zeros where nothing was written); below the
+ * threshold that zeroing would cost more time than the bytes are worth.
+ */
+export function inArena<T>(arena: KernelArena | undefined, make: () => T): T {
+  const outer = ambientArena;
+  ambientArena = arena;
+  try {
+    return make();
+  } finally {
+    ambientArena = outer;
+  }
+}
+
 export function regionKernel(spec: RegionKernelSpec): NativeKernel {
-  let offset = 0;
-  const regions = spec.regions.map((r) => {
-    const at = offset;
-    offset = align16(offset + r.floats * 4 + 16);
-    return at;
-  });
-  const out = offset;
-  offset = align16(offset + spec.outFloats * 4 + 16);
-  const pages = Math.max(1, Math.ceil(offset / 65536));
-  if (offset > 2 ** 31) throw new Error(`internal: a native kernel needs ${offset} bytes of memory`);
+  // Byte offsets from 0 in a memory of its own: the regions in order, then the output.
+  const lay = (keep: (r: RegionArg | undefined) => boolean) => {
+    let offset = 0;
+    const at = [...spec.regions, undefined].map((r) => {
+      if (!keep(r)) return -1;
+      const start = offset;
+      offset = align16(offset + (r ? r.floats : spec.outFloats) * 4 + 16);
+      return start;
+    });
+    return { at, bytes: offset };
+  };
+  const alone = lay(() => true);
+  if (alone.bytes > 2 ** 31) throw new Error(`internal: a native kernel needs ${alone.bytes} bytes of memory`);
+  const own = lay((r) => r?.param === true);
+  const scratch = lay((r) => r?.param !== true);
+  const slot = scratch.bytes >= ARENA_MIN_SCRATCH ? ambientArena?.reserve(own.bytes, scratch.bytes) : undefined;
   const split = spec.split;
-  const shared = split !== undefined && split.threads > 1 && split.units > 1 && typeof SharedArrayBuffer === 'function';
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
-  const module = new WebAssembly.Module(encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages, shared }));
-  const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as (from?: number, to?: number) => void;
-  const f32 = new Float32Array(memory.buffer);
+  const wantsSplit = split !== undefined && split.threads > 1 && split.units > 1 && typeof SharedArrayBuffer === 'function';
   let bound: readonly Float32Array[] | undefined;
   let ownPool: KernelPool | undefined;
   let pooled: PooledKernel | undefined;
-  if (shared) {
-    const parts = Math.min(split.units, split.threads * CHUNKS_PER_THREAD);
-    const items = Array.from({ length: parts }, (_, k) => [
-      Math.floor((k * split.units) / parts),
-      Math.floor(((k + 1) * split.units) / parts),
-    ]);
-    ownPool = split.pool ? undefined : new KernelPool(split.threads);
-    pooled = (split.pool ?? ownPool)!.register(module, memory, 'run', items);
-  }
   let workersReady = false;
+
+  // Memory, module and instance on the first call: an arena's memory exists once every kernel reserved.
+  let made:
+    | { f32: Float32Array; run: (from?: number, to?: number) => void; regions: number[]; out: number; scratch?: [number, number] }
+    | undefined;
+  const make = () => {
+    const place = slot?.place();
+    const at = place ? own.at.map((a, i) => (a >= 0 ? place.own + a : place.scratch + scratch.at[i])) : alone.at;
+    const pages = place ? place.pages : Math.max(1, Math.ceil(alone.bytes / 65536));
+    const shared = place ? place.shared && wantsSplit : wantsSplit;
+    const memory = place?.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+    const imported = place ? place.shared : shared;
+    const regions = at.slice(0, -1);
+    const out = at[at.length - 1];
+    const module = new WebAssembly.Module(encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages, shared: imported }));
+    const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as (from?: number, to?: number) => void;
+    if (shared && split) {
+      const parts = Math.min(split.units, split.threads * CHUNKS_PER_THREAD);
+      const items = Array.from({ length: parts }, (_, k) => [
+        Math.floor((k * split.units) / parts),
+        Math.floor(((k + 1) * split.units) / parts),
+      ]);
+      ownPool = split.pool ? undefined : new KernelPool(split.threads);
+      pooled = (split.pool ?? ownPool)!.register(module, memory, 'run', items);
+    }
+    const range: [number, number] | undefined = place ? [place.scratch / 4, (place.scratch + scratch.bytes) / 4] : undefined;
+    return { f32: new Float32Array(memory.buffer), run, regions, out, scratch: range };
+  };
+
   return {
     engine: 'wasm',
     async run(args) {
+      made ??= make();
+      const { f32, run, regions, out } = made;
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
       if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
       workersReady = true;
+      if (made.scratch && slot!.scratchTaken()) f32.fill(0, made.scratch[0], made.scratch[1]);
       const paramsChanged =
         !bound ||
         args.length !== bound.length + spec.paramsFrom ||

@@ -1,0 +1,197 @@
+// The executor's arena (src/runtime/wasm/kernel-arena.ts): one WebAssembly.Memory for its phase-GEMM kernels,
+// each kernel's own regions (tables, weights) apart from every other's, one scratch region shared by all.
+// Checked: no two kernels' own regions overlap, nor any of them the scratch; the memory is fixed once made
+// (a later reservation gets none, as does one past 2 GiB); and a kernel whose zero-bordered grid lies where
+// another kernel wrote its output still reads zeros there (the same values as the reference, pass after pass).
+// And the parameter arrays an executor owns are freed once every step reading them is a native kernel that
+// has copied them, with the values unchanged on later passes.
+import { describe, expect, it } from 'vitest';
+import { loadNet } from '../../src/api/load-net.js';
+import { compile } from '../../src/runtime/compile.js';
+import { runReference } from '../../src/runtime/reference-executor.js';
+import { KernelArena, releaseArray } from '../../src/runtime/wasm/kernel-arena.js';
+import { GPU } from 'gpu.js';
+import { buildPlan } from '../../src/runtime/build-plan.js';
+import { createExecutor } from '../../src/runtime/gpu-executor.js';
+import { paramsForPlan } from '../../src/runtime/plan-params.js';
+import { createNativeKernel } from '../../src/runtime/wasm/native-kernel.js';
+import { ARENA_MIN_SCRATCH } from '../../src/runtime/wasm/region-kernel.js';
+import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
+
+describe('KernelArena', () => {
+  it('own regions apart, the scratch after them all and as large as the largest asked for', () => {
+    const arena = new KernelArena(false);
+    const asks: [number, number][] = [
+      [1000, 5000],
+      [3, 70_000],
+      [65_536, 10],
+      [0, 0],
+      [777, 123_456],
+    ];
+    const slots = asks.map(([own, scratch]) => arena.reserve(own, scratch)!);
+    const places = slots.map((s) => s.place());
+    const regions = places.map((p, i) => [p.own, p.own + asks[i][0]] as const);
+    for (let i = 0; i < regions.length; i++) {
+      for (let j = i + 1; j < regions.length; j++) {
+        const [a, b] = [regions[i], regions[j]];
+        expect(a[1] <= b[0] || b[1] <= a[0], `own regions ${i} and ${j}`).toBe(true);
+      }
+      expect(regions[i][1]).toBeLessThanOrEqual(places[i].scratch);
+    }
+    expect(new Set(places.map((p) => p.scratch)).size).toBe(1);
+    expect(new Set(places.map((p) => p.memory)).size).toBe(1);
+    expect(places[0].memory.buffer.byteLength).toBe(places[0].pages * 65536);
+    expect(places[0].pages * 65536).toBeGreaterThanOrEqual(places[0].scratch + 123_456);
+    expect(arena.bytes).toBe(places[0].pages * 65536);
+    // Fixed once made.
+    expect(arena.reserve(16, 16)).toBeUndefined();
+  });
+
+  it('no room past 2 GiB: that kernel keeps a memory of its own', () => {
+    const arena = new KernelArena(false);
+    expect(arena.reserve(2 ** 30, 2 ** 29)).toBeDefined();
+    expect(arena.reserve(2 ** 29, 2 ** 29)).toBeUndefined();
+    expect(arena.reserve(2 ** 28, 2 ** 28)).toBeDefined();
+  });
+
+  it('scratchTaken: true when another kernel used the scratch since this one', () => {
+    const arena = new KernelArena(false);
+    const [a, b] = [arena.reserve(1, 1)!, arena.reserve(1, 1)!];
+    expect([a.scratchTaken(), a.scratchTaken(), b.scratchTaken(), a.scratchTaken(), a.scratchTaken()]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
+
+describe('kernels sharing the scratch', () => {
+  // 'big' writes its output planes over the bytes where the smaller, padded layers after it keep their
+  // grid's zero border; they must still read zeros there.
+  const net = loadNet(
+    [
+      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 dim: 30 dim: 34 } } }',
+      'layer { name: "big" type: "Convolution" bottom: "x" top: "big" convolution_param { num_output: 48 kernel_size: 3 pad: 1 } }',
+      'layer { name: "pool" type: "Pooling" bottom: "big" top: "pool" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }',
+      'layer { name: "pad2" type: "Convolution" bottom: "pool" top: "pad2" convolution_param { num_output: 8 kernel_size: 5 pad: 2 } }',
+      'layer { name: "far" type: "Convolution" bottom: "pad2" top: "far" convolution_param { num_output: 6 kernel_size: 3 pad: 4 dilation: 2 } }',
+      'layer { name: "up" type: "Deconvolution" bottom: "far" top: "up" convolution_param { num_output: 3 kernel_size: 4 stride: 2 pad: 1 } }',
+    ].join('\n'),
+  );
+  const params = randomParams(net, 11);
+
+  it.each([1, 2])('threads %i: the same values as the reference, pass after pass', async (threads) => {
+    const compiled = await compile(net, { weights: params, backend: 'wasm', threads });
+    try {
+      for (const seed of [1, 2, 3]) {
+        const inputs = { x: randomTensor([1, 4, 30, 34], seed) };
+        const want = runReference(net, params, inputs).blobs;
+        const got = await compiled.forward(inputs, { blobs: ['pad2', 'far', 'up'] });
+        for (const blob of ['pad2', 'far', 'up']) {
+          expect(maxRelativeError(got[blob].data, want.get(blob)!.data), `${blob}, input ${seed}`).toBeLessThanOrEqual(1e-4);
+        }
+      }
+    } finally {
+      compiled.destroy();
+    }
+  });
+});
+
+describe('parameter bytes freed once copied', () => {
+  it('releaseArray frees the bytes and keeps the array', () => {
+    const a = new Float32Array(1000).fill(1);
+    releaseArray(a);
+    expect(a.length).toBe(0);
+    // A view on part of a buffer is left alone (others may read the rest).
+    const whole = new Float32Array(8);
+    const part = whole.subarray(2, 4);
+    releaseArray(part);
+    expect(part.length).toBe(2);
+  });
+
+  // Folded BatchNorm+Scale, a strided Convolution, an InnerProduct, a Deconvolution: every kernel copies (or
+  // derives then copies) its weights once; Normalize runs its reference forward on the host, which reads its
+  // scale on every pass.
+  const net = loadNet(
+    [
+      'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 3 dim: 17 dim: 19 } } }',
+      'layer { name: "c1" type: "Convolution" bottom: "x" top: "c1" convolution_param { num_output: 8 kernel_size: 3 pad: 1 } }',
+      'layer { name: "bn" type: "BatchNorm" bottom: "c1" top: "c1" }',
+      'layer { name: "sc" type: "Scale" bottom: "c1" top: "c1" scale_param { bias_term: true } }',
+      'layer { name: "pr" type: "PReLU" bottom: "c1" top: "c1" }',
+      'layer { name: "c2" type: "Convolution" bottom: "c1" top: "c2" convolution_param { num_output: 6 kernel_size: 3 stride: 2 } }',
+      'layer { name: "up" type: "Deconvolution" bottom: "c2" top: "up" convolution_param { num_output: 4 kernel_size: 4 stride: 2 } }',
+      'layer { name: "fc" type: "InnerProduct" bottom: "c2" top: "fc" inner_product_param { num_output: 10 } }',
+      'layer { name: "nm" type: "Normalize" bottom: "c2" top: "nm" }',
+    ].join('\n'),
+  );
+
+  it.each([1, 2])(
+    'threads %i: the executor frees what only native kernels read; passes after agree with the reference',
+    async (threads) => {
+      const given = randomParams(net, 5);
+      const plan = buildPlan(net);
+      const owned = paramsForPlan(plan, new Map([...given].map(([layer, blobs]) => [layer, blobs.map((b) => Float32Array.from(b))])));
+      const executor = createExecutor(GPU, plan, plan.kernels, owned, 'wasm', { threads, ownsParams: true });
+      try {
+        for (const seed of [1, 2, 3]) {
+          const inputs = { x: randomTensor([1, 3, 17, 19], seed) };
+          const want = runReference(net, given, inputs).blobs;
+          const got = await executor.forward(inputs, { blobs: ['up', 'fc', 'nm'] });
+          for (const blob of ['up', 'fc', 'nm']) {
+            expect(maxRelativeError(got[blob].data, want.get(blob)!.data), `${blob}, input ${seed}`).toBeLessThanOrEqual(1e-4);
+          }
+        }
+        const lengths = new Map(plan.layers.map((l, i) => [l.name, owned[i].map((p) => p.length)]));
+        expect(lengths.get('c1')).toEqual([0, 0]);
+        expect(lengths.get('bn')).toEqual([0, 0, 0]);
+        expect(lengths.get('c2')).toEqual([0, 0]);
+        expect(lengths.get('fc')).toEqual([0, 0]);
+        expect(lengths.get('up')).toEqual([0, 0]);
+        expect(lengths.get('pr')).toEqual([0]);
+        // Normalize's scale: read by its host step each pass.
+        expect(lengths.get('nm')).toEqual([1]);
+      } finally {
+        executor.destroy();
+      }
+    },
+  );
+});
+
+describe('region kernels in the arena', () => {
+  // Two Poolings whose input and output take ≥ 16 MiB (ARENA_MIN_SCRATCH) share the arena's scratch: each
+  // call finds the other's bytes there, and must give what a kernel with a memory of its own gives.
+  const specs = buildPlan(
+    loadNet(
+      [
+        'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 72 dim: 240 dim: 250 } } }',
+        'layer { name: "ave" type: "Pooling" bottom: "x" top: "a" pooling_param { pool: AVE kernel_size: 3 stride: 2 pad: 1 } }',
+        'layer { name: "max" type: "Pooling" bottom: "x" top: "m" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }',
+      ].join('\n'),
+    ),
+  ).natives!;
+
+  it.each([false, true])('shared memory %s: the same values as kernels with memories of their own', async (shared) => {
+    const arena = new KernelArena(shared);
+    const inArena = specs.map((spec) => createNativeKernel(spec, { arena }));
+    const alone = specs.map((spec) => createNativeKernel(spec));
+    try {
+      for (const seed of [1, 2]) {
+        const x = randomTensor([1, 72, 240, 250], seed).data;
+        for (let k = 0; k < specs.length; k++) {
+          const [got, want] = [await inArena[k].run([x]), await alone[k].run([x])];
+          expect(got.length).toBe(want.length);
+          // Bit-equal (a plain loop: expect().toEqual on millions of floats takes seconds).
+          let differ = 0;
+          for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) differ++;
+          expect(differ, `kernel ${k}, input ${seed}`).toBe(0);
+        }
+      }
+      expect(arena.bytes).toBeGreaterThanOrEqual(ARENA_MIN_SCRATCH);
+    } finally {
+      for (const k of [...inArena, ...alone]) k.destroy();
+    }
+  });
+});
