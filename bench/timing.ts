@@ -52,6 +52,8 @@ export interface MeasureOptions {
   budgetMs: number;
   /** Untimed runs after the first call. */
   warmup: number;
+  /** Collect garbage before each timed run (default true; see settleHeap). */
+  settle?: boolean;
 }
 
 export interface Measured extends Timing {
@@ -65,7 +67,7 @@ export async function measureRuns(fn: () => Promise<unknown>, options: MeasureOp
   const times: number[] = [];
   let spent = 0;
   while (times.length < options.maxRuns && (times.length < options.minRuns || spent < options.budgetMs)) {
-    settleHeap();
+    if (options.settle !== false) settleHeap();
     const start = performance.now();
     await fn();
     const t = performance.now() - start;

@@ -13,6 +13,8 @@ export interface WholeNet {
   input: { name: string; shape: number[] };
   /** Slow nets get one timed forward (after the first call) instead of several. */
   slow?: boolean;
+  /** The output is SSD's detection table, compared with the oracle's as a set of rows. */
+  detections?: boolean;
 }
 
 function corpusFile(root: string, relative: string): string | { missing: string } {
@@ -66,12 +68,14 @@ export function wholeNets(root: string): WholeNet[] {
       title: 'MobileNet-SSD 300² (caffe-ssd)',
       path: corpusFile(root, 'ssd/voc/MobileNetSSD_deploy.prototxt'),
       input: { name: 'data', shape: [1, 3, 300, 300] },
+      detections: true,
     },
     {
       id: 'ssd300',
       title: 'SSD300 (caffe-ssd)',
       path: corpusFile(root, 'ssd/presets/SSD300.prototxt'),
       input: { name: 'data', shape: [1, 3, 300, 300] },
+      detections: true,
       slow: true,
     },
     {

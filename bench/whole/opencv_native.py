@@ -21,9 +21,9 @@ def forward():
 
 t = time.perf_counter(); y = forward(); first = (time.perf_counter() - t) * 1000
 times = []
-if first < 8000:
-    # The same policy as bench/timing.ts policyAfterFirstCall.
-    warmup, lo, hi, budget = (1, 3, 15, 500) if first < 1000 else ((0, 2, 2, 0) if first < 2500 else (0, 1, 1, 0))
+if first < 60000:
+    # The same policy as wholeNetPolicy in bench/whole/result.ts.
+    warmup, lo, hi, budget = (1, 3, 15, 500) if first < 1000 else ((1, 2, 2, 0) if first < 10000 else (0, 1, 1, 0))
     for _ in range(warmup): forward()
     spent = 0
     while len(times) < hi and (len(times) < lo or spent < budget):

@@ -64,9 +64,17 @@ function pythonChild(script: string, args: string[], timeoutMs: number): ChildOu
   }
 }
 
-function relError(a: string, b: string): number {
-  const x = readNpy(readFileSync(a)).data;
-  const y = readNpy(readFileSync(b)).data;
+/**
+ * The largest difference from the oracle's output, relative to the oracle's largest value. A detection
+ * table (SSD's DetectionOutput: rows of 7, [image, label, score, x1, y1, x2, y2]) is compared as a set of
+ * rows: caffe-ssd pads with rows of -1 (and writes [i, -1, …] for an image with none) where OpenCV pads with
+ * zeros and orders an image's rows by score rather than by label, so padding rows are dropped and the rest
+ * sorted before comparing.
+ */
+function relError(a: string, b: string, detections = false): number {
+  let x = readNpy(readFileSync(a)).data;
+  let y = readNpy(readFileSync(b)).data;
+  if (detections) [x, y] = [detectionRows(x), detectionRows(y)];
   if (x.length !== y.length) return Infinity;
   let diff = 0;
   let scale = 0;
@@ -75,6 +83,22 @@ function relError(a: string, b: string): number {
     scale = Math.max(scale, Math.abs(y[i]));
   }
   return Number.isNaN(diff) ? Infinity : diff / (scale || 1);
+}
+
+function detectionRows(data: Float32Array): Float32Array {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i + 7 <= data.length; i += 7) {
+    const row = data.subarray(i, i + 7);
+    if (row[1] === -1 || row.every((v) => v === 0)) continue;
+    rows.push(row);
+  }
+  rows.sort((p, q) => {
+    for (let k = 0; k < 7; k++) if (p[k] !== q[k]) return p[k] - q[k];
+    return 0;
+  });
+  const out = new Float32Array(rows.length * 7);
+  rows.forEach((r, i) => out.set(r, i * 7));
+  return out;
 }
 
 export function runWholeSuite(options: WholeSuiteOptions): string {
@@ -114,7 +138,7 @@ export function runWholeSuite(options: WholeSuiteOptions): string {
     const oracle = row.results.get('opencv-native');
     for (const [impl, o] of row.results) {
       if (impl === 'opencv-native' || !o.ok || !oracle?.ok) continue;
-      const e = relError(o.value.output, oracle.value.output);
+      const e = relError(o.value.output, oracle.value.output, net.detections === true);
       row.errors.set(impl, e);
       if (!(e <= TOLERANCE)) log(`  ${impl}: output differs from OpenCV native's: ${fmtExp(e)} of the largest value`);
     }
@@ -185,7 +209,7 @@ function report(rows: Row[], configs: string[]): string {
     '## Whole nets beside OpenCV (issue 12)',
     '',
     "- batch 1; weights seeded (fan-in-scaled uniform; BatchNorm statistics with variance in [0.5, 1.5]; Scale near 1) and written once as a .caffemodel that every implementation loads through its own Caffe reader; input uniform in [0, 1). OpenCV native: Debian's python3-opencv, `cv2.setNumThreads(2)`, DNN_BACKEND_OPENCV on the CPU. opencv.js: npm `@techstark/opencv-js` in Node (WebAssembly, no SIMD, no threads). onnxruntime: onnxruntime-node's CPU provider, 2 threads, on the model `brewnet convert --to onnx` writes from the same .caffemodel.",
-    '- a time counts only where the output agrees with OpenCV native\'s within 1e-4 of its largest value (errors in the last table). Median ms of the forward passes after the first (see bench/timing.ts for how many); "(1 call)": the first call was slow enough to be the only one.',
+    '- a time counts only where the output agrees with OpenCV native\'s within 1e-4 of its largest value (errors in the last table). Median ms of the forward passes after the first (wholeNetPolicy in bench/whole/result.ts: every net gets at least one timed pass after its first call, whose weight re-layout into untouched memory costs seconds on this VM; no forced garbage collection between passes, as in a loop of passes); "(1 call)": the first call took over a minute and is all there is. SSD detections are compared as sets of rows (padding rows dropped, rows sorted: OpenCV pads with zeros and orders by score, caffe-ssd pads with -1 and orders by label).',
     '',
     table(['net', ...impls.map((i) => `${i} (ms)`)], main),
     '',
