@@ -8,7 +8,7 @@
 // A plane whose length is not a multiple of 4 ends with a vector that runs into the next plane's first
 // elements (written again when that plane comes, as the planes go in order and the output is not the
 // input) or into the region's slack.
-import type { NativeKernel } from './native-kernel.js';
+import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { ChannelAffineNativeSpec, EltwiseNativeSpec } from '../../ir/native-kernel-spec.js';
 import { regionKernel } from './region-kernel.js';
 import { FunctionBody, I32, V128 } from './wasm-binary.js';
@@ -39,12 +39,13 @@ export function channelAffineCoefficients(from: ChannelAffineNativeSpec['from'],
   return out;
 }
 
-export function channelAffineNativeKernel(spec: ChannelAffineNativeSpec): NativeKernel {
+export function channelAffineNativeKernel(spec: ChannelAffineNativeSpec, options: NativeKernelOptions = {}): NativeKernel {
   const { outer, channels, inner } = spec;
   const size = outer * channels * inner;
   const affine = spec.from.kind === 'batch-norm' || spec.from.kind === 'scale-bias';
   const prelu = spec.from.kind === 'prelu';
   return regionKernel({
+    arena: options.arena,
     paramsFrom: 1,
     regions: [
       { floats: size },
@@ -100,9 +101,10 @@ export function channelAffineNativeKernel(spec: ChannelAffineNativeSpec): Native
   });
 }
 
-export function eltwiseNativeKernel(spec: EltwiseNativeSpec): NativeKernel {
+export function eltwiseNativeKernel(spec: EltwiseNativeSpec, options: NativeKernelOptions = {}): NativeKernel {
   const { count, coeffs, op } = spec;
   return regionKernel({
+    arena: options.arena,
     paramsFrom: coeffs.length,
     regions: coeffs.map(() => ({ floats: count })),
     outFloats: count,

@@ -28,6 +28,7 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
     return out;
   };
   return regionKernel({
+    arena: options.arena,
     paramsFrom: 1,
     regions: [
       { floats: m * kp, derive: ([x]) => input(x) },

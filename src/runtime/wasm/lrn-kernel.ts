@@ -51,6 +51,7 @@ function acrossChannels(spec: LRNNativeSpec, images: number, c: number, plane: n
   const tail = plane - fullStrips * stripPixels;
   const scaleA = spec.alpha / spec.size;
   return regionKernel({
+    arena: options.arena,
     paramsFrom: 1,
     regions: [{ floats: images * c * plane }],
     outFloats: images * c * plane,
@@ -156,6 +157,7 @@ function withinChannel(spec: LRNNativeSpec, planes: number, h: number, w: number
   const fullVectors = Math.floor(w / 4);
   const scaleA = spec.alpha / (n * n);
   return regionKernel({
+    arena: options.arena,
     paramsFrom: 1,
     regions: [{ floats: planes * h * w }, { floats: planes * rowFloats, param: true, derive: () => new Float32Array(planes * rowFloats) }],
     outFloats: planes * h * w,

@@ -13,7 +13,6 @@ import { foldedAffineKernel } from './folded-affine.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
 import type { KernelPool } from './kernel-worker.js';
 import type { KernelArena } from './kernel-arena.js';
-import { inArena } from './region-kernel.js';
 
 export interface NativeKernel {
   /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
@@ -38,11 +37,6 @@ export interface NativeKernelOptions {
 }
 
 export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernelOptions = {}): NativeKernel {
-  // Region kernels (Pooling, InnerProduct, element-wise…) made here take their place in the arena too.
-  return inArena(options.arena, () => createKernel(spec, options));
-}
-
-function createKernel(spec: NativeKernelSpec, options: NativeKernelOptions): NativeKernel {
   switch (spec.kind) {
     case 'deconvolution':
       return deconvolutionNativeKernel(spec, options);
@@ -61,9 +55,9 @@ function createKernel(spec: NativeKernelSpec, options: NativeKernelOptions): Nat
       return foldedAffineKernel(inner, affine, spec.n, spec.transpose ? { columns: spec.n } : { rows: spec.k }, spec.bias);
     }
     case 'channel-affine':
-      return channelAffineNativeKernel(spec);
+      return channelAffineNativeKernel(spec, options);
     case 'eltwise':
-      return eltwiseNativeKernel(spec);
+      return eltwiseNativeKernel(spec, options);
     case 'concat':
       return concatHostKernel(spec);
     case 'lrn':

@@ -73,7 +73,7 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
   if (spec.stride[0] !== 1 || spec.stride[1] !== 1) {
     const strided = stridedAsStrideOne(spec);
     const inner = convolutionNativeKernel(strided.spec, options);
-    const phases = spaceToDepthKernel(strided);
+    const phases = spaceToDepthKernel(strided, options.arena);
     let bound: Float32Array | undefined;
     let relaid: Float32Array | undefined;
     return {

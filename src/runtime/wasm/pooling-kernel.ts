@@ -57,6 +57,7 @@ export function poolingNativeKernel(spec: PoolingNativeSpec, options: NativeKern
   tables.set(colDivisors, rowTable.length);
   const reads = planes * outH * outW * kh * kw;
   return regionKernel({
+    arena: options.arena,
     paramsFrom: 1,
     regions: [
       { floats: planes * inH * inW },

@@ -38,6 +38,15 @@ export interface RegionKernelSpec {
    * one of its own) they are split into chunks the threads claim.
    */
   split?: { units: number; threads: number; pool?: KernelPool };
+  /**
+   * The executor's memory (createNativeKernel passes it on): the parameter regions get a region of their own
+   * there, and the input and output regions its shared scratch where they take ARENA_MIN_SCRATCH bytes or
+   * more (FCN-8s's first Poolings: 156 and 78 MB). A kernel in the shared scratch zeroes its scratch bytes
+   * when another kernel used them since its last call, so a body reads exactly what it would in a memory of
+   * its own (zeros where nothing was written); below the threshold that zeroing would cost more time than the
+   * bytes are worth. Without, a memory of its own.
+   */
+  arena?: KernelArena;
 }
 
 /** Chunks per thread of a split kernel: a thread that gets less CPU takes fewer (see kernel-worker.ts). */
@@ -45,28 +54,8 @@ const CHUNKS_PER_THREAD = 4;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
-/** Scratch bytes from which a region kernel made in an arena (inArena) uses the arena's shared scratch. */
+/** Scratch bytes from which a region kernel made in an arena uses the arena's shared scratch. */
 export const ARENA_MIN_SCRATCH = 16 * 2 ** 20;
-
-let ambientArena: KernelArena | undefined;
-
-/**
- * Runs `make` with the region kernels it creates placed in `arena` (createNativeKernel passes the executor's):
- * their parameter regions in a region of their own there, their input and output regions in its shared
- * scratch where those take ARENA_MIN_SCRATCH bytes or more (FCN-8s's first Poolings: 156 and 78 MB). A
- * kernel in the shared scratch zeroes its scratch bytes when another kernel used them since its last call,
- * so a body reads exactly what it would in a memory of its own (zeros where nothing was written); below the
- * threshold that zeroing would cost more time than the bytes are worth.
- */
-export function inArena<T>(arena: KernelArena | undefined, make: () => T): T {
-  const outer = ambientArena;
-  ambientArena = arena;
-  try {
-    return make();
-  } finally {
-    ambientArena = outer;
-  }
-}
 
 export function regionKernel(spec: RegionKernelSpec): NativeKernel {
   // Byte offsets from 0 in a memory of its own: the regions in order, then the output.
@@ -84,7 +73,7 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
   if (alone.bytes > 2 ** 31) throw new Error(`internal: a native kernel needs ${alone.bytes} bytes of memory`);
   const own = lay((r) => r?.param === true);
   const scratch = lay((r) => r?.param !== true);
-  const slot = scratch.bytes >= ARENA_MIN_SCRATCH ? ambientArena?.reserve(own.bytes, scratch.bytes) : undefined;
+  const slot = scratch.bytes >= ARENA_MIN_SCRATCH ? spec.arena?.reserve(own.bytes, scratch.bytes) : undefined;
   const split = spec.split;
   const wantsSplit = split !== undefined && split.threads > 1 && split.units > 1 && typeof SharedArrayBuffer === 'function';
   let bound: readonly Float32Array[] | undefined;

@@ -9,6 +9,7 @@
 import type { ConvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import type { NativeKernel } from './native-kernel.js';
 import { regionKernel } from './region-kernel.js';
+import type { KernelArena } from './kernel-arena.js';
 import { FunctionBody, I32 } from './wasm-binary.js';
 
 interface AxisPhases {
@@ -91,7 +92,7 @@ const EVEN_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
  * for the last < 4 columns), one f32 at a time for larger strides. The padding is never written, so it
  * stays zero.
  */
-export function spaceToDepthKernel(t: StridedAsStrideOne): NativeKernel {
+export function spaceToDepthKernel(t: StridedAsStrideOne, arena?: KernelArena): NativeKernel {
   const { from, spec, rows, cols } = t;
   const [sy, sx] = from.stride;
   const [py, px] = from.pad;
@@ -101,6 +102,7 @@ export function spaceToDepthKernel(t: StridedAsStrideOne): NativeKernel {
   const phases = rows.residues.length * cols.residues.length;
   const size = planes * phases * h2 * w2;
   return regionKernel({
+    arena,
     paramsFrom: 1,
     regions: [{ floats: planes * inH * inW }],
     outFloats: size,
