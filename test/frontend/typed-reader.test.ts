@@ -118,6 +118,21 @@ describe('the fast typed reader and the slow path agree', () => {
     typesAlike(`layer { name: "\\377" }\n${good(0)}layer { name: "caf\u00e9" top: 1 }\n${good(1)}bogus { a: 1 }`);
   });
 
+  // A syntax error with hundreds of kilobytes after it: found by lexing a prefix of the rest (syntaxErrorFrom)
+  // only where nothing after it could change what the whole reading reports.
+  it('on a syntax error early in a big text, and on what after it comes first', () => {
+    const good = (i: number) => `layer { name: "l${i}" type: "ReLU" bottom: "x" top: "x" } # c ${i}\n`;
+    const tail = Array.from({ length: 3000 }, (_, i) => good(i)).join('');
+    const broken = 'layer { name: "b" type "Deconvolution" }\n';
+    typesAlike(good(0) + 'layer { name: "t" convolution_param { pad: -1 } }\n' + broken + tail);
+    typesAlike(broken + tail);
+    typesAlike(good(0) + 'layer { name: "m" convolution_param { pad: 1.2.3 } }\n' + tail);
+    typesAlike(good(0) + 'layer { name: "u" ' + tail);
+    // Later lexer errors, an unterminated string, deep nesting or a spelling the scan does not take: the whole reading.
+    for (const late of ['layer { $x }\n', 'name: "open\n', 'a { '.repeat(120) + '\n', 'input_dim: 1e+5\n', "name: 'a\\\n'\n"])
+      typesAlike(good(0) + broken + tail + late);
+  });
+
   const typedTaken = [
     'name: "n"\nlayer {\n\tname: "a"\n\ttype: "ReLU"\n\tbottom: "x"\n\ttop: "x"\n}\n',
     'input: "data" input_dim: 1 input_dim: [3, 224] input_dim: 224',

@@ -9,7 +9,7 @@ import { DIALECT_NAMES } from '../../schema/dialects.js';
 import { metaOf, type Msg } from '../../schema/message.js';
 import { inferDialect } from './infer-dialect.js';
 import { fastReadMessage, skipGivenUpField, type FastRead } from './fast-typed-reader.js';
-import { looksBinary, parseText, parseTopField } from './parse-text.js';
+import { looksBinary, parseText, parseTopField, syntaxErrorFrom, type TextOrigin } from './parse-text.js';
 import { MessageTyper } from './typecheck.js';
 import type { NetParameter } from '../../schema/caffe-messages.generated.js';
 
@@ -30,10 +30,15 @@ export function parseTextMessage(text: string, file: string, typeName: string): 
  */
 function readSlowly(text: string, file: string, type: protobuf.Type, read: FastRead & { msg?: undefined }): Msg {
   if (read.partial && read.resume) {
-    const msg = readByFields(file, type, read);
-    if (msg) return msg;
-    // A syntax problem further on: only the whole reading reports it as it should; start over for it.
-    read = fastReadMessage(text, file, type) as FastRead & { msg?: undefined };
+    const byFields = readByFields(file, type, read);
+    if (byFields.msg) return byFields.msg;
+    // A field that does not parse alone: a syntax error there or after, which the whole reading reports alone.
+    if (byFields.syntaxAt) {
+      const e = syntaxErrorFrom(text, file, byFields.syntaxAt, !(read.fieldsBefore || byFields.typed));
+      if (e) throw e;
+    }
+    // The whole reading from where the fast reader first stopped, onto what it read (again, if fields were typed).
+    if (byFields.typed) read = fastReadMessage(text, file, type) as FastRead & { msg?: undefined };
   }
   const doc = parseText(text, file, read.resumeAt, read.fieldsBefore);
   const diagnostics: Diagnostic[] = [];
@@ -50,25 +55,32 @@ const MAX_FIELDS_ALONE = 1000;
 /**
  * A mistake in one layer of a 100,000-line file should not send the rest through the full parser: the
  * checker types the field the fast reader stopped at, parsed alone, and the fast reader goes on after it,
- * as often as needed. The diagnostics are those of the whole reading (every type error, in order), so
- * undefined is returned where that cannot be promised: a field that does not parse alone, which means a
- * syntax error somewhere (the whole reading reports only those), or more than MAX_FIELDS_ALONE fields.
+ * as often as needed. The diagnostics are those of the whole reading (every type error, in order), so it
+ * returns no message where that cannot be promised: at a field that does not parse alone (`syntaxAt`: a
+ * syntax error there or after it, which the whole reading reports alone), or past MAX_FIELDS_ALONE fields.
+ * `typed`: whether it typed fields onto the fast reader's message (which a whole reading must then redo).
  */
-function readByFields(file: string, type: protobuf.Type, first: FastRead & { msg?: undefined }): Msg | undefined {
+function readByFields(
+  file: string,
+  type: protobuf.Type,
+  first: FastRead & { msg?: undefined },
+): { msg?: Msg; syntaxAt?: TextOrigin; typed: boolean } {
   const diagnostics: Diagnostic[] = [];
   const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, diagnostics, first.partial);
   let read: FastRead = first;
+  let typed = false;
   for (let n = 0; read.msg === undefined; n++) {
-    const skipped = n < MAX_FIELDS_ALONE ? skipGivenUpField(read) : undefined;
-    if (!skipped || !read.resume) return undefined;
-    const fields = parseTopField(read.resume.text, file, read.resumeAt, skipped.end);
-    if (!fields) return undefined;
+    if (n === MAX_FIELDS_ALONE || !read.resume) return { typed };
+    const skipped = skipGivenUpField(read);
+    const fields = skipped && parseTopField(read.resume.text, file, read.resumeAt, skipped.end);
+    if (!skipped || !fields) return { syntaxAt: read.resumeAt, typed };
     for (const field of fields) typer.add(field);
+    typed = true;
     read = skipped.readOn();
   }
   const msg = typer.finish();
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-  return msg;
+  return { msg, typed };
 }
 
 /** `dialect`: 'bvlc', a fork's name, or 'auto' (default): BVLC's, or the fork whose fields the file uses. */
