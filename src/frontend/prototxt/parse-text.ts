@@ -58,6 +58,58 @@ export function parseText(text: string, file: string, from: TextOrigin = FILE_ST
 }
 
 /**
+ * What parseText(text, file, from) would throw for lexer errors, found without making the rest's tokens
+ * where that is worth it (a rest of CHUNKED_FROM characters or more that the conservative scan does not
+ * pass); undefined where there are none or it is not worth it (parseText then says the same).
+ */
+export function lexerErrorsAhead(text: string, file: string, from: TextOrigin): DiagnosticError | undefined {
+  const rest = from.offset > 0 ? text.slice(from.offset) : text;
+  if (rest.length < CHUNKED_FROM || rest.indexOf('\r') >= 0 || lexicallyPlain(rest, 0)) return undefined;
+  return lexerErrorsByChunks(rest, file, from);
+}
+
+/** From this many characters, a rest that may hold lexer errors is lexed in chunks of LEX_CHUNK first. */
+const CHUNKED_FROM = 1 << 17;
+const LEX_CHUNK = 1 << 16;
+
+/**
+ * What readTokens would throw for the lexer's errors in `source` (which starts at `origin`), lexing it in
+ * chunks cut after line breaks and keeping no tokens: millions of token objects made a 13 MB file with an
+ * unterminated string on its last line take 9 s, most of it garbage collection. Exact because no token and
+ * no run of unexpected characters crosses a line break, and lines are counted by \n alone (the caller
+ * passes no text with a \r, which the lexer may also count). undefined where there is none.
+ */
+function lexerErrorsByChunks(source: string, file: string, origin: TextOrigin): DiagnosticError | undefined {
+  const errors: Diagnostic[] = [];
+  const unterminated: Diagnostic[] = [];
+  let at = 0;
+  let o = origin;
+  while (at < source.length && errors.length < MAX_REPORTED) {
+    const cut = source.indexOf('\n', at + LEX_CHUNK);
+    const end = cut < 0 ? source.length : cut + 1;
+    const piece = source.slice(at, end);
+    const lexed = prototxtLexer().tokenize(piece);
+    for (const e of lexed.errors) {
+      if (errors.length === MAX_REPORTED) break;
+      const ch = String.fromCodePoint(piece.codePointAt(e.offset)!);
+      errors.push(error(`unexpected character ${showChar(ch)}`, place(file, o, e.line ?? 0, e.column ?? 0, e.offset), charHint(ch)));
+    }
+    for (const t of lexed.tokens)
+      if (t.tokenType === UnterminatedString && unterminated.length < MAX_REPORTED) {
+        placeToken(t, o);
+        unterminated.push(error('unterminated string (missing closing quote on this line)', tokenLoc(file, t)));
+      }
+    let lines = 0;
+    for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) lines++;
+    o = { offset: o.offset + piece.length, line: o.line + lines, column: lines > 0 ? 1 : o.column + piece.length };
+    at = end;
+  }
+  // readTokens's order: the unexpected characters, then unterminated strings, MAX_REPORTED in all.
+  const all = [...errors, ...unterminated].slice(0, MAX_REPORTED);
+  return all.length > 0 ? new DiagnosticError(all) : undefined;
+}
+
+/**
  * The top-level field(s) in [from.offset, end) parsed alone, for a reader that takes the rest itself;
  * undefined on any syntax problem (the caller then parses the whole rest of the text, which reports it
  * exactly as a whole reading would).

@@ -9,7 +9,7 @@ import { DIALECT_NAMES } from '../../schema/dialects.js';
 import { metaOf, type Msg } from '../../schema/message.js';
 import { inferDialect } from './infer-dialect.js';
 import { fastReadMessage, skipGivenUpField, type FastRead } from './fast-typed-reader.js';
-import { looksBinary, parseText, parseTopField, syntaxErrorFrom, type TextOrigin } from './parse-text.js';
+import { lexerErrorsAhead, looksBinary, parseText, parseTopField, syntaxErrorFrom } from './parse-text.js';
 import { MessageTyper } from './typecheck.js';
 import type { NetParameter } from '../../schema/caffe-messages.generated.js';
 
@@ -24,29 +24,38 @@ export function parseTextMessage(text: string, file: string, typeName: string): 
 
 /**
  * Errors and rare spellings, at or after the top-level field where the fast reader stopped (a big file
- * is not read twice). First field by field (readByFields); where that cannot go on, the full parser reads
- * from where the fast reader first stopped and the checker types its fields onto the ones read before,
- * as if it had read the whole text.
+ * is not read twice). First field by field (readByFields); from the field where that stops, the full parser
+ * reads the rest and the checker types its fields onto those read before, as if it had read the whole text.
  */
-function readSlowly(text: string, file: string, type: protobuf.Type, read: FastRead & { msg?: undefined }): Msg {
-  if (read.partial && read.resume) {
-    const byFields = readByFields(file, type, read);
-    if (byFields.msg) return byFields.msg;
+function readSlowly(text: string, file: string, type: protobuf.Type, first: FastRead & { msg?: undefined }): Msg {
+  const diagnostics: Diagnostic[] = [];
+  const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, diagnostics, first.partial);
+  const finish = (): Msg => {
+    const msg = typer.finish();
+    if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
+    return msg;
+  };
+  let read = first;
+  let fieldsBefore = first.fieldsBefore;
+  if (first.partial && first.resume) {
+    const stop = readByFields(file, typer, first);
+    if (stop.read.msg) return finish();
+    read = stop.read;
+    fieldsBefore ||= stop.typed;
+    // Where the reader gave up from deep nesting, it may have been anywhere: the whole text, from scratch.
+    if (!read.partial) return readSlowly(text, file, type, read);
     // A field that does not parse alone: a syntax error there or after, which the whole reading reports alone.
-    if (byFields.syntaxAt) {
-      const e = syntaxErrorFrom(text, file, byFields.syntaxAt, !(read.fieldsBefore || byFields.typed));
+    if (stop.syntax) {
+      const e = syntaxErrorFrom(text, file, read.resumeAt, !fieldsBefore);
       if (e) throw e;
     }
-    // The whole reading from where the fast reader first stopped, onto what it read (again, if fields were typed).
-    if (byFields.typed) read = fastReadMessage(text, file, type) as FastRead & { msg?: undefined };
   }
-  const doc = parseText(text, file, read.resumeAt, read.fieldsBefore);
-  const diagnostics: Diagnostic[] = [];
-  const typer = new MessageTyper(type, doc.loc, diagnostics, read.partial);
-  for (const field of doc.fields) typer.add(field);
-  const msg = typer.finish();
-  if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-  return msg;
+  // The fields before `read.resumeAt` all parsed (alone, or by the fast reader): the whole reading's first
+  // syntax error, if any, is at or after it, and its type errors before it are in `diagnostics` already.
+  const lexerErrors = lexerErrorsAhead(text, file, read.resumeAt);
+  if (lexerErrors) throw lexerErrors;
+  for (const field of parseText(text, file, read.resumeAt, fieldsBefore).fields) typer.add(field);
+  return finish();
 }
 
 /** Top-level fields the checker types one at a time before the full parser takes the whole rest. */
@@ -54,33 +63,28 @@ const MAX_FIELDS_ALONE = 1000;
 
 /**
  * A mistake in one layer of a 100,000-line file should not send the rest through the full parser: the
- * checker types the field the fast reader stopped at, parsed alone, and the fast reader goes on after it,
- * as often as needed. The diagnostics are those of the whole reading (every type error, in order), so it
- * returns no message where that cannot be promised: at a field that does not parse alone (`syntaxAt`: a
- * syntax error there or after it, which the whole reading reports alone), or past MAX_FIELDS_ALONE fields.
- * `typed`: whether it typed fields onto the fast reader's message (which a whole reading must then redo).
+ * checker (`typer`) types the field the fast reader stopped at, parsed alone, and the fast reader goes on
+ * after it, as often as needed, so type errors come in the whole reading's order. It stops where the fast
+ * reader took the rest (`read.msg`), at a field that does not parse alone (`syntax`: a syntax error there
+ * or after it), or past MAX_FIELDS_ALONE fields; `typed`: whether it typed any.
  */
 function readByFields(
   file: string,
-  type: protobuf.Type,
+  typer: MessageTyper,
   first: FastRead & { msg?: undefined },
-): { msg?: Msg; syntaxAt?: TextOrigin; typed: boolean } {
-  const diagnostics: Diagnostic[] = [];
-  const typer = new MessageTyper(type, { file, line: 1, column: 1, offset: 0 }, diagnostics, first.partial);
+): { read: FastRead; syntax?: boolean; typed: boolean } {
   let read: FastRead = first;
   let typed = false;
   for (let n = 0; read.msg === undefined; n++) {
-    if (n === MAX_FIELDS_ALONE || !read.resume) return { typed };
+    if (n === MAX_FIELDS_ALONE || !read.resume) return { read, typed };
     const skipped = skipGivenUpField(read);
     const fields = skipped && parseTopField(read.resume.text, file, read.resumeAt, skipped.end);
-    if (!skipped || !fields) return { syntaxAt: read.resumeAt, typed };
+    if (!skipped || !fields) return { read, syntax: true, typed };
     for (const field of fields) typer.add(field);
     typed = true;
     read = skipped.readOn();
   }
-  const msg = typer.finish();
-  if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-  return { msg, typed };
+  return { read, typed };
 }
 
 /** `dialect`: 'bvlc', a fork's name, or 'auto' (default): BVLC's, or the fork whose fields the file uses. */
