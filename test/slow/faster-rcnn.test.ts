@@ -21,15 +21,7 @@ import type { Tensor } from '../../src/ir/tensor.js';
 import { wholeNetWeights } from '../../bench/whole/prepare.js';
 import { uniform } from '../../bench/random.js';
 import { corpusPath } from '../helpers/corpus.js';
-
-const opencv = (() => {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import cv2'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { opencvAvailable } from '../helpers/opencv.js';
 
 const OPENCV_FORWARD = `
 import sys, numpy as np, cv2
@@ -46,7 +38,7 @@ const SIZE = 128;
 
 describe('Faster R-CNN (VGG16 end to end) whole against OpenCV', () => {
   const path = corpusPath(file);
-  const skip = !existsSync(path) ? `no corpus file ${path}` : !opencv ? 'no cv2 in /usr/bin/python3' : '';
+  const skip = !existsSync(path) ? `no corpus file ${path}` : !opencvAvailable ? 'no cv2 in /usr/bin/python3' : '';
   it.skipIf(skip !== '')(
     `proposals, class probabilities and box deltas agree${skip ? ` (skipped: ${skip})` : ''}`,
     { timeout: 600_000 },

@@ -21,15 +21,7 @@ import { readNpy, writeNpy } from '../../src/runtime/npy.js';
 import { wholeNetWeights } from '../../bench/whole/prepare.js';
 import { uniform } from '../../bench/random.js';
 import { corpusPath } from '../helpers/corpus.js';
-
-const opencv = (() => {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import cv2'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { opencvAvailable } from '../helpers/opencv.js';
 
 const OPENCV_FORWARD = `
 import sys, numpy as np, cv2
@@ -67,7 +59,7 @@ const NETS = [
 
 describe.each(NETS)('$id whole against OpenCV', ({ id, file, scale, background }) => {
   const path = corpusPath(file);
-  const skip = !existsSync(path) ? `no corpus file ${path}` : !opencv ? 'no cv2 in /usr/bin/python3' : '';
+  const skip = !existsSync(path) ? `no corpus file ${path}` : !opencvAvailable ? 'no cv2 in /usr/bin/python3' : '';
   it.skipIf(skip !== '')(`detections agree${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 600_000 }, async () => {
     const net = loadNet(path, { inputs: { data: [1, 3, 300, 300] } });
     const det = net.layers.find((l) => l.type === 'DetectionOutput')!;
