@@ -16,6 +16,7 @@ import { runHostStep } from './host-step.js';
 import { createNativeKernel, type NativeKernel } from './wasm/native-kernel.js';
 import { KernelPool } from './wasm/kernel-worker.js';
 import { KernelArena, releaseArray } from './wasm/kernel-arena.js';
+import { planActivationSlots, type ActivationSlots } from './activation-slots.js';
 import type { Tensor } from '../ir/tensor.js';
 
 export interface ForwardOptions {
@@ -178,6 +179,18 @@ export function createExecutor(
 
   const readBack = (v: Value, shape: number[]): Tensor => ({ shape: [...shape], data: hostArray(v) });
 
+  // The activation memory of the last pass's steps (activation-slots.ts), remade only when they change.
+  let slots: { key: string; slots: ActivationSlots } | undefined;
+  const slotsFor = (run: readonly boolean[], kept: ReadonlySet<number>): ActivationSlots | undefined => {
+    if (!native) return undefined;
+    const key = `${run.map(Number).join('')}/${[...kept].join(',')}`;
+    if (slots?.key !== key) {
+      slots = undefined; // the old memory goes before the new one is made
+      slots = { key, slots: planActivationSlots(plan, run, kept, (s) => 'native' in plan.steps[s]) };
+    }
+    return slots.slots;
+  };
+
   return {
     get backend() {
       return ran;
@@ -203,6 +216,8 @@ export function createExecutor(
       // only the live activations, not every blob of the net (FCN-8s at 500²: 619 MiB of blobs, 241 MiB live).
       const lastReader = lastReaders(plan, run);
       const kept = new Set(wanted.map(([, v]) => v));
+      const activations = slotsFor(run, kept);
+      const views = activations?.views;
       const release = (s: number) => {
         const step = plan.steps[s];
         const read = 'alias' in step ? [step.alias] : step.args.flatMap((a) => ('value' in a ? [a.value] : []));
@@ -244,6 +259,7 @@ export function createExecutor(
           const k = nativeKernelFor(s);
           values[step.out] = await k.run(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
+            views?.[step.out],
           );
           nativeRan[s] = true;
           // Its parameters freed here, not after the pass: the first pass's peak is the one that counts.
@@ -269,7 +285,12 @@ export function createExecutor(
         const { shape, rowsOf } = plan.values[value];
         const t = readBack(values[value]!, shape);
         const real = rowsOf === undefined ? undefined : rows.get(rowsOf);
-        out[name] = real === undefined ? t : { shape: [real, ...shape.slice(1)], data: t.data.slice(0, (t.data.length / shape[0]) * real) };
+        // A value in the activation memory is copied out: the next pass writes over it.
+        const owned = t.data.buffer === activations?.memory.buffer ? t.data.slice() : t.data;
+        out[name] =
+          real === undefined
+            ? { ...t, data: owned }
+            : { shape: [real, ...shape.slice(1)], data: t.data.slice(0, (t.data.length / shape[0]) * real) };
       }
       return out;
     },

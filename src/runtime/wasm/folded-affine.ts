@@ -45,7 +45,7 @@ export function foldedAffineKernel(
   const own = hasBias ? 2 : 1;
   return {
     engine: inner.engine,
-    run(args) {
+    run(args, out) {
       const params = args.slice(1);
       if (!bound || !folded || params.length !== bound.length || params.some((a, i) => a !== bound![i])) {
         const [w, b] = [params[0], hasBias ? params[1] : undefined];
@@ -64,12 +64,12 @@ export function foldedAffineKernel(
         // The inner kernel copies them into its memory on this call and then only checks they are the same
         // arrays: their bytes are freed once it ran (releaseArray).
         const fresh = folded;
-        return inner.run([args[0], ...fresh]).then((y) => {
+        return inner.run([args[0], ...fresh], out).then((y) => {
           for (const a of fresh) releaseArray(a);
           return y;
         });
       }
-      return inner.run([args[0], ...folded]);
+      return inner.run([args[0], ...folded], out);
     },
     destroy: () => inner.destroy(),
   };

@@ -4,17 +4,17 @@
 import type { NativeKernel } from './native-kernel.js';
 import type { ConcatNativeSpec, SoftmaxNativeSpec } from '../../ir/native-kernel-spec.js';
 
-const hostKernel = (run: (args: readonly Float32Array[]) => Float32Array): NativeKernel => ({
+const hostKernel = (run: (args: readonly Float32Array[], out?: Float32Array) => Float32Array): NativeKernel => ({
   engine: 'js',
-  run: (args) => Promise.resolve(run(args)),
+  run: (args, out) => Promise.resolve(run(args, out)),
   destroy() {},
 });
 
 /** Bottoms (outer, size_b, inner) joined along the middle axis. */
 export function concatHostKernel(spec: ConcatNativeSpec): NativeKernel {
   const total = spec.sizes.reduce((a, b) => a + b, 0);
-  return hostKernel((args) => {
-    const out = new Float32Array(spec.outer * total * spec.inner);
+  return hostKernel((args, into) => {
+    const out = into ?? new Float32Array(spec.outer * total * spec.inner);
     let offset = 0;
     spec.sizes.forEach((size, b) => {
       const block = size * spec.inner;
@@ -30,8 +30,8 @@ export function concatHostKernel(spec: ConcatNativeSpec): NativeKernel {
 /** exp(x − max) / Σ exp(x − max) along the middle axis of (outer, dim, inner). */
 export function softmaxHostKernel(spec: SoftmaxNativeSpec): NativeKernel {
   const { outer, dim, inner } = spec;
-  return hostKernel(([x]) => {
-    const out = new Float32Array(x.length);
+  return hostKernel(([x], into) => {
+    const out = into ?? new Float32Array(x.length);
     const max = new Float32Array(inner);
     const sum = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {

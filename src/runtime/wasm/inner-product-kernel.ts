@@ -37,11 +37,9 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
     ],
     outFloats: m * np,
     size: m * n,
-    extract: (out) => {
-      if (np === n) return out.slice(0, m * n);
-      const r = new Float32Array(m * n);
-      for (let i = 0; i < m; i++) r.set(out.subarray(i * np, i * np + n), i * n);
-      return r;
+    extract: (out, into) => {
+      if (np === n) into.set(out.subarray(0, m * n));
+      else for (let i = 0; i < m; i++) into.set(out.subarray(i * np, i * np + n), i * n);
     },
     body: ({ regions: [x, w, b], out }) => {
       const f = new FunctionBody(0);

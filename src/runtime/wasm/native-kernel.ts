@@ -17,7 +17,12 @@ import type { KernelArena } from './kernel-arena.js';
 export interface NativeKernel {
   /** What computes it: generated WebAssembly, or plain JavaScript on the host's arrays (copies, transcendental functions). */
   readonly engine?: 'wasm' | 'js';
-  run(args: readonly Float32Array[]): Promise<Float32Array>;
+  /**
+   * The result for `args`. Given `out` (the result's length), the result is written there and `out` is
+   * returned: the executor passes its planned activation memory, so a forward pass makes no new arrays.
+   * Without, a new array. `out` never overlaps an argument.
+   */
+  run(args: readonly Float32Array[], out?: Float32Array): Promise<Float32Array>;
   /** Ends its worker threads, if any. */
   destroy(): void;
 }

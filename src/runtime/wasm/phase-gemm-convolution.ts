@@ -76,15 +76,18 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
     const phases = spaceToDepthKernel(strided, options.arena);
     let bound: Float32Array | undefined;
     let relaid: Float32Array | undefined;
+    // The rearranged input, made once: the phases kernel writes it here on every call.
+    let staged: Float32Array | undefined;
     return {
-      async run([x, weights, bias]) {
+      async run([x, weights, bias], out) {
         const fresh = weights !== bound;
         if (fresh) {
           relaid = strided.weights(weights);
           bound = weights;
         }
-        const input = await phases.run([x]);
-        const y = await inner.run(bias ? [input, relaid!, bias] : [input, relaid!]);
+        staged ??= new Float32Array(strided.spec.outer * strided.spec.cin * strided.spec.inH * strided.spec.inW);
+        const input = await phases.run([x], staged);
+        const y = await inner.run(bias ? [input, relaid!, bias] : [input, relaid!], out);
         // Copied into the inner kernel's memory, which from now on only checks it is the same array.
         if (fresh) releaseArray(relaid!);
         return y;

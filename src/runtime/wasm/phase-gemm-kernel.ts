@@ -127,7 +127,7 @@ export function phaseGemmKernel(
   };
 
   return {
-    async run([x, weights, bias]) {
+    async run([x, weights, bias], into) {
       made ??= make();
       const { l, f32, exports } = made;
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
@@ -146,7 +146,10 @@ export function phaseGemmKernel(
       if (pooled) pooled.run(exports.run);
       else for (const p of l.parts) exports.run(p.oyStart, p.oyEnd, p.outBase);
       exports.compact();
-      return f32.slice(l.at.result / 4, l.at.result / 4 + size);
+      const result = f32.subarray(l.at.result / 4, l.at.result / 4 + size);
+      if (!into) return result.slice();
+      into.set(result);
+      return into;
     },
     destroy() {
       pooled?.release();

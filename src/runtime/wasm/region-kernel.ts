@@ -30,7 +30,8 @@ export interface RegionKernelSpec {
   /** Floats of the output region, and the result's floats (a prefix, or `extract`'s choice). */
   outFloats: number;
   size: number;
-  extract?: (out: Float32Array) => Float32Array;
+  /** Writes the result (`size` floats) from the output region into `into`. Default: its first `size` floats. */
+  extract?: (out: Float32Array, into: Float32Array) => void;
   /** The code of run(), given each region's byte offset and the output's (run(from, to) where `split`). */
   body(at: { regions: number[]; out: number }): FunctionBody;
   /**
@@ -111,7 +112,7 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
 
   return {
     engine: 'wasm',
-    async run(args) {
+    async run(args, into) {
       made ??= make();
       const { f32, run, regions, out } = made;
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
@@ -131,7 +132,14 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       else if (split) run(0, split.units);
       else run();
       const result = f32.subarray(out / 4, out / 4 + spec.outFloats);
-      return spec.extract ? spec.extract(result) : result.slice(0, spec.size);
+      if (!spec.extract) {
+        if (!into) return result.slice(0, spec.size);
+        into.set(result.subarray(0, spec.size));
+        return into;
+      }
+      const target = into ?? new Float32Array(spec.size);
+      spec.extract(result, target);
+      return target;
     },
     destroy() {
       pooled?.release();
