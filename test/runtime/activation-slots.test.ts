@@ -60,6 +60,10 @@ function checkSlots(plan: ExecutionPlan, params: readonly (readonly Float32Array
   return slots.placed.length;
 }
 
+/** Parameters by plan layer; a layer missing from `byName` gets zeros. */
+const paramsInPlanOrder = (plan: ExecutionPlan, byName: Map<string, Float32Array[]>) =>
+  plan.layers.map((l) => byName.get(l.name) ?? l.params.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1))));
+
 const branchy = [
   'layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 8 dim: 20 dim: 18 } } }',
   'layer { name: "c1" type: "Convolution" bottom: "x" top: "c1" convolution_param { num_output: 16 kernel_size: 3 pad: 1 } }',
@@ -79,7 +83,7 @@ describe('activation slots', () => {
   it('live storages never overlap; reads fall in their lifetimes; asked-for values live to the end', () => {
     const net = loadNet(branchy);
     const plan = buildPlan(net);
-    const params = randomParams(net, 1);
+    const params = paramsInPlanOrder(plan, randomParams(net, 1));
     expect(checkSlots(plan, params)).toBeGreaterThan(5);
     expect(checkSlots(plan, params, ['c1', 'sum', 'prob'])).toBeGreaterThan(5);
     expect(checkSlots(plan, params, ['flat'])).toBeGreaterThan(3);
@@ -118,7 +122,7 @@ describe('activation slots', () => {
     }
     const net = loadNet(path, { inputs: {} });
     const plan = buildPlan(net);
-    const params = plan.layers.map((l) => l.params.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1))));
+    const params = paramsInPlanOrder(plan, new Map());
     expect(checkSlots(plan, params)).toBeGreaterThan(20);
     expect(
       checkSlots(
