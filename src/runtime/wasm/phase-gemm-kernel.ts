@@ -138,9 +138,9 @@ export function phaseGemmKernel(
         boundWeights = weights;
         boundBias = bias;
       }
-      // A shared scratch another kernel wrote since: the grid's zero border is zeroed again (the rows the
-      // input fills are overwritten by spread()).
-      if (slot?.scratchTaken()) f32.fill(0, l.at.input / 4, l.at.output / 4);
+      // spread() writes the whole grid, border included: nothing to re-zero when another kernel used the
+      // shared scratch since. Taking it still tells the others that this kernel wrote there.
+      slot?.scratchTaken();
       f32.set(x, l.at.staging / 4);
       exports.spread();
       if (pooled) pooled.run(exports.run);

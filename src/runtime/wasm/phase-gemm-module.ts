@@ -221,24 +221,42 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
   );
 }
 
-/** `spread()`: the staged input's rows into the grid's interior (its border stays zero). */
+/**
+ * `spread()`: the staged input's rows into the grid's interior, and zeros everywhere else in the grid and its
+ * slack. Writing the border on every call (a few bytes per row; nothing where the grid has none, as for a 1×1
+ * convolution) lets the grid live in scratch memory other kernels write between calls.
+ */
 function spreadInput(l: DeconvolutionLayout): FunctionBody {
-  const { spec, gridRows, gridCols, padTop, padLeft, source, at } = l;
+  const { spec, gridRows, gridCols, padTop, padLeft, source, at, pxv } = l;
   const f = new FunctionBody(0);
-  const [plane, row] = [f.local(I32), f.local(I32)];
-  const first = at.input + ((padTop + source.top) * gridCols + padLeft + source.left) * 4;
-  f.forLoop(plane, 0, spec.outer * spec.cin, 1, () => {
+  const [plane, row, base] = [f.local(I32), f.local(I32), f.local(I32)];
+  const planeBytes = gridRows * gridCols * 4;
+  const planes = spec.outer * spec.cin;
+  // Per plane: zeros up to the first interior element; each row's interior then zeros up to the next row's
+  // (the right border of one row and the left of the next); after the last row, zeros to the plane's end.
+  const lead = ((padTop + source.top) * gridCols + padLeft + source.left) * 4;
+  const gap = (gridCols - source.w) * 4;
+  const tail = planeBytes - lead - Math.max(0, source.h - 1) * gridCols * 4 - source.w * 4;
+  const fill = (at: () => void, bytes: number) => {
+    if (bytes <= 0) return;
+    at();
+    f.i32(0).i32(bytes).memoryFill();
+  };
+  f.forLoop(plane, 0, planes, 1, () => {
+    f.get(plane).i32(planeBytes).mul().i32(at.input).add().set(base);
+    if (source.h === 0 || source.w === 0) {
+      fill(() => f.get(base), planeBytes);
+      return;
+    }
+    fill(() => f.get(base), lead);
     f.forLoop(row, 0, source.h, 1, () => {
-      f.get(plane)
-        .i32(gridRows * gridCols)
-        .mul()
-        .get(row)
-        .i32(gridCols)
-        .mul()
+      // Destination: base + lead + row · gridCols · 4; source: the staged plane's row.
+      f.get(base)
+        .i32(lead)
         .add()
-        .i32(4)
+        .get(row)
+        .i32(gridCols * 4)
         .mul()
-        .i32(first)
         .add();
       f.get(plane)
         .i32(source.h)
@@ -251,7 +269,34 @@ function spreadInput(l: DeconvolutionLayout): FunctionBody {
         .add();
       f.i32(source.w * 4).memoryCopy();
     });
+    if (gap > 0 && source.h > 1) {
+      f.forLoop(row, 0, source.h - 1, 1, () => {
+        f.get(base)
+          .i32(lead + source.w * 4)
+          .add()
+          .get(row)
+          .i32(gridCols * 4)
+          .mul()
+          .add()
+          .i32(0)
+          .i32(gap)
+          .memoryFill();
+      });
+    }
+    fill(
+      () =>
+        f
+          .get(base)
+          .i32(planeBytes - tail)
+          .add(),
+      tail,
+    );
   });
+  // The slack after the grid, which a last block's extra lanes read (phase-gemm-layout.ts).
+  f.i32(at.input + planes * planeBytes)
+    .i32(0)
+    .i32((4 * pxv + gridCols) * 4)
+    .memoryFill();
   return f;
 }
 

@@ -131,6 +131,10 @@ export class FunctionBody {
   memoryCopy() {
     return this.op(0xfc, ...uleb(10), 0, 0);
   }
+  /** memory.fill (bulk memory): pops destination, byte value, byte count. */
+  memoryFill() {
+    return this.op(0xfc, ...uleb(11), 0);
+  }
   f32x4Mul() {
     return this.simd(0xe6);
   }
