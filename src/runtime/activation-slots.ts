@@ -10,6 +10,11 @@
 // end of the pass where the caller asked for one of them (the executor copies those out at the end). Only
 // values a native step writes are placed; a value a gpu.js kernel reads keeps its own array (gpu.js is given
 // nothing but whole arrays), as does every value a gpu.js kernel or a host step makes.
+//
+// Concat in place: where a Concat's top is one block per bottom (outer 1: batch 1 along channels), each
+// bottom's storage is that block of the top's storage, so its producer writes it where the Concat would have
+// copied it; the top's storage then lives from its first bottom's step on. GoogLeNet's, SqueezeNet's and
+// DenseNet's Concats (whose chains nest: each block's top is the next one's first bottom) copy nothing.
 import type { ExecutionPlan } from './execution-plan.js';
 import { planMemory } from './memory-plan.js';
 
@@ -18,8 +23,13 @@ export interface ActivationSlots {
   views: (Float32Array | undefined)[];
   /** The memory every view is part of. */
   memory: Float32Array;
-  /** Byte offset and lifetime [first, last] (step indices) of each placed value's storage (tests). */
+  /**
+   * Byte offset and lifetime [first, last] (step indices) of each storage planned on its own (tests): a
+   * storage nested in another lives as long as every storage nested in it.
+   */
   placed: { value: number; offset: number; bytes: number; first: number; last: number }[];
+  /** Storages written in place into a Concat's top: that top's value and the byte offset there (tests). */
+  nested: { value: number; parent: number; offset: number }[];
 }
 
 /**
@@ -33,6 +43,7 @@ export function planActivationSlots(
   nativeOut: (s: number) => boolean,
 ): ActivationSlots {
   const end = plan.steps.length;
+  const bytesOf = (v: number) => plan.values[v].shape.reduce((a, b) => a * b, 1) * 4;
   // The storage each value lives in: its own, or that of the value it aliases.
   const root = plan.values.map((_, v) => v);
   const placeable = new Array<boolean>(plan.values.length).fill(false);
@@ -52,17 +63,56 @@ export function planActivationSlots(
     }
   });
   for (const v of kept) last[root[v]] = end;
-  const storages: number[] = [];
-  for (let v = 0; v < plan.values.length; v++) if (placeable[v] && root[v] === v) storages.push(v);
-  const bytesOf = (v: number) => plan.values[v].shape.reduce((a, b) => a * b, 1) * 4;
+
+  // Concat in place: a bottom that is a whole block of the top (outer 1) is written straight into the top's
+  // storage, at its block's offset, and the Concat has nothing left to copy for it. Nested Concats (DenseNet's
+  // chains) nest their storages the same way.
+  const parent = new Int32Array(plan.values.length).fill(-1);
+  const within = new Float64Array(plan.values.length); // byte offset in the parent's storage
+  plan.steps.forEach((step, s) => {
+    if (!run[s] || !('native' in step) || !placeable[step.out]) return;
+    const spec = plan.natives?.[step.native];
+    if (spec?.kind !== 'concat' || spec.outer !== 1) return;
+    let offset = 0;
+    step.args.forEach((a, b) => {
+      const bytes = spec.sizes[b] * spec.inner * 4;
+      const r = 'value' in a ? root[a.value] : -1;
+      if (r >= 0 && r !== step.out && placeable[r] && parent[r] < 0 && bytesOf(r) === bytes) {
+        parent[r] = step.out;
+        within[r] = offset;
+      }
+      offset += bytes;
+    });
+  });
+  // Each storage's outermost one and its offset there; that one lives while any storage in it does.
+  const top = (v: number): [number, number] => {
+    let at = 0;
+    for (; parent[v] >= 0; v = parent[v]) at += within[v];
+    return [v, at];
+  };
+  const members: number[] = [];
+  for (let v = 0; v < plan.values.length; v++) if (placeable[v] && root[v] === v) members.push(v);
+  for (const v of members) {
+    const [t] = top(v);
+    if (t === v) continue;
+    first[t] = Math.min(first[t], first[v]);
+    last[t] = Math.max(last[t], last[v]);
+  }
+  const storages = members.filter((v) => parent[v] < 0);
   const lifetimes = storages.map((v) => ({ bytes: bytesOf(v), first: first[v], last: last[v] }));
   const { offsets, peak } = planMemory(lifetimes, 64);
   const memory = new Float32Array(Math.ceil(peak / 4));
+  const offsetOf = new Map(storages.map((v, i) => [v, offsets[i]]));
   const views = new Array<Float32Array | undefined>(plan.values.length);
-  storages.forEach((v, i) => (views[v] = memory.subarray(offsets[i] / 4, (offsets[i] + lifetimes[i].bytes) / 4)));
+  for (const v of members) {
+    const [t, at] = top(v);
+    const start = (offsetOf.get(t)! + at) / 4;
+    views[v] = memory.subarray(start, start + bytesOf(v) / 4);
+  }
   return {
     views,
     memory,
     placed: storages.map((v, i) => ({ value: v, offset: offsets[i], ...lifetimes[i] })),
+    nested: members.filter((v) => parent[v] >= 0).map((v) => ({ value: v, parent: parent[v], offset: within[v] })),
   };
 }

@@ -19,6 +19,11 @@ export function concatHostKernel(spec: ConcatNativeSpec): NativeKernel {
     spec.sizes.forEach((size, b) => {
       const block = size * spec.inner;
       const x = args[b];
+      // Already in place: the executor had its producer write it into this block (activation-slots.ts).
+      if (spec.outer === 1 && x.buffer === out.buffer && x.byteOffset === out.byteOffset + offset * 4) {
+        offset += block;
+        return;
+      }
       if (spec.outer === 1) out.set(x, offset);
       else for (let o = 0; o < spec.outer; o++) out.set(x.subarray(o * block, (o + 1) * block), o * total * spec.inner + offset);
       offset += block;
