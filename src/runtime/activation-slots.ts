@@ -34,13 +34,15 @@ export interface ActivationSlots {
 
 /**
  * Slots for the steps that run (`run`), with the values in `kept` alive to the end. `nativeOut(s)`: whether
- * step s is a native step that runs (its `out` may be placed).
+ * step s is a native step that runs (its `out` may be placed). `allocate` makes the memory (default: an array
+ * of its own; the executor's: a region of its kernels' WebAssembly memory, so kernels read and write there).
  */
 export function planActivationSlots(
   plan: ExecutionPlan,
   run: readonly boolean[],
   kept: ReadonlySet<number>,
   nativeOut: (s: number) => boolean,
+  allocate: (floats: number) => Float32Array = (floats) => new Float32Array(floats),
 ): ActivationSlots {
   const end = plan.steps.length;
   const bytesOf = (v: number) => plan.values[v].shape.reduce((a, b) => a * b, 1) * 4;
@@ -101,7 +103,7 @@ export function planActivationSlots(
   const storages = members.filter((v) => parent[v] < 0);
   const lifetimes = storages.map((v) => ({ bytes: bytesOf(v), first: first[v], last: last[v] }));
   const { offsets, peak } = planMemory(lifetimes, 64);
-  const memory = new Float32Array(Math.ceil(peak / 4));
+  const memory = allocate(Math.ceil(peak / 4));
   const offsetOf = new Map(storages.map((v, i) => [v, offsets[i]]));
   const views = new Array<Float32Array | undefined>(plan.values.length);
   for (const v of members) {

@@ -179,6 +179,16 @@ export function createExecutor(
 
   const readBack = (v: Value, shape: number[]): Tensor => ({ shape: [...shape], data: hostArray(v) });
 
+  // The activations in the kernels' arena where it has room: a Convolution then reads its input and writes its
+  // result where they lie, with no copy in or out. Reserved before the arena's memory exists (the first pass's
+  // kernels are made first); a later pass asking for other blobs gets an array of its own.
+  const activationMemory = (floats: number): Float32Array => {
+    const slot = arena?.reserve(floats * 4, 0);
+    if (!slot) return new Float32Array(floats);
+    const place = slot.place();
+    return new Float32Array(place.memory.buffer, place.own, floats);
+  };
+
   // The activation memory of the last pass's steps (activation-slots.ts), remade only when they change.
   let slots: { key: string; slots: ActivationSlots } | undefined;
   const slotsFor = (run: readonly boolean[], kept: ReadonlySet<number>): ActivationSlots | undefined => {
@@ -186,7 +196,7 @@ export function createExecutor(
     const key = `${run.map(Number).join('')}/${[...kept].join(',')}`;
     if (slots?.key !== key) {
       slots = undefined; // the old memory goes before the new one is made
-      slots = { key, slots: planActivationSlots(plan, run, kept, (s) => 'native' in plan.steps[s]) };
+      slots = { key, slots: planActivationSlots(plan, run, kept, (s) => 'native' in plan.steps[s], activationMemory) };
     }
     return slots.slots;
   };
@@ -216,8 +226,6 @@ export function createExecutor(
       // only the live activations, not every blob of the net (FCN-8s at 500²: 619 MiB of blobs, 241 MiB live).
       const lastReader = lastReaders(plan, run);
       const kept = new Set(wanted.map(([, v]) => v));
-      const activations = slotsFor(run, kept);
-      const views = activations?.views;
       const release = (s: number) => {
         const step = plan.steps[s];
         const read = 'alias' in step ? [step.alias] : step.args.flatMap((a) => ('value' in a ? [a.value] : []));
@@ -226,6 +234,9 @@ export function createExecutor(
       // Every native kernel of the pass first, so that they all reserve their part of the arena before
       // the first one makes its memory (kernel-arena.ts).
       plan.steps.forEach((step, s) => run[s] && 'native' in step && nativeKernelFor(s));
+      // Then the activation memory, in the arena where it has room.
+      const activations = slotsFor(run, kept);
+      const views = activations?.views;
       let previous = -1;
       for (let s = 0; s < plan.steps.length; s++) {
         if (!run[s]) continue;

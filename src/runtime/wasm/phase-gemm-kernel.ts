@@ -141,11 +141,18 @@ export function phaseGemmKernel(
       // spread() writes the whole grid, border included: nothing to re-zero when another kernel used the
       // shared scratch since. Taking it still tells the others that this kernel wrote there.
       slot?.scratchTaken();
-      f32.set(x, l.at.staging / 4);
-      exports.spread();
+      // A value in this memory (the executor's activations in its arena) is read where it lies; any other
+      // is copied in first.
+      const inPlace = x.buffer === f32.buffer;
+      if (!inPlace) f32.set(x, l.at.staging / 4);
+      exports.spread(inPlace ? x.byteOffset : l.at.staging);
       if (pooled) pooled.run(exports.run);
       else for (const p of l.parts) exports.run(p.oyStart, p.oyEnd, p.outBase);
-      exports.compact();
+      if (into && into.buffer === f32.buffer) {
+        exports.compact(into.byteOffset);
+        return into;
+      }
+      exports.compact(l.at.result);
       const result = f32.subarray(l.at.result / 4, l.at.result / 4 + size);
       if (!into) return result.slice();
       into.set(result);
@@ -160,8 +167,8 @@ export function phaseGemmKernel(
 
 interface PhaseGemmExports {
   run: (oyStart: number, oyEnd: number, outBase: number) => void;
-  spread: () => void;
-  compact: () => void;
+  spread: (source: number) => void;
+  compact: (result: number) => void;
 }
 
 /** A Deconvolution's native kernel: weights (C_in, C_out/g, kh, kw). */

@@ -222,13 +222,14 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
 }
 
 /**
- * `spread()`: the staged input's rows into the grid's interior, and zeros everywhere else in the grid and its
- * slack. Writing the border on every call (a few bytes per row; nothing where the grid has none, as for a 1×1
+ * `spread(source)`: the input's rows (at byte address `source`: the staging region, or the value itself where
+ * it lies in this memory) into the grid's interior, and zeros everywhere else in the grid and its slack. Writing the border on every call (a few bytes per row; nothing where the grid has none, as for a 1×1
  * convolution) lets the grid live in scratch memory other kernels write between calls.
  */
 function spreadInput(l: DeconvolutionLayout): FunctionBody {
   const { spec, gridRows, gridCols, padTop, padLeft, source, at, pxv } = l;
-  const f = new FunctionBody(0);
+  const f = new FunctionBody(1);
+  const source0 = 0;
   const [plane, row, base] = [f.local(I32), f.local(I32), f.local(I32)];
   const planeBytes = gridRows * gridCols * 4;
   const planes = spec.outer * spec.cin;
@@ -265,7 +266,7 @@ function spreadInput(l: DeconvolutionLayout): FunctionBody {
         .add()
         .i32(source.w * 4)
         .mul()
-        .i32(at.staging)
+        .get(source0)
         .add();
       f.i32(source.w * 4).memoryCopy();
     });
@@ -300,11 +301,15 @@ function spreadInput(l: DeconvolutionLayout): FunctionBody {
   return f;
 }
 
-/** `compact()`: every part's planes into the contiguous result (dropping the slack), for one copy out. */
+/**
+ * `compact(result)`: every part's planes into the contiguous result at byte address `result` (the result
+ * region, or the value's own place where it lies in this memory), dropping the slack.
+ */
 function compactOutput(l: DeconvolutionLayout): FunctionBody {
-  const { spec, outPlane, at } = l;
+  const { spec, outPlane } = l;
   const { h, w } = spec.window;
-  const f = new FunctionBody(0);
+  const f = new FunctionBody(1);
+  const result = 0;
   const plane = f.local(I32);
   for (const part of l.parts) {
     const bytes = (part.oyEnd - part.oyStart) * w * 4;
@@ -312,7 +317,9 @@ function compactOutput(l: DeconvolutionLayout): FunctionBody {
       f.get(plane)
         .i32(h * w * 4)
         .mul()
-        .i32(at.result + part.oyStart * w * 4)
+        .get(result)
+        .add()
+        .i32(part.oyStart * w * 4)
         .add();
       f.get(plane)
         .i32(outPlane * 4)
