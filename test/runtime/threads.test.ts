@@ -9,6 +9,8 @@ import { compile } from '../../src/runtime/compile.js';
 import { threadCount } from '../../src/runtime/gpu-executor.js';
 import { runReference } from '../../src/runtime/reference-executor.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
+import { innerProductNativeKernel } from '../../src/runtime/wasm/inner-product-kernel.js';
+import { KernelPool } from '../../src/runtime/wasm/kernel-worker.js';
 
 describe('native kernel threads', () => {
   it('default: every core; a number caps it; false is one thread', () => {
@@ -67,5 +69,31 @@ describe('native kernel threads', () => {
       for (const name of ['p', 'q']) expect(maxRelativeError(got[name].data, want.get(name)!.data), name).toBeLessThanOrEqual(1e-6);
     }
     compiled.destroy();
+  });
+
+  // InnerProduct splits its blocks of 4 outputs where its weights take ≥ 4 MiB; a pool whose every call splits
+  // runs the split path on every pass. 1030 outputs: the last block is partly padding.
+  it.each([false, true])('InnerProduct split between two threads (transpose %s) matches a plain loop', async (transpose) => {
+    const [m, k, n] = [2, 1031, 1030];
+    const x = randomTensor([m, k], 1).data;
+    const w = randomTensor(transpose ? [k, n] : [n, k], 2).data;
+    const b = randomTensor([n], 3).data;
+    const want = new Float32Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let t = 0; t < k; t++) sum += x[i * k + t] * w[transpose ? t * n + j : j * k + t];
+        want[i * n + j] = Math.max(0, sum + b[j]);
+      }
+    const pool = new KernelPool(2, 'split');
+    const kernel = innerProductNativeKernel({ kind: 'inner-product', m, k, n, transpose, bias: true, relu: 0 }, { threads: 2, pool });
+    try {
+      expect(pool.registered).toBe(0);
+      for (let pass = 0; pass < 3; pass++) expect(maxRelativeError(await kernel.run([x, w, b]), want)).toBeLessThanOrEqual(1e-5);
+      expect(pool.registered).toBe(1);
+    } finally {
+      kernel.destroy();
+      pool.terminate();
+    }
   });
 });
