@@ -75,6 +75,9 @@ export interface Executor {
 }
 
 type Value = Float32Array | { toArray(): unknown; delete?(): void };
+
+/** What NativeKernel.bind is given for a value argument (it reads parameters only). */
+const NO_VALUE = new Float32Array(0);
 type KernelFn = string | ((...args: never[]) => unknown);
 type RunShortcut = ((...args: unknown[]) => unknown) & { destroy?(): void };
 
@@ -158,10 +161,11 @@ export function createExecutor(
     });
     for (const [array, r] of readers) if (!r.others) releasable.set(array, r.readers);
   }
-  const nativeRan: boolean[] = [];
+  // Native steps that have copied their parameters: bound (NativeKernel.bind) or run.
+  const bound: boolean[] = [];
   const releaseIfCopied = (array: Float32Array) => {
     const readers = releasable.get(array);
-    if (!readers || !readers.every((s) => nativeRan[s])) return;
+    if (!readers || !readers.every((s) => bound[s])) return;
     releasable.delete(array);
     // A JavaScript kernel may read its parameters on every call: only WebAssembly ones copy them.
     if (!readers.some((s) => nativeKernels[s]?.engine === 'js')) releaseArray(array);
@@ -237,6 +241,16 @@ export function createExecutor(
       // Then the activation memory, in the arena where it has room.
       const activations = slotsFor(run, kept);
       const views = activations?.views;
+      // Then every kernel's weights, before any activation is written: each loaded array is freed once laid
+      // out, so the peak holds the weights once (plus the largest twice), not also the pass's activations.
+      plan.steps.forEach((step, s) => {
+        if (!run[s] || !('native' in step)) return;
+        const k = nativeKernelFor(s);
+        if (!k.bind) return;
+        k.bind(step.args.map((a) => ('value' in a ? NO_VALUE : params[a.param[0]][a.param[1]])));
+        bound[s] = true;
+        for (const a of step.args) if ('param' in a) releaseIfCopied(params[a.param[0]][a.param[1]]);
+      });
       let previous = -1;
       for (let s = 0; s < plan.steps.length; s++) {
         if (!run[s]) continue;
@@ -272,7 +286,7 @@ export function createExecutor(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
             views?.[step.out],
           );
-          nativeRan[s] = true;
+          bound[s] = true;
           // Its parameters freed here, not after the pass: the first pass's peak is the one that counts.
           for (const a of step.args) if ('param' in a) releaseIfCopied(params[a.param[0]][a.param[1]]);
           timed(k.engine === 'js' ? 'js' : 'native');

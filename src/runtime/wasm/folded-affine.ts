@@ -42,34 +42,46 @@ export function foldedAffineKernel(
 ): NativeKernel {
   let bound: readonly Float32Array[] | undefined;
   let folded: [Float32Array, Float32Array] | undefined;
+  // Folded arrays the inner kernel has not copied yet; once it has, it only checks they are the same arrays,
+  // and their bytes are freed (releaseArray).
+  let pending = false;
   const own = hasBias ? 2 : 1;
+  const fold = (args: readonly Float32Array[]) => {
+    const params = args.slice(1);
+    if (bound && folded && params.length === bound.length && params.every((a, i) => a === bound![i])) return;
+    const [w, b] = [params[0], hasBias ? params[1] : undefined];
+    const [s, t] = composed(affine, channels, params.slice(own));
+    const weights = new Float32Array(w.length);
+    if ('rows' in layout) {
+      const row = layout.rows;
+      for (let j = 0; j < channels; j++) for (let i = j * row; i < (j + 1) * row; i++) weights[i] = w[i] * s[j];
+    } else {
+      for (let i = 0; i < w.length; i++) weights[i] = w[i] * s[i % layout.columns];
+    }
+    const bias = new Float32Array(channels);
+    for (let j = 0; j < channels; j++) bias[j] = (b ? b[j] : 0) * s[j] + t[j];
+    folded = [weights, bias];
+    bound = params;
+    pending = true;
+  };
   return {
     engine: inner.engine,
+    bind(args) {
+      fold(args);
+      if (!pending || !inner.bind) return;
+      inner.bind([args[0], ...folded!]);
+      for (const a of folded!) releaseArray(a);
+      pending = false;
+    },
     run(args, out) {
-      const params = args.slice(1);
-      if (!bound || !folded || params.length !== bound.length || params.some((a, i) => a !== bound![i])) {
-        const [w, b] = [params[0], hasBias ? params[1] : undefined];
-        const [s, t] = composed(affine, channels, params.slice(own));
-        const weights = new Float32Array(w.length);
-        if ('rows' in layout) {
-          const row = layout.rows;
-          for (let j = 0; j < channels; j++) for (let i = j * row; i < (j + 1) * row; i++) weights[i] = w[i] * s[j];
-        } else {
-          for (let i = 0; i < w.length; i++) weights[i] = w[i] * s[i % layout.columns];
-        }
-        const bias = new Float32Array(channels);
-        for (let j = 0; j < channels; j++) bias[j] = (b ? b[j] : 0) * s[j] + t[j];
-        folded = [weights, bias];
-        bound = params;
-        // The inner kernel copies them into its memory on this call and then only checks they are the same
-        // arrays: their bytes are freed once it ran (releaseArray).
-        const fresh = folded;
-        return inner.run([args[0], ...fresh], out).then((y) => {
-          for (const a of fresh) releaseArray(a);
-          return y;
-        });
-      }
-      return inner.run([args[0], ...folded], out);
+      fold(args);
+      if (!pending) return inner.run([args[0], ...folded!], out);
+      const fresh = folded!;
+      pending = false;
+      return inner.run([args[0], ...fresh], out).then((y) => {
+        for (const a of fresh) releaseArray(a);
+        return y;
+      });
     },
     destroy: () => inner.destroy(),
   };

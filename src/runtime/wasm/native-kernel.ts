@@ -23,6 +23,13 @@ export interface NativeKernel {
    * Without, a new array. `out` never overlaps an argument.
    */
   run(args: readonly Float32Array[], out?: Float32Array): Promise<Float32Array>;
+  /**
+   * Lays out the parameter arguments of `args` (its value arguments are not read) as run() would on its
+   * first call with them, so that run() then only checks they are the same arrays. The executor binds every
+   * kernel's weights before the first pass touches any activation: the weights it loaded are freed one by
+   * one as they are laid out, so its peak memory holds them once, plus the largest one twice.
+   */
+  bind?(args: readonly Float32Array[]): void;
   /** Ends its worker threads, if any. */
   destroy(): void;
 }

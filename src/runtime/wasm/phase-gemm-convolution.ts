@@ -78,19 +78,21 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
     let relaid: Float32Array | undefined;
     // The rearranged input, made once: the phases kernel writes it here on every call.
     let staged: Float32Array | undefined;
+    const bind = ([x, weights, bias]: readonly Float32Array[]) => {
+      if (weights === bound) return;
+      relaid = strided.weights(weights);
+      bound = weights;
+      inner.bind!(bias ? [x, relaid, bias] : [x, relaid]);
+      // Copied into the inner kernel's memory, which from now on only checks it is the same array.
+      releaseArray(relaid);
+    };
     return {
+      bind,
       async run([x, weights, bias], out) {
-        const fresh = weights !== bound;
-        if (fresh) {
-          relaid = strided.weights(weights);
-          bound = weights;
-        }
+        bind([x, weights, bias]);
         staged ??= new Float32Array(strided.spec.outer * strided.spec.cin * strided.spec.inH * strided.spec.inW);
         const input = await phases.run([x], staged);
-        const y = await inner.run(bias ? [input, relaid!, bias] : [input, relaid!], out);
-        // Copied into the inner kernel's memory, which from now on only checks it is the same array.
-        if (fresh) releaseArray(relaid!);
-        return y;
+        return inner.run(bias ? [input, relaid!, bias] : [input, relaid!], out);
       },
       destroy() {
         phases.destroy();

@@ -126,18 +126,23 @@ export function phaseGemmKernel(
     return { l, memory, f32: new Float32Array(memory.buffer), exports };
   };
 
+  const bind = ([, weights, bias]: readonly Float32Array[]) => {
+    made ??= make();
+    if (weights === boundWeights && bias === boundBias) return;
+    writeWeights(made.l, weightIndex, made.f32, weights, spec.bias ? bias : undefined);
+    boundWeights = weights;
+    boundBias = bias;
+  };
+
   return {
-    async run([x, weights, bias], into) {
-      made ??= make();
-      const { l, f32, exports } = made;
+    bind,
+    async run(args, into) {
+      const x = args[0];
+      bind(args);
+      const { l, f32, exports } = made!;
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
       if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
       workersReady = true;
-      if (weights !== boundWeights || bias !== boundBias) {
-        writeWeights(l, weightIndex, f32, weights, spec.bias ? bias : undefined);
-        boundWeights = weights;
-        boundBias = bias;
-      }
       // spread() writes the whole grid, border included: nothing to re-zero when another kernel used the
       // shared scratch since. Taking it still tells the others that this kernel wrote there.
       slot?.scratchTaken();

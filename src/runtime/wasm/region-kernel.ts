@@ -110,8 +110,21 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
     return { f32: new Float32Array(memory.buffer), run, regions, out, scratch: range };
   };
 
+  /** The parameter regions, written where the parameter arrays differ from the bound ones. */
+  const bind = (args: readonly Float32Array[]) => {
+    made ??= make();
+    const paramsChanged =
+      !bound ||
+      args.length !== bound.length + spec.paramsFrom ||
+      args.some((a, i) => i >= spec.paramsFrom && a !== bound![i - spec.paramsFrom]);
+    if (!paramsChanged) return;
+    spec.regions.forEach((r, i) => r.param && made!.f32.set(r.derive ? r.derive(args) : args[i], made!.regions[i] / 4));
+    bound = args.slice(spec.paramsFrom);
+  };
+
   return {
     engine: 'wasm',
+    bind,
     async run(args, into) {
       made ??= make();
       const { f32, run, regions, out } = made;
@@ -119,15 +132,8 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
       workersReady = true;
       if (made.scratch && slot!.scratchTaken()) f32.fill(0, made.scratch[0], made.scratch[1]);
-      const paramsChanged =
-        !bound ||
-        args.length !== bound.length + spec.paramsFrom ||
-        args.some((a, i) => i >= spec.paramsFrom && a !== bound![i - spec.paramsFrom]);
-      spec.regions.forEach((r, i) => {
-        if (r.param && !paramsChanged) return;
-        f32.set(r.derive ? r.derive(args) : args[i], regions[i] / 4);
-      });
-      bound = args.slice(spec.paramsFrom);
+      bind(args);
+      spec.regions.forEach((r, i) => !r.param && f32.set(r.derive ? r.derive(args) : args[i], regions[i] / 4));
       if (pooled) pooled.run(run);
       else if (split) run(0, split.units);
       else run();
