@@ -78,6 +78,22 @@ describe('SplitChooser', () => {
     expect(ways.slice(65, 96).some(Boolean)).toBe(false);
   });
 
+  it('split calls that estimate the alone time: never a call alone while the split pays; alone once it stops', () => {
+    const c = new SplitChooser();
+    const ways: boolean[] = [];
+    for (let call = 0; call < 100; call++) {
+      const way = c.next();
+      ways.push(way.split);
+      // A split call takes 5 ms and says it would take 9 alone, until call 50 (the other core taken: 20 ms).
+      if (way.timed) c.record(way.split, way.split ? (call < 50 ? 5 : 20) : 9, way.split ? 9 : undefined);
+    }
+    expect(ways.slice(0, 51).every(Boolean)).toBe(true);
+    expect(ways.slice(53, 64).some(Boolean)).toBe(false);
+    // Tried again every 32nd call.
+    expect(ways[64]).toBe(true);
+    expect(ways[96]).toBe(true);
+  });
+
   it("policy 'split' always splits", () => {
     expect(
       drive(

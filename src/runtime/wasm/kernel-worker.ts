@@ -16,11 +16,13 @@
 // postMessage round trip measured 0.7–2.5 ms of start lag on 2 busy cores, more than the split saves on a
 // 2 ms layer; a futex wake costs microseconds.
 //
-// Whether a call is split at all is decided per kernel from its own calls (SplitChooser): the first calls
-// alternate split and alone, each timed, and the faster way is kept; every REPROBE_EVERY-th call tries the
-// other way again, so a layer whose split stops paying (the other core taken by other work, a layer whose
-// copies dominate) goes back to one thread, and comes back when the core is free. The items are the same
-// either way (this thread runs them all when alone), so the values do not depend on the choice.
+// Whether a call is split at all is decided per kernel from its own calls (SplitChooser): each split call is
+// timed, and also says what the call would have taken alone — this thread's time per item it ran, times all
+// the items — so a kernel that splits needs no call alone to know that splitting pays (an alone call of a
+// VGG layer costs 50 ms more; the bench's few passes of a big net used to be half such probes). A split that
+// stops paying (the other core taken by other work: a worker holding an item it cannot finish) goes back to
+// one thread, and every REPROBE_EVERY-th call then tries the split again. The items are the same either way
+// (this thread runs them all when alone), so the values do not depend on the choice.
 import { CAN_BLOCK, startWorker, type PlatformWorker } from '#platform';
 
 /** Control block slots (Int32) of a worker: request counter, quit flag, ready flag, the kernel asked for. */
@@ -135,6 +137,8 @@ export class SplitChooser {
   private calls = 0;
   private readonly samples: { split: number[]; alone: number[] } = { split: [], alone: [] };
   private chosen: boolean | undefined;
+  /** Whether split calls give alone estimates (a pooled kernel's do). */
+  private estimated = false;
 
   constructor(readonly policy: 'adaptive' | 'split' = 'adaptive') {}
 
@@ -146,13 +150,25 @@ export class SplitChooser {
     if (call === 0) return { split: true, timed: false };
     const { split, alone } = this.samples;
     if (this.chosen === undefined) return { split: split.length <= alone.length, timed: true };
+    // A split call estimates the alone time too: no call alone is needed to see the split stop paying.
+    if (this.chosen && this.estimated) return { split: true, timed: true };
     return { split: call % REPROBE_EVERY === 0 ? !this.chosen : this.chosen, timed: true };
   }
 
-  record(split: boolean, ms: number): void {
-    const list = split ? this.samples.split : this.samples.alone;
-    list.push(ms);
-    if (list.length > KEEP) list.shift();
+  /**
+   * A timed call's milliseconds; a split call may give `aloneEstimate`, what it would have taken alone
+   * (its thread's time per item × the items), recorded as an alone sample.
+   */
+  record(split: boolean, ms: number, aloneEstimate?: number): void {
+    const push = (list: number[], v: number) => {
+      list.push(v);
+      if (list.length > KEEP) list.shift();
+    };
+    push(split ? this.samples.split : this.samples.alone, ms);
+    if (split && aloneEstimate !== undefined) {
+      push(this.samples.alone, aloneEstimate);
+      this.estimated = true;
+    }
     const { split: s, alone: a } = this.samples;
     if (s.length >= PROBES && a.length >= PROBES) this.chosen = Math.min(...s) < Math.min(...a);
   }
@@ -217,9 +233,15 @@ export class KernelPool {
         Atomics.store(state, COMPLETED, 0);
         Atomics.store(state, CLAIMED, 0);
         for (const w of workers) w.start(id);
+        // This thread's items and their time: what the call would take alone is about that time per item.
+        let mine = 0;
+        let mineMs = 0;
         for (let i; (i = Atomics.add(state, CLAIMED, 1)) < n;) {
+          const t = way.timed ? performance.now() : 0;
           run(...items[i]);
           Atomics.add(state, COMPLETED, 1);
+          if (way.timed) mineMs += performance.now() - t;
+          mine++;
         }
         // Only items a worker claimed are waited for; one that has not woken yet takes none.
         for (let i = 0; i < SPIN && Atomics.load(state, COMPLETED) !== n; i++);
@@ -233,7 +255,7 @@ export class KernelPool {
           }
         }
         if (Atomics.exchange(state, FAILED, 0)) throw new Error('native kernel worker: its part of the layer failed');
-        if (way.timed) chooser.record(true, performance.now() - t0);
+        if (way.timed) chooser.record(true, performance.now() - t0, mine > 0 ? (mineMs / mine) * n : undefined);
       },
       // In a page, workers start only while the main thread yields (Chromium starts a Web Worker through
       // tasks on the page's own event loop), so a main thread waiting for their part would wait for ever.
