@@ -1,8 +1,11 @@
 // The host side of brewnet's single-pass native kernels (pooling, inner product, element-wise): a module
 // whose one function `run()` reads its arguments from fixed regions of its memory and writes the result to
 // another, every address a constant of the generated code. Per call the values are copied in (parameter
-// blobs, or what the kernel derives from them, only when the bound arrays change) and the result out.
-// Every region is followed by 16 bytes of slack, so a kernel's last f32x4 may run past its end.
+// blobs, or what the kernel derives from them, only when the bound arrays change) and the result out; a
+// value that already lies in the kernel's memory (the executor's activations, in its arena) is read where it
+// is, by a module made for that address. Every region is followed by 16 bytes of slack, so a kernel's last
+// f32x4 may run past its end: the bodies read lanes past an input's end (from whatever follows it) only for
+// outputs past the result's end, and never store into an input region.
 // A kernel whose work is independent units (Pooling's planes) may be `split`: run(from, to) computes units
 // [from, to), and with threads the executor's pool (kernel-worker.ts) claims chunks of them on a shared memory.
 import { CAN_BLOCK } from '#platform';
@@ -41,22 +44,27 @@ export interface RegionKernelSpec {
   split?: { units: number; threads: number; pool?: KernelPool };
   /**
    * The executor's memory (createNativeKernel passes it on): the parameter regions get a region of their own
-   * there, and the input and output regions its shared scratch where they take ARENA_MIN_SCRATCH bytes or
-   * more (FCN-8s's first Poolings: 156 and 78 MB). A kernel in the shared scratch zeroes its scratch bytes
-   * when another kernel used them since its last call, so a body reads exactly what it would in a memory of
-   * its own (zeros where nothing was written); below the threshold that zeroing would cost more time than the
-   * bytes are worth. Without, a memory of its own.
+   * there, and the input and output regions its shared scratch; the executor's activations lie there too, so
+   * the kernel reads its inputs where they are. When another kernel used the scratch since its last call, the
+   * kernel zeroes the slack after the inputs it copies in and, where `zeroedOutput`, its output region, so a
+   * body reads what it would in a memory of its own. Without, a memory of its own.
    */
   arena?: KernelArena;
+  /**
+   * The body leaves parts of the output region unwritten that must read as zeros (space to depth: the
+   * padding), so the region is zeroed again after another kernel used the scratch. Without, the body writes
+   * every output.
+   */
+  zeroedOutput?: boolean;
 }
+
+/** Modules a kernel makes for the places its inputs were found; past them, its inputs are copied in. */
+const MAX_INSTANCES = 4;
 
 /** Chunks per thread of a split kernel: a thread that gets less CPU takes fewer (see kernel-worker.ts). */
 const CHUNKS_PER_THREAD = 4;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
-
-/** Scratch bytes from which a region kernel made in an arena uses the arena's shared scratch. */
-export const ARENA_MIN_SCRATCH = 16 * 2 ** 20;
 
 export function regionKernel(spec: RegionKernelSpec): NativeKernel {
   // Byte offsets from 0 in a memory of its own: the regions in order, then the output.
@@ -74,17 +82,33 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
   if (alone.bytes > 2 ** 31) throw new Error(`internal: a native kernel needs ${alone.bytes} bytes of memory`);
   const own = lay((r) => r?.param === true);
   const scratch = lay((r) => r?.param !== true);
-  const slot = scratch.bytes >= ARENA_MIN_SCRATCH ? spec.arena?.reserve(own.bytes, scratch.bytes) : undefined;
+  const slot = spec.arena?.reserve(own.bytes, scratch.bytes);
   const split = spec.split;
   const wantsSplit = split !== undefined && split.threads > 1 && split.units > 1 && typeof SharedArrayBuffer === 'function';
   let bound: readonly Float32Array[] | undefined;
   let ownPool: KernelPool | undefined;
-  let pooled: PooledKernel | undefined;
-  let workersReady = false;
 
-  // Memory, module and instance on the first call: an arena's memory exists once every kernel reserved.
+  // The memory on the first call (an arena's memory exists once every kernel reserved), and a module per
+  // set of region addresses: a value argument that lies in this memory (the executor's activations in its
+  // arena) is read where it is, so a kernel has one module for its own regions and one for each place its
+  // inputs were found (the same on every pass of an executor: its activations are planned once).
+  interface Instance {
+    run: (from?: number, to?: number) => void;
+    pooled?: PooledKernel;
+    workersReady: boolean;
+  }
   let made:
-    | { f32: Float32Array; run: (from?: number, to?: number) => void; regions: number[]; out: number; scratch?: [number, number] }
+    | {
+        memory: WebAssembly.Memory;
+        f32: Float32Array;
+        regions: number[];
+        out: number;
+        pages: number;
+        shared: boolean;
+        imported: boolean;
+        scratch?: [number, number];
+        instances: Map<string, Instance>;
+      }
     | undefined;
   const make = () => {
     const place = slot?.place();
@@ -93,21 +117,33 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
     const shared = place ? place.shared && wantsSplit : wantsSplit;
     const memory = place?.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
     const imported = place ? place.shared : shared;
+    const range: [number, number] | undefined = place ? [place.scratch / 4, (place.scratch + scratch.bytes) / 4] : undefined;
+    if (shared && split && !split.pool) ownPool = new KernelPool(split.threads);
     const regions = at.slice(0, -1);
     const out = at[at.length - 1];
-    const module = new WebAssembly.Module(encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages, shared: imported }));
-    const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as (from?: number, to?: number) => void;
-    if (shared && split) {
+    return { memory, f32: new Float32Array(memory.buffer), regions, out, pages, shared, imported, scratch: range, instances: new Map() };
+  };
+  const instanceFor = (regions: number[]): Instance => {
+    const m = made!;
+    const key = regions.join(',');
+    let instance = m.instances.get(key);
+    if (instance) return instance;
+    const module = new WebAssembly.Module(
+      encodeModule([{ name: 'run', body: spec.body({ regions, out: m.out }) }], { pages: m.pages, shared: m.imported }),
+    );
+    const run = new WebAssembly.Instance(module, { env: { memory: m.memory } }).exports.run as (from?: number, to?: number) => void;
+    let pooled: PooledKernel | undefined;
+    if (m.shared && split) {
       const parts = Math.min(split.units, split.threads * CHUNKS_PER_THREAD);
       const items = Array.from({ length: parts }, (_, k) => [
         Math.floor((k * split.units) / parts),
         Math.floor(((k + 1) * split.units) / parts),
       ]);
-      ownPool = split.pool ? undefined : new KernelPool(split.threads);
-      pooled = (split.pool ?? ownPool)!.register(module, memory, 'run', items);
+      pooled = (split.pool ?? ownPool)!.register(module, m.memory, 'run', items);
     }
-    const range: [number, number] | undefined = place ? [place.scratch / 4, (place.scratch + scratch.bytes) / 4] : undefined;
-    return { f32: new Float32Array(memory.buffer), run, regions, out, scratch: range };
+    instance = { run, pooled, workersReady: false };
+    m.instances.set(key, instance);
+    return instance;
   };
 
   /** The parameter regions, written where the parameter arrays differ from the bound ones. */
@@ -126,17 +162,33 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
     engine: 'wasm',
     bind,
     async run(args, into) {
-      made ??= make();
-      const { f32, run, regions, out } = made;
-      // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
-      if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
-      workersReady = true;
-      if (made.scratch && slot!.scratchTaken()) f32.fill(0, made.scratch[0], made.scratch[1]);
       bind(args);
-      spec.regions.forEach((r, i) => !r.param && f32.set(r.derive ? r.derive(args) : args[i], regions[i] / 4));
-      if (pooled) pooled.run(run);
-      else if (split) run(0, split.units);
-      else run();
+      const m = made!;
+      const { f32, out } = m;
+      // Where each region is read from on this call: a value argument in this memory where it lies (no
+      // derived copy of it is needed), else the kernel's own region, copied in.
+      const inPlace = spec.regions.map((r, i) => !r.param && !r.derive && args[i].buffer === f32.buffer);
+      const regions =
+        inPlace.some(Boolean) && m.instances.size < MAX_INSTANCES
+          ? m.regions.map((a, i) => (inPlace[i] ? args[i].byteOffset : a))
+          : (inPlace.fill(false), m.regions);
+      const instance = instanceFor(regions);
+      // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
+      if (!instance.workersReady && !CAN_BLOCK && instance.pooled) await instance.pooled.whenReady();
+      instance.workersReady = true;
+      // In the shared scratch, another kernel may have written since: what this kernel reads beyond what the
+      // call writes (the output region, the slack after each region copied in) is zeroed again, as in a
+      // memory of its own.
+      if (m.scratch && slot!.scratchTaken()) {
+        if (spec.zeroedOutput) f32.fill(0, out / 4, out / 4 + spec.outFloats + 4);
+        spec.regions.forEach(
+          (r, i) => !r.param && !inPlace[i] && f32.fill(0, m.regions[i] / 4 + r.floats, m.regions[i] / 4 + r.floats + 4),
+        );
+      }
+      spec.regions.forEach((r, i) => !r.param && !inPlace[i] && f32.set(r.derive ? r.derive(args) : args[i], m.regions[i] / 4));
+      if (instance.pooled) instance.pooled.run(instance.run);
+      else if (split) instance.run(0, split.units);
+      else instance.run();
       const result = f32.subarray(out / 4, out / 4 + spec.outFloats);
       if (!spec.extract) {
         if (!into) return result.slice(0, spec.size);
@@ -148,7 +200,7 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       return target;
     },
     destroy() {
-      pooled?.release();
+      for (const instance of made?.instances.values() ?? []) instance.pooled?.release();
       ownPool?.terminate();
     },
   };

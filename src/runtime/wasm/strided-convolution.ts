@@ -107,6 +107,8 @@ export function spaceToDepthKernel(t: StridedAsStrideOne, arena?: KernelArena): 
     regions: [{ floats: planes * inH * inW }],
     outFloats: size,
     size,
+    // Only the phases' cells inside the input are written; the rest is the zero padding.
+    zeroedOutput: true,
     body: ({ regions: [x], out }) => {
       const f = new FunctionBody(0);
       const [plane, xPlane, oPlane, qy, src, dst, k, s2] = Array.from({ length: 8 }, () => f.local(I32));
