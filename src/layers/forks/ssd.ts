@@ -1,7 +1,8 @@
 // The layers of caffe-ssd (weiliu89/caffe, branch ssd) that SSD300 and MobileNet-SSD deploy nets use:
 // Normalize, Permute, PriorBox and DetectionOutput. Each is one LayerModule — shape rule with the fork's
 // checks, parameter blobs, and a reference forward written from the fork's forward code — and runs on the
-// host (a plan host step): PriorBox's boxes, NMS and keep_top_k are control flow, not kernels.
+// host (a plan host step): PriorBox's boxes, NMS and keep_top_k are control flow, not kernels. Permute,
+// a gather, also has kernels.
 //
 // DetectionOutput's top is [1, 1, K, 7] in Caffe-SSD with K known only after NMS; brewnet's shapes are
 // static, so its top has room for every detection it may keep — keep_top_k per image (or every prior and
@@ -15,6 +16,7 @@ import type { ForwardLayer, LayerModule } from '../../ir/layer-module.js';
 import { exactly } from '../../ir/layer-module.js';
 import { showShape } from '../blob-checks.js';
 import { count } from '../shape-utils.js';
+import { coordinates, kernelFunction, linear, strides } from '../kernel-source.js';
 
 const nums = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : v === undefined ? [] : [Number(v)]);
 const f32 = Math.fround;
@@ -90,6 +92,22 @@ export const permute: LayerModule = {
     const b = ctx.bottoms[0];
     const order = permuteOrder(ctx.param, b.length, (m) => ctx.fail(m, { msg: ctx.param, field: 'order' }));
     return { tops: [order.map((a) => b[a])], params: [], macs: 0 };
+  },
+  // A gather: each top element reads the bottom at its coordinates taken in `order`; on wasm, a strided
+  // copy on the host (host-kernels.ts).
+  lower(layer) {
+    const shape = layer.bottoms[0].shape;
+    const order = permuteOrder(layer.typeParam, shape.length);
+    const top = order.map((a) => shape[a]);
+    const names = top.map((_, k) => `a${k}`);
+    const inStrides = strides(shape);
+    const body = `${coordinates(top, names)}\nreturn x[${linear(names.map((v, k) => [v, inStrides[order[k]]]))}];`;
+    const args = [{ bottom: 0 }];
+    const size = count(shape);
+    return {
+      kernels: [{ source: kernelFunction(['x'], body), args, size, out: { top: 0 } }],
+      natives: [{ native: { kind: 'permute', shape: [...shape], order }, args, size, out: { top: 0 } }],
+    };
   },
   forward(layer, [x]) {
     const order = permuteOrder(layer.typeParam, x.shape.length);
@@ -194,51 +212,67 @@ export const priorBox: LayerModule = {
     if (feat.length !== 4 || ctx.bottoms[1].length !== 4) ctx.fail('PriorBox needs 4-axis bottoms (the feature map and the image)');
     return { tops: [[1, 2, feat[2] * feat[3] * priorsPerCell(cfg) * 4]], params: [], macs: 0 };
   },
+  // The boxes depend only on the parameters and the bottoms' shapes: computed once for them (the plan's
+  // and the IR's typeParam are the same object on every pass) and copied out, so a caller may change the
+  // top it gets.
   forward(layer, [feat, img]) {
-    const cfg = priorBoxConfig(layer.typeParam, (m) => {
-      throw new Error(`internal: ${m}`);
-    });
-    const [layerH, layerW] = [feat.shape[2], feat.shape[3]];
-    const imgH = cfg.imgH ?? img.shape[2];
-    const imgW = cfg.imgW ?? img.shape[3];
-    const stepH = cfg.stepH ?? f32(imgH / layerH);
-    const stepW = cfg.stepW ?? f32(imgW / layerW);
-    const dim = layerH * layerW * priorsPerCell(cfg) * 4;
-    const out = new Float32Array(2 * dim);
-    let at = 0;
-    const box = (cx: number, cy: number, w: number, h: number) => {
-      out[at++] = f32(f32(cx - f32(w / 2)) / imgW);
-      out[at++] = f32(f32(cy - f32(h / 2)) / imgH);
-      out[at++] = f32(f32(cx + f32(w / 2)) / imgW);
-      out[at++] = f32(f32(cy + f32(h / 2)) / imgH);
-    };
-    for (let h = 0; h < layerH; h++) {
-      for (let w = 0; w < layerW; w++) {
-        const cx = f32(f32(w + cfg.offset) * stepW);
-        const cy = f32(f32(h + cfg.offset) * stepH);
-        if (cfg.widths.length) {
-          cfg.widths.forEach((bw, i) => box(cx, cy, bw, cfg.heights[i]));
-          continue;
-        }
-        cfg.minSizes.forEach((min, s) => {
-          box(cx, cy, min, min);
-          if (cfg.maxSizes.length) {
-            const size = f32(Math.sqrt(f32(min * cfg.maxSizes[s])));
-            box(cx, cy, size, size);
-          }
-          for (const ar of cfg.aspectRatios) {
-            if (Math.abs(ar - 1) < 1e-6) continue;
-            const r = f32(Math.sqrt(ar));
-            box(cx, cy, f32(min * r), f32(min / r));
-          }
-        });
-      }
+    const key = `${feat.shape.join(',')};${img.shape.join(',')}`;
+    let last = priorBoxesOf.get(layer.typeParam);
+    if (last?.key !== key) {
+      last = { key, data: priorBoxes(layer.typeParam, feat.shape, img.shape) };
+      priorBoxesOf.set(layer.typeParam, last);
     }
-    if (cfg.clip) for (let i = 0; i < dim; i++) out[i] = Math.min(Math.max(out[i], 0), 1);
-    for (let i = 0; i < dim; i++) out[dim + i] = cfg.variance.length === 1 ? cfg.variance[0] : cfg.variance[i % 4];
-    return [{ shape: [1, 2, dim], data: out }];
+    return [{ shape: [1, 2, last.data.length / 2], data: last.data.slice() }];
   },
 };
+
+/** The last boxes computed for a PriorBox parameter message, and the bottom shapes they are for. */
+const priorBoxesOf = new WeakMap<Msg, { key: string; data: Float32Array }>();
+
+function priorBoxes(param: Msg, featShape: readonly number[], imgShape: readonly number[]): Float32Array {
+  const cfg = priorBoxConfig(param, (m) => {
+    throw new Error(`internal: ${m}`);
+  });
+  const [layerH, layerW] = [featShape[2], featShape[3]];
+  const imgH = cfg.imgH ?? imgShape[2];
+  const imgW = cfg.imgW ?? imgShape[3];
+  const stepH = cfg.stepH ?? f32(imgH / layerH);
+  const stepW = cfg.stepW ?? f32(imgW / layerW);
+  const dim = layerH * layerW * priorsPerCell(cfg) * 4;
+  const out = new Float32Array(2 * dim);
+  let at = 0;
+  const box = (cx: number, cy: number, w: number, h: number) => {
+    out[at++] = f32(f32(cx - f32(w / 2)) / imgW);
+    out[at++] = f32(f32(cy - f32(h / 2)) / imgH);
+    out[at++] = f32(f32(cx + f32(w / 2)) / imgW);
+    out[at++] = f32(f32(cy + f32(h / 2)) / imgH);
+  };
+  for (let h = 0; h < layerH; h++) {
+    for (let w = 0; w < layerW; w++) {
+      const cx = f32(f32(w + cfg.offset) * stepW);
+      const cy = f32(f32(h + cfg.offset) * stepH);
+      if (cfg.widths.length) {
+        cfg.widths.forEach((bw, i) => box(cx, cy, bw, cfg.heights[i]));
+        continue;
+      }
+      cfg.minSizes.forEach((min, s) => {
+        box(cx, cy, min, min);
+        if (cfg.maxSizes.length) {
+          const size = f32(Math.sqrt(f32(min * cfg.maxSizes[s])));
+          box(cx, cy, size, size);
+        }
+        for (const ar of cfg.aspectRatios) {
+          if (Math.abs(ar - 1) < 1e-6) continue;
+          const r = f32(Math.sqrt(ar));
+          box(cx, cy, f32(min * r), f32(min / r));
+        }
+      });
+    }
+  }
+  if (cfg.clip) for (let i = 0; i < dim; i++) out[i] = Math.min(Math.max(out[i], 0), 1);
+  for (let i = 0; i < dim; i++) out[dim + i] = cfg.variance.length === 1 ? cfg.variance[0] : cfg.variance[i % 4];
+  return out;
+}
 
 // ---- DetectionOutput: decode boxes, per-class NMS, keep_top_k -----------------------------------------
 
