@@ -38,6 +38,21 @@ export function softmaxHostKernel(spec: SoftmaxNativeSpec): NativeKernel {
   const { outer, dim, inner } = spec;
   return hostKernel(([x], into) => {
     const out = into ?? new Float32Array(x.length);
+    // Contiguous rows (SSD's (priors, classes) scores): the same arithmetic with scalars, no per-row fills.
+    if (inner === 1) {
+      for (let base = 0; base < outer * dim; base += dim) {
+        let max = -Infinity;
+        for (let k = 0; k < dim; k++) max = Math.max(max, x[base + k]);
+        let sum = 0;
+        for (let k = 0; k < dim; k++) {
+          const e = Math.exp(x[base + k] - max);
+          out[base + k] = e;
+          sum += e;
+        }
+        for (let k = 0; k < dim; k++) out[base + k] /= sum;
+      }
+      return out;
+    }
     const max = new Float32Array(inner);
     const sum = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
