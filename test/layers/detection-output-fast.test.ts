@@ -5,7 +5,7 @@
 // code type, unshared locations, top_k, keep_top_k, eta and several images. The OpenCV and NumPy oracles
 // are in detection-output.test.ts.
 import { describe, expect, it } from 'vitest';
-import { detectionOutput } from '../../src/layers/forks/ssd.js';
+import { descendingOrder, detectionOutput } from '../../src/layers/forks/ssd.js';
 import type { ForwardLayer } from '../../src/ir/layer-module.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import type { Msg } from '../../src/schema/message.js';
@@ -197,5 +197,16 @@ describe('DetectionOutput forward against a plain transcription of caffe-ssd', (
     // The cases do detect things, and keep_top_k often applies.
     expect(detections).toBeGreaterThan(2000);
     expect(cut).toBeGreaterThan(100);
+  });
+});
+
+describe('descendingOrder', () => {
+  // Past 2²¹ positions the keys would not fit in 53 bits: a comparator sort takes over.
+  it.each([1000, 2 ** 21])('%i scores from a few levels: by level, then position, the first 50', (n) => {
+    const levels = [0.5, -0, 0.75, 0, 0.25, 0.75];
+    const scores = Float32Array.from({ length: n }, (_, i) => levels[(i * 7 + (i >> 3)) % levels.length]);
+    const expected: number[] = [];
+    for (const level of [0.75, 0.5, 0.25, 0]) for (let i = 0; i < n && expected.length < 50; i++) if (scores[i] === level) expected.push(i);
+    expect(Array.from(descendingOrder(scores, n, 50))).toEqual(expected.slice(0, 50));
   });
 });

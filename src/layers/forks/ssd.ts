@@ -324,7 +324,7 @@ const INDEX_SPAN = 2 ** 21;
  * unique and exact in a double (53 bits), so a numeric sort of the keys is the stable order, and a
  * selection of the `limit` smallest keys before it leaves the rest unsorted.
  */
-function descendingOrder(scores: ArrayLike<number>, n: number, limit = n): Int32Array {
+export function descendingOrder(scores: ArrayLike<number>, n: number, limit = n): Int32Array {
   const take = Math.min(limit, n);
   if (n >= INDEX_SPAN) {
     const positions = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
