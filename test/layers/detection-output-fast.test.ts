@@ -1,7 +1,7 @@
 // DetectionOutput's forward (src/layers/forks/ssd.ts) decodes boxes lazily, orders scores by packed keys and
 // runs NMS over flat arrays. This checks it bit for bit against a plain transcription of caffe-ssd's TEST
 // forward (below: every box decoded, std::stable_sort as a stable comparator sort, NMS pair by pair) on
-// random inputs built to hit ties (scores from a few values, −0 and +0), empty and overlapping boxes, every
+// random inputs built to hit ties (scores from a few values, −0 and +0), empty, overlapping and NaN boxes, every
 // code type, unshared locations, top_k, keep_top_k, eta and several images. The OpenCV and NumPy oracles
 // are in detection-output.test.ts.
 import { describe, expect, it } from 'vitest';
@@ -144,7 +144,9 @@ function randomCase(seed: number) {
   // Scores from a few values (ties), with −0 and +0 among them; a few boxes empty or inverted.
   const levels = [-0, 0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, Math.fround(1 / 3)];
   const conf = Float32Array.from({ length: images * priors * c.numClasses }, () => (r() < 0.5 ? pick(levels) : r()));
-  const loc = Float32Array.from({ length: images * priors * locClasses * 4 }, () => (r() < 0.1 ? pick([0, -0]) : (r() - 0.5) * 2));
+  const loc = Float32Array.from({ length: images * priors * locClasses * 4 }, () =>
+    r() < 0.1 ? pick([0, -0, 0, -0, NaN, 200]) : (r() - 0.5) * 2,
+  );
   const prior = new Float32Array(2 * priors * 4);
   for (let p = 0; p < priors; p++) {
     const [x, y] = [r() * 0.8, r() * 0.8];
