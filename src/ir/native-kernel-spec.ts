@@ -133,6 +133,13 @@ export interface SoftmaxNativeSpec {
   inner: number;
 }
 
+/** Permute (caffe-ssd): top axis k is bottom axis order[k] of a bottom of `shape`. */
+export interface PermuteNativeSpec {
+  kind: 'permute';
+  shape: number[];
+  order: number[];
+}
+
 export type NativeKernelSpec =
   | DeconvolutionNativeSpec
   | ConvolutionNativeSpec
@@ -142,4 +149,5 @@ export type NativeKernelSpec =
   | EltwiseNativeSpec
   | ConcatNativeSpec
   | LRNNativeSpec
-  | SoftmaxNativeSpec;
+  | SoftmaxNativeSpec
+  | PermuteNativeSpec;

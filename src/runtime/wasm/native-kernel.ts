@@ -5,7 +5,7 @@ import { convolutionNativeKernel, nativeConvolutionCovers } from './phase-gemm-c
 import { deconvolutionNativeKernel } from './phase-gemm-kernel.js';
 import { nativeDeconvolutionCovers } from './phase-gemm-layout.js';
 import { channelAffineNativeKernel, eltwiseNativeKernel } from './elementwise-kernels.js';
-import { concatHostKernel, softmaxHostKernel } from './host-kernels.js';
+import { concatHostKernel, permuteHostKernel, softmaxHostKernel } from './host-kernels.js';
 import { lrnNativeKernel } from './lrn-kernel.js';
 import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
@@ -76,6 +76,8 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
       return lrnNativeKernel(spec, options);
     case 'softmax':
       return softmaxHostKernel(spec);
+    case 'permute':
+      return permuteHostKernel(spec);
   }
 }
 
@@ -107,6 +109,7 @@ export function nativeKernelCovers(spec: NativeKernelSpec): boolean {
     }
     case 'concat':
     case 'softmax':
+    case 'permute':
       return true;
   }
 }
