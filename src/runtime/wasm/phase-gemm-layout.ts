@@ -63,13 +63,14 @@ export interface DeconvolutionLayout {
   columns: { q0: number; count: number; outCol: number }[];
   /** Per phase ry·s + rx: its taps (row tap × column tap). */
   phases: { taps: [AxisTap, AxisTap][] }[];
-  /** Byte offsets in the memory. */
+  /** Byte offsets in the memory: the kernel's own regions (tables, weights, bias), then from `scratch` on its scratch. */
   at: {
     columns: number;
     phases: number;
     tapOffsets: number;
     weights: number;
     bias: number;
+    scratch: number;
     staging: number;
     input: number;
     output: number;
@@ -156,7 +157,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
     weightAt += p.taps.length * weightsPerTap;
   }
 
-  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, staging: 0, input: 0, output: 0, result: 0, end: 0 };
+  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, scratch: 0, staging: 0, input: 0, output: 0, result: 0, end: 0 };
   let offset = 0;
   const take = (bytes: number) => {
     const start = offset;
@@ -168,12 +169,14 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   at.tapOffsets = take(tapCount * 4);
   at.weights = take(weightAt * 4);
   at.bias = take(groups * coBlocks * co * 4);
-  // The caller's input as given (one memcpy in), before the kernel spreads its rows into the grid; the same
-  // bytes later hold the result (compact() writes it after spread() has read the input).
-  const resultBytes = spec.outer * spec.cout * win.h * win.w * 4;
-  at.staging = take(Math.max(spec.outer * spec.cin * source.h * source.w * 4, resultBytes));
-  at.result = at.staging;
-  // The grid, then slack for a last block's reads past the last row: a row of lanes and one grid row.
+  // The scratch: the grid, with slack for a last block's reads past the last row (a row of lanes and one grid
+  // row); the output planes of the parts; and last the staging region. The staging region holds the
+  // caller's input as given (one memcpy in) before the kernel spreads its rows into the grid, and later the
+  // result (compact() writes it after spread() has read the input) — unless the executor's activations lie
+  // in the same memory, where spread() and compact() read and write them in place and the staging bytes are
+  // never touched. Last, so that in the scratch shared by every kernel of an executor (kernel-arena.ts) the
+  // bytes all kernels do touch start together: a big layer's staging region is not another's grid.
+  at.scratch = offset;
   at.input = take((spec.outer * spec.cin * gridRows * gridCols + lanes + gridCols) * 4);
   const parts = Array.from({ length: partCount }, (_, k) => ({
     oyStart: k * partRows,
@@ -181,6 +184,9 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
     outBase: take(spec.outer * spec.cout * outPlane * 4),
   })).filter((p) => p.oyEnd > p.oyStart);
   at.output = parts[0].outBase;
+  const resultBytes = spec.outer * spec.cout * win.h * win.w * 4;
+  at.staging = take(Math.max(spec.outer * spec.cin * source.h * source.w * 4, resultBytes));
+  at.result = at.staging;
   at.end = offset;
   for (let i = 0; i < phases.length; i++) {
     phaseTapTable[i] += at.tapOffsets;
@@ -233,7 +239,7 @@ export function nativeDeconvolutionCovers(spec: DeconvolutionNativeSpec): boolea
 
 /** Bytes of the layout's own regions (tables, weights, bias: kept between calls) and of its scratch (staging and result, grid, output planes). */
 export function layoutFootprint(l: DeconvolutionLayout): { own: number; scratch: number } {
-  return { own: l.at.staging, scratch: l.at.end - l.at.staging };
+  return { own: l.at.scratch, scratch: l.at.end - l.at.scratch };
 }
 
 /**
@@ -243,10 +249,10 @@ export function layoutFootprint(l: DeconvolutionLayout): { own: number; scratch:
  */
 export function relocateLayout(l: DeconvolutionLayout, own: number, scratch: number, pages: number): DeconvolutionLayout {
   const ownShift = own;
-  const scratchShift = scratch - l.at.staging;
+  const scratchShift = scratch - l.at.scratch;
   const at = { ...l.at };
   for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias'] as const) at[key] += ownShift;
-  for (const key of ['staging', 'input', 'output', 'result', 'end'] as const) at[key] += scratchShift;
+  for (const key of ['scratch', 'staging', 'input', 'output', 'result', 'end'] as const) at[key] += scratchShift;
   return {
     ...l,
     at,

@@ -67,15 +67,19 @@ const CHUNKS_PER_THREAD = 4;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 export function regionKernel(spec: RegionKernelSpec): NativeKernel {
-  // Byte offsets from 0 in a memory of its own: the regions in order, then the output.
+  // Byte offsets from 0 in a memory of its own: the output, then the regions in order (the output first: in
+  // the arena's shared scratch, an input read in place leaves its region's bytes untouched, and the bytes
+  // every kernel touches then start together).
   const lay = (keep: (r: RegionArg | undefined) => boolean) => {
     let offset = 0;
-    const at = [...spec.regions, undefined].map((r) => {
+    const place = (r: RegionArg | undefined) => {
       if (!keep(r)) return -1;
       const start = offset;
       offset = align16(offset + (r ? r.floats : spec.outFloats) * 4 + 16);
       return start;
-    });
+    };
+    const out = place(undefined);
+    const at = [...spec.regions.map(place), out];
     return { at, bytes: offset };
   };
   const alone = lay(() => true);
