@@ -107,7 +107,8 @@ export function phaseGemmKernel(
 
   // The memory, module and instance are made on the first call: an arena's memory exists only once every
   // kernel of the pass has reserved its part.
-  let made: { l: DeconvolutionLayout; memory: WebAssembly.Memory; f32: Float32Array; exports: PhaseGemmExports } | undefined;
+  let made:
+    { l: DeconvolutionLayout; memory: WebAssembly.Memory; f32: Float32Array; i32: Int32Array; exports: PhaseGemmExports } | undefined;
   const make = () => {
     const place = slot?.place();
     const l = place ? relocateLayout(planned, place.own, place.scratch, place.pages) : planned;
@@ -118,12 +119,12 @@ export function phaseGemmKernel(
     if (split && shared) {
       // Row chunks claimed in turn by this thread and the pool's workers (see kernel-worker.ts); without the
       // executor's pool (a kernel made on its own), a pool of its own.
-      const items = l.parts.map((p) => [p.oyStart, p.oyEnd, p.outBase]);
+      const items = l.parts.map((p) => [p.oyStart, p.oyEnd]);
       ownPool = options.pool ? undefined : new KernelPool(l.threads);
       pooled = (options.pool ?? ownPool)!.register(module, memory, 'run', items);
     }
     writeTables(l, new Int32Array(memory.buffer));
-    return { l, memory, f32: new Float32Array(memory.buffer), exports };
+    return { l, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer), exports };
   };
 
   const bind = ([, weights, bias]: readonly Float32Array[]) => {
@@ -139,7 +140,7 @@ export function phaseGemmKernel(
     async run(args, into) {
       const x = args[0];
       bind(args);
-      const { l, f32, exports } = made!;
+      const { l, f32, i32, exports } = made!;
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
       if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
       workersReady = true;
@@ -151,13 +152,12 @@ export function phaseGemmKernel(
       const inPlace = x.buffer === f32.buffer;
       if (!inPlace) f32.set(x, l.at.staging / 4);
       exports.spread(inPlace ? x.byteOffset : l.at.staging);
+      // The result straight where it goes: the caller's place in this memory, else the result region.
+      const direct = into !== undefined && into.buffer === f32.buffer;
+      i32[l.at.target / 4] = direct ? into.byteOffset : l.at.result;
       if (pooled) pooled.run(exports.run);
-      else for (const p of l.parts) exports.run(p.oyStart, p.oyEnd, p.outBase);
-      if (into && into.buffer === f32.buffer) {
-        exports.compact(into.byteOffset);
-        return into;
-      }
-      exports.compact(l.at.result);
+      else for (const p of l.parts) exports.run(p.oyStart, p.oyEnd);
+      if (direct) return into;
       const result = f32.subarray(l.at.result / 4, l.at.result / 4 + size);
       if (!into) return result.slice();
       into.set(result);
@@ -171,9 +171,8 @@ export function phaseGemmKernel(
 }
 
 interface PhaseGemmExports {
-  run: (oyStart: number, oyEnd: number, outBase: number) => void;
+  run: (oyStart: number, oyEnd: number) => void;
   spread: (source: number) => void;
-  compact: (result: number) => void;
 }
 
 /** A Deconvolution's native kernel: weights (C_in, C_out/g, kh, kw). */

@@ -9,14 +9,14 @@
 //
 // The input is copied into a zero-bordered grid, so a tap that falls outside the input reads a zero and the
 // inner loop tests no bounds. A register block computes CO output channels × 4·PXV consecutive phase pixels
-// of one output row; its pixels lie s apart in the output, each stored with a lane store. A row's last block
-// may run past the row: its extra lanes read the grid beyond the row (never outside the memory) and write
-// past the row's end in the output — into later rows, which are written after it, or into the slack after
-// each output channel plane. So there is no bounds test in the store either.
+// of one output row; its pixels lie s apart in the output, each stored with a lane store (stride 1: a vector
+// store per 4). A row's last block may run past the row: its extra lanes read the grid beyond the row (never
+// outside the memory) and are not stored — that block stores lane by lane, only the row's — so the kernel
+// writes the result's bytes and no others, straight into the result (wherever it lies: `at.target` holds its
+// address).
 //
 // With threads the window's rows are split into parts (CHUNKS_PER_THREAD per thread, claimed in turn by
-// the threads), each written to its own planes (so a part's extra lanes never reach rows another thread
-// writes); the module then copies the parts' planes into one contiguous result.
+// the threads), each writing its rows of the result.
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 
 /** The taps of one phase along one axis: kernel index and how many grid rows (columns) back it reads. */
@@ -53,12 +53,12 @@ export interface DeconvolutionLayout {
    * convolution/native.ts).
    */
   source: { h: number; w: number; top: number; left: number };
-  /** Output floats per channel plane of a part: its rows (the largest part's) plus slack for extra lanes. */
+  /** Output floats per channel plane: the window's rows × columns. */
   outPlane: number;
   /** Threads the parts are for. */
   threads: number;
-  /** Row ranges of the window computed by one call of run() each, and their planes' byte offset. */
-  parts: { oyStart: number; oyEnd: number; outBase: number }[];
+  /** Row ranges of the window computed by one call of run() each. */
+  parts: { oyStart: number; oyEnd: number }[];
   /** Per column phase rx: first phase column q0, columns in the window, the window column of q0. */
   columns: { q0: number; count: number; outCol: number }[];
   /** Per phase ry·s + rx: its taps (row tap × column tap). */
@@ -70,10 +70,11 @@ export interface DeconvolutionLayout {
     tapOffsets: number;
     weights: number;
     bias: number;
+    /** An i32: the byte address run() writes the result at (the result region, or the caller's place). */
+    target: number;
     scratch: number;
     staging: number;
     input: number;
-    output: number;
     result: number;
     end: number;
   };
@@ -142,7 +143,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   const lanes = 4 * pxv;
   const partCount = threads > 1 ? Math.max(1, Math.min(threads * CHUNKS_PER_THREAD, win.h)) : 1;
   const partRows = Math.ceil(win.h / partCount);
-  const outPlane = partRows * win.w + lanes * sx + 4;
+  const outPlane = win.h * win.w;
 
   const tapCount = phases.reduce((n, p) => n + p.taps.length, 0);
   const weightsPerTap = groups * coBlocks * cinG * co;
@@ -157,7 +158,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
     weightAt += p.taps.length * weightsPerTap;
   }
 
-  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, scratch: 0, staging: 0, input: 0, output: 0, result: 0, end: 0 };
+  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, target: 0, scratch: 0, staging: 0, input: 0, result: 0, end: 0 };
   let offset = 0;
   const take = (bytes: number) => {
     const start = offset;
@@ -169,21 +170,20 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   at.tapOffsets = take(tapCount * 4);
   at.weights = take(weightAt * 4);
   at.bias = take(groups * coBlocks * co * 4);
+  at.target = take(4);
   // The scratch: the grid, with slack for a last block's reads past the last row (a row of lanes and one grid
-  // row); the output planes of the parts; and last the staging region. The staging region holds the
-  // caller's input as given (one memcpy in) before the kernel spreads its rows into the grid, and later the
-  // result (compact() writes it after spread() has read the input) — unless the executor's activations lie
-  // in the same memory, where spread() and compact() read and write them in place and the staging bytes are
-  // never touched. Last, so that in the scratch shared by every kernel of an executor (kernel-arena.ts) the
-  // bytes all kernels do touch start together: a big layer's staging region is not another's grid.
+  // row), then the staging region. The staging region holds the caller's input as given (one memcpy in)
+  // before the kernel spreads its rows into the grid, and later the result (run() writes it after spread()
+  // has read the input) — unless the executor's activations lie in the same memory, where spread() reads
+  // the input and run() writes the result in place and the staging bytes are never touched. Last, so that in
+  // the scratch shared by every kernel of an executor (kernel-arena.ts) the bytes all kernels do touch start
+  // together: a big layer's staging region is not another's grid.
   at.scratch = offset;
   at.input = take((spec.outer * spec.cin * gridRows * gridCols + lanes + gridCols) * 4);
   const parts = Array.from({ length: partCount }, (_, k) => ({
     oyStart: k * partRows,
     oyEnd: Math.min(win.h, (k + 1) * partRows),
-    outBase: take(spec.outer * spec.cout * outPlane * 4),
   })).filter((p) => p.oyEnd > p.oyStart);
-  at.output = parts[0].outBase;
   const resultBytes = spec.outer * spec.cout * win.h * win.w * 4;
   at.staging = take(Math.max(spec.outer * spec.cin * source.h * source.w * 4, resultBytes));
   at.result = at.staging;
@@ -251,12 +251,11 @@ export function relocateLayout(l: DeconvolutionLayout, own: number, scratch: num
   const ownShift = own;
   const scratchShift = scratch - l.at.scratch;
   const at = { ...l.at };
-  for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias'] as const) at[key] += ownShift;
-  for (const key of ['scratch', 'staging', 'input', 'output', 'result', 'end'] as const) at[key] += scratchShift;
+  for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias', 'target'] as const) at[key] += ownShift;
+  for (const key of ['scratch', 'staging', 'input', 'result', 'end'] as const) at[key] += scratchShift;
   return {
     ...l,
     at,
-    parts: l.parts.map((p) => ({ ...p, outBase: p.outBase + scratchShift })),
     phaseTapTable: l.phaseTapTable.map((a) => a + ownShift),
     phaseWeights: l.phaseWeights.map((a) => a + ownShift),
     pages,

@@ -1,7 +1,8 @@
-// The native Deconvolution kernel's code: `spread()` puts the staged input into the grid, `run(oyStart,
-// oyEnd, outBase)` computes those rows of the window into planes at outBase (one call per thread),
-// `compact()` copies the parts' planes into the result (phase-gemm-layout.ts explains phases, grid and blocks). Every size, stride and address is a
-// constant of the module; the per-phase tables (columns, taps, weight offsets) are read from memory.
+// The native Deconvolution kernel's code: `spread(source)` puts the input into the grid, `run(oyStart,
+// oyEnd)` computes those rows of the window into the result at the address in `at.target` (one call per
+// part; phase-gemm-layout.ts explains phases, grid and blocks). Every size, stride and address is a constant
+// of the module but the input's and the result's; the per-phase tables (columns, taps, weight offsets) are
+// read from memory.
 import { encodeModule, FunctionBody, I32, V128 } from './wasm-binary.js';
 import type { DeconvolutionLayout } from './phase-gemm-layout.js';
 
@@ -11,12 +12,13 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
   const [sy, sx] = spec.stride;
   const lanes = 4 * pxv;
   const gridPlane = gridRows * gridCols;
-  const f = new FunctionBody(3);
-  const [oyStart, oyEnd, outBase] = [0, 1, 2];
+  const f = new FunctionBody(2);
+  const [oyStart, oyEnd] = [0, 1];
   const [n, g, cob, oy, qy, ry, rx, j, tap, ci, taps, count] = Array.from({ length: 12 }, () => f.local(I32));
   const [xChannel, xRow, outChannel, outRow, column, phase, tapTable, weightsBlock, xp, wp, op] = Array.from({ length: 11 }, () =>
     f.local(I32),
   );
+  const outBase = f.local(I32);
   const acc = Array.from({ length: co }, () => Array.from({ length: pxv }, () => f.local(V128)));
   const xv = Array.from({ length: pxv }, () => f.local(V128));
   const wv = f.local(V128);
@@ -75,24 +77,41 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
     }
   };
 
+  /** The block's outputs: a whole block as vectors (stride 1) or lanes; a row's last, shorter one lane by lane, only the row's. */
   const storeLanes = () => {
     rectify();
-    for (let c = 0; c < co; c++) {
-      const partial = c > 0 && coutG % co !== 0;
-      if (partial) f.get(cob).i32(co).mul().i32(c).add().i32(coutG).ltS().ifThen();
+    const channels = (store: (c: number) => void) => {
+      for (let c = 0; c < co; c++) {
+        const partial = c > 0 && coutG % co !== 0;
+        if (partial) f.get(cob).i32(co).mul().i32(c).add().i32(coutG).ltS().ifThen();
+        store(c);
+        if (partial) f.end();
+      }
+    };
+    const lane = (c: number, i: number) =>
+      f
+        .get(op)
+        .get(acc[c][i >> 2])
+        .v128Store32Lane((c * outPlane + i * sx) * 4, i & 3);
+    f.get(j).i32(lanes).add().get(count).leS().ifThen();
+    channels((c) => {
       // Stride 1 (every Convolution): the block's pixels are consecutive, a vector store each.
       if (sx === 1)
         for (let k = 0; k < pxv; k++)
           f.get(op)
             .get(acc[c][k])
             .v128Store((c * outPlane + 4 * k) * 4);
-      else
-        for (let i = 0; i < lanes; i++)
-          f.get(op)
-            .get(acc[c][i >> 2])
-            .v128Store32Lane((c * outPlane + i * sx) * 4, i & 3);
-      if (partial) f.end();
-    }
+      else for (let i = 0; i < lanes; i++) lane(c, i);
+    });
+    f.else();
+    channels((c) => {
+      for (let i = 0; i < lanes; i++) {
+        f.get(j).i32(i).add().get(count).ltS().ifThen();
+        lane(c, i);
+        f.end();
+      }
+    });
+    f.end();
   };
 
   const block = () => {
@@ -118,6 +137,7 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
     storeLanes();
   };
 
+  f.i32(at.target).load32(0).set(outBase);
   f.forLoop(n, 0, spec.outer, 1, () => {
     f.forLoop(g, 0, groups, 1, () => {
       f.forLoop(cob, 0, coBlocks, 1, () => {
@@ -178,8 +198,6 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
               .set(xRow);
             f.get(outChannel)
               .get(oy)
-              .get(oyStart)
-              .sub()
               .i32(spec.window.w * 4)
               .mul()
               .add()
@@ -215,7 +233,6 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
     [
       { name: 'run', body: f },
       { name: 'spread', body: spreadInput(l) },
-      { name: 'compact', body: compactOutput(l) },
     ],
     { pages: l.pages, shared },
   );
@@ -298,36 +315,5 @@ function spreadInput(l: DeconvolutionLayout): FunctionBody {
     .i32(0)
     .i32((4 * pxv + gridCols) * 4)
     .memoryFill();
-  return f;
-}
-
-/**
- * `compact(result)`: every part's planes into the contiguous result at byte address `result` (the result
- * region, or the value's own place where it lies in this memory), dropping the slack.
- */
-function compactOutput(l: DeconvolutionLayout): FunctionBody {
-  const { spec, outPlane } = l;
-  const { h, w } = spec.window;
-  const f = new FunctionBody(1);
-  const result = 0;
-  const plane = f.local(I32);
-  for (const part of l.parts) {
-    const bytes = (part.oyEnd - part.oyStart) * w * 4;
-    f.forLoop(plane, 0, spec.outer * spec.cout, 1, () => {
-      f.get(plane)
-        .i32(h * w * 4)
-        .mul()
-        .get(result)
-        .add()
-        .i32(part.oyStart * w * 4)
-        .add();
-      f.get(plane)
-        .i32(outPlane * 4)
-        .mul()
-        .i32(part.outBase)
-        .add();
-      f.i32(bytes).memoryCopy();
-    });
-  }
   return f;
 }

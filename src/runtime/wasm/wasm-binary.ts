@@ -89,6 +89,9 @@ export class FunctionBody {
   ltS() {
     return this.op(0x48);
   }
+  leS() {
+    return this.op(0x4c);
+  }
   geS() {
     return this.op(0x4e);
   }
