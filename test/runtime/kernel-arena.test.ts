@@ -246,10 +246,11 @@ describe('values in the arena', () => {
   });
 });
 
-describe('region kernels reading values in the arena', () => {
+describe('region kernels reading and writing values in the arena', () => {
   // Each single-pass kernel given its input where it lies in the arena, at an offset that is not a multiple of
   // 16 bytes and with NaN on both sides (what follows an activation is another one, or anything): the same
   // result as from a memory of its own. Widths not a multiple of 4, so the last vectors read past the input.
+  // Given a result place in the arena too (between sentinels), it writes there and nothing around it.
   const nets: [string, string, number[]][] = [
     [
       'MAX Pooling, ceil rounding',
@@ -275,6 +276,22 @@ describe('region kernels reading values in the arena', () => {
     ['PReLU', 'layer { name: "r" type: "PReLU" bottom: "x" top: "y" }', [1, 3, 5, 5]],
     ['InnerProduct', 'layer { name: "f" type: "InnerProduct" bottom: "x" top: "y" inner_product_param { num_output: 6 } }', [2, 3, 2, 2]],
     [
+      'InnerProduct, 8 outputs',
+      'layer { name: "f" type: "InnerProduct" bottom: "x" top: "y" inner_product_param { num_output: 8 } }',
+      [2, 3, 2, 2],
+    ],
+    [
+      'Eltwise SUM, 4·k elements',
+      'layer { name: "e" type: "Eltwise" bottom: "x" bottom: "x" top: "y" eltwise_param { coeff: 1 coeff: -2 } }',
+      [1, 2, 3, 4],
+    ],
+    [
+      'Eltwise MAX, odd count',
+      'layer { name: "e" type: "Eltwise" bottom: "x" bottom: "x" top: "y" eltwise_param { operation: MAX } }',
+      [1, 3, 3, 3],
+    ],
+    ['Scale, planes of 4·k', 'layer { name: "s" type: "Scale" bottom: "x" top: "y" scale_param { bias_term: true } }', [1, 3, 2, 6]],
+    [
       'strided Convolution (space to depth)',
       'layer { name: "c" type: "Convolution" bottom: "x" top: "y" convolution_param { num_output: 4 kernel_size: 3 stride: 2 } }',
       [1, 3, 11, 13],
@@ -295,15 +312,31 @@ describe('region kernels reading values in the arena', () => {
     for (const shared of [false, true]) {
       const arena = new KernelArena(shared);
       const k = createNativeKernel(plan.natives![step.native], { arena, threads: shared ? 2 : 1 });
-      const slot = arena.reserve((x.length + 64) * 4, 0)!;
+      const slot = arena.reserve((x.length + want.length + 128) * 4, 0)!;
       const place = slot.place();
-      const values = new Float32Array(place.memory.buffer, place.own, x.length + 64).fill(NaN);
+      const values = new Float32Array(place.memory.buffer, place.own, x.length + want.length + 128).fill(NaN);
       const input = values.subarray(33, 33 + x.length);
       input.set(x);
+      const sentinel = -12345;
+      const output = values.subarray(x.length + 67, x.length + 67 + want.length);
+      values.fill(sentinel, x.length + 33 + 16);
       for (let pass = 0; pass < 2; pass++) {
         const got = await k.run(args.map((a) => (a === x ? input : a)));
         expect(maxRelativeError(got, want), `shared ${shared}, pass ${pass}`).toBeLessThanOrEqual(1e-6);
         expect(Array.from(input)).toEqual(Array.from(x));
+        output.fill(0);
+        expect(
+          await k.run(
+            args.map((a) => (a === x ? input : a)),
+            output,
+          ),
+        ).toBe(output);
+        expect(maxRelativeError(output, want), `in place, shared ${shared}, pass ${pass}`).toBeLessThanOrEqual(1e-6);
+        const around = [...values.subarray(x.length + 49, x.length + 67), ...values.subarray(x.length + 67 + want.length)];
+        expect(
+          around.every((v) => v === sentinel),
+          'bytes around the result untouched',
+        ).toBe(true);
       }
       k.destroy();
     }

@@ -53,6 +53,8 @@ export function channelAffineNativeKernel(spec: ChannelAffineNativeSpec, options
     ],
     outFloats: size,
     size,
+    // Whole vectors per plane: past the last plane's end unless the planes are whole vectors.
+    exactOutput: inner % 4 === 0,
     body: ({ regions: [x, coef], out }) => {
       const f = new FunctionBody(0);
       const [o, c, i, xp, op, plane] = Array.from({ length: 6 }, () => f.local(I32));
@@ -109,6 +111,8 @@ export function eltwiseNativeKernel(spec: EltwiseNativeSpec, options: NativeKern
     regions: coeffs.map(() => ({ floats: count })),
     outFloats: count,
     size: count,
+    // Whole vectors: past the end unless the count is a multiple of 4.
+    exactOutput: count % 4 === 0,
     body: ({ regions, out }) => {
       const f = new FunctionBody(0);
       const at = f.local(I32);

@@ -40,10 +40,15 @@ export function innerProductNativeKernel(spec: InnerProductNativeSpec, options: 
     ],
     outFloats: m * np,
     size: m * n,
-    extract: (out, into) => {
-      if (np === n) into.set(out.subarray(0, m * n));
-      else for (let i = 0; i < m; i++) into.set(out.subarray(i * np, i * np + n), i * n);
-    },
+    // Rows of np outputs: the result itself where n is a multiple of 4, else each row's first n.
+    exactOutput: true,
+    ...(np === n
+      ? {}
+      : {
+          extract: (out: Float32Array, into: Float32Array) => {
+            for (let i = 0; i < m; i++) into.set(out.subarray(i * np, i * np + n), i * n);
+          },
+        }),
     // Blocks of 4 outputs are independent: a big layer splits them between the threads. Its time is reading
     // the weights from memory (CaffeNet's fc6: 151 MB a call), which a second core's loads speed up too.
     split: { units: np / 4, threads: np * kp * 4 >= THREADED_MIN_WEIGHT_BYTES ? (options.threads ?? 1) : 1, pool: options.pool },

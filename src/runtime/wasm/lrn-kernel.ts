@@ -56,6 +56,8 @@ function acrossChannels(spec: LRNNativeSpec, images: number, c: number, plane: n
     regions: [{ floats: images * c * plane }],
     outFloats: images * c * plane,
     size: images * c * plane,
+    // storeLanes: a strip's last vector only its lanes.
+    exactOutput: true,
     split: { units: images * strips, threads, pool: options.pool },
     body: ({ regions: [x], out }) => {
       const f = new FunctionBody(2);
@@ -162,6 +164,7 @@ function withinChannel(spec: LRNNativeSpec, planes: number, h: number, w: number
     regions: [{ floats: planes * h * w }, { floats: planes * rowFloats, param: true, derive: () => new Float32Array(planes * rowFloats) }],
     outFloats: planes * h * w,
     size: planes * h * w,
+    exactOutput: true,
     split: { units: planes, threads, pool: options.pool },
     body: ({ regions: [x, scratch], out }) => {
       const f = new FunctionBody(2);

@@ -66,6 +66,8 @@ export function poolingNativeKernel(spec: PoolingNativeSpec, options: NativeKern
     ],
     outFloats: planes * outH * outW,
     size: planes * outH * outW,
+    // A row's last vector stores only its lanes.
+    exactOutput: true,
     split: { units: planes, threads: reads >= THREADED_MIN_READS ? (options.threads ?? 1) : 1, pool: options.pool },
     body: ({ regions: [x, table, scratch], out }) => {
       const divisors = table + rowTable.length * 4;

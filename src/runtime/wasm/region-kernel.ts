@@ -56,6 +56,12 @@ export interface RegionKernelSpec {
    * every output.
    */
   zeroedOutput?: boolean;
+  /**
+   * The body writes exactly the `outFloats` floats of the output region, never past them, and reads none of
+   * them; with `size` equal and no `extract`, a result place in the kernel's memory (the executor's
+   * activation) can be the output region itself, with no copy out.
+   */
+  exactOutput?: boolean;
 }
 
 /** Modules a kernel makes for the places its inputs were found; past them, its inputs are copied in. */
@@ -127,13 +133,14 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
     const out = at[at.length - 1];
     return { memory, f32: new Float32Array(memory.buffer), regions, out, pages, shared, imported, scratch: range, instances: new Map() };
   };
-  const instanceFor = (regions: number[]): Instance => {
+  const directOutput = spec.exactOutput === true && spec.extract === undefined && spec.size === spec.outFloats;
+  const instanceFor = (regions: number[], out: number): Instance => {
     const m = made!;
-    const key = regions.join(',');
+    const key = `${regions.join(',')}>${out}`;
     let instance = m.instances.get(key);
     if (instance) return instance;
     const module = new WebAssembly.Module(
-      encodeModule([{ name: 'run', body: spec.body({ regions, out: m.out }) }], { pages: m.pages, shared: m.imported }),
+      encodeModule([{ name: 'run', body: spec.body({ regions, out }) }], { pages: m.pages, shared: m.imported }),
     );
     const run = new WebAssembly.Instance(module, { env: { memory: m.memory } }).exports.run as (from?: number, to?: number) => void;
     let pooled: PooledKernel | undefined;
@@ -172,11 +179,13 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       // Where each region is read from on this call: a value argument in this memory where it lies (no
       // derived copy of it is needed), else the kernel's own region, copied in.
       const inPlace = spec.regions.map((r, i) => !r.param && !r.derive && args[i].buffer === f32.buffer);
-      const regions =
-        inPlace.some(Boolean) && m.instances.size < MAX_INSTANCES
-          ? m.regions.map((a, i) => (inPlace[i] ? args[i].byteOffset : a))
-          : (inPlace.fill(false), m.regions);
-      const instance = instanceFor(regions);
+      let direct = into !== undefined && into.buffer === f32.buffer && directOutput;
+      if (!(inPlace.some(Boolean) || direct) || m.instances.size >= MAX_INSTANCES) {
+        inPlace.fill(false);
+        direct = false;
+      }
+      const regions = m.regions.map((a, i) => (inPlace[i] ? args[i].byteOffset : a));
+      const instance = instanceFor(regions, direct ? into!.byteOffset : m.out);
       // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
       if (!instance.workersReady && !CAN_BLOCK && instance.pooled) await instance.pooled.whenReady();
       instance.workersReady = true;
@@ -193,6 +202,7 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       if (instance.pooled) instance.pooled.run(instance.run);
       else if (split) instance.run(0, split.units);
       else instance.run();
+      if (direct) return into!;
       const result = f32.subarray(out / 4, out / 4 + spec.outFloats);
       if (!spec.extract) {
         if (!into) return result.slice(0, spec.size);
