@@ -197,53 +197,64 @@ describe('region kernels in the arena', () => {
 
 describe('values in the arena', () => {
   // The executor keeps its activations in the arena (activation-slots.ts): a phase-GEMM kernel then reads its
-  // input and writes its result where they lie. The same values as copies in and out, with the bytes around
-  // the output untouched.
-  it.each([false, true])('shared memory %s: read and written in place, the same values as plain arrays', async (shared) => {
-    const spec = {
-      kind: 'convolution' as const,
-      outer: 1,
-      cin: 5,
-      cout: 7,
-      group: 1,
-      inH: 9,
-      inW: 11,
-      outH: 9,
-      outW: 11,
-      kernel: [3, 3] as [number, number],
-      stride: [1, 1] as [number, number],
-      pad: [1, 1] as [number, number],
-      dilation: [1, 1] as [number, number],
-      bias: true,
-      flip: false,
-      weights: 'dense' as const,
-    };
-    const x = randomTensor([1, 5, 9, 11], 1).data;
-    const w = randomTensor([7, 5, 3, 3], 2).data;
-    const b = randomTensor([7], 3).data;
-    const alone = createNativeKernel(spec);
-    const want = await alone.run([x, w, b]);
-    const arena = new KernelArena(shared);
-    const k = createNativeKernel(spec, { arena });
-    const size = 7 * 9 * 11;
-    const slot = arena.reserve((x.length + size + 32) * 4, 0)!;
-    const place = slot.place();
-    const values = new Float32Array(place.memory.buffer, place.own, x.length + size + 32);
-    values.fill(-7);
-    const input = values.subarray(0, x.length);
-    input.set(x);
-    const output = values.subarray(x.length + 16, x.length + 16 + size);
-    for (let pass = 0; pass < 2; pass++) {
-      expect(await k.run([input, w, b], output)).toBe(output);
-      expect(maxRelativeError(output, want)).toBeLessThanOrEqual(1e-6);
-      expect(Array.from(input)).toEqual(Array.from(x));
-      expect(Array.from(values.subarray(x.length, x.length + 16))).toEqual(new Array(16).fill(-7));
-      expect(Array.from(values.subarray(x.length + 16 + size))).toEqual(new Array(16).fill(-7));
-      output.fill(0);
-    }
-    alone.destroy();
-    k.destroy();
-  });
+  // input and writes its result where they lie — a 1×1 without padding reads the input as its grid, with no
+  // copy at all, and a last block's extra lanes read whatever follows it (NaN here). The same values as
+  // copies in and out, with the bytes around the output untouched.
+  const geometries: [string, number, number, number][] = [
+    ['3×3 pad 1', 3, 1, 11],
+    ['1×1 pad 0, odd width', 1, 0, 13],
+  ];
+  it.each(geometries.flatMap((g) => [false, true].map((shared) => [...g, shared] as const)))(
+    '%s (kernel %i, pad %i, width %i), shared memory %s: read and written in place, the same values as plain arrays',
+    async (_, kernel, pad, width, shared) => {
+      const spec = {
+        kind: 'convolution' as const,
+        outer: 1,
+        cin: 5,
+        cout: 7,
+        group: 1,
+        inH: 9,
+        inW: width,
+        outH: 9,
+        outW: width,
+        kernel: [kernel, kernel] as [number, number],
+        stride: [1, 1] as [number, number],
+        pad: [pad, pad] as [number, number],
+        dilation: [1, 1] as [number, number],
+        bias: true,
+        flip: false,
+        weights: 'dense' as const,
+      };
+      const x = randomTensor([1, 5, 9, width], 1).data;
+      const w = randomTensor([7, 5, kernel, kernel], 2).data;
+      const b = randomTensor([7], 3).data;
+      const alone = createNativeKernel(spec);
+      const want = await alone.run([x, w, b]);
+      const arena = new KernelArena(shared);
+      const k = createNativeKernel(spec, { arena });
+      const size = 7 * 9 * width;
+      const slot = arena.reserve((x.length + size + 200) * 4, 0)!;
+      const place = slot.place();
+      const values = new Float32Array(place.memory.buffer, place.own, x.length + size + 200);
+      values.fill(-7);
+      const input = values.subarray(0, x.length);
+      input.set(x);
+      const output = values.subarray(x.length + 16, x.length + 16 + size);
+      const tail = values.subarray(x.length + 16 + size);
+      for (let pass = 0; pass < 2; pass++) {
+        // Past the input: NaN, which only lanes past a row's end may read.
+        values.fill(NaN, x.length, x.length + 16);
+        expect(await k.run([input, w, b], output)).toBe(output);
+        expect(maxRelativeError(output, want)).toBeLessThanOrEqual(1e-6);
+        expect(Array.from(input)).toEqual(Array.from(x));
+        expect(Array.from(values.subarray(x.length, x.length + 16)).every(Number.isNaN)).toBe(true);
+        expect(Array.from(tail)).toEqual(new Array(tail.length).fill(-7));
+        output.fill(0);
+      }
+      alone.destroy();
+      k.destroy();
+    },
+  );
 });
 
 describe('region kernels reading and writing values in the arena', () => {

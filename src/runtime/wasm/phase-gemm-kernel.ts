@@ -11,7 +11,7 @@ import { relaxedSimdSupported } from './simd-support.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import type { DeconvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import { deconvolutionModule } from './phase-gemm-module.js';
-import { deconvolutionLayout, layoutFootprint, relocateLayout, type DeconvolutionLayout } from './phase-gemm-layout.js';
+import { borderless, deconvolutionLayout, layoutFootprint, relocateLayout, type DeconvolutionLayout } from './phase-gemm-layout.js';
 
 function writeTables(l: DeconvolutionLayout, i32: Int32Array): void {
   l.columns.forEach((c, rx) => i32.set([c.q0, c.count, c.outCol], l.at.columns / 4 + rx * 3));
@@ -98,6 +98,7 @@ export function phaseGemmKernel(
   // In the executor's arena (kernel-arena.ts) where it has room: its own regions there, the scratch shared.
   const slot = options.arena?.reserve(footprint.own, footprint.scratch);
   const split = planned.parts.length > 1;
+  const flat = borderless(planned);
   const size = spec.outer * spec.cout * spec.window.h * spec.window.w;
   let boundWeights: Float32Array | undefined;
   let boundBias: Float32Array | undefined;
@@ -150,8 +151,14 @@ export function phaseGemmKernel(
       // A value in this memory (the executor's activations in its arena) is read where it lies; any other
       // is copied in first.
       const inPlace = x.buffer === f32.buffer;
-      if (!inPlace) f32.set(x, l.at.staging / 4);
-      exports.spread(inPlace ? x.byteOffset : l.at.staging);
+      if (inPlace && flat) {
+        // The grid is the input itself: read where it lies.
+        i32[l.at.source / 4] = x.byteOffset;
+      } else {
+        if (!inPlace) f32.set(x, l.at.staging / 4);
+        exports.spread(inPlace ? x.byteOffset : l.at.staging);
+        i32[l.at.source / 4] = l.at.input;
+      }
       // The result straight where it goes: the caller's place in this memory, else the result region.
       const direct = into !== undefined && into.buffer === f32.buffer;
       i32[l.at.target / 4] = direct ? into.byteOffset : l.at.result;

@@ -72,6 +72,11 @@ export interface DeconvolutionLayout {
     bias: number;
     /** An i32: the byte address run() writes the result at (the result region, or the caller's place). */
     target: number;
+    /**
+     * An i32: the byte address of the grid run() reads — the grid region, or for a borderless grid (see
+     * `borderless`) the caller's input where it lies.
+     */
+    source: number;
     scratch: number;
     staging: number;
     input: number;
@@ -158,7 +163,20 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
     weightAt += p.taps.length * weightsPerTap;
   }
 
-  const at = { columns: 0, phases: 0, tapOffsets: 0, weights: 0, bias: 0, target: 0, scratch: 0, staging: 0, input: 0, result: 0, end: 0 };
+  const at = {
+    columns: 0,
+    phases: 0,
+    tapOffsets: 0,
+    weights: 0,
+    bias: 0,
+    target: 0,
+    source: 0,
+    scratch: 0,
+    staging: 0,
+    input: 0,
+    result: 0,
+    end: 0,
+  };
   let offset = 0;
   const take = (bytes: number) => {
     const start = offset;
@@ -171,6 +189,7 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   at.weights = take(weightAt * 4);
   at.bias = take(groups * coBlocks * co * 4);
   at.target = take(4);
+  at.source = take(4);
   // The scratch: the grid, with slack for a last block's reads past the last row (a row of lanes and one grid
   // row), then the staging region. The staging region holds the caller's input as given (one memcpy in)
   // before the kernel spreads its rows into the grid, and later the result (run() writes it after spread()
@@ -218,6 +237,15 @@ export function deconvolutionLayout(spec: DeconvolutionNativeSpec, threads = 1, 
   };
 }
 
+/**
+ * Whether the grid is the input itself: no border, no inset (a 1×1 convolution without padding; a strided
+ * one's space-to-depth planes), so run() can read the caller's input where it lies, with no spread().
+ */
+export function borderless(l: DeconvolutionLayout): boolean {
+  const { padTop, padLeft, gridRows, gridCols, source } = l;
+  return padTop === 0 && padLeft === 0 && source.top === 0 && source.left === 0 && gridRows === source.h && gridCols === source.w;
+}
+
 /** Most stride phases the kernel lays out (stride 64 × 64). */
 const MAX_PHASES = 4096;
 
@@ -251,7 +279,7 @@ export function relocateLayout(l: DeconvolutionLayout, own: number, scratch: num
   const ownShift = own;
   const scratchShift = scratch - l.at.scratch;
   const at = { ...l.at };
-  for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias', 'target'] as const) at[key] += ownShift;
+  for (const key of ['columns', 'phases', 'tapOffsets', 'weights', 'bias', 'target', 'source'] as const) at[key] += ownShift;
   for (const key of ['scratch', 'staging', 'input', 'result', 'end'] as const) at[key] += scratchShift;
   return {
     ...l,

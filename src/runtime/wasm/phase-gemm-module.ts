@@ -18,7 +18,7 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
   const [xChannel, xRow, outChannel, outRow, column, phase, tapTable, weightsBlock, xp, wp, op] = Array.from({ length: 11 }, () =>
     f.local(I32),
   );
-  const outBase = f.local(I32);
+  const [outBase, gridBase] = [f.local(I32), f.local(I32)];
   const acc = Array.from({ length: co }, () => Array.from({ length: pxv }, () => f.local(V128)));
   const xv = Array.from({ length: pxv }, () => f.local(V128));
   const wv = f.local(V128);
@@ -138,6 +138,7 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
   };
 
   f.i32(at.target).load32(0).set(outBase);
+  f.i32(at.source).load32(0).set(gridBase);
   f.forLoop(n, 0, spec.outer, 1, () => {
     f.forLoop(g, 0, groups, 1, () => {
       f.forLoop(cob, 0, coBlocks, 1, () => {
@@ -151,7 +152,9 @@ export function deconvolutionModule(l: DeconvolutionLayout, shared: boolean, rel
           .add()
           .i32(gridPlane * 4)
           .mul()
-          .i32(at.input + (padTop * gridCols + padLeft) * 4)
+          .get(gridBase)
+          .add()
+          .i32((padTop * gridCols + padLeft) * 4)
           .add()
           .set(xChannel);
         f.get(n)
