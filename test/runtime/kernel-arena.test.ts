@@ -15,6 +15,7 @@ import { buildPlan } from '../../src/runtime/build-plan.js';
 import { createExecutor } from '../../src/runtime/gpu-executor.js';
 import { paramsForPlan } from '../../src/runtime/plan-params.js';
 import { createNativeKernel } from '../../src/runtime/wasm/native-kernel.js';
+import { spaceToDepthKernel, stridedAsStrideOne } from '../../src/runtime/wasm/strided-convolution.js';
 import { maxRelativeError, randomParams, randomTensor } from '../helpers/random-params.js';
 
 describe('KernelArena', () => {
@@ -352,5 +353,53 @@ describe('region kernels reading and writing values in the arena', () => {
       k.destroy();
     }
     alone.destroy();
+  });
+});
+
+describe('space to depth writes its whole output', () => {
+  // It writes straight into the stride-1 kernel's input (a region of the arena that held the last call's
+  // planes, or anything): the padding cells must be written as zeros, not left as they were.
+  it.each([
+    ['3×3 stride 2 pad 1', [3, 3], [2, 2], [1, 1]],
+    ['7×7 stride 2 pad 3', [7, 7], [2, 2], [3, 3]],
+    ['1×1 stride 2', [1, 1], [2, 2], [0, 0]],
+    ['3×5 stride 3×2 pad 2×0', [3, 5], [3, 2], [2, 0]],
+  ] as const)('%s: the same planes over NaN as in fresh memory', async (_, kernel, stride, pad) => {
+    const [inH, inW] = [13, 11];
+    const outH = Math.floor((inH + 2 * pad[0] - kernel[0]) / stride[0]) + 1;
+    const outW = Math.floor((inW + 2 * pad[1] - kernel[1]) / stride[1]) + 1;
+    const spec = {
+      kind: 'convolution' as const,
+      outer: 1,
+      cin: 3,
+      cout: 4,
+      group: 1,
+      inH,
+      inW,
+      outH,
+      outW,
+      kernel: [...kernel] as [number, number],
+      stride: [...stride] as [number, number],
+      pad: [...pad] as [number, number],
+      dilation: [1, 1] as [number, number],
+      bias: false,
+      flip: false,
+      weights: 'dense' as const,
+    };
+    const strided = stridedAsStrideOne(spec);
+    const x = randomTensor([1, 3, inH, inW], 7).data;
+    const alone = spaceToDepthKernel(strided);
+    const want = await alone.run([x]);
+    const arena = new KernelArena(false);
+    const k = spaceToDepthKernel(strided, arena);
+    const slot = arena.reserve((want.length + 8) * 4, 0)!;
+    const place = slot.place();
+    const into = new Float32Array(place.memory.buffer, place.own, want.length).fill(NaN);
+    expect(await k.run([x], into)).toBe(into);
+    expect(Array.from(into)).toEqual(Array.from(want));
+    // Padding there is (zeros in the planes), except for the 1×1's plain subsampling.
+    if (pad[0] + pad[1] > 0) expect(want.some((v) => v === 0)).toBe(true);
+    alone.destroy();
+    k.destroy();
   });
 });

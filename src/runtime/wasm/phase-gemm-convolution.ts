@@ -76,7 +76,11 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
     const phases = spaceToDepthKernel(strided, options.arena);
     let bound: Float32Array | undefined;
     let relaid: Float32Array | undefined;
-    // The rearranged input, made once: the phases kernel writes it here on every call.
+    // The rearranged input, made once: the phases kernel writes it here on every call. In the executor's
+    // arena (a region of this kernel's own) the phases kernel writes it in place and the stride-1 kernel reads
+    // it in place: no copy between them.
+    const stagedFloats = strided.spec.outer * strided.spec.cin * strided.spec.inH * strided.spec.inW;
+    const stagedSlot = options.arena?.reserve(stagedFloats * 4, 0);
     let staged: Float32Array | undefined;
     const bind = ([x, weights, bias]: readonly Float32Array[]) => {
       if (weights === bound) return;
@@ -90,7 +94,10 @@ export function convolutionNativeKernel(spec: ConvolutionNativeSpec, options: Ph
       bind,
       async run([x, weights, bias], out) {
         bind([x, weights, bias]);
-        staged ??= new Float32Array(strided.spec.outer * strided.spec.cin * strided.spec.inH * strided.spec.inW);
+        if (!staged) {
+          const place = stagedSlot?.place();
+          staged = place ? new Float32Array(place.memory.buffer, place.own, stagedFloats) : new Float32Array(stagedFloats);
+        }
         const input = await phases.run([x], staged);
         return inner.run(bias ? [input, relaid!, bias] : [input, relaid!], out);
       },

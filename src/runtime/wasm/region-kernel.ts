@@ -46,16 +46,10 @@ export interface RegionKernelSpec {
    * The executor's memory (createNativeKernel passes it on): the parameter regions get a region of their own
    * there, and the input and output regions its shared scratch; the executor's activations lie there too, so
    * the kernel reads its inputs where they are. When another kernel used the scratch since its last call, the
-   * kernel zeroes the slack after the inputs it copies in and, where `zeroedOutput`, its output region, so a
-   * body reads what it would in a memory of its own. Without, a memory of its own.
+   * kernel zeroes the slack after the inputs it copies in, as in a memory of its own (a body writes every
+   * output; it never relies on its output region's earlier contents). Without, a memory of its own.
    */
   arena?: KernelArena;
-  /**
-   * The body leaves parts of the output region unwritten that must read as zeros (space to depth: the
-   * padding), so the region is zeroed again after another kernel used the scratch. Without, the body writes
-   * every output.
-   */
-  zeroedOutput?: boolean;
   /**
    * The body writes exactly the `outFloats` floats of the output region, never past them, and reads none of
    * them; with `size` equal and no `extract`, a result place in the kernel's memory (the executor's
@@ -193,7 +187,6 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       // call writes (the output region, the slack after each region copied in) is zeroed again, as in a
       // memory of its own.
       if (m.scratch && slot!.scratchTaken()) {
-        if (spec.zeroedOutput) f32.fill(0, out / 4, out / 4 + spec.outFloats + 4);
         spec.regions.forEach(
           (r, i) => !r.param && !inPlace[i] && f32.fill(0, m.regions[i] / 4 + r.floats, m.regions[i] / 4 + r.floats + 4),
         );

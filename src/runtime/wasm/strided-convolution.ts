@@ -107,8 +107,8 @@ export function spaceToDepthKernel(t: StridedAsStrideOne, arena?: KernelArena): 
     regions: [{ floats: planes * inH * inW }],
     outFloats: size,
     size,
-    // Only the phases' cells inside the input are written; the rest is the zero padding.
-    zeroedOutput: true,
+    // Every cell is written, the padding with zeros.
+    exactOutput: true,
     body: ({ regions: [x], out }) => {
       const f = new FunctionBody(0);
       const [plane, xPlane, oPlane, qy, src, dst, k, s2] = Array.from({ length: 8 }, () => f.local(I32));
@@ -134,7 +134,23 @@ export function spaceToDepthKernel(t: StridedAsStrideOne, arena?: KernelArena): 
             const qyLo = Math.min(h2, Math.max(0, Math.ceil((py - ry) / sy)));
             const qyHi = Math.max(qyLo, Math.min(h2, Math.floor((inH - 1 + py - ry) / sy) + 1));
             const n = q1 - q0;
-            if (n === 0 || qyHi === qyLo) return;
+            // Every other cell of the phase plane is padding: zeros, written here, so the kernel writes its
+            // whole output (and may write it straight into the stride-1 kernel's input).
+            const zeros = (offset: number, floats: number) => {
+              if (floats <= 0) return;
+              f.get(oPlane);
+              f.i32((phase * h2 * w2 + offset) * 4)
+                .add()
+                .i32(0)
+                .i32(floats * 4)
+                .memoryFill();
+            };
+            if (n === 0 || qyHi === qyLo) {
+              zeros(0, h2 * w2);
+              return;
+            }
+            zeros(0, qyLo * w2);
+            zeros(qyHi * w2, (h2 - qyHi) * w2);
             f.forLoop(qy, qyLo, qyHi, 1, () => {
               f.get(qy)
                 .i32(sy * inW * 4)
@@ -152,6 +168,21 @@ export function spaceToDepthKernel(t: StridedAsStrideOne, arena?: KernelArena): 
                 .i32((phase * h2 * w2 + q0) * 4)
                 .add()
                 .set(dst);
+              // The row's padding columns before q0 and from q1 on.
+              if (q0 > 0)
+                f.get(dst)
+                  .i32(q0 * 4)
+                  .sub()
+                  .i32(0)
+                  .i32(q0 * 4)
+                  .memoryFill();
+              if (q1 < w2)
+                f.get(dst)
+                  .i32(n * 4)
+                  .add()
+                  .i32(0)
+                  .i32((w2 - q1) * 4)
+                  .memoryFill();
               if (sx === 1) {
                 f.get(dst)
                   .get(src)
