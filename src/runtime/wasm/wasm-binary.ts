@@ -83,8 +83,15 @@ export class FunctionBody {
   divU() {
     return this.op(0x6e);
   }
+  remU() {
+    return this.op(0x70);
+  }
   eq() {
     return this.op(0x46);
+  }
+  /** Unsigned a < b (a negative a is past every b). */
+  ltU() {
+    return this.op(0x49);
   }
   ltS() {
     return this.op(0x48);
