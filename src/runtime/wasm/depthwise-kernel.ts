@@ -28,6 +28,9 @@ export const DEPTHWISE_THREADED_MIN_MACS = 1e6;
 /** Output vectors computed together (independent accumulators: one chain would wait on each add's latency). */
 const VECTORS_PER_STEP = 4;
 
+/** Output rows computed together: the input rows they share are loaded once for both. */
+const ROWS_PER_STEP = 2;
+
 /** Taps up to which a plane's weights stay in v128 locals (16 vector registers: 9 + 4 accumulators + temporaries). */
 const TAPS_IN_LOCALS = 9;
 
@@ -46,7 +49,7 @@ interface Geometry {
   /** Floats of one padded row's column phase, of the row (sw phases). */
   phaseFloats: number;
   rowFloats: number;
-  /** Padded rows each plane's ring holds: the rows one output row reads, (kh − 1)·dh + 1. */
+  /** Padded rows each plane's ring holds: the rows a step's output rows read, (ROWS_PER_STEP − 1)·sh + (kh − 1)·dh + 1. */
   ring: number;
 }
 
@@ -60,7 +63,13 @@ function geometry(spec: ConvolutionNativeSpec): Geometry {
   const reach = 4 * outVectors + Math.floor(((kw - 1) * dw) / sw);
   const written = Math.floor((spec.inW - 1 + pw) / sw) + 1;
   const phaseFloats = Math.ceil(Math.max(reach, written) / 4) * 4;
-  return { planes: spec.outer * spec.cout, taps: kh * kw, phaseFloats, rowFloats: sw * phaseFloats, ring: (kh - 1) * dh + 1 };
+  return {
+    planes: spec.outer * spec.cout,
+    taps: kh * kw,
+    phaseFloats,
+    rowFloats: sw * phaseFloats,
+    ring: (ROWS_PER_STEP - 1) * spec.stride[0] + (kh - 1) * dh + 1,
+  };
 }
 
 /** Whether the kernel's memory (input, rings, weights, output) stays under 2 GiB. */
@@ -127,9 +136,12 @@ export function depthwiseConvolutionKernel(
         { length: 19 },
         () => f.local(I32),
       );
-      // Per kernel row: the padded row it reads for this output row, and that plus the block's byte.
-      const rowAt = Array.from({ length: kh }, () => f.local(I32));
-      const blockAt = Array.from({ length: kh }, () => f.local(I32));
+      // The input rows a step reads, as offsets from its top row (m·sh + ky·dh for output row m of the step),
+      // each with its padded row's byte and that plus the block's.
+      const distinct = (rows: number) => [...new Set(Array.from({ length: rows * kh }, (_, i) => Math.floor(i / kh) * sh + (i % kh) * dh))];
+      const offsets = distinct(ROWS_PER_STEP).sort((u, v) => u - v);
+      const rowAt = offsets.map(() => f.local(I32));
+      const blockAt = offsets.map(() => f.local(I32));
       const inLocals = taps <= TAPS_IN_LOCALS;
       const w = inLocals ? Array.from({ length: taps }, () => f.local(V128)) : [];
       const [bias, wt, a, b] = Array.from({ length: 4 }, () => f.local(V128));
@@ -218,70 +230,77 @@ export function depthwiseConvolutionKernel(
       };
 
       /**
-       * `n` output vectors at byte ob of the output row; `lanes` < 4: one vector, only its first lanes stored.
-       * Fewer than 4 vectors split their taps round-robin over partial sums (4 chains of multiply-adds either
-       * way: one chain would wait on each add's latency), added at the end.
+       * `n` output vectors at byte ob of `rows` output rows; `lanes` < 4: one vector, only its first lanes
+       * stored. Fewer than 4 accumulators split their taps round-robin over partial sums (4 chains of
+       * multiply-adds either way: one chain would wait on each add's latency), added at the end. Each input
+       * vector is loaded once for every output row that reads it.
        */
-      const vectors = (n: number, lanes = 4) => {
-        const parts = Math.max(1, Math.min(Math.floor(VECTORS_PER_STEP / n), taps));
-        const sum = (u: number, q: number) => acc[u * parts + q];
-        for (let u = 0; u < n; u++) {
-          f.get(bias).set(sum(u, 0));
-          for (let q = 1; q < parts; q++) f.v128Zero().set(sum(u, q));
-        }
-        for (let ky = 0; ky < kh; ky++) f.get(rowAt[ky]).get(ob).add().set(blockAt[ky]);
-        for (let ky = 0; ky < kh; ky++)
+      const vectors = (rows: number, n: number, lanes = 4) => {
+        const parts = Math.max(1, Math.min(Math.floor(VECTORS_PER_STEP / (rows * n)), taps));
+        const sum = (m: number, u: number, q: number) => acc[(m * n + u) * parts + q];
+        for (let m = 0; m < rows; m++)
+          for (let u = 0; u < n; u++) {
+            f.get(bias).set(sum(m, u, 0));
+            for (let q = 1; q < parts; q++) f.v128Zero().set(sum(m, u, q));
+          }
+        const used = distinct(rows);
+        offsets.forEach((d, i) => used.includes(d) && f.get(rowAt[i]).get(ob).add().set(blockAt[i]));
+        offsets.forEach((d, i) => {
+          // The output rows m and kernel rows ky reading input row top + d.
+          const readers = Array.from({ length: rows * kh }, (_, r) => [Math.floor(r / kh), r % kh]).filter(
+            ([m, ky]) => m * sh + ky * dh === d,
+          );
+          if (readers.length === 0) return;
           for (let kx = 0; kx < kw; kx++) {
-            const t = ky * kw + kx;
             const offset = ((kx * dw) % sw) * phaseBytes + Math.floor((kx * dw) / sw) * 4;
-            let weight = w[t];
-            if (!inLocals) {
-              f.get(wPlane)
-                .v128Load32Splat(weights + t * 4)
-                .set(wt);
-              weight = wt;
-            }
             for (let u = 0; u < n; u++) {
-              const into = sum(u, t % parts);
-              f.get(blockAt[ky])
+              f.get(blockAt[i])
                 .v128Load(offset + u * 16)
-                .get(weight);
-              if (relaxed) f.get(into).f32x4RelaxedMadd();
-              else f.f32x4Mul().get(into).f32x4Add();
-              f.set(into);
+                .set(a);
+              for (const [m, ky] of readers) {
+                const t = ky * kw + kx;
+                const into = sum(m, u, t % parts);
+                f.get(a);
+                if (inLocals) f.get(w[t]);
+                else f.get(wPlane).v128Load32Splat(weights + t * 4);
+                if (relaxed) f.get(into).f32x4RelaxedMadd();
+                else f.f32x4Mul().get(into).f32x4Add();
+                f.set(into);
+              }
             }
           }
-        for (let u = 0; u < n; u++) {
-          for (let width = 1; width < parts; width *= 2)
-            for (let q = 0; q + width < parts; q += 2 * width)
-              f.get(sum(u, q))
-                .get(sum(u, q + width))
-                .f32x4Add()
-                .set(sum(u, q));
-        }
-        for (let u = 0; u < n; u++) {
-          const v = sum(u, 0);
-          if (spec.relu !== undefined) {
-            // max(v, slope·v): v > 0 ? v : slope·v for 0 ≤ slope ≤ 1.
-            f.get(v);
-            if (spec.relu === 0) f.v128Zero();
-            else f.get(v).f32x4Const(spec.relu).f32x4Mul();
-            f.f32x4Max().set(v);
-          }
-          if (lanes === 4)
-            f.get(oRow)
-              .get(ob)
-              .add()
-              .get(v)
-              .v128Store(out + u * 16);
-          else
-            for (let lane = 0; lane < lanes; lane++)
+        });
+        for (let m = 0; m < rows; m++)
+          for (let u = 0; u < n; u++) {
+            for (let width = 1; width < parts; width *= 2)
+              for (let q = 0; q + width < parts; q += 2 * width)
+                f.get(sum(m, u, q))
+                  .get(sum(m, u, q + width))
+                  .f32x4Add()
+                  .set(sum(m, u, q));
+            const v = sum(m, u, 0);
+            if (spec.relu !== undefined) {
+              // max(v, slope·v): v > 0 ? v : slope·v for 0 ≤ slope ≤ 1.
+              f.get(v);
+              if (spec.relu === 0) f.v128Zero();
+              else f.get(v).f32x4Const(spec.relu).f32x4Mul();
+              f.f32x4Max().set(v);
+            }
+            const at = out + m * outW * 4;
+            if (lanes === 4)
               f.get(oRow)
                 .get(ob)
                 .add()
                 .get(v)
-                .v128Store32Lane(out + lane * 4, lane);
-        }
+                .v128Store(at + u * 16);
+            else
+              for (let lane = 0; lane < lanes; lane++)
+                f.get(oRow)
+                  .get(ob)
+                  .add()
+                  .get(v)
+                  .v128Store32Lane(at + lane * 4, lane);
+          }
       };
 
       f.forLoop(
@@ -343,9 +362,19 @@ export function depthwiseConvolutionKernel(
           f.i32(0).set(next);
           f.i32(0).set(slotNext);
           f.i32(slotOf(-ph)).set(slotTop);
-          f.forLoop(oy, 0, outH, 1, () => {
-            // Input rows top … top + (kh−1)·dh: those not yet in the ring are copied into it.
-            f.get(oy).i32(sh).mul().i32(-ph).add().tee(top).i32(ring).add().set(hi);
+          /** `rows` output rows from oy. */
+          const step = (rows: number) => {
+            const used = distinct(rows);
+            // Input rows top … top + the last offset: those not yet in the ring are copied into it.
+            f.get(oy)
+              .i32(sh)
+              .mul()
+              .i32(-ph)
+              .add()
+              .tee(top)
+              .i32(Math.max(...used) + 1)
+              .add()
+              .set(hi);
             f.i32(inH).get(hi).i32(inH).get(hi).ltS().select().set(hi);
             f.get(slotNext).get(slotTop).get(next).get(top).geS().select().set(cur);
             f.forLoop(
@@ -368,39 +397,40 @@ export function depthwiseConvolutionKernel(
             );
             f.get(cur).get(slotNext).get(next).get(hi).ltS().select().set(slotNext);
             f.get(hi).get(next).get(hi).get(next).geS().select().set(next);
-            // Kernel row ky reads input row top + ky·dh: its ring slot, or the zero row outside the image.
-            for (let ky = 0; ky < kh; ky++) {
-              f.get(slotTop)
-                .i32(slotOf(ky * dh))
-                .add()
-                .set(tmp);
+            // Input row top + d: its ring slot, or the zero row outside the image.
+            offsets.forEach((d, i) => {
+              if (!used.includes(d)) return;
+              f.get(slotTop).i32(slotOf(d)).add().set(tmp);
               wrapDown(tmp);
               f.get(tmp).get(ringBase).add();
-              f.i32(rings)
-                .get(top)
-                .i32(ky * dh)
-                .add()
-                .i32(inH)
-                .ltU()
-                .select()
-                .set(rowAt[ky]);
-            }
-            // The next output row's top row: sh rows on.
-            f.get(slotTop).i32(slotOf(sh)).add().set(slotTop);
+              f.i32(rings).get(top).i32(d).add().i32(inH).ltU().select().set(rowAt[i]);
+            });
+            // The next step's top row: rows·sh rows on.
+            f.get(slotTop)
+              .i32(slotOf(rows * sh))
+              .add()
+              .set(slotTop);
             wrapDown(slotTop);
+            const perStep = Math.floor(VECTORS_PER_STEP / rows);
             const full = Math.floor(outW / 4);
-            const stepped = full - (full % VECTORS_PER_STEP);
-            f.forLoop(ob, 0, stepped * 16, VECTORS_PER_STEP * 16, () => vectors(VECTORS_PER_STEP));
+            const stepped = full - (full % perStep);
+            f.forLoop(ob, 0, stepped * 16, perStep * 16, () => vectors(rows, perStep));
             if (full > stepped) {
               f.i32(stepped * 16).set(ob);
-              vectors(full - stepped);
+              vectors(rows, full - stepped);
             }
             if (outW % 4) {
               f.i32(full * 16).set(ob);
-              vectors(1, outW % 4);
+              vectors(rows, 1, outW % 4);
             }
-            f.increment(oRow, outW * 4);
-          });
+            f.increment(oRow, rows * outW * 4);
+          };
+          const paired = outH - (outH % ROWS_PER_STEP);
+          f.forLoop(oy, 0, paired, ROWS_PER_STEP, () => step(ROWS_PER_STEP));
+          if (paired < outH) {
+            f.i32(paired).set(oy);
+            step(outH - paired);
+          }
         },
       );
       return f;
