@@ -49,6 +49,8 @@ interface Geometry {
   /** Floats of one padded row's column phase, of the row (sw phases). */
   phaseFloats: number;
   rowFloats: number;
+  /** Stride 1: the input rows are read where they are (no ring), the pad columns masked to zero. */
+  direct: boolean;
   /** Padded rows each plane's ring holds: the rows a step's output rows read, (ROWS_PER_STEP − 1)·sh + (kh − 1)·dh + 1. */
   ring: number;
 }
@@ -68,7 +70,8 @@ function geometry(spec: ConvolutionNativeSpec): Geometry {
     taps: kh * kw,
     phaseFloats,
     rowFloats: sw * phaseFloats,
-    ring: (ROWS_PER_STEP - 1) * spec.stride[0] + (kh - 1) * dh + 1,
+    direct: sw === 1,
+    ring: sw === 1 ? 0 : (ROWS_PER_STEP - 1) * spec.stride[0] + (kh - 1) * dh + 1,
   };
 }
 
@@ -76,7 +79,8 @@ function geometry(spec: ConvolutionNativeSpec): Geometry {
 export function depthwiseConvolutionCovers(spec: ConvolutionNativeSpec): boolean {
   if (!isDepthwiseConvolution(spec)) return false;
   const g = geometry(spec);
-  const floats = g.planes * (spec.inH * spec.inW + g.ring * g.rowFloats + g.taps + 1 + spec.outH * spec.outW) + g.rowFloats;
+  const floats =
+    g.planes * (spec.inH * spec.inW + g.ring * g.rowFloats + g.taps + 1 + spec.outH * spec.outW) + g.rowFloats + 2 * spec.pad[1];
   return floats * 4 + 256 < 2 ** 31;
 }
 
@@ -93,7 +97,7 @@ export function depthwiseConvolutionKernel(
   const [ph, pw] = spec.pad;
   const [dh, dw] = spec.dilation;
   const g = geometry(spec);
-  const { planes, taps, phaseFloats, rowFloats, ring } = g;
+  const { planes, taps, phaseFloats, rowFloats, ring, direct } = g;
   const relaxed = options.relaxedSimd ?? relaxedSimdSupported();
   // Per plane: its taps in (ky, kx) order as the kernel reads them (the flip applied), then its bias.
   const laidWeights = (args: readonly Float32Array[]) => {
@@ -115,7 +119,11 @@ export function depthwiseConvolutionKernel(
     arena: options.arena,
     paramsFrom: 1,
     regions: [
-      { floats: planes * inH * inW },
+      // The input between two zero guards: stride 1 reads up to pw columns before a row and past its end
+      // (lanes masked to zero, but the loads must stay in the memory).
+      { floats: pw + 4, derive: () => new Float32Array(pw + 4) },
+      { floats: planes * inH * inW, derive: (args) => args[0] },
+      { floats: pw + 8, derive: () => new Float32Array(pw + 8) },
       { floats: planes * (taps + 1), param: true, derive: laidWeights },
       // A zero row, then each plane's ring of padded rows. Written once with zeros: the copy fills the rows'
       // interior columns, their borders stay zero.
@@ -128,7 +136,7 @@ export function depthwiseConvolutionKernel(
       threads: macs >= (options.threadedMinMacs ?? DEPTHWISE_THREADED_MIN_MACS) ? (options.threads ?? 1) : 1,
       pool: options.pool,
     },
-    body: ({ regions: [x, weights, rings], out }) => {
+    body: ({ regions: [, x, , weights, rings], out }) => {
       const rowBytes = rowFloats * 4;
       const phaseBytes = phaseFloats * 4;
       const f = new FunctionBody(2);
@@ -235,7 +243,18 @@ export function depthwiseConvolutionKernel(
        * multiply-adds either way: one chain would wait on each add's latency), added at the end. Each input
        * vector is loaded once for every output row that reads it.
        */
-      const vectors = (rows: number, n: number, lanes = 4) => {
+      const vectors = (rows: number, n: number, lanes = 4, masked?: number) => {
+        // Lane masks of vector `masked` (stride 1): all ones where output column 4·masked + lane reads input
+        // column 0 … inW − 1 at tap kx (or is past the row: not stored), else zero.
+        const mask = (kx: number) => {
+          if (masked === undefined) return undefined;
+          const lanesIn = [0, 1, 2, 3].map((j) => {
+            const ox = 4 * masked + j;
+            const ix = ox - pw + kx * dw;
+            return ox >= outW || (ix >= 0 && ix < inW) ? -1 : 0;
+          });
+          return lanesIn.every((m) => m === -1) ? undefined : lanesIn;
+        };
         const parts = Math.max(1, Math.min(Math.floor(VECTORS_PER_STEP / (rows * n)), taps));
         const sum = (m: number, u: number, q: number) => acc[(m * n + u) * parts + q];
         for (let m = 0; m < rows; m++)
@@ -254,9 +273,10 @@ export function depthwiseConvolutionKernel(
           for (let kx = 0; kx < kw; kx++) {
             const offset = ((kx * dw) % sw) * phaseBytes + Math.floor((kx * dw) / sw) * 4;
             for (let u = 0; u < n; u++) {
-              f.get(blockAt[i])
-                .v128Load(offset + u * 16)
-                .set(a);
+              f.get(blockAt[i]).v128Load(offset + u * 16);
+              const m = mask(kx);
+              if (m) f.i32x4Lanes(m).v128And();
+              f.set(a);
               for (const [m, ky] of readers) {
                 const t = ky * kw + kx;
                 const into = sum(m, u, t % parts);
@@ -303,6 +323,29 @@ export function depthwiseConvolutionKernel(
           }
       };
 
+      /**
+       * The output vectors of `rows` rows: a loop over those whose every lane reads inside the row, then the
+       * others one by one — a last vector short of 4 (its lanes stored), and for stride 1 the vectors at the
+       * borders, whose lanes reading a pad column are masked to zero.
+       */
+      const columns = (rows: number) => {
+        const perStep = Math.floor(VECTORS_PER_STEP / rows);
+        const full = Math.floor(outW / 4);
+        const vL = direct ? Math.min(full, Math.ceil(pw / 4)) : 0;
+        const vR = direct ? Math.max(vL, Math.min(full, Math.floor((inW - 4 + pw - (kw - 1) * dw) / 4) + 1)) : full;
+        const stepped = vR - vL - ((vR - vL) % perStep);
+        f.forLoop(ob, vL * 16, (vL + stepped) * 16, perStep * 16, () => vectors(rows, perStep));
+        if (vL + stepped < vR) {
+          f.i32((vL + stepped) * 16).set(ob);
+          vectors(rows, vR - vL - stepped);
+        }
+        const edges = [...Array.from({ length: vL }, (_, v) => v), ...Array.from({ length: Math.ceil(outW / 4) - vR }, (_, i) => vR + i)];
+        for (const v of edges) {
+          f.i32(v * 16).set(ob);
+          vectors(rows, 1, Math.min(4, outW - 4 * v), direct ? v : undefined);
+        }
+      };
+
       f.forLoop(
         p,
         () => f.get(0),
@@ -338,7 +381,7 @@ export function depthwiseConvolutionKernel(
             .set(oRow);
           // next: the first input row not yet copied; slots (bytes in the ring) of rows next and top: row r
           // lies in slot r mod ring, kept without a division (a few per output row cost as much as a 19-wide row).
-          const slotOf = (r: number) => (((r % ring) + ring) % ring) * rowBytes;
+          const slotOf = (r: number) => (ring ? (((r % ring) + ring) % ring) * rowBytes : 0);
           const wrap = (local: number) =>
             f
               .i32(0)
@@ -365,6 +408,28 @@ export function depthwiseConvolutionKernel(
           /** `rows` output rows from oy. */
           const step = (rows: number) => {
             const used = distinct(rows);
+            if (direct) {
+              // Input row top + d where it is (less pw columns: the padded row's start), or the zero row.
+              offsets.forEach((d, i) => {
+                if (!used.includes(d)) return;
+                f.get(oy)
+                  .i32(sh)
+                  .mul()
+                  .i32(d - ph)
+                  .add()
+                  .tee(tmp)
+                  .i32(inW * 4)
+                  .mul()
+                  .get(xPlane)
+                  .add()
+                  .i32(pw * 4)
+                  .sub();
+                f.i32(rings).get(tmp).i32(inH).ltU().select().set(rowAt[i]);
+              });
+              columns(rows);
+              f.increment(oRow, rows * outW * 4);
+              return;
+            }
             // Input rows top … top + the last offset: those not yet in the ring are copied into it.
             f.get(oy)
               .i32(sh)
@@ -411,18 +476,7 @@ export function depthwiseConvolutionKernel(
               .add()
               .set(slotTop);
             wrapDown(slotTop);
-            const perStep = Math.floor(VECTORS_PER_STEP / rows);
-            const full = Math.floor(outW / 4);
-            const stepped = full - (full % perStep);
-            f.forLoop(ob, 0, stepped * 16, perStep * 16, () => vectors(rows, perStep));
-            if (full > stepped) {
-              f.i32(stepped * 16).set(ob);
-              vectors(rows, full - stepped);
-            }
-            if (outW % 4) {
-              f.i32(full * 16).set(ob);
-              vectors(rows, 1, outW % 4);
-            }
+            columns(rows);
             f.increment(oRow, rows * outW * 4);
           };
           const paired = outH - (outH % ROWS_PER_STEP);

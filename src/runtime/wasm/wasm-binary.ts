@@ -256,6 +256,11 @@ export class FunctionBody {
     const lane = [...new Uint8Array(new Int32Array([value]).buffer)];
     return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
   }
+  /** v128.const of four i32 lanes. */
+  i32x4Lanes(lanes: readonly number[]) {
+    if (lanes.length !== 4) throw new Error(`internal: ${lanes.length} i32x4 lanes`);
+    return this.simd(0x0c, ...new Uint8Array(new Int32Array(lanes).buffer));
+  }
   /** i8x16.shuffle of a and b (pops a, b) by 16 lane indices (0–15: a's bytes, 16–31: b's). */
   i8x16Shuffle(lanes: readonly number[]) {
     if (lanes.length !== 16 || lanes.some((l) => l < 0 || l > 31)) throw new Error(`internal: shuffle lanes ${lanes.join(',')}`);
