@@ -15,6 +15,7 @@ import { activeSteps, neededSteps } from '../../src/runtime/step-selection.js';
 import { setLayerExtension } from '../../src/ir/layer-extensions.js';
 import type { ConvolutionNativeSpec } from '../../src/ir/native-kernel-spec.js';
 import { depthwiseConvolutionKernel, isDepthwiseConvolution } from '../../src/runtime/wasm/depthwise-kernel.js';
+import { KernelArena } from '../../src/runtime/wasm/kernel-arena.js';
 import { KernelPool } from '../../src/runtime/wasm/kernel-worker.js';
 import { createNativeKernel, nativeKernelCovers } from '../../src/runtime/wasm/native-kernel.js';
 import { relaxedSimdSupported } from '../../src/runtime/wasm/simd-support.js';
@@ -176,6 +177,49 @@ describe('depthwise Convolution kernel (backend wasm)', () => {
       }
       compiled.destroy();
     }
+  });
+
+  // In an executor the activations are a region of the kernels' arena: the kernel reads its input and writes
+  // its result there, with no copy in or out (region-kernel.ts `inPlace`). A stride-1 layer, then a stride-2
+  // one on its result, as an executor chains them; the bytes between the values must stay untouched.
+  it.each([
+    [false, 1],
+    [true, 1],
+    [true, 2],
+  ])('in the arena (shared memory %s, threads %i): reads and writes the values where they lie', async (shared, threads) => {
+    const first = netOf({ shape: [2, 6, 13, 11], param: 'kernel_size: 3 pad: 1' }, true);
+    const second = netOf({ shape: [2, 6, 13, 11], param: 'kernel_size: 3 stride: 2 pad: 1' }, false);
+    const [specA, specB] = [first, second].map((net) => buildPlan(net).natives![0] as ConvolutionNativeSpec);
+    const arena = new KernelArena(shared);
+    const options = threads > 1 ? { arena, threads, pool, threadedMinMacs: 0 } : { arena };
+    const [a, b] = [depthwiseConvolutionKernel(specA, options), depthwiseConvolutionKernel(specB, options)];
+    // x | gap | y (A's result, B's input) | gap | z | gap, the gaps NaN.
+    const [n, gap] = [2 * 6 * 13 * 11, 64];
+    const zn = 2 * 6 * 7 * 6;
+    const slot = arena.reserve((3 * gap + 2 * n + zn) * 4, 0)!;
+    const place = slot.place();
+    const all = new Float32Array(place.memory.buffer, place.own, 3 * gap + 2 * n + zn).fill(Number.NaN);
+    const x = all.subarray(0, n);
+    const y = all.subarray(n + gap, 2 * n + gap);
+    const z = all.subarray(2 * n + 2 * gap, 2 * n + 2 * gap + zn);
+    const [pa, pb] = [randomParams(first, 21), randomParams(second, 22)];
+    for (const seed of [1, 2]) {
+      const input = randomTensor([2, 6, 13, 11], seed);
+      x.set(input.data);
+      expect(await a.run([x, ...pa.get('conv')!], y)).toBe(y);
+      expect(await b.run([y, ...pb.get('conv')!], z)).toBe(z);
+      const wantY = runReference(first, pa, { x: input }).blobs.get('y')!;
+      const wantZ = runReference(second, pb, { x: { shape: wantY.shape, data: wantY.data } }).blobs.get('y')!.data;
+      expect(maxRelativeError(y, wantY.data)).toBeLessThanOrEqual(1e-5);
+      expect(maxRelativeError(z, wantZ)).toBeLessThanOrEqual(1e-5);
+      for (const at of [n, 2 * n + gap, 2 * n + 2 * gap + zn])
+        expect(
+          all.subarray(at, at + gap).every((v) => Number.isNaN(v)),
+          `gap at ${at}`,
+        ).toBe(true);
+    }
+    a.destroy();
+    b.destroy();
   });
 
   it('a channel multiplier (C_out = 2·C_in, group = C_in) stays on the phase GEMM', () => {

@@ -121,7 +121,7 @@ export function depthwiseConvolutionKernel(
     regions: [
       // The input between two zero guards: stride 1 reads up to pw columns before a row and past its end
       // (lanes masked to zero, but the loads must stay in the memory).
-      { floats: pw + 4, derive: () => new Float32Array(pw + 4) },
+      { floats: pw + 8, derive: () => new Float32Array(pw + 8) },
       { floats: planes * inH * inW, derive: (args) => args[0] },
       { floats: pw + 8, derive: () => new Float32Array(pw + 8) },
       { floats: planes * (taps + 1), param: true, derive: laidWeights },
@@ -136,7 +136,9 @@ export function depthwiseConvolutionKernel(
       threads: macs >= (options.threadedMinMacs ?? DEPTHWISE_THREADED_MIN_MACS) ? (options.threads ?? 1) : 1,
       pool: options.pool,
     },
-    body: ({ regions: [, x, , weights, rings], out }) => {
+    // In an executor, the input is read and the result written where they lie in its activation memory.
+    inPlace: { region: 1, margin: (pw + 8) * 4 },
+    body: ({ regions: [, , , weights, rings], addresses }) => {
       const rowBytes = rowFloats * 4;
       const phaseBytes = phaseFloats * 4;
       const f = new FunctionBody(2);
@@ -306,7 +308,7 @@ export function depthwiseConvolutionKernel(
               else f.get(v).f32x4Const(spec.relu).f32x4Mul();
               f.f32x4Max().set(v);
             }
-            const at = out + m * outW * 4;
+            const at = m * outW * 4;
             if (lanes === 4)
               f.get(oRow)
                 .get(ob)
@@ -355,7 +357,8 @@ export function depthwiseConvolutionKernel(
           f.get(p)
             .i32(inH * inW * 4)
             .mul()
-            .i32(x)
+            .i32(0)
+            .load32(addresses)
             .add()
             .set(xPlane);
           f.get(p)
@@ -378,6 +381,9 @@ export function depthwiseConvolutionKernel(
           f.get(p)
             .i32(outH * outW * 4)
             .mul()
+            .i32(0)
+            .load32(addresses + 4)
+            .add()
             .set(oRow);
           // next: the first input row not yet copied; slots (bytes in the ring) of rows next and top: row r
           // lies in slot r mod ring, kept without a division (a few per output row cost as much as a 19-wide row).
