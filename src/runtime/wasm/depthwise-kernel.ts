@@ -119,11 +119,8 @@ export function depthwiseConvolutionKernel(
     arena: options.arena,
     paramsFrom: 1,
     regions: [
-      // The input between two zero guards: stride 1 reads up to pw columns before a row and past its end
-      // (lanes masked to zero, but the loads must stay in the memory).
-      { floats: pw + 8, derive: () => new Float32Array(pw + 8) },
-      { floats: planes * inH * inW, derive: (args) => args[0] },
-      { floats: pw + 8, derive: () => new Float32Array(pw + 8) },
+      // The input (read where it lies when it is in this memory: region-kernel.ts).
+      { floats: planes * inH * inW },
       { floats: planes * (taps + 1), param: true, derive: laidWeights },
       // A zero row, then each plane's ring of padded rows. Written once with zeros: the copy fills the rows'
       // interior columns, their borders stay zero.
@@ -136,9 +133,7 @@ export function depthwiseConvolutionKernel(
       threads: macs >= (options.threadedMinMacs ?? DEPTHWISE_THREADED_MIN_MACS) ? (options.threads ?? 1) : 1,
       pool: options.pool,
     },
-    // In an executor, the input is read and the result written where they lie in its activation memory.
-    inPlace: { region: 1, margin: (pw + 8) * 4 },
-    body: ({ regions: [, , , weights, rings], addresses }) => {
+    body: ({ regions: [x, weights, rings], out }) => {
       const rowBytes = rowFloats * 4;
       const phaseBytes = phaseFloats * 4;
       const f = new FunctionBody(2);
@@ -246,16 +241,23 @@ export function depthwiseConvolutionKernel(
        * vector is loaded once for every output row that reads it.
        */
       const vectors = (rows: number, n: number, lanes = 4, masked?: number) => {
-        // Lane masks of vector `masked` (stride 1): all ones where output column 4·masked + lane reads input
-        // column 0 … inW − 1 at tap kx (or is past the row: not stored), else zero.
-        const mask = (kx: number) => {
-          if (masked === undefined) return undefined;
-          const lanesIn = [0, 1, 2, 3].map((j) => {
-            const ox = 4 * masked + j;
-            const ix = ox - pw + kx * dw;
-            return ox >= outW || (ix >= 0 && ix < inW) ? -1 : 0;
-          });
-          return lanesIn.every((m) => m === -1) ? undefined : lanesIn;
+        // Stride 1, border vector `masked` at tap kx: lane j reads input column start + j, zero outside
+        // 0 … inW − 1. A load from the row's start shifted by −start lanes (zeros shifted in) where start < 0,
+        // so nothing before a row is read; a lane mask where columns past the row's end are; no load at all
+        // where no stored lane reads the row.
+        const edge = (kx: number) => {
+          const start = 4 * masked! - pw + kx * dw;
+          const inside = [0, 1, 2, 3].map((j) => start + j >= 0 && start + j < inW);
+          const stored = [0, 1, 2, 3].map((j) => 4 * masked! + j < outW);
+          const shift = Math.max(0, -start);
+          const mask = inside.map((ok, j) => (ok || !stored[j] ? -1 : 0));
+          return {
+            skip: !inside.some((ok, j) => ok && stored[j]),
+            offset: Math.max(0, start) * 4,
+            shift: [0, 1, 2, 3].flatMap((j) => [0, 1, 2, 3].map((b) => (j < shift ? b : 16 + (j - shift) * 4 + b))),
+            mask: mask.every((m) => m === -1) ? undefined : mask,
+            shifted: shift > 0,
+          };
         };
         const parts = Math.max(1, Math.min(Math.floor(VECTORS_PER_STEP / (rows * n)), taps));
         const sum = (m: number, u: number, q: number) => acc[(m * n + u) * parts + q];
@@ -265,7 +267,13 @@ export function depthwiseConvolutionKernel(
             for (let q = 1; q < parts; q++) f.v128Zero().set(sum(m, u, q));
           }
         const used = distinct(rows);
-        offsets.forEach((d, i) => used.includes(d) && f.get(rowAt[i]).get(ob).add().set(blockAt[i]));
+        // Stride 1 reads from pw columns before the block (never before the row: ob ≥ 4·pw here).
+        offsets.forEach((d, i) => {
+          if (!used.includes(d) || masked !== undefined) return;
+          f.get(rowAt[i]).get(ob).add();
+          if (direct && pw > 0) f.i32(pw * 4).sub();
+          f.set(blockAt[i]);
+        });
         offsets.forEach((d, i) => {
           // The output rows m and kernel rows ky reading input row top + d.
           const readers = Array.from({ length: rows * kh }, (_, r) => [Math.floor(r / kh), r % kh]).filter(
@@ -275,9 +283,15 @@ export function depthwiseConvolutionKernel(
           for (let kx = 0; kx < kw; kx++) {
             const offset = ((kx * dw) % sw) * phaseBytes + Math.floor((kx * dw) / sw) * 4;
             for (let u = 0; u < n; u++) {
-              f.get(blockAt[i]).v128Load(offset + u * 16);
-              const m = mask(kx);
-              if (m) f.i32x4Lanes(m).v128And();
+              if (masked === undefined) f.get(blockAt[i]).v128Load(offset + u * 16);
+              else {
+                const e = edge(kx);
+                if (e.skip) continue;
+                if (e.shifted) f.v128Zero();
+                f.get(rowAt[i]).v128Load(e.offset);
+                if (e.shifted) f.i8x16Shuffle(e.shift);
+                if (e.mask) f.i32x4Lanes(e.mask).v128And();
+              }
               f.set(a);
               for (const [m, ky] of readers) {
                 const t = ky * kw + kx;
@@ -357,8 +371,7 @@ export function depthwiseConvolutionKernel(
           f.get(p)
             .i32(inH * inW * 4)
             .mul()
-            .i32(0)
-            .load32(addresses)
+            .i32(x)
             .add()
             .set(xPlane);
           f.get(p)
@@ -381,8 +394,7 @@ export function depthwiseConvolutionKernel(
           f.get(p)
             .i32(outH * outW * 4)
             .mul()
-            .i32(0)
-            .load32(addresses + 4)
+            .i32(out)
             .add()
             .set(oRow);
           // next: the first input row not yet copied; slots (bytes in the ring) of rows next and top: row r
@@ -415,7 +427,7 @@ export function depthwiseConvolutionKernel(
           const step = (rows: number) => {
             const used = distinct(rows);
             if (direct) {
-              // Input row top + d where it is (less pw columns: the padded row's start), or the zero row.
+              // Input row top + d where it is, or the zero row.
               offsets.forEach((d, i) => {
                 if (!used.includes(d)) return;
                 f.get(oy)
@@ -427,9 +439,7 @@ export function depthwiseConvolutionKernel(
                   .i32(inW * 4)
                   .mul()
                   .get(xPlane)
-                  .add()
-                  .i32(pw * 4)
-                  .sub();
+                  .add();
                 f.i32(rings).get(tmp).i32(inH).ltU().select().set(rowAt[i]);
               });
               columns(rows);
