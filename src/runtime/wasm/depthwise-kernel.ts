@@ -133,6 +133,9 @@ export function depthwiseConvolutionKernel(
       threads: macs >= (options.threadedMinMacs ?? DEPTHWISE_THREADED_MIN_MACS) ? (options.threads ?? 1) : 1,
       pool: options.pool,
     },
+    // Full vectors only inside a row, a last one short of 4 by lanes: in an executor the result is written
+    // straight into its activation memory.
+    exactOutput: true,
     body: ({ regions: [x, weights, rings], out }) => {
       const rowBytes = rowFloats * 4;
       const phaseBytes = phaseFloats * 4;
