@@ -43,6 +43,11 @@ const GEOMETRIES: Case[] = [
   { shape: [1, 2, 9, 9], param: 'kernel_h: 3 kernel_w: 3 stride_h: 2 stride_w: 1 pad_h: 1 pad_w: 1' },
   { shape: [1, 2, 9, 9], param: 'kernel_h: 3 kernel_w: 3 stride_h: 1 stride_w: 2 pad_h: 0 pad_w: 1' },
   { shape: [1, 2, 11, 11], param: 'kernel_size: 7 pad: 3' },
+  // Pads far beyond the kernel's reach (every vector a border one), and 1×1 kernels.
+  { shape: [1, 2, 3, 4], param: 'kernel_size: 3 pad: 9' },
+  { shape: [1, 2, 4, 5], param: 'kernel_size: 3 stride: 2 pad: 7' },
+  { shape: [1, 3, 5, 7], param: 'kernel_size: 1' },
+  { shape: [1, 3, 6, 9], param: 'kernel_size: 1 stride: 2' },
   { shape: [2, 5, 7, 10], param: 'kernel_size: 3 pad: 1' },
   { shape: [2, 3, 9, 15], param: 'kernel_size: 3 stride: 2 pad: 1' },
   // Widths 1 … 9: output rows of 1 … 9 columns (stride 1) and 1 … 5 (stride 2).

@@ -4,18 +4,25 @@
 // 1–2 GFLOP/s at stride 2, 5–12 at stride 1 on MobileNet — as it is built to reuse each input vector over
 // many output channels, which a depthwise layer does not have.
 //
-// Here each plane is first copied into a zero-bordered plane of its own (a region written with zeros once,
-// whose border is never written again), with each padded row's columns de-interleaved by the column stride:
-// row r holds sw phases, phase φ the padded columns φ, φ + sw, φ + 2·sw, … So for any stride the four
-// consecutive outputs ox … ox + 3 of tap (ky, kx) read four consecutive floats — one v128.load at a constant
-// offset from the output row's base — and the taps need no bounds checks. The copy is a memory.copy per row
-// for stride 1, two loads and two shuffles per 8 columns for stride 2, a scalar loop for larger strides.
-// The compute runs 4 output vectors at a time (4 independent accumulator chains) with a 3×3's 9 weights in
-// v128 locals (splats; larger kernels splat each tap's weight once per step), then single vectors, then a
-// last vector short of 4 whose lanes are stored one by one (so with threads no plane writes into another).
-// Bias, Theano's filter flip and a fused ReLU / leaky ReLU are applied here; a folded BatchNorm/Scale comes in
-// as weights and bias (folded-affine.ts). run(from, to) computes planes (batch × channels) [from, to), split
-// between threads for a big enough layer.
+// Here each plane is computed on its own, f32x4 over output columns, with no bounds checks in the loop:
+// - Stride 1 reads the input rows where they lie (in an executor, in its activation memory): a row pointer
+//   per kernel row, chosen per step, points at the input row or, above and below the image, at a zero row;
+//   the vectors whose lanes reach a pad column (the first and last of a row) are done one by one, loading
+//   from the row's start with the lanes shifted (zeros shifted in) on the left and masking lanes past the
+//   row's end on the right.
+// - A larger stride copies the rows a step reads into a small per-plane ring of zero-bordered rows (their
+//   borders written once, never again), each row's columns de-interleaved by the stride: sw phases, phase φ
+//   holding the padded columns φ, φ + sw, … So the four consecutive outputs ox … ox + 3 of tap (ky, kx) read
+//   four consecutive floats, one v128.load at a constant offset. The copy is two loads and two shuffles per
+//   8 columns for stride 2, a scalar loop for larger strides; a ring slot is row mod ring, kept without a
+//   division.
+// A step computes 2 output rows × 2 vectors (4 independent accumulator chains; an input vector both rows read
+// is loaded once) with a 3×3's 9 weights in v128 locals (larger kernels splat each tap's weight as it is
+// used); the rest of a row and a last vector short of 4 (its lanes stored one by one, so no plane writes
+// into another and the result can be written straight into the executor's activations) split their taps
+// over partial sums. Bias, Theano's filter flip and a fused ReLU / leaky ReLU are applied here; a folded
+// BatchNorm/Scale comes in as weights and bias (folded-affine.ts). run(from, to) computes planes
+// (batch × channels) [from, to), split between threads for a big enough layer (docs/performance-notes.md#depthwise-convolution).
 import type { ConvolutionNativeSpec } from '../../ir/native-kernel-spec.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
 import { regionKernel } from './region-kernel.js';
@@ -49,7 +56,7 @@ interface Geometry {
   /** Floats of one padded row's column phase, of the row (sw phases). */
   phaseFloats: number;
   rowFloats: number;
-  /** Stride 1: the input rows are read where they are (no ring), the pad columns masked to zero. */
+  /** Stride 1: the input rows are read where they are (no ring), the pad columns shifted in or masked as zeros. */
   direct: boolean;
   /** Padded rows each plane's ring holds: the rows a step's output rows read, (ROWS_PER_STEP − 1)·sh + (kh − 1)·dh + 1. */
   ring: number;
@@ -345,7 +352,7 @@ export function depthwiseConvolutionKernel(
       /**
        * The output vectors of `rows` rows: a loop over those whose every lane reads inside the row, then the
        * others one by one — a last vector short of 4 (its lanes stored), and for stride 1 the vectors at the
-       * borders, whose lanes reading a pad column are masked to zero.
+       * borders, whose lanes reading a pad column read zeros.
        */
       const columns = (rows: number) => {
         const perStep = Math.floor(VECTORS_PER_STEP / rows);
