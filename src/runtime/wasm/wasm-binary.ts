@@ -83,9 +83,6 @@ export class FunctionBody {
   divU() {
     return this.op(0x6e);
   }
-  remU() {
-    return this.op(0x70);
-  }
   eq() {
     return this.op(0x46);
   }
