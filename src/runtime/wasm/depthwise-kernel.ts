@@ -205,15 +205,17 @@ export function depthwiseConvolutionKernel(
           });
           const rest = inW % 8;
           if (rest > 0) {
-            // The last columns: two loads (past the row's end, into the next row or the region's slack), only
-            // the lanes that are columns stored.
+            // The last columns: one load, or two where more than 4 are left (so at most 12 bytes past the
+            // row's end are read, inside the 16 bytes of slack after a region), only the lanes that are
+            // columns stored.
             f.get(src)
               .i32(chunks * 32)
               .add()
               .tee(tmp)
               .v128Load(0)
               .set(a);
-            f.get(tmp).v128Load(16).set(b);
+            if (rest > 4) f.get(tmp).v128Load(16).set(b);
+            else f.get(a).set(b);
             f.get(a).get(b).i8x16Shuffle(EVEN_LANES).set(wt);
             for (let lane = 0; lane < Math.ceil(rest / 2); lane++)
               f.get(dst)
