@@ -10,6 +10,7 @@ import { lrnNativeKernel } from './lrn-kernel.js';
 import { innerProductNativeKernel } from './inner-product-kernel.js';
 import { poolingNativeKernel } from './pooling-kernel.js';
 import { foldedAffineKernel } from './folded-affine.js';
+import { depthwiseConvolutionCovers, depthwiseConvolutionKernel, isDepthwiseConvolution } from './depthwise-kernel.js';
 import type { NativeKernelSpec } from '../../ir/native-kernel-spec.js';
 import type { KernelPool } from './kernel-worker.js';
 import type { KernelArena } from './kernel-arena.js';
@@ -53,9 +54,11 @@ export function createNativeKernel(spec: NativeKernelSpec, options: NativeKernel
     case 'deconvolution':
       return deconvolutionNativeKernel(spec, options);
     case 'convolution': {
-      if (!spec.affine?.length) return convolutionNativeKernel(spec, options);
+      // A depthwise layer (MobileNet's) has a kernel of its own; the phase GEMM computes the others.
+      const kernel = isDepthwiseConvolution(spec) ? depthwiseConvolutionKernel : convolutionNativeKernel;
+      if (!spec.affine?.length) return kernel(spec, options);
       const { affine, ...plain } = spec;
-      const inner = convolutionNativeKernel({ ...plain, bias: true }, options);
+      const inner = kernel({ ...plain, bias: true }, options);
       return foldedAffineKernel(inner, affine, spec.cout, { rows: (spec.cin / spec.group) * spec.kernel[0] * spec.kernel[1] }, spec.bias);
     }
     case 'pooling':
@@ -87,7 +90,7 @@ export function nativeKernelCovers(spec: NativeKernelSpec): boolean {
     case 'deconvolution':
       return nativeDeconvolutionCovers(spec);
     case 'convolution':
-      return nativeConvolutionCovers(spec);
+      return isDepthwiseConvolution(spec) ? depthwiseConvolutionCovers(spec) : nativeConvolutionCovers(spec);
     case 'inner-product':
       return (Math.ceil(spec.n / 4) + spec.m) * Math.ceil(spec.k / 4) * 16 < 2 ** 31;
     case 'pooling':

@@ -86,6 +86,10 @@ export class FunctionBody {
   eq() {
     return this.op(0x46);
   }
+  /** Unsigned a < b (a negative a is past every b). */
+  ltU() {
+    return this.op(0x49);
+  }
   ltS() {
     return this.op(0x48);
   }
@@ -248,6 +252,11 @@ export class FunctionBody {
   i32x4Const(value: number) {
     const lane = [...new Uint8Array(new Int32Array([value]).buffer)];
     return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
+  /** v128.const of four i32 lanes. */
+  i32x4Lanes(lanes: readonly number[]) {
+    if (lanes.length !== 4) throw new Error(`internal: ${lanes.length} i32x4 lanes`);
+    return this.simd(0x0c, ...new Uint8Array(new Int32Array(lanes).buffer));
   }
   /** i8x16.shuffle of a and b (pops a, b) by 16 lane indices (0–15: a's bytes, 16–31: b's). */
   i8x16Shuffle(lanes: readonly number[]) {
