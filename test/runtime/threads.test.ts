@@ -71,10 +71,10 @@ describe('native kernel threads', () => {
     compiled.destroy();
   });
 
-  // InnerProduct splits its blocks of 4 outputs where its weights take ≥ 4 MiB; a pool whose every call splits
-  // runs the split path on every pass. 1030 outputs: the last block is partly padding.
+  // InnerProduct splits its blocks of 4 outputs where its weights take ≥ 16 MiB; a pool whose every call splits
+  // runs the split path on every pass. 2050 outputs: the last block is partly padding.
   it.each([false, true])('InnerProduct split between two threads (transpose %s) matches a plain loop', async (transpose) => {
-    const [m, k, n] = [2, 1031, 1030];
+    const [m, k, n] = [2, 2051, 2050];
     const x = randomTensor([m, k], 1).data;
     const w = randomTensor(transpose ? [k, n] : [n, k], 2).data;
     const b = randomTensor([n], 3).data;
