@@ -5,7 +5,6 @@
 // together). With threads, a big layer's rows are split between this thread and worker threads (the
 // executor's pool, kernel-worker.ts) running the same module on a shared memory. In an executor the memory is
 // its arena (kernel-arena.ts): the kernel's tables and weights in a region of their own, the scratch shared.
-import { CAN_BLOCK } from '#platform';
 import { KernelPool, type PooledKernel } from './kernel-worker.js';
 import { relaxedSimdSupported } from './simd-support.js';
 import type { NativeKernel, NativeKernelOptions } from './native-kernel.js';
@@ -142,8 +141,9 @@ export function phaseGemmKernel(
       const x = args[0];
       bind(args);
       const { l, f32, i32, exports } = made!;
-      // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
-      if (!workersReady && !CAN_BLOCK && pooled) await pooled.whenReady();
+      // Workers start only while the main thread yields, in a page and in Node alike (see PooledKernel.whenReady):
+      // a kernel's first call waits for them, or a net's passes run back to back without them.
+      if (!workersReady && pooled) await pooled.whenReady();
       workersReady = true;
       // spread() writes the whole grid, border included: nothing to re-zero when another kernel used the
       // shared scratch since. Taking it still tells the others that this kernel wrote there.

@@ -8,7 +8,6 @@
 // outputs past the result's end, and never store into an input region.
 // A kernel whose work is independent units (Pooling's planes) may be `split`: run(from, to) computes units
 // [from, to), and with threads the executor's pool (kernel-worker.ts) claims chunks of them on a shared memory.
-import { CAN_BLOCK } from '#platform';
 import { KernelPool, type PooledKernel } from './kernel-worker.js';
 import type { NativeKernel } from './native-kernel.js';
 import { encodeModule, type FunctionBody } from './wasm-binary.js';
@@ -180,8 +179,9 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       }
       const regions = m.regions.map((a, i) => (inPlace[i] ? args[i].byteOffset : a));
       const instance = instanceFor(regions, direct ? into!.byteOffset : m.out);
-      // In a page, workers start only while the main thread yields (see PooledKernel.whenReady).
-      if (!instance.workersReady && !CAN_BLOCK && instance.pooled) await instance.pooled.whenReady();
+      // Workers start only while the main thread yields, in a page and in Node alike (see PooledKernel.whenReady):
+      // a kernel's first call waits for them, or a net's passes run back to back without them.
+      if (!instance.workersReady && instance.pooled) await instance.pooled.whenReady();
       instance.workersReady = true;
       // In the shared scratch, another kernel may have written since: what this kernel reads beyond what the
       // call writes (the output region, the slack after each region copied in) is zeroed again, as in a
