@@ -9,6 +9,7 @@ import { descendingOrder, detectionOutput } from '../../src/layers/forks/ssd.js'
 import type { ForwardLayer } from '../../src/ir/layer-module.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import type { Msg } from '../../src/schema/message.js';
+import { mulberry32 as random } from '../helpers/random-params.js';
 
 interface Config {
   numClasses: number;
@@ -108,18 +109,6 @@ function transcription(c: Config, [loc, conf, prior]: Tensor[], rows: number): F
   }
   if (row === 0) for (let n = 0; n < images; n++) out[n * 7] = n;
   return out;
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomCase(seed: number) {
