@@ -63,4 +63,14 @@ describe('brewnet analyze', () => {
       'error: --sizes must look like 1..1024 (from ≤ to, from ≥ 1), not "10-1"\n',
     );
   });
+
+  // Each size re-infers every layer's shape: a range is bounded by sizes × axes × layers (MobileNet over
+  // 1..100000 took half a minute), and the message says how many sizes this net may try.
+  it('refuses a size range that would infer more shapes than one run does, saying how many sizes fit', () => {
+    const { status, stderr } = runCli(['analyze', 'examples/fcn8s-deploy.prototxt', '--sizes', '1..40000']);
+    expect(status).not.toBe(0);
+    expect(stderr).toBe(
+      'error: --sizes 1..40000: 40000 sizes × 2 axes × 47 layers is more shape inference than one run does (2,000,000 layer shapes); choose a range of at most 21276 sizes\n',
+    );
+  });
 });
