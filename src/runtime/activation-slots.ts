@@ -33,15 +33,14 @@ export interface ActivationSlots {
 }
 
 /**
- * Slots for the steps that run (`run`), with the values in `kept` alive to the end. `nativeOut(s)`: whether
- * step s is a native step that runs (its `out` may be placed). `allocate` makes the memory (default: an array
- * of its own; the executor's: a region of its kernels' WebAssembly memory, so kernels read and write there).
+ * Slots for the steps that run (`run`), with the values in `kept` alive to the end. `allocate` makes the
+ * memory (default: an array of its own; the executor's: a region of its kernels' WebAssembly memory, so
+ * kernels read and write there).
  */
 export function planActivationSlots(
   plan: ExecutionPlan,
   run: readonly boolean[],
   kept: ReadonlySet<number>,
-  nativeOut: (s: number) => boolean,
   allocate: (floats: number) => Float32Array = (floats) => new Float32Array(floats),
 ): ActivationSlots {
   const end = plan.steps.length;
@@ -58,7 +57,7 @@ export function planActivationSlots(
     // gpu.js kernels get whole arrays only.
     if ('kernel' in step) for (const v of reads) placeable[root[v]] = false;
     if ('alias' in step) root[step.out] = root[step.alias];
-    else if ('native' in step && nativeOut(s) && first[step.out] < 0) {
+    else if ('native' in step && first[step.out] < 0) {
       placeable[step.out] = true;
       first[step.out] = s;
       last[step.out] = Math.max(last[step.out], s);

@@ -4,7 +4,8 @@
 // and only the blobs asked for are read back. Steps specialised on weight structure run only where the
 // bound weights have it; a step runs only if the values asked for need it; re-layouts of weights (steps
 // reading parameter blobs only) run once. On backend 'wasm' a layer's native kernel (src/runtime/wasm/)
-// replaces its gpu.js steps where it has one; it takes and returns Float32Arrays as webasm's kernels do.
+// replaces its gpu.js steps where it has one: the kernels share one WebAssembly.Memory (kernel-arena.ts),
+// which also holds the pass's activations (activation-slots.ts), and read and write them there.
 import { hardwareThreads } from '#platform';
 import { unknownBlobHint } from '../diagnostics/suggest.js';
 import { DiagnosticError, error, fail } from '../diagnostics/diagnostic.js';
@@ -171,7 +172,7 @@ export function createExecutor(
     if (!readers.some((s) => nativeKernels[s]?.engine === 'js')) releaseArray(array);
   };
 
-  // One memory for the phase-GEMM kernels (Convolution, Deconvolution): their own regions, one scratch.
+  // One memory for the native kernels: each one's own regions, the activations, one shared scratch.
   const arena = native ? new KernelArena(nativeThreadCount > 1) : undefined;
   const nativeKernelFor = (s: number): NativeKernel => {
     const step = plan.steps[s];
@@ -200,7 +201,7 @@ export function createExecutor(
     const key = `${run.map(Number).join('')}/${[...kept].join(',')}`;
     if (slots?.key !== key) {
       slots = undefined; // the old memory goes before the new one is made
-      slots = { key, slots: planActivationSlots(plan, run, kept, (s) => 'native' in plan.steps[s], activationMemory) };
+      slots = { key, slots: planActivationSlots(plan, run, kept, activationMemory) };
     }
     return slots.slots;
   };
@@ -244,7 +245,7 @@ export function createExecutor(
       // Then every kernel's weights, before any activation is written: each loaded array is freed once laid
       // out, so the peak holds the weights once (plus the largest twice), not also the pass's activations.
       plan.steps.forEach((step, s) => {
-        if (!run[s] || !('native' in step)) return;
+        if (!run[s] || !('native' in step) || bound[s]) return;
         const k = nativeKernelFor(s);
         if (!k.bind) return;
         k.bind(step.args.map((a) => ('value' in a ? NO_VALUE : params[a.param[0]][a.param[1]])));
@@ -286,9 +287,11 @@ export function createExecutor(
             step.args.map((a) => ('value' in a ? hostArray(values[a.value]!) : params[a.param[0]][a.param[1]])),
             views?.[step.out],
           );
-          bound[s] = true;
-          // Its parameters freed here, not after the pass: the first pass's peak is the one that counts.
-          for (const a of step.args) if ('param' in a) releaseIfCopied(params[a.param[0]][a.param[1]]);
+          if (!bound[s]) {
+            bound[s] = true;
+            // Its parameters freed here, not after the pass: the first pass's peak is the one that counts.
+            for (const a of step.args) if ('param' in a) releaseIfCopied(params[a.param[0]][a.param[1]]);
+          }
           timed(k.engine === 'js' ? 'js' : 'native');
           continue;
         }

@@ -28,7 +28,7 @@ function checkSlots(plan: ExecutionPlan, params: readonly (readonly Float32Array
   const active = activeSteps(plan, params, true);
   const run = neededSteps(plan, active, wantedValues);
   const kept = new Set(wantedValues);
-  const slots = planActivationSlots(plan, run, kept, (s) => 'native' in plan.steps[s]);
+  const slots = planActivationSlots(plan, run, kept);
   const end = plan.steps.length;
   const root = plan.values.map((_, v) => v);
   const first = new Map<number, number>();

@@ -40,7 +40,7 @@ export interface NativeKernelOptions {
   threads?: number;
   /** Worker threads shared by the kernels of an executor (threads − 1 of them); without, a kernel starts its own. */
   pool?: KernelPool;
-  /** The executor's memory for phase-GEMM kernels (kernel-arena.ts); without, each has a memory of its own. */
+  /** The executor's memory for its native kernels and activations (kernel-arena.ts); without, each kernel has a memory of its own. */
   arena?: KernelArena;
   /**
    * Multiply-adds as relaxed SIMD's fused f32x4.relaxed_madd (default: where relaxedSimdSupported());

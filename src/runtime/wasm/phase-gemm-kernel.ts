@@ -1,8 +1,9 @@
 // The host side of the native phase-GEMM kernel (Deconvolution's, and Convolution's as a stride-1
 // Deconvolution): compiles the generated module, writes its tables once, re-lays the weights into its
-// memory once per bound weights, and per call copies the input in (one memcpy; the module spreads it into
-// the zero-bordered grid) and the window out (one copy, after the module moved the output planes
-// together). With threads, a big layer's rows are split between this thread and worker threads (the
+// memory once per bound weights, and per call has the module spread the input into the zero-bordered grid
+// (or read it as the grid, borderless) and write the window straight into the result. An input or result
+// in the kernel's memory (the executor's activations) is read or written where it lies; any other is copied
+// in, or out of the result region. With threads, a big layer's rows are split between this thread and worker threads (the
 // executor's pool, kernel-worker.ts) running the same module on a shared memory. In an executor the memory is
 // its arena (kernel-arena.ts): the kernel's tables and weights in a region of their own, the scratch shared.
 import { KernelPool, type PooledKernel } from './kernel-worker.js';

@@ -109,7 +109,6 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
         pages: number;
         shared: boolean;
         imported: boolean;
-        scratch?: [number, number];
         instances: Map<string, Instance>;
       }
     | undefined;
@@ -120,11 +119,10 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
     const shared = place ? place.shared && wantsSplit : wantsSplit;
     const memory = place?.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
     const imported = place ? place.shared : shared;
-    const range: [number, number] | undefined = place ? [place.scratch / 4, (place.scratch + scratch.bytes) / 4] : undefined;
     if (shared && split && !split.pool) ownPool = new KernelPool(split.threads);
     const regions = at.slice(0, -1);
     const out = at[at.length - 1];
-    return { memory, f32: new Float32Array(memory.buffer), regions, out, pages, shared, imported, scratch: range, instances: new Map() };
+    return { memory, f32: new Float32Array(memory.buffer), regions, out, pages, shared, imported, instances: new Map() };
   };
   const directOutput = spec.exactOutput === true && spec.extract === undefined && spec.size === spec.outFloats;
   const instanceFor = (regions: number[], out: number): Instance => {
@@ -183,10 +181,9 @@ export function regionKernel(spec: RegionKernelSpec): NativeKernel {
       // a kernel's first call waits for them, or a net's passes run back to back without them.
       if (!instance.workersReady && instance.pooled) await instance.pooled.whenReady();
       instance.workersReady = true;
-      // In the shared scratch, another kernel may have written since: what this kernel reads beyond what the
-      // call writes (the output region, the slack after each region copied in) is zeroed again, as in a
-      // memory of its own.
-      if (m.scratch && slot!.scratchTaken()) {
+      // In the shared scratch, another kernel may have written since: the slack after each region copied in,
+      // which the last vectors read, is zeroed again, as in a memory of its own.
+      if (slot?.scratchTaken()) {
         spec.regions.forEach(
           (r, i) => !r.param && !inPlace[i] && f32.fill(0, m.regions[i] / 4 + r.floats, m.regions[i] / 4 + r.floats + 4),
         );
